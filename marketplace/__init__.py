@@ -1,0 +1,67 @@
+"""瓯海科技大市场: the application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from .config import PROJECT_ROOT, Config
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    """Build the app: config, extensions, blueprints, CLI, then the web plumbing."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+    )
+    app.config.from_object(config or Config)
+    app.config.update(overrides)
+
+    from .core import logs
+
+    logs.init_app(app)
+
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from .core import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=None)
+
+    from . import models  # noqa: F401  (every table registered for Alembic)
+    from .accounts import auth
+
+    login_manager.init_app(app)
+    auth.init_login(login_manager)
+
+    from .accounts import bp as accounts_bp
+    from .achievements import bp as achievements_bp
+    from .admin import bp as admin_bp
+    from .core import bp as core_bp
+    from .needs import bp as needs_bp
+    from .uploads import bp as uploads_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp, url_prefix="/account")
+    app.register_blueprint(achievements_bp, url_prefix="/achievements")
+    app.register_blueprint(needs_bp, url_prefix="/needs")
+    app.register_blueprint(uploads_bp, url_prefix="/files")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    from .core import web
+
+    web.init_app(app)
+
+    from . import cli
+
+    cli.init_app(app)
+
+    logging.getLogger(__name__).debug("app created")
+    return app

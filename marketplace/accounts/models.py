@@ -1,0 +1,187 @@
+"""People and the organisations they act for."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..core.timeutil import utcnow
+from ..extensions import db
+
+
+def str_enum(enum_cls: type[StrEnum], length: int = 24) -> sa.Enum:
+    """A portable enum column storing the member's value (no native PG enum)."""
+    return sa.Enum(
+        enum_cls,
+        native_enum=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class OrgType(StrEnum):
+    UNIVERSITY = "university"  #: 高校
+    INSTITUTE = "institute"  #: 科研院所
+    TTO = "tto"  #: 技术转移机构
+    FIRM = "firm"  #: 企业
+
+
+ORG_TYPE_LABELS = {
+    OrgType.UNIVERSITY: _l("高校"),
+    OrgType.INSTITUTE: _l("科研院所"),
+    OrgType.TTO: _l("技术转移机构"),
+    OrgType.FIRM: _l("企业"),
+}
+SUPPLIER_ORG_TYPES = frozenset({OrgType.UNIVERSITY, OrgType.INSTITUTE, OrgType.TTO})
+
+
+class Verification(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+VERIFICATION_LABELS = {
+    Verification.PENDING: _l("待审核"),
+    Verification.VERIFIED: _l("已认证"),
+    Verification.REJECTED: _l("未通过"),
+}
+
+
+class Role(StrEnum):
+    SUPPLIER = "supplier"  #: 成果方: member of a university, institute or TTO
+    FIRM = "firm"  #: 需求方: member of an eyewear firm
+    BROKER = "broker"  #: 技术经纪人, works for the market
+    OPERATOR = "operator"  #: 运营方, runs the market
+
+
+ROLE_LABELS = {
+    Role.SUPPLIER: _l("成果方"),
+    Role.FIRM: _l("需求方（企业）"),
+    Role.BROKER: _l("技术经纪人"),
+    Role.OPERATOR: _l("运营方"),
+}
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name_en: Mapped[str | None] = mapped_column(sa.String(200))
+    type: Mapped[OrgType] = mapped_column(str_enum(OrgType))
+    #: 统一社会信用代码, 18 characters, check character validated.
+    credit_code: Mapped[str | None] = mapped_column(sa.String(18), unique=True)
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    contact_name: Mapped[str] = mapped_column(sa.String(60), default="")
+    contact_phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    #: Funded by the state: its prices follow 促进科技成果转化法 §18 (notice, listing, auction).
+    state_funded: Mapped[bool] = mapped_column(default=False)
+    verification: Mapped[Verification] = mapped_column(
+        str_enum(Verification), default=Verification.PENDING
+    )
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    verified_at: Mapped[datetime | None]
+    verified_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", use_alter=True)
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[User]] = relationship(
+        back_populates="organization", foreign_keys="User.organization_id"
+    )
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verification == Verification.VERIFIED
+
+    @property
+    def is_supplier(self) -> bool:
+        return self.type in SUPPLIER_ORG_TYPES
+
+    @property
+    def type_label(self):
+        return ORG_TYPE_LABELS[self.type]
+
+    @property
+    def verification_label(self):
+        return VERIFICATION_LABELS[self.verification]
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-case; the login name.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(60))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    #: False when the operator disabled the account: it cannot log in.
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Preferred UI language code, e.g. "zh_CN" or "en".
+    locale: Mapped[str | None] = mapped_column(sa.String(10))
+    #: Send notifications by e-mail as well as in the app.
+    email_notifications: Mapped[bool] = mapped_column(default=True)
+    #: For brokers: the field codes they cover (round-robin assignment).
+    broker_fields: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+    #: Bumped on every password change; reset tokens carry it, so old links die.
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organization: Mapped[Organization | None] = relationship(
+        back_populates="members", foreign_keys=[organization_id]
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        # Werkzeug's default is scrypt (n=2**15, r=8, p=1): memory-hard and slow by design.
+        # Only the test suite lowers it, through PASSWORD_HASH_METHOD.
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == Role.OPERATOR
+
+    @property
+    def is_broker(self) -> bool:
+        return self.role == Role.BROKER
+
+    @property
+    def is_staff(self) -> bool:
+        """Brokers and operators act for the market and see confidential detail."""
+        return self.role in (Role.BROKER, Role.OPERATOR)
+
+    @property
+    def role_label(self):
+        return ROLE_LABELS[self.role]
+
+    def belongs_to(self, organization_id: int | None) -> bool:
+        return organization_id is not None and self.organization_id == organization_id
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"

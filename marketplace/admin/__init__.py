@@ -1,0 +1,7 @@
+"""The operator's pages: verification, accounts, review overview, audit trail."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+from . import routes  # noqa: E402,F401

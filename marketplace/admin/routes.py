@@ -1,0 +1,5 @@
+"""Stub routes; replaced by the admin feature."""
+from . import bp
+
+@bp.route("/")
+def index(): return "admin"

@@ -1,0 +1,1 @@
+"""Rules shared by achievements and needs: lifecycle, common columns, bulk import."""

@@ -1,0 +1,142 @@
+"""The lifecycles of achievements and needs, as transition tables.
+
+Achievements: draft → in review → published (or returned with reasons) → withdrawn /
+expired, reviewed by the operator. Needs: the firm submits, a broker translates, the firm
+approves the translation, the broker publishes; then withdrawn / expired like achievements.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..core.workflow import Transition, Workflow
+
+
+class ListingStatus(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    RETURNED = "returned"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+class NeedStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"  #: waiting in the brokers' translation queue
+    TRANSLATING = "translating"  #: a broker has claimed it
+    AWAITING_APPROVAL = "awaiting_approval"  #: the firm reviews the translation
+    APPROVED = "approved"  #: the firm approved; the broker publishes
+    RETURNED = "returned"  #: the broker needs more from the firm
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+
+STATUS_LABELS = {
+    "draft": _l("草稿"),
+    "in_review": _l("审核中"),
+    "returned": _l("已退回"),
+    "published": _l("已发布"),
+    "withdrawn": _l("已撤回"),
+    "expired": _l("已过期"),
+    "submitted": _l("待翻译"),
+    "translating": _l("翻译中"),
+    "awaiting_approval": _l("待企业确认"),
+    "approved": _l("企业已确认"),
+}
+
+ACTION_LABELS = {
+    "submit": _l("提交审核"),
+    "recall": _l("撤回修改"),
+    "publish": _l("审核通过并发布"),
+    "return": _l("退回"),
+    "withdraw": _l("下架"),
+    "revise": _l("重新编辑"),
+    "renew": _l("续期"),
+    "claim": _l("认领翻译"),
+    "propose": _l("提交企业确认"),
+    "approve": _l("确认翻译"),
+    "request_changes": _l("要求修改"),
+}
+
+
+def _org_verified(listing) -> str | None:
+    if listing.organization is None or not listing.organization.is_verified:
+        return _("所属机构尚未通过认证，暂不能发布。")
+    return None
+
+
+def _has_translation(need) -> str | None:
+    if need.current_translation is None:
+        return _("请先填写技术需求翻译。")
+    return None
+
+
+OWNER, OPERATOR, BROKER = "owner", "operator", "broker"
+_owner = frozenset({OWNER})
+_operator = frozenset({OPERATOR})
+_broker = frozenset({BROKER, OPERATOR})
+
+S = ListingStatus
+ACHIEVEMENT_FLOW = Workflow(
+    [
+        Transition(S.DRAFT, "submit", S.IN_REVIEW, _owner),
+        Transition(S.RETURNED, "submit", S.IN_REVIEW, _owner),
+        Transition(S.IN_REVIEW, "recall", S.DRAFT, _owner),
+        Transition(S.IN_REVIEW, "publish", S.PUBLISHED, _operator, (_org_verified,)),
+        Transition(S.IN_REVIEW, "return", S.RETURNED, _operator, needs_reason=True),
+        Transition(S.PUBLISHED, "withdraw", S.WITHDRAWN, _owner | _operator),
+        Transition(S.PUBLISHED, "revise", S.DRAFT, _owner),
+        Transition(S.WITHDRAWN, "revise", S.DRAFT, _owner),
+        Transition(S.EXPIRED, "renew", S.DRAFT, _owner),
+    ]
+)
+
+N = NeedStatus
+NEED_FLOW = Workflow(
+    [
+        Transition(N.DRAFT, "submit", N.SUBMITTED, _owner),
+        Transition(N.RETURNED, "submit", N.SUBMITTED, _owner),
+        Transition(N.SUBMITTED, "recall", N.DRAFT, _owner),
+        Transition(N.SUBMITTED, "claim", N.TRANSLATING, _broker),
+        Transition(N.SUBMITTED, "return", N.RETURNED, _broker, needs_reason=True),
+        Transition(N.TRANSLATING, "return", N.RETURNED, _broker, needs_reason=True),
+        Transition(
+            N.TRANSLATING, "propose", N.AWAITING_APPROVAL, _broker, (_has_translation,)
+        ),
+        Transition(N.AWAITING_APPROVAL, "approve", N.APPROVED, _owner),
+        Transition(
+            N.AWAITING_APPROVAL,
+            "request_changes",
+            N.TRANSLATING,
+            _owner,
+            needs_reason=True,
+        ),
+        Transition(N.APPROVED, "publish", N.PUBLISHED, _broker, (_org_verified,)),
+        Transition(N.PUBLISHED, "withdraw", N.WITHDRAWN, _owner | _operator),
+        Transition(N.PUBLISHED, "revise", N.DRAFT, _owner),
+        Transition(N.WITHDRAWN, "revise", N.DRAFT, _owner),
+        Transition(N.EXPIRED, "renew", N.DRAFT, _owner),
+    ]
+)
+
+#: States in which the owner may edit the listing's own fields.
+EDITABLE_STATES = frozenset({"draft", "returned"})
+
+
+def parties_of(user, listing) -> set[str]:
+    """The roles `user` plays towards `listing` in the tables above."""
+    parties: set[str] = set()
+    if user is None or not user.is_authenticated:
+        return parties
+    if user.belongs_to(listing.organization_id):
+        parties.add(OWNER)
+    if user.is_operator:
+        parties.add(OPERATOR)
+    if user.is_broker:
+        parties.add(BROKER)
+    return parties

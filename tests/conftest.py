@@ -1,0 +1,93 @@
+"""Shared fixtures: an app on a real database (SQLite file or TEST_DATABASE_URL), a clean
+database per test, a test client, login helpers and the factory fixtures."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace import create_app
+from marketplace.config import TestingConfig
+from marketplace.extensions import db as _db
+
+pytest_plugins = ["tests.fixtures.factories", "tests.fixtures.services"]
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        url = TEST_DATABASE_URL
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + TEST_DATABASE_URL if TEST_DATABASE_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def app_config(tmp_path_factory) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "SEARCH_INDEX_DIR": str(tmp_path_factory.mktemp("index")),
+    }
+
+
+@pytest.fixture(scope="session")
+def app(app_config):
+    app = create_app(TestingConfig, **app_config)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    if _db.engine.dialect.name == "postgresql":
+        _db.session.execute(
+            sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        )
+    else:
+        for name in tables:
+            _db.session.execute(sa.text(f"DELETE FROM {name}"))  # noqa: S608
+    _db.session.commit()
+
+
+@pytest.fixture
+def db(app):
+    """The database, emptied before each test; the app context is pushed."""
+    with app.app_context():
+        _empty_tables()
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """Log `user` in through the real login form; returns the response."""
+
+    def do_login(user, password: str = "pass-word-123", c=None):
+        c = c or client
+        return c.post(
+            "/account/login",
+            data={"email": user.email, "password": password},
+            follow_redirects=False,
+        )
+
+    return do_login
