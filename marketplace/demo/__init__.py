@@ -1,0 +1,1 @@
+"""Demo data: the curated demo market and a generator of large synthetic sets."""

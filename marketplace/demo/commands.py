@@ -1,0 +1,76 @@
+"""`flask seed-demo` and `flask demo generate`: demo data and large synthetic sets."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from ..extensions import db
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo market (idempotent: running it twice changes nothing)."""
+    from .loader import read, seed_demo
+
+    total = len(read("achievements.json")) + len(read("needs.json"))
+    with click.progressbar(length=total, label="demo listings") as bar:
+        summary = seed_demo(progress=bar.update)
+    db.session.commit()
+    _after_commit()
+    click.echo(
+        f"organizations: {summary['organizations']}, users: {summary['users']}, "
+        f"new listings: {summary['listings_created']}"
+    )
+
+
+@click.group("demo")
+def demo_group() -> None:
+    """Demo and synthetic data."""
+
+
+@demo_group.command("generate")
+@click.option("--achievements", "n_achievements", type=click.IntRange(0, 2_000_000), default=1000)
+@click.option("--needs", "n_needs", type=click.IntRange(0, 2_000_000), default=0)
+@click.option("--seed", type=int, default=0, help="Random seed (same seed, same data).")
+@click.option("--orgs", "n_orgs", type=click.IntRange(1, 10_000), default=200)
+@with_appcontext
+def generate_command(n_achievements: int, n_needs: int, seed: int, n_orgs: int) -> None:
+    """Add N synthetic achievements and M needs (published) for benchmarks."""
+    from ..accounts.models import Organization
+    from ..listings.importer import import_records
+    from .loader import _org
+    from .synth import generate_listings, generate_organizations
+
+    orgs = generate_organizations(n_orgs, seed)
+    for rec in orgs:
+        _org({**rec, "verification": "verified"})
+    db.session.commit()
+    known = set(db.session.scalars(sa.select(Organization.name)))
+    missing = [r["name"] for r in orgs if r["name"] not in known]
+    if missing:
+        raise click.ClickException(f"organisations not created: {missing[:3]}")
+
+    def rows(kind: str, n: int):
+        for i, rec in enumerate(generate_listings(kind, n, seed), start=1):
+            yield i, rec
+
+    for kind, n in (("achievement", n_achievements), ("need", n_needs)):
+        if not n:
+            continue
+        with click.progressbar(length=n, label=f"{kind}s") as bar:
+            report = import_records(rows(kind, n), progress=bar.update)
+        db.session.commit()
+        click.echo(f"{kind}s: {report.created} created, {report.updated} updated, "
+                   f"{len(report.errors)} errors")
+    _after_commit()
+
+
+def _after_commit() -> None:
+    """Bring the search index and the stored matches up to date."""
+    from ..search.service import sync_outbox
+
+    applied = sync_outbox()
+    click.echo(f"search index: {applied} changes applied")
