@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
 def select_locale() -> str:
     """?lang= switch (kept in the session), the account's setting, then zh_CN."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and background work speak the default
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if (lang := request.args.get("lang")) in languages:
         session["lang"] = lang
         return lang

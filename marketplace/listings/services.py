@@ -1,0 +1,59 @@
+"""Lifecycle actions on achievements and needs: the one place their status changes."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ..core import audit
+from ..core.errors import InvalidTransition
+from ..core.timeutil import utcnow
+from ..core.workflow import Workflow
+from ..extensions import db
+from .lifecycle import ACHIEVEMENT_FLOW, NEED_FLOW
+
+#: Which workflow governs which model (by table name).
+FLOWS: dict[str, Workflow] = {"achievements": ACHIEVEMENT_FLOW, "needs": NEED_FLOW}
+
+
+def flow_of(listing) -> Workflow:
+    return FLOWS[listing.__tablename__]
+
+
+def available_actions(listing, user) -> list:
+    """The lifecycle buttons `user` may press on `listing` now."""
+    return flow_of(listing).available(
+        listing, listing.effective_status, listing.parties(user)
+    )
+
+
+def apply_listing_action(listing, action: str, actor, reason: str = "", version=None):
+    """Move `listing` through its lifecycle table; records timestamps and an audit entry.
+
+    `version` is the updated_at the page was rendered with: when given and different,
+    someone else changed the listing meanwhile and the action is refused.
+    """
+    if version is not None and listing.updated_at and version != listing.updated_at.isoformat():
+        raise InvalidTransition(_("该条目已被他人修改，请刷新页面后重试。"))
+    state = listing.effective_status
+    t = flow_of(listing).check(listing, state, action, listing.parties(actor), reason)
+    now = utcnow()
+    listing.status = t.target
+    if t.target in ("in_review", "submitted"):
+        listing.submitted_at = now
+        listing.review_note = None
+    if t.target == "published":
+        listing.published_at = now
+        listing.review_note = None
+    if t.needs_reason:
+        listing.review_note = reason.strip()
+    listing.updated_at = now
+    audit.record(
+        actor,
+        f"{listing.__tablename__[:-1]}.{action}",
+        listing,
+        from_status=state,
+        to_status=str(t.target),
+        reason=reason.strip() or None,
+    )
+    db.session.flush()
+    return t
