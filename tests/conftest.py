@@ -6,13 +6,19 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 import sqlalchemy as sa
 
 from marketplace import create_app
 from marketplace.config import TestingConfig
 from marketplace.extensions import db as _db
 
-pytest_plugins = ["tests.fixtures.factories", "tests.fixtures.services"]
+pytest_plugins = [
+    "tests.fixtures.factories",
+    "tests.fixtures.services",
+    "tests.fixtures.browser",
+]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -39,9 +45,24 @@ def app_config(tmp_path_factory) -> dict:
     }
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests do not share `g`.
+
+    The `db` fixture keeps an app context pushed for the whole test and Flask reuses a
+    pushed app context for requests, so `g` (where Flask-Login caches the user and
+    Flask-Babel the locale) would leak from one request, or client, into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(app_config):
     app = create_app(TestingConfig, **app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()
@@ -64,13 +85,20 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture
-def db(app):
-    """The database, emptied before each test; the app context is pushed."""
+def db(app, tmp_path):
+    """The database, emptied before each test, and a fresh search index directory;
+    the app context is pushed."""
+    from marketplace.search.service import reset_index
+
+    saved_index_dir = app.config["SEARCH_INDEX_DIR"]
+    app.config["SEARCH_INDEX_DIR"] = str(tmp_path / "index")
     with app.app_context():
         _empty_tables()
         yield _db
         _db.session.rollback()
         _db.session.remove()
+    reset_index(app.config["SEARCH_INDEX_DIR"])
+    app.config["SEARCH_INDEX_DIR"] = saved_index_dir
 
 
 @pytest.fixture

@@ -1,14 +1,152 @@
-"""Stub routes; replaced by the accounts feature."""
-from flask import render_template_string
-from . import bp
+"""Signing up, in and out, and setting passwords (the profile pages are in pages.py)."""
 
-@bp.route("/login")
-def login(): return "login"
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..core.errors import ServiceError, ValidationFailed
+from ..extensions import db, limiter
+from . import bp, services, tokens
+from .forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    put_errors,
+)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths: an open redirect would let phishers borrow us."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(c) < 32 for c in target)
+    ):
+        return target
+    return default
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except ServiceError as exc:
+            form.form_errors.append(str(exc))
+        else:
+            services.record_login(user)
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form), status
+
+
 @bp.route("/logout", methods=["POST"])
-def logout(): return "logout"
-@bp.route("/register")
-def register(): return "register"
-@bp.route("/profile")
-def profile(): return "profile"
-@bp.route("/workspace")
-def workspace(): return "workspace"
+def logout():
+    logout_user()
+    flash(_("您已退出登录。"), "info")
+    return redirect(url_for("core.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.workspace"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                org_type=form.org_type.data,
+                org_name=form.org_name.data,
+                credit_code=form.credit_code.data,
+                address=form.address.data,
+                contact_name=form.contact_name.data,
+                contact_phone=form.contact_phone.data,
+                state_funded=form.state_funded.data,
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+            )
+            services.record_login(user)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            put_errors(form, exc)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("注册成功。机构资料待运营方审核，审核通过后即可发布。"), "success")
+            return redirect(url_for("accounts.workspace"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.password.data
+            )
+        except ValidationFailed as exc:
+            put_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("密码已修改。"), "success")
+            return redirect(url_for("accounts.profile"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/change_password.html", form=form), status
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        # The same answer either way, so the page does not tell who has an account.
+        flash(
+            _("如果该邮箱已注册，我们已向它发送了重置密码的链接，请查收邮件。"), "info"
+        )
+        return redirect(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user, purpose = tokens.load_token(token)
+    except tokens.TokenError as exc:
+        return render_template("accounts/reset_invalid.html", expired=exc.expired), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        services.set_password(user, form.password.data)
+        db.session.commit()
+        if current_user.is_authenticated:
+            logout_user()
+        flash(_("密码已设置，请使用新密码登录。"), "success")
+        return redirect(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "accounts/reset_password.html", form=form, user=user, purpose=purpose
+    ), status
+
+
+from . import pages  # noqa: E402,F401  (profile and workspace routes)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 
 class Field(StrEnum):
@@ -141,6 +142,8 @@ TRL_BAND_LABELS = {
 }
 
 
-def choices(labels: dict) -> list[tuple[str, object]]:
-    """WTForms choices from a code → label table, in table order."""
-    return [(str(code), label) for code, label in labels.items()]
+def choices(labels: dict, blank=None) -> list[SelectChoice]:
+    """WTForms options from a code → label table, in table order, optionally after a
+    blank "any" option (WTForms 3.3 deprecates plain tuples)."""
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice(str(code), label) for code, label in labels.items()]
