@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import str_enum
+from ..core.domain import TRL_LABELS
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..listings.lifecycle import NeedStatus
@@ -67,6 +68,23 @@ class Need(ListingMixin, db.Model):
 
     def can_see_firm(self, user) -> bool:
         return not self.confidential or self.can_view_original(user)
+
+    def can_translate(self, user) -> bool:
+        """The claiming broker (or the operator) writes versions while translating."""
+        if not (user and user.is_authenticated) or self.effective_status != "translating":
+            return False
+        return user.is_operator or (user.is_broker and self.broker_id == user.id)
+
+    def can_attach(self, user) -> bool:
+        """The firm (and the staff helping it) add files to the original material."""
+        return self.can_view_original(user) and self.effective_status not in (
+            "withdrawn",
+            "expired",
+        )
+
+    @property
+    def trl_label(self):
+        return TRL_LABELS.get(self.trl_min, "") if self.trl_min else ""
 
 
 class NeedTranslation(db.Model):

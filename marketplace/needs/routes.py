@@ -1,9 +1,214 @@
-"""Stub routes; replaced by the needs feature."""
-from . import bp
+"""Pages for needs: list, detail, posting and editing, lifecycle actions and uploads."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
+from ..extensions import db, login_manager
+from ..listings.lifecycle import ACTION_LABELS
+from ..uploads.services import UploadTooLarge, attachments_of
+from . import bp, services
+from .diff import version_diffs
+from .forms import ActionForm, FilterForm, NeedForm
+from .models import Need
+from .queries import NeedFilters, public_needs
+
+
+def put_errors(form, exc: ValidationFailed) -> None:
+    """Service errors back onto the form's fields (or the form as a whole)."""
+    for name, message in exc.errors:
+        field = getattr(form, name, None) if name else None
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def _visible_need(need_id: int) -> Need:
+    """The need if this user may see it; a private one of others is simply not there."""
+    need = db.get_or_404(Need, need_id)
+    if not need.can_view(current_user):
+        abort(404)
+    return need
+
 
 @bp.route("/")
-def index(): return "index"
+def index():
+    form = FilterForm(formdata=request.args)
+    form.validate()
+    filters = NeedFilters.from_form(form)
+    page = db.paginate(
+        public_needs(current_user, filters),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    return render_template("needs/index.html", form=form, page=page)
+
+
 @bp.route("/<int:need_id>")
-def detail(need_id): return "detail"
-@bp.route("/queue")
-def translation_queue(): return "queue"
+def detail(need_id: int):
+    need = db.get_or_404(Need, need_id)
+    if not need.can_view(current_user):
+        # A confidential published need is there for members: ask the visitor to sign in.
+        if need.is_public and not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        abort(404)
+    return render_detail(need)
+
+
+def render_detail(need: Need, status: int = 200, **extra):
+    show_original = need.can_view_original(current_user)
+    translations = list(need.translations)
+    # The firm and the staff review the newest version; everyone else the approved one.
+    shown = need.current_translation if show_original else need.approved_translation
+    return (
+        render_template(
+            "needs/detail.html",
+            need=need,
+            shown=shown,
+            show_original=show_original,
+            translations=translations if show_original else [],
+            diffs=version_diffs(translations) if show_original else [],
+            attachments=attachments_of("need", need.id) if show_original else [],
+            actions=services.visible_actions(need, current_user),
+            action_labels=ACTION_LABELS,
+            **extra,
+        ),
+        status,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not services.can_post_needs(current_user):
+        abort(403)
+    form = NeedForm()
+    if form.validate_on_submit():
+        try:
+            need = services.create_need(
+                current_user.organization,
+                current_user,
+                form.to_data(),
+                submit=request.form.get("intent") == "submit",
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            put_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_saved_message(need), "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("needs/form.html", form=form, need=None), status
+
+
+def _saved_message(need: Need) -> str:
+    if need.status == "submitted":
+        return _("需求已提交，技术经纪人将尽快为您整理成技术需求。")
+    return _("草稿已保存。")
+
+
+def _initial(need: Need) -> dict:
+    return {
+        "title": need.title,
+        "description": need.description,
+        "budget_min": need.budget_min_fen,
+        "budget_max": need.budget_max_fen,
+        "deadline": need.deadline,
+        "cooperation_modes": list(need.cooperation_modes or []),
+        "trl_min": str(need.trl_min) if need.trl_min else "",
+        "confidential": need.confidential,
+        "valid_until": need.valid_until,
+        "external_ref": need.external_ref,
+    }
+
+
+@bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(need_id: int):
+    need = _visible_need(need_id)
+    if not need.is_owned_by(current_user):
+        abort(403)
+    if not need.can_edit(current_user):
+        flash(_("只有草稿或被退回的需求可以修改。"), "warning")
+        return redirect(url_for("needs.detail", need_id=need.id))
+    form = NeedForm(data=_initial(need)) if request.method == "GET" else NeedForm()
+    if form.validate_on_submit():
+        try:
+            services.update_need(
+                need,
+                current_user,
+                form.to_data(),
+                submit=request.form.get("intent") == "submit",
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            put_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_saved_message(need), "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("needs/form.html", form=form, need=need), status
+
+
+@bp.route("/<int:need_id>/action", methods=["POST"])
+@login_required
+def action(need_id: int):
+    need = _visible_need(need_id)
+    form = ActionForm()
+    if not form.validate():
+        messages = [m for errors in form.errors.values() for m in errors]
+        return render_detail(need, 422, action_error=messages[0] if messages else "")
+    raw_tid = form.translation_id.data or ""
+    try:
+        services.need_action(
+            need,
+            form.action.data,
+            current_user,
+            form.reason.data or "",
+            version=form.version.data or None,
+            translation_id=int(raw_tid) if raw_tid.isdigit() else None,
+        )
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ServiceError as exc:
+        db.session.rollback()
+        return render_detail(need, 409, action_error=str(exc))
+    db.session.commit()
+    label = ACTION_LABELS.get(form.action.data, form.action.data)
+    flash(_("操作已完成：%(action)s", action=label), "success")
+    if form.action.data == "claim":
+        return redirect(url_for("needs.translate", need_id=need.id))
+    return redirect(url_for("needs.detail", need_id=need.id))
+
+
+@bp.route("/<int:need_id>/upload", methods=["POST"])
+@login_required
+def upload(need_id: int):
+    need = _visible_need(need_id)
+    if not need.can_view_original(current_user):
+        abort(403)
+    try:
+        services.attach_file(need, current_user, request.files.get("file"))
+    except UploadTooLarge:
+        db.session.rollback()
+        abort(413)
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return render_detail(need, 422, upload_error=str(exc))
+    db.session.commit()
+    flash(_("附件已上传。"), "success")
+    return redirect(url_for("needs.detail", need_id=need.id))
+
+
+from . import routes_translation  # noqa: E402,F401  (the broker's pages)

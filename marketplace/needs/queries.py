@@ -1,0 +1,131 @@
+"""Read-only queries for needs: the public list with filters, and the translation queue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..core.domain import TRL_BANDS, CooperationMode, Field
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..listings.lifecycle import NeedStatus
+from ..listings.models import public_filter
+from .models import Need
+
+#: The states a broker works on, in the order the queue shows its tabs.
+QUEUE_STATUSES = (
+    NeedStatus.SUBMITTED,
+    NeedStatus.TRANSLATING,
+    NeedStatus.AWAITING_APPROVAL,
+    NeedStatus.APPROVED,
+)
+
+
+@dataclass
+class NeedFilters:
+    """The list page's filters as plain values (invalid input already dropped)."""
+
+    field: str | None = None
+    mode: str | None = None
+    trl_band: str | None = None
+    budget_min_fen: int | None = None
+    budget_max_fen: int | None = None
+    sort: str = "newest"
+
+    @classmethod
+    def from_form(cls, form) -> NeedFilters:
+        field = form.field.data if form.field.data in set(Field) else None
+        mode = form.mode.data if form.mode.data in set(CooperationMode) else None
+        band = form.trl.data if form.trl.data in TRL_BANDS else None
+        sort = "budget" if form.sort.data == "budget" else "newest"
+        return cls(
+            field=field,
+            mode=mode,
+            trl_band=band,
+            budget_min_fen=None if form.budget_min.errors else form.budget_min.fen,
+            budget_max_fen=None if form.budget_max.errors else form.budget_max.fen,
+            sort=sort,
+        )
+
+
+def public_needs(user, filters: NeedFilters) -> sa.Select:
+    """Published, unexpired needs; confidential ones only for signed-in users."""
+    query = sa.select(Need).where(public_filter(Need))
+    if not (user and user.is_authenticated):
+        query = query.where(Need.confidential.is_(False))
+    if filters.field:
+        query = query.where(Need.field == filters.field)
+    if filters.mode:
+        # JSON lists are stored as json.dumps text on both SQLite and PostgreSQL; the
+        # code comes from a closed enum, so the pattern holds no user text.
+        query = query.where(
+            sa.cast(Need.cooperation_modes, sa.Text).like(f'%"{filters.mode}"%')
+        )
+    if filters.trl_band:
+        low, high = TRL_BANDS[filters.trl_band]
+        query = query.where(Need.trl_min.between(low, high))
+    # Budget filters keep needs whose range overlaps the one asked for; an open end
+    # (no figure given by the firm) counts as overlapping.
+    if filters.budget_min_fen is not None:
+        query = query.where(
+            sa.or_(
+                Need.budget_max_fen.is_(None),
+                Need.budget_max_fen >= filters.budget_min_fen,
+            )
+        )
+    if filters.budget_max_fen is not None:
+        query = query.where(
+            sa.or_(
+                Need.budget_min_fen.is_(None),
+                Need.budget_min_fen <= filters.budget_max_fen,
+            )
+        )
+    if filters.sort == "budget":
+        return query.order_by(
+            sa.case((Need.budget_max_fen.is_(None), 1), else_=0),
+            Need.budget_max_fen.desc(),
+            Need.id.desc(),
+        )
+    return query.order_by(Need.published_at.desc(), Need.id.desc())
+
+
+def translation_queue(actor, status: str | None, mine: bool) -> sa.Select:
+    """Needs in the brokers' states, oldest submission first."""
+    statuses = [s for s in QUEUE_STATUSES if s == status] or list(QUEUE_STATUSES)
+    query = sa.select(Need).where(Need.status.in_(statuses))
+    if mine:
+        query = query.where(Need.broker_id == actor.id)
+    return query.order_by(
+        sa.case((Need.submitted_at.is_(None), 1), else_=0),
+        Need.submitted_at.asc(),
+        Need.id.asc(),
+    )
+
+
+def queue_counts(actor, mine: bool) -> dict[str, int]:
+    """How many needs wait in each queue state (only the actor's when `mine`)."""
+    query = sa.select(Need.status, sa.func.count()).where(
+        Need.status.in_(QUEUE_STATUSES)
+    )
+    if mine:
+        query = query.where(Need.broker_id == actor.id)
+    rows = db.session.execute(query.group_by(Need.status)).all()
+    counts = {str(s): 0 for s in QUEUE_STATUSES}
+    counts.update({str(s): n for s, n in rows})
+    return counts
+
+
+def age_text(since: datetime | None, now: datetime | None = None) -> str:
+    """'3 天 5 小时' since a UTC moment, for the queue's age column."""
+    if since is None:
+        return ""
+    delta = (now or utcnow()) - since
+    days, hours = delta.days, delta.seconds // 3600
+    if days:
+        return _("%(d)d 天 %(h)d 小时", d=days, h=hours)
+    if hours:
+        return _("%(h)d 小时", h=hours)
+    return _("不足 1 小时")

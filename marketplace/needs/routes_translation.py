@@ -1,0 +1,107 @@
+"""The brokers' pages: the translation queue and the translation form."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.auth import roles_required
+from ..accounts.models import Role
+from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
+from ..core.forms import keyword_list
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..listings.lifecycle import STATUS_LABELS
+from . import bp, queries, services
+from .forms import TranslationForm
+from .models import Need
+from .routes import put_errors
+
+
+@bp.route("/queue")
+@roles_required(Role.BROKER, Role.OPERATOR)
+def translation_queue():
+    status = request.args.get("status")
+    if status not in queries.QUEUE_STATUSES:
+        status = None
+    mine = request.args.get("mine") == "1"
+    page = db.paginate(
+        queries.translation_queue(current_user, status, mine),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "needs/queue.html",
+        page=page,
+        status=status,
+        mine=mine,
+        counts=queries.queue_counts(current_user, mine),
+        statuses=[str(s) for s in queries.QUEUE_STATUSES],
+        status_labels=STATUS_LABELS,
+        age_text=queries.age_text,
+        now=utcnow(),
+    )
+
+
+def _initial(need: Need) -> dict:
+    current = need.current_translation
+    if current is None:
+        return {"field": need.field}
+    return {
+        "technical_problem": current.technical_problem,
+        "indicators": services.indicators_text(current.indicators),
+        "existing_conditions": current.existing_conditions,
+        "field": current.field,
+        "keywords": "、".join(current.keywords or []),
+    }
+
+
+@bp.route("/<int:need_id>/translate", methods=["GET", "POST"])
+@roles_required(Role.BROKER, Role.OPERATOR)
+def translate(need_id: int):
+    need = db.get_or_404(Need, need_id)
+    if not need.can_translate(current_user):
+        if need.effective_status == "translating":
+            abort(403)  # claimed by another broker
+        flash(_("只有处于“翻译中”的需求可以编写翻译。"), "warning")
+        return redirect(url_for("needs.detail", need_id=need.id))
+    if request.method == "GET":
+        form = TranslationForm(data=_initial(need))
+    else:
+        form = TranslationForm()
+    if form.validate_on_submit():
+        data = {
+            "technical_problem": form.technical_problem.data,
+            "indicators": form.indicators.data,
+            "existing_conditions": form.existing_conditions.data or "",
+            "field": form.field.data,
+            "keywords": keyword_list(form.keywords.data),
+        }
+        propose = request.form.get("intent") == "propose"
+        try:
+            translation = services.save_translation(
+                need, current_user, data, propose=propose
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            put_errors(form, exc)
+        except PermissionDenied:
+            db.session.rollback()
+            abort(403)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            if propose:
+                flash(
+                    _("翻译第 %(v)d 版已提交企业确认。", v=translation.version),
+                    "success",
+                )
+                return redirect(url_for("needs.detail", need_id=need.id))
+            flash(_("已保存为第 %(v)d 版。", v=translation.version), "success")
+            return redirect(url_for("needs.translate", need_id=need.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("needs/translate.html", form=form, need=need), status
