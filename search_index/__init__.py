@@ -1,0 +1,23 @@
+"""Whoosh + jieba search for the eyewear market: indexing, search and matching."""
+
+from .analysis import EyewearAnalyzer, analyze, warm_up
+from .indexer import IndexBusy, SearchIndex
+from .matching import Match, match_achievement, match_need
+from .query import Hit, SearchResult, search
+from .thesaurus import Thesaurus, get_thesaurus
+
+__all__ = [
+    "EyewearAnalyzer",
+    "Hit",
+    "IndexBusy",
+    "Match",
+    "SearchIndex",
+    "SearchResult",
+    "Thesaurus",
+    "analyze",
+    "get_thesaurus",
+    "match_achievement",
+    "match_need",
+    "search",
+    "warm_up",
+]

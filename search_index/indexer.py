@@ -1,0 +1,206 @@
+"""Open, write and read the achievements and needs indexes kept in one directory."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.codec import whoosh3
+from whoosh.index import LockError
+from whoosh.writing import CLEAR
+
+from .analysis import warm_up
+from .schema import KINDS, make_schema, to_document
+
+#: Memory per writer process during a rebuild (MB); bigger means fewer merge runs.
+REBUILD_LIMITMB = 256
+
+
+def _remember_missing_columns():
+    # Whoosh looks for the length column of every non-scored field once per
+    # posting while it writes a segment (a stat call each time). Segment files
+    # never change once written, so a miss can be remembered per reader.
+    cls = whoosh3.W3PerDocReader
+    if getattr(cls, "_eyewear_patched", False):
+        return
+    original = cls._cached_reader
+
+    def _cached_reader(self, fieldname, column):
+        missing = self.__dict__.setdefault("_eyewear_missing", set())
+        if fieldname in missing:
+            return None
+        reader = original(self, fieldname, column)
+        if reader is None:
+            missing.add(fieldname)
+        return reader
+
+    cls._cached_reader = _cached_reader
+    cls._eyewear_patched = True
+
+
+_remember_missing_columns()
+
+
+class IndexBusy(RuntimeError):
+    """Another writer held the index lock for longer than we were willing to wait."""
+
+
+def _kind(kind: str) -> str:
+    kind = {"achievement": "achievements", "need": "needs"}.get(kind, kind)
+    if kind not in KINDS:
+        raise ValueError(f"unknown index kind {kind!r}")
+    return kind
+
+
+class SearchIndex:
+    """Both indexes in one directory, with writers that wait for the lock.
+
+    Searchers are kept per thread and per kind, and reopened only when the
+    index on disk has a newer generation than the one they read.
+    """
+
+    def __init__(self, directory: str | os.PathLike, busy_timeout: float = 10.0):
+        self.directory = os.fspath(directory)
+        self.busy_timeout = busy_timeout
+        os.makedirs(self.directory, exist_ok=True)
+        warm_up()
+        self._ix = {}
+        for kind in KINDS:
+            if whoosh_index.exists_in(self.directory, indexname=kind):
+                ix = whoosh_index.open_dir(self.directory, indexname=kind)
+            else:
+                ix = whoosh_index.create_in(self.directory, make_schema(kind), kind)
+            self._ix[kind] = ix
+        self._local = threading.local()
+        self._all_searchers: list = []
+        self._lock = threading.Lock()
+
+    def index(self, kind: str):
+        """The underlying Whoosh index of one kind."""
+        return self._ix[_kind(kind)]
+
+    # -- writing -----------------------------------------------------------
+
+    def _writer(self, kind: str, **kwargs):
+        deadline = time.monotonic() + self.busy_timeout
+        delay = 0.01
+        while True:
+            try:
+                return self._ix[kind].writer(**kwargs)
+            except LockError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        f"search index {kind!r} in {self.directory} stayed locked "
+                        f"for {self.busy_timeout:.0f}s"
+                    ) from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    def upsert(self, kind: str, docs: Iterable[dict]) -> int:
+        """Add or replace documents (app dicts) by id; returns how many were written."""
+        kind = _kind(kind)
+        docs = list(docs)
+        if not docs:
+            return 0
+        fields = [to_document(kind, d) for d in docs]
+        writer = self._writer(kind)
+        try:
+            for f in fields:
+                writer.update_document(**f)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return len(fields)
+
+    def delete(self, kind: str, ids: Iterable[int]) -> int:
+        """Remove documents by id; returns how many were found and deleted."""
+        kind = _kind(kind)
+        ids = [str(i) for i in ids]
+        if not ids:
+            return 0
+        writer = self._writer(kind)
+        try:
+            n = sum(writer.delete_by_term("id", i) for i in ids)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return n
+
+    def rebuild(
+        self,
+        kind: str,
+        docs: Iterable[dict],
+        total: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        procs: int | None = None,
+    ) -> int:
+        """Replace the whole index with ``docs``; searchers see the old one until done.
+
+        ``procs`` > 1 analyses in that many worker processes (forked after the
+        dictionaries are loaded). ``total`` is only passed on to ``progress``'s
+        caller as a hint; ``progress(n_done)`` is called every 1,000 documents.
+        """
+        kind = _kind(kind)
+        schema = make_schema(kind)
+        if self._ix[kind].schema != schema:
+            self._ix[kind] = whoosh_index.create_in(self.directory, schema, kind)
+        procs = procs if procs is not None else min(os.cpu_count() or 1, 4)
+        kwargs = {"limitmb": REBUILD_LIMITMB}
+        if procs > 1:
+            kwargs.update(procs=procs, batchsize=500, multisegment=True)
+        writer = self._writer(kind, **kwargs)
+        n = 0
+        try:
+            for doc in docs:
+                writer.add_document(**to_document(kind, doc))
+                n += 1
+                if progress and n % 1000 == 0:
+                    progress(n)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=CLEAR)
+        if progress and n % 1000:
+            progress(n)
+        return n
+
+    # -- reading -----------------------------------------------------------
+
+    def searcher(self, kind: str):
+        """This thread's searcher for ``kind``, refreshed if the index changed."""
+        kind = _kind(kind)
+        cache = self._local.__dict__.setdefault("searchers", {})
+        s = cache.get(kind)
+        ix = self._ix[kind]
+        if s is None:
+            s = ix.searcher()
+            with self._lock:
+                self._all_searchers.append(s)
+        elif not s.up_to_date():
+            # A fresh searcher, not refresh(): refresh() may reuse a segment
+            # reader whose deletions are stale.
+            fresh = ix.searcher()
+            with self._lock:
+                self._all_searchers.remove(s)
+                self._all_searchers.append(fresh)
+            s.close()
+            s = fresh
+        cache[kind] = s
+        return s
+
+    def doc_count(self, kind: str) -> int:
+        """Number of live documents of ``kind``."""
+        return self.searcher(kind).doc_count()
+
+    def close(self) -> None:
+        """Close every searcher opened by any thread."""
+        with self._lock:
+            for s in self._all_searchers:
+                s.close()
+            self._all_searchers.clear()
+        self._local = threading.local()

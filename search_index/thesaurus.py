@@ -1,0 +1,135 @@
+"""Bilingual eyewear thesaurus: synonym groups and related-group links from a data file."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+THESAURUS_PATH = Path(__file__).parent / "data" / "thesaurus.txt"
+#: The longest member, in analysed words, that a token sequence is matched against.
+MAX_MEMBER_WORDS = 5
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _lines(path: Path = THESAURUS_PATH) -> list[str]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip() if not line.startswith("#") else ""
+        if line:
+            out.append(line)
+    return out
+
+
+@lru_cache(maxsize=1)
+def raw_members() -> tuple[str, ...]:
+    """Every synonym-group member as written in the data file."""
+    members = []
+    for line in _lines():
+        if not line.startswith("~"):
+            members.extend(m.strip() for m in line.split("|") if m.strip())
+    return tuple(members)
+
+
+@dataclass
+class Group:
+    """One synonym group: members as written and as analysed keys."""
+
+    members: list[str]
+    keys: list[str]
+    related: set[int] = field(default_factory=set)
+
+    @property
+    def label(self) -> str:
+        """First Chinese member / first English member."""
+        zh = next((m for m in self.members if _CJK.search(m)), None)
+        en = next((m for m in self.members if not _CJK.search(m)), None)
+        return " / ".join(m for m in (zh, en) if m)
+
+
+class Thesaurus:
+    """Synonym lookup by analysed form; load it with :func:`get_thesaurus`."""
+
+    def __init__(self, path: Path = THESAURUS_PATH):
+        from .analysis import terms
+
+        self.groups: list[Group] = []
+        self.by_key: dict[str, list[int]] = {}
+        for line in _lines(path):
+            if line.startswith("~"):
+                continue
+            members = [m.strip() for m in line.split("|") if m.strip()]
+            keys = list(dict.fromkeys(" ".join(terms(m)) for m in members))
+            keys = [k for k in keys if k]
+            gid = len(self.groups)
+            self.groups.append(Group(members, keys))
+            for key in keys:
+                self.by_key.setdefault(key, []).append(gid)
+        for line in _lines(path):
+            if line.startswith("~"):
+                heads = [h.strip() for h in line.split("~") if h.strip()]
+                ids = {g for h in heads for g in self._ids(h)}
+                for g in ids:
+                    self.groups[g].related |= ids - {g}
+
+    def _ids(self, term: str) -> list[int]:
+        from .analysis import terms
+
+        key = term if term in self.by_key else " ".join(terms(term))
+        return self.by_key.get(key, [])
+
+    def expand(self, term: str) -> set[str]:
+        """Analysed forms of all members of the groups the term belongs to."""
+        return {k for g in self._ids(term) for k in self.groups[g].keys}
+
+    def related(self, term: str) -> set[str]:
+        """Analysed forms of the groups linked to the term's groups (weaker)."""
+        own = self.expand(term)
+        out = set()
+        for g in self._ids(term):
+            for r in self.groups[g].related:
+                out.update(self.groups[r].keys)
+        return out - own
+
+    def group_label(self, term: str) -> str | None:
+        """A bilingual label such as "离焦 / defocus", or None if unknown."""
+        ids = self._ids(term)
+        return self.groups[ids[0]].label if ids else None
+
+    def members(self, term: str) -> list[str]:
+        """Members as written (both languages) of the term's groups."""
+        out: list[str] = []
+        for g in self._ids(term):
+            out.extend(m for m in self.groups[g].members if m not in out)
+        return out
+
+    def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
+        """Greedy longest matches of member keys in a token list: (start, end, key)."""
+        found = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(MAX_MEMBER_WORDS, len(tokens) - i), 1, -1):
+                key = " ".join(tokens[i : i + n])
+                if key in self.by_key:
+                    found.append((i, i + n, key))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+
+_lock = threading.Lock()
+_instance: Thesaurus | None = None
+
+
+def get_thesaurus() -> Thesaurus:
+    """The process-wide thesaurus, loaded on first use."""
+    global _instance
+    if _instance is None:
+        with _lock:
+            if _instance is None:
+                _instance = Thesaurus()
+    return _instance
