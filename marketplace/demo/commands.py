@@ -35,16 +35,15 @@ def demo_group() -> None:
 @click.option("--achievements", "n_achievements", type=click.IntRange(0, 2_000_000), default=1000)
 @click.option("--needs", "n_needs", type=click.IntRange(0, 2_000_000), default=0)
 @click.option("--seed", type=int, default=0, help="Random seed (same seed, same data).")
-@click.option("--orgs", "n_orgs", type=click.IntRange(1, 10_000), default=200)
 @with_appcontext
-def generate_command(n_achievements: int, n_needs: int, seed: int, n_orgs: int) -> None:
+def generate_command(n_achievements: int, n_needs: int, seed: int) -> None:
     """Add N synthetic achievements and M needs (published) for benchmarks."""
     from ..accounts.models import Organization
     from ..listings.importer import import_records
     from .loader import _org
-    from .synth import generate_listings, generate_organizations
+    from .synth import ORG_POOL_SIZE, generate_listings, generate_organizations
 
-    orgs = generate_organizations(n_orgs, seed)
+    orgs = generate_organizations(ORG_POOL_SIZE, seed)
     for rec in orgs:
         _org({**rec, "verification": "verified"})
     db.session.commit()

@@ -137,18 +137,20 @@ def import_records(
     The caller commits.
     """
     report = ImportReport()
+    orgs: dict[str, Organization | None] = {}
     for line, raw in rows:
         try:
             if "__error__" in raw:
                 raise RecordError([raw["__error__"]])
             clean = clean_record(raw)
-            org = find_org(clean["organization"])
+            name = clean["organization"]
+            org = orgs[name] if name in orgs else orgs.setdefault(name, find_org(name))
             if org is None:
                 if not create_orgs:
                     raise RecordError([_("机构不存在：%(name)s（可使用 --create-orgs 自动创建）",
                                          name=clean["organization"])])
-                org = create_verified_org(clean["organization"], clean["kind"],
-                                          str(raw.get("organization_type") or "") or None)
+                org = orgs[name] = create_verified_org(
+                    name, clean["kind"], str(raw.get("organization_type") or "") or None)
             with db.session.begin_nested():
                 listing, outcome = upsert_listing(clean, org, status="published")
             setattr(report, outcome, getattr(report, outcome) + 1)

@@ -1,0 +1,7 @@
+"""Notifications: in the app, and by e-mail for people who opted in."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+from . import routes  # noqa: E402,F401

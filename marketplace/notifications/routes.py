@@ -1,0 +1,45 @@
+"""The notification list: newest first, mark as read."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..core.routes import _safe_next
+from ..extensions import db
+from . import bp
+from .models import Notification
+from .services import mark_read
+
+
+@bp.route("/")
+@login_required
+def index():
+    page = db.paginate(
+        sa.select(Notification)
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        per_page=30,
+    )
+    return render_template("notifications/index.html", page=page)
+
+
+@bp.route("/<int:note_id>/open", methods=["POST"])
+@login_required
+def open_note(note_id: int):
+    note = db.session.get(Notification, note_id)
+    if note is None or note.user_id != current_user.id:
+        return redirect(url_for(".index"))
+    mark_read(current_user, [note.id])
+    db.session.commit()
+    return redirect(_safe_next(note.link or url_for(".index")))
+
+
+@bp.route("/read-all", methods=["POST"])
+@login_required
+def read_all():
+    mark_read(current_user)
+    db.session.commit()
+    return redirect(_safe_next(request.form.get("next")) if request.form.get("next")
+                    else url_for(".index"))

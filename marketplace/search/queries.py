@@ -1,0 +1,37 @@
+"""Reading stored matches for the match panels (one database read, no index work)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ..achievements.models import Achievement
+from ..extensions import db
+from ..listings.models import public_filter
+from ..needs.models import Need
+from .models import ListingMatch
+
+
+def can_see_matches(listing, user) -> bool:
+    """Match panels: the listing's own organisation and the market's staff."""
+    return bool(user and user.is_authenticated and (listing.is_owned_by(user) or user.is_staff))
+
+
+def matches_for(listing, user, limit: int = 10) -> list[tuple[object, ListingMatch]]:
+    """The best stored matches of `listing` that `user` may see, best first."""
+    if isinstance(listing, Need):
+        other, own_col, other_col, rel = (Achievement, ListingMatch.need_id,
+                                          ListingMatch.achievement_id, ListingMatch.achievement)
+    else:
+        other, own_col, other_col, rel = (Need, ListingMatch.achievement_id,
+                                          ListingMatch.need_id, ListingMatch.need)
+    rows = db.session.execute(
+        sa.select(ListingMatch, other)
+        .join(other, other.id == other_col)
+        .where(own_col == listing.id, public_filter(other))
+        .options(joinedload(rel))
+        .order_by(ListingMatch.score.desc(), ListingMatch.id)
+        .limit(limit * 2)
+    ).all()
+    visible = [(obj, m) for m, obj in rows if obj.can_view(user)]
+    return visible[:limit]

@@ -1,0 +1,109 @@
+"""The search page (achievements or needs) and saved searches."""
+
+from __future__ import annotations
+
+import math
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from search_index import search
+
+from ..accounts.models import ORG_TYPE_LABELS
+from ..extensions import db
+from . import bp
+from .models import SavedSearch
+from .service import MODELS, get_index
+
+FILTER_KEYS = ("field", "trl_band", "cooperation_mode", "pricing_mode", "org_type")
+SORTS = ("relevance", "newest", "price_asc", "price_desc")
+MAX_QUERY = 200
+
+
+def _params():
+    args = request.args
+    kind = args.get("kind", "achievement")
+    if kind not in MODELS:
+        kind = "achievement"
+    q = (args.get("q") or "").strip()[:MAX_QUERY]
+    filters = {k: args.get(k) for k in FILTER_KEYS if args.get(k)}
+    sort = args.get("sort") if args.get("sort") in SORTS else "relevance"
+    try:
+        page = max(1, min(int(args.get("page", 1)), 500))
+    except ValueError:
+        page = 1
+    return kind, q, filters, sort, page
+
+
+@bp.route("/")
+def index():
+    kind, q, filters, sort, page = _params()
+    per_page = 20
+    result = search(get_index(), kind, q, filters=filters, sort=sort, page=page,
+                    per_page=per_page)
+    model = MODELS[kind]
+    ids = [h.id for h in result.hits]
+    objs = {o.id: o for o in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
+    # The database has the last word: a hit the viewer may not see is dropped.
+    hits = [
+        (objs[h.id], {k: Markup(v) for k, v in h.highlights.items() if v}, h.score)
+        for h in result.hits
+        if h.id in objs and objs[h.id].is_public and objs[h.id].can_view(current_user)
+    ]
+    pages = max(1, math.ceil(result.total / per_page)) if result.total else 1
+    return render_template(
+        "search/index.html",
+        kind=kind, q=q, filters=filters, sort=sort, page=page, pages=pages,
+        result=result, hits=hits, filter_keys=FILTER_KEYS,
+        org_type_labels={str(k): v for k, v in ORG_TYPE_LABELS.items()},
+    )
+
+
+@bp.route("/save", methods=["POST"])
+@login_required
+def save():
+    kind = request.form.get("kind", "achievement")
+    if kind not in MODELS:
+        abort(400)
+    q = (request.form.get("q") or "").strip()[:MAX_QUERY]
+    if not q:
+        flash(_("请先输入搜索词再保存。"), "warning")
+        return redirect(url_for(".index", kind=kind))
+    filters = {k: request.form.get(k) for k in FILTER_KEYS if request.form.get(k)}
+    exists = db.session.scalar(sa.select(SavedSearch.id).where(
+        SavedSearch.user_id == current_user.id, SavedSearch.kind == kind,
+        SavedSearch.query == q))
+    if exists is None:
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(SavedSearch)
+                                  .where(SavedSearch.user_id == current_user.id))
+        if count >= 50:
+            flash(_("最多保存 50 个搜索，请先删除一些。"), "warning")
+            return redirect(url_for(".saved"))
+        db.session.add(SavedSearch(user_id=current_user.id, kind=kind, query=q,
+                                   filters=filters))
+        db.session.commit()
+    flash(_("已保存搜索：有新的匹配条目时会通知您。"), "success")
+    return redirect(url_for(".index", kind=kind, q=q, **filters))
+
+
+@bp.route("/saved")
+@login_required
+def saved():
+    rows = db.session.scalars(sa.select(SavedSearch).where(
+        SavedSearch.user_id == current_user.id).order_by(SavedSearch.created_at.desc())).all()
+    return render_template("search/saved.html", rows=rows)
+
+
+@bp.route("/saved/<int:saved_id>/delete", methods=["POST"])
+@login_required
+def delete_saved(saved_id: int):
+    row = db.session.get(SavedSearch, saved_id)
+    if row is None or row.user_id != current_user.id:
+        abort(404)
+    db.session.delete(row)
+    db.session.commit()
+    flash(_("已删除保存的搜索。"), "success")
+    return redirect(url_for(".saved"))
