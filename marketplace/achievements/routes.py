@@ -13,6 +13,7 @@ from ..extensions import db
 from ..listings.lifecycle import ACTION_LABELS
 from ..listings.services import apply_listing_action, available_actions
 from ..uploads.services import UploadTooLarge, attachments_of
+from ..search.queries import can_see_matches, matches_for
 from . import bp, queries, services
 from .forms import (
     AchievementForm,
@@ -66,6 +67,8 @@ def _render_detail(a: Achievement, status: int = 200, **forms):
         "nda_form": forms.get("nda_form") or NdaRequestForm(formdata=None),
         "upload_form": forms.get("upload_form") or UploadForm(formdata=None),
         "error": forms.get("error"),
+        "matches": matches_for(a, user) if can_see_matches(a, user) else None,
+        "match_kind": "need",
     }
     return render_template("achievements/detail.html", **context), status
 

@@ -10,6 +10,7 @@ from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
 from ..extensions import db, login_manager
 from ..listings.lifecycle import ACTION_LABELS
 from ..uploads.services import UploadTooLarge, attachments_of
+from ..search.queries import can_see_matches, matches_for
 from . import bp, services
 from .diff import version_diffs
 from .forms import ActionForm, FilterForm, NeedForm
@@ -76,6 +77,10 @@ def render_detail(need: Need, status: int = 200, **extra):
             attachments=attachments_of("need", need.id) if show_original else [],
             actions=services.visible_actions(need, current_user),
             action_labels=ACTION_LABELS,
+            matches=matches_for(need, current_user)
+            if can_see_matches(need, current_user) and need.is_public
+            else None,
+            match_kind="achievement",
             **extra,
         ),
         status,
