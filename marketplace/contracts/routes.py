@@ -1,0 +1,234 @@
+"""Contract pages: draft, versions and their diff, signing, the print view and the PDF."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..core.errors import ServiceError, ValidationFailed
+from ..core.forms import put_errors
+from ..deals.models import Deal
+from ..extensions import db
+from . import bp, documents, services
+from .forms import ContractForm, SignForm, form_data_from_body
+from .models import Contract
+from .registration import can_record, deadline
+from .rules import contract_of
+
+
+def visible_deal(deal_id: int) -> Deal:
+    deal = db.get_or_404(Deal, deal_id)
+    if not deal.can_view(current_user):
+        abort(404)
+    return deal
+
+
+def visible_contract(contract_id: int) -> Contract:
+    contract = db.get_or_404(Contract, contract_id)
+    if not contract.deal.can_view(current_user):
+        abort(404)
+    return contract
+
+
+def _version_or_404(contract: Contract, number):
+    if number is None:
+        return contract.latest
+    return contract.version(number) or abort(404)
+
+
+@bp.route("/deal/<int:deal_id>")
+@login_required
+def for_deal(deal_id: int):
+    deal = visible_deal(deal_id)
+    contract = contract_of(deal)
+    if contract is not None:
+        return redirect(url_for("contracts.detail", contract_id=contract.id))
+    return render_template(
+        "contracts/none.html",
+        deal=deal,
+        can_draft=services.can_draft(deal, current_user),
+    )
+
+
+@bp.route("/deal/<int:deal_id>/draft", methods=["GET", "POST"])
+@login_required
+def draft(deal_id: int):
+    deal = visible_deal(deal_id)
+    if not services.can_draft(deal, current_user):
+        abort(403)
+    if (existing := contract_of(deal)) is not None:
+        return redirect(url_for("contracts.detail", contract_id=existing.id))
+    form = ContractForm(
+        data=form_data_from_body(services.prefill_body(deal))
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        try:
+            contract = services.draft_contract(
+                deal, current_user, form.to_body(), form.note.data
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            put_errors(form, exc)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("合同草稿已保存（第 1 版）。"), "success")
+            return redirect(url_for("contracts.detail", contract_id=contract.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "contracts/form.html", form=form, deal=deal, contract=None
+    ), status
+
+
+@bp.route("/<int:contract_id>")
+@login_required
+def detail(contract_id: int):
+    contract = visible_contract(contract_id)
+    version = _version_or_404(contract, request.args.get("version", type=int))
+    return render_template(
+        "contracts/detail.html",
+        contract=contract,
+        version=version,
+        rows=documents.field_rows(version.body),
+        my_party=services.signing_party(contract, current_user),
+        can_edit=services.can_edit(contract, current_user),
+        can_register=can_record(contract, current_user),
+        deadline=deadline(contract),
+    )
+
+
+@bp.route("/<int:contract_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(contract_id: int):
+    contract = visible_contract(contract_id)
+    if not services.can_edit(contract, current_user):
+        abort(403)
+    latest = contract.latest
+    form = ContractForm(
+        data={**form_data_from_body(latest.body), "base_version": latest.number}
+        if request.method == "GET"
+        else None
+    )
+    if form.validate_on_submit():
+        try:
+            version = services.save_version(
+                contract,
+                current_user,
+                form.to_body(),
+                form.base_version.data,
+                form.note.data,
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            put_errors(form, exc)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("已保存为第 %(n)s 版。", n=version.number), "success")
+            return redirect(url_for("contracts.detail", contract_id=contract.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "contracts/form.html", form=form, deal=contract.deal, contract=contract
+    ), status
+
+
+@bp.route("/<int:contract_id>/diff")
+@login_required
+def diff(contract_id: int):
+    contract = visible_contract(contract_id)
+    latest = contract.latest.number
+    a = _version_or_404(contract, request.args.get("a", max(latest - 1, 1), type=int))
+    b = _version_or_404(contract, request.args.get("b", latest, type=int))
+    return render_template(
+        "contracts/diff.html",
+        contract=contract,
+        a=a,
+        b=b,
+        changes=documents.diff_versions(a.body, b.body),
+    )
+
+
+@bp.route("/<int:contract_id>/sign", methods=["POST"])
+@login_required
+def sign(contract_id: int):
+    contract = visible_contract(contract_id)
+    form = SignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if services.signing_party(contract, current_user) is None:
+        abort(403)
+    try:
+        services.sign(contract, current_user, form.version.data)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        if contract.latest_fully_signed:
+            flash(_("双方已签署同一版本，合同已签订。"), "success")
+        else:
+            flash(
+                _("已签署第 %(n)s 版，已通知对方确认。", n=form.version.data), "success"
+            )
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+@bp.route("/<int:contract_id>/request-signature", methods=["POST"])
+@login_required
+def request_signature(contract_id: int):
+    contract = visible_contract(contract_id)
+    if not services.can_edit(contract, current_user):
+        abort(403)
+    told = services.request_signature(contract, current_user)
+    db.session.commit()
+    flash(_("已提醒 %(n)s 人确认签署。", n=told), "success")
+    return redirect(url_for("contracts.detail", contract_id=contract.id))
+
+
+@bp.route("/<int:contract_id>/print")
+@login_required
+def print_view(contract_id: int):
+    contract = visible_contract(contract_id)
+    version = _version_or_404(contract, request.args.get("version", type=int))
+    sup, firm = documents._party_titles(version.body.get("type") or "")
+    return render_template(
+        "contracts/print.html",
+        contract=contract,
+        version=version,
+        sections=documents.sections(version.body),
+        supplier_title=sup,
+        firm_title=firm,
+    )
+
+
+@bp.route("/<int:contract_id>/pdf")
+@login_required
+def pdf(contract_id: int):
+    contract = visible_contract(contract_id)
+    version = _version_or_404(contract, request.args.get("version", type=int))
+    try:
+        data = documents.render_pdf(contract, version)
+    except documents.FontUnavailable as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for("contracts.print_view", contract_id=contract.id))
+    response = current_app_response(
+        data, "application/pdf", f"contract-{contract.id}-v{version.number}.pdf"
+    )
+    return response
+
+
+def current_app_response(data: bytes, mimetype: str, filename: str):
+    """A private download of generated bytes."""
+    from flask import Response
+
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

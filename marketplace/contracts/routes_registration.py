@@ -1,0 +1,93 @@
+"""Registration pages: recording the 认定登记 and exporting contract data for the office."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..accounts.auth import roles_required
+from ..accounts.models import Role
+from ..core.errors import ServiceError, ValidationFailed
+from ..extensions import db
+from ..uploads.services import UploadTooLarge
+from . import bp, registration
+from .forms import ExportForm, RegistrationForm
+from .routes import current_app_response, put_errors, visible_contract
+
+_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", registration.to_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        registration.to_xlsx,
+    ),
+}
+
+
+@bp.route("/<int:contract_id>/registration", methods=["GET", "POST"])
+@login_required
+def register(contract_id: int):
+    contract = visible_contract(contract_id)
+    if not registration.can_record(contract, current_user):
+        abort(403)
+    if contract.registration is not None:
+        return redirect(url_for("contracts.detail", contract_id=contract.id))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            registration.record_registration(
+                contract,
+                current_user,
+                form.applied_on.data,
+                form.office.data,
+                form.registration_number.data,
+                form.technical_income.fen,
+                request.files.get("certificate"),
+            )
+        except UploadTooLarge:
+            db.session.rollback()
+            abort(413)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            put_errors(form, exc)
+        except ServiceError as exc:
+            db.session.rollback()
+            form.form_errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("认定登记信息已录入。"), "success")
+            return redirect(url_for("contracts.detail", contract_id=contract.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "contracts/register.html",
+        form=form,
+        contract=contract,
+        deadline=registration.deadline(contract),
+    ), status
+
+
+def _download(contracts, fmt: str, name: str):
+    mimetype, render = _FORMATS.get(fmt) or abort(404)
+    return current_app_response(render(contracts), mimetype, f"{name}.{fmt}")
+
+
+@bp.route("/<int:contract_id>/export.<fmt>")
+@login_required
+def export_one(contract_id: int, fmt: str):
+    contract = visible_contract(contract_id)
+    if contract.signed_at is None:
+        abort(404)
+    return _download([contract], fmt, f"contract-{contract.id}")
+
+
+@bp.route("/export")
+@roles_required(Role.OPERATOR)
+def export():
+    form = ExportForm(formdata=request.args)
+    if request.args.get("format") and form.validate():
+        contracts = registration.registered_between(
+            form.date_from.data, form.date_to.data
+        )
+        return _download(contracts, form.format.data, "registered-contracts")
+    status = 422 if request.args.get("format") else 200
+    return render_template("contracts/export.html", form=form), status

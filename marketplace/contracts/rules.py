@@ -1,0 +1,153 @@
+"""The technical-contract rules (民法典 §843–887) in one place: code tables, body checks,
+and the two questions the deal pipeline asks (fully signed? registered?).
+
+The deal guards import `contract_fully_signed` and `registration_recorded` from here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+
+#: Contract types; "licence" carries a licence scope below.
+CONTRACT_TYPES = {
+    "development_commissioned": _l("技术开发（委托开发）合同"),
+    "development_joint": _l("技术开发（合作开发）合同"),
+    "assignment": _l("技术转让合同"),
+    "licence": _l("技术许可合同"),
+    "consulting": _l("技术咨询合同"),
+    "service": _l("技术服务合同"),
+}
+#: Licence scope: silence means non-exclusive (民法典 §866 and the SPC interpretation).
+LICENCE_SCOPES = {
+    "non_exclusive": _l("普通许可"),
+    "sole": _l("排他许可"),
+    "exclusive": _l("独占许可"),
+}
+DEFAULT_LICENCE_SCOPE = "non_exclusive"
+PAYMENT_MODES = {
+    "lump_sum": _l("一次总算、一次总付"),
+    "instalments": _l("一次总算、分期支付"),
+    "royalty": _l("提成支付"),
+    "entry_plus_royalty": _l("入门费加提成支付"),
+}
+ROYALTY_BASES = {
+    "price": _l("产品价格"),
+    "output_value": _l("实施专利后新增的产值"),
+    "profit": _l("利润"),
+    "sales": _l("产品销售额"),
+}
+RATE_TRENDS = {
+    "fixed": _l("固定比例"),
+    "rising": _l("逐年递增"),
+    "falling": _l("逐年递减"),
+}
+DISPUTE_METHODS = {
+    "arbitration": _l("提交仲裁委员会仲裁"),
+    "court": _l("向人民法院起诉"),
+}
+#: Types in which a patent (or application) is typically the subject.
+PATENT_TYPES = frozenset({"assignment", "licence"})
+MAX_INSTALMENTS = 12
+TEXT_MAX = 5_000
+
+
+def licence_scope(body: dict) -> str:
+    """The licence scope of a body; an unset scope is non-exclusive."""
+    scope = (body or {}).get("licence_scope") or DEFAULT_LICENCE_SCOPE
+    return scope if scope in LICENCE_SCOPES else DEFAULT_LICENCE_SCOPE
+
+
+def _rate(value) -> Decimal | None:
+    try:
+        d = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    return d if d.is_finite() else None
+
+
+def body_errors(body: dict) -> list[tuple[str | None, str]]:
+    """Business-rule problems of a contract body: [(form field, message)], empty if fine."""
+    errors: list[tuple[str | None, str]] = []
+    if body.get("type") not in CONTRACT_TYPES:
+        errors.append(("type", _l("请选择合同类型。")))
+    if body.get("type") == "licence" and body.get("licence_scope") not in (
+        None,
+        "",
+        *LICENCE_SCOPES,
+    ):
+        errors.append(("licence_scope", _l("许可方式无效。")))
+    price = body.get("price_fen")
+    if not isinstance(price, int) or price < 0:
+        errors.append(("price", _l("请填写合同价款。")))
+        price = None
+    mode = body.get("payment_mode")
+    if mode not in PAYMENT_MODES:
+        errors.append(("payment_mode", _l("请选择支付方式。")))
+    if mode == "instalments":
+        rows = body.get("instalments") or []
+        if not rows:
+            errors.append(("instalments", _l("分期支付需填写付款计划（日期和金额）。")))
+        elif len(rows) > MAX_INSTALMENTS:
+            errors.append(
+                ("instalments", _l("分期不能超过 %(n)s 期。", n=MAX_INSTALMENTS))
+            )
+        elif price is not None and sum(r["amount_fen"] for r in rows) != price:
+            errors.append(("instalments", _l("各期金额之和必须等于合同价款。")))
+        dues = [r["due"] for r in rows]
+        if dues != sorted(dues):
+            errors.append(("instalments", _l("各期付款日期应按先后顺序填写。")))
+    if mode in ("royalty", "entry_plus_royalty"):
+        royalty = body.get("royalty") or {}
+        if royalty.get("base") not in ROYALTY_BASES:
+            errors.append(("royalty_base", _l("请选择提成基数。")))
+        rate = _rate(royalty.get("rate_pct"))
+        if rate is None or not Decimal(0) < rate <= Decimal(100):
+            errors.append(("royalty_rate", _l("提成比例应大于 0 且不超过 100%。")))
+        if royalty.get("trend") not in RATE_TRENDS:
+            errors.append(("royalty_trend", _l("请选择提成比例的变化方式。")))
+    if mode == "entry_plus_royalty" and not (body.get("entry_fee_fen") or 0) > 0:
+        errors.append(("entry_fee", _l("入门费加提成支付需填写入门费。")))
+    fee = body.get("broker_fee_fen")
+    if fee is not None and price is not None and fee > price:
+        errors.append(("broker_fee", _l("居间报酬不应超过合同价款。")))
+    dispute = body.get("dispute") or {}
+    if dispute.get("method") not in DISPUTE_METHODS:
+        errors.append(("dispute_method", _l("请选择争议解决方式。")))
+    if not (dispute.get("body") or "").strip():
+        errors.append(("dispute_body", _l("请写明仲裁委员会或管辖法院。")))
+    patent = body.get("patent")
+    if patent and not (
+        patent.get("name")
+        and (patent.get("application_number") or patent.get("patent_number"))
+    ):
+        errors.append(("patent_name", _l("涉及专利时请填写专利名称及申请号或专利号。")))
+    return errors
+
+
+def parse_due(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+# -- the questions the deal pipeline asks -------------------------------------------
+def contract_of(deal):
+    from .models import Contract
+
+    return db.session.scalar(sa.select(Contract).where(Contract.deal_id == deal.id))
+
+
+def contract_fully_signed(deal) -> bool:
+    """True when supplier and firm have both signed the same, latest contract version."""
+    contract = contract_of(deal)
+    return bool(contract and contract.latest_fully_signed)
+
+
+def registration_recorded(deal) -> bool:
+    """True when the 技术合同认定登记 of the deal's contract has been recorded."""
+    contract = contract_of(deal)
+    return bool(contract and contract.registration is not None)

@@ -1,0 +1,9 @@
+"""Deals: the broker's pipeline from interest to a registered contract, and the public
+notice board."""
+
+from flask import Blueprint
+
+bp = Blueprint("deals", __name__)
+notices_bp = Blueprint("notices", __name__)
+
+from . import routes, routes_auction, routes_notices, routes_queue  # noqa: E402,F401

@@ -1,0 +1,233 @@
+"""Pricing records of a deal: public notices with objections, and auctions with bids.
+
+States that depend on the clock (a notice running or ended, an auction open or closed)
+are computed from the stored times with `effective_*(now)`, so pages are right even
+when `flask jobs tick` runs late.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.domain import COOPERATION_LABELS
+from ..core.timeutil import utcnow
+from ..extensions import db
+
+
+class NoticeOutcome(StrEnum):
+    RUNNING = "running"
+    AWAITING_HANDLING = "awaiting_handling"  #: ended with objections not yet handled
+    PASSED = "passed"
+    FAILED = "failed"  #: an objection was sustained
+    WITHDRAWN = "withdrawn"  #: the price was renegotiated
+
+
+NOTICE_OUTCOME_LABELS = {
+    NoticeOutcome.RUNNING: _l("公示中"),
+    NoticeOutcome.AWAITING_HANDLING: _l("待处理异议"),
+    NoticeOutcome.PASSED: _l("公示期满无异议"),
+    NoticeOutcome.FAILED: _l("异议成立"),
+    NoticeOutcome.WITHDRAWN: _l("已撤回"),
+}
+
+
+class PublicNotice(db.Model):
+    """公示 of an agreed price (促进科技成果转化法 §18): ≥ 15 calendar days, objections."""
+
+    __tablename__ = "public_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(sa.ForeignKey("deals.id"), index=True)
+    #: The achievement's name as noticed.
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    #: A CooperationMode code: the mode of transfer.
+    transfer_mode: Mapped[str] = mapped_column(sa.String(24))
+    proposed_price_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
+    #: The buyer is an inventor or otherwise related: must be flagged in the notice.
+    related_party: Mapped[bool] = mapped_column(default=False)
+    related_party_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime] = mapped_column(index=True)
+    #: Final outcome once closed (passed / failed / withdrawn); None while open.
+    outcome: Mapped[str | None] = mapped_column(sa.String(24))
+    closed_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    deal = relationship("Deal")
+    objections: Mapped[list[Objection]] = relationship(
+        back_populates="notice", order_by="Objection.id"
+    )
+
+    @property
+    def transfer_label(self):
+        return COOPERATION_LABELS.get(self.transfer_mode, self.transfer_mode)
+
+    def is_running(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.outcome is None and self.starts_at <= now < self.ends_at
+
+    def effective_outcome(self, now: datetime | None = None) -> str:
+        """The outcome as of `now`, whether or not the tick has closed the notice."""
+        if self.outcome is not None:
+            return self.outcome
+        now = now or utcnow()
+        if any(o.handling == "sustained" for o in self.objections):
+            return NoticeOutcome.FAILED if now >= self.ends_at else NoticeOutcome.RUNNING
+        if now < self.ends_at:
+            return NoticeOutcome.RUNNING
+        if any(o.handling == "pending" for o in self.objections):
+            return NoticeOutcome.AWAITING_HANDLING
+        return NoticeOutcome.PASSED
+
+    def outcome_label(self, now: datetime | None = None):
+        return NOTICE_OUTCOME_LABELS[self.effective_outcome(now)]
+
+    @property
+    def has_sustained_objection(self) -> bool:
+        return any(o.handling == "sustained" for o in self.objections)
+
+
+HANDLING_LABELS = {
+    "pending": _l("待处理"),
+    "sustained": _l("异议成立"),
+    "dismissed": _l("异议不成立"),
+}
+
+
+class Objection(db.Model):
+    __tablename__ = "notice_objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(sa.ForeignKey("public_notices.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    reasons: Mapped[str] = mapped_column(sa.Text)
+    filed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: pending / sustained / dismissed, decided by the deal's broker.
+    handling: Mapped[str] = mapped_column(sa.String(12), default="pending")
+    handling_note: Mapped[str] = mapped_column(sa.Text, default="")
+    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    handled_at: Mapped[datetime | None]
+
+    notice: Mapped[PublicNotice] = relationship(back_populates="objections")
+    user = relationship("User", foreign_keys=[user_id])
+    handled_by = relationship("User", foreign_keys=[handled_by_id])
+
+    @property
+    def handling_label(self):
+        return HANDLING_LABELS[self.handling]
+
+
+AUCTION_STATUS_LABELS = {
+    "scheduled": _l("未开始"),
+    "open": _l("竞价中"),
+    "closing": _l("已截止，待确认"),
+    "won": _l("已成交"),
+    "failed": _l("流拍"),
+}
+
+
+class Auction(db.Model):
+    """拍卖 of a deal's achievement; bids serialised by a row lock plus the version."""
+
+    __tablename__ = "auctions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(sa.ForeignKey("deals.id"), index=True)
+    start_price_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    increment_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    reserve_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    deposit_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
+    starts_at: Mapped[datetime]
+    #: The close, pushed back when a bid arrives in the last minutes.
+    ends_at: Mapped[datetime] = mapped_column(index=True)
+    scheduled_end_at: Mapped[datetime]
+    high_bid_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    high_bidder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auction_bidders.id",
+                                                                      use_alter=True))
+    bid_count: Mapped[int] = mapped_column(default=0)
+    #: None while not closed; "won" or "failed" once closed.
+    outcome: Mapped[str | None] = mapped_column(sa.String(8))
+    winning_bid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auction_bids.id",
+                                                                      use_alter=True))
+    closed_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    deal = relationship("Deal")
+    bidders: Mapped[list[AuctionBidder]] = relationship(
+        back_populates="auction", foreign_keys="AuctionBidder.auction_id",
+        order_by="AuctionBidder.number",
+    )
+    bids: Mapped[list[Bid]] = relationship(
+        back_populates="auction", foreign_keys="Bid.auction_id", order_by="Bid.id.desc()"
+    )
+    high_bidder = relationship("AuctionBidder", foreign_keys=[high_bidder_id],
+                               post_update=True)
+
+    def effective_status(self, now: datetime | None = None) -> str:
+        if self.outcome:
+            return self.outcome
+        now = now or utcnow()
+        if now < self.starts_at:
+            return "scheduled"
+        return "open" if now < self.ends_at else "closing"
+
+    def status_label(self, now: datetime | None = None):
+        return AUCTION_STATUS_LABELS[self.effective_status(now)]
+
+    def minimum_bid(self) -> int:
+        if self.high_bid_fen is None:
+            return self.start_price_fen
+        return self.high_bid_fen + self.increment_fen
+
+
+class AuctionBidder(db.Model):
+    """A registered bidder (one per firm organisation) and its recorded deposit."""
+
+    __tablename__ = "auction_bidders"
+    __table_args__ = (
+        sa.UniqueConstraint("auction_id", "organization_id",
+                            name="uq_auction_bidders_auction_org"),
+        sa.UniqueConstraint("auction_id", "number", name="uq_auction_bidders_auction_number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auction_id: Mapped[int] = mapped_column(sa.ForeignKey("auctions.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    #: Shown to other bidders as 竞买人<number>.
+    number: Mapped[int]
+    deposit_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    #: "recorded" now; the payments feature marks it paid / refunded later.
+    deposit_status: Mapped[str] = mapped_column(sa.String(12), default="recorded")
+    registered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    auction: Mapped[Auction] = relationship(back_populates="bidders",
+                                            foreign_keys=[auction_id])
+    user = relationship("User")
+    organization = relationship("Organization")
+
+
+class Bid(db.Model):
+    __tablename__ = "auction_bids"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    auction_id: Mapped[int] = mapped_column(sa.ForeignKey("auctions.id"), index=True)
+    bidder_id: Mapped[int] = mapped_column(sa.ForeignKey("auction_bidders.id"))
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    placed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The bid pushed the close back.
+    extended: Mapped[bool] = mapped_column(default=False)
+
+    auction: Mapped[Auction] = relationship(back_populates="bids", foreign_keys=[auction_id])
+    bidder: Mapped[AuctionBidder] = relationship()

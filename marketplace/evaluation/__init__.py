@@ -1,0 +1,7 @@
+"""The evaluation feature: 科技成果评价 reports and the valuation calculator."""
+
+from flask import Blueprint
+
+bp = Blueprint("evaluation", __name__)
+
+from . import routes  # noqa: E402,F401
