@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
 
 from ..core.mail import send_mail
 from ..core.timeutil import utcnow
@@ -24,7 +26,10 @@ def notify(user, kind: str, title: str, body: str = "", link: str = "",
                         link=link, dedupe_key=dedupe_key)
     db.session.add(note)
     if email and user.email_notifications:
-        if send_mail(user.email, title, "notification", user=user, note=note):
+        # The mail speaks the recipient's language, not the acting user's.
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            sent = send_mail(user.email, title, "notification", user=user, note=note)
+        if sent:
             note.emailed_at = utcnow()
     db.session.flush()
     return note
