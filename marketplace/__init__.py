@@ -20,6 +20,11 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.from_object(config or Config)
     app.config.update(overrides)
 
+    from .core.web import BoundedIntConverter
+
+    # Before any route: ids beyond the database's integer range are simply not found.
+    app.url_map.converters["int"] = BoundedIntConverter
+
     from .core import logs
 
     logs.init_app(app)
@@ -46,6 +51,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .admin import bp as admin_bp
     from .core import bp as core_bp
     from .needs import bp as needs_bp
+    from .notifications import bp as notifications_bp
+    from .search import bp as search_bp
     from .uploads import bp as uploads_bp
 
     app.register_blueprint(core_bp)
@@ -54,6 +61,24 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(needs_bp, url_prefix="/needs")
     app.register_blueprint(uploads_bp, url_prefix="/files")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(search_bp, url_prefix="/search")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
+
+    from .deals import bp as deals_bp
+    from .deals import notices_bp
+
+    app.register_blueprint(deals_bp, url_prefix="/deals")
+    app.register_blueprint(notices_bp, url_prefix="/notices")
+
+    from .contracts import bp as contracts_bp
+    from .evaluation import bp as evaluation_bp
+
+    app.register_blueprint(evaluation_bp, url_prefix="/evaluations")
+    app.register_blueprint(contracts_bp, url_prefix="/contracts")
+
+    from . import search
+
+    search.init_app(app)
 
     from .core import web
 

@@ -6,4 +6,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    pass
+    from .accounts.commands import users
+    from .demo.commands import demo_group, seed_demo_command
+    from .listings.commands import listings_group
+    from .search.commands import search_group
+
+    app.cli.add_command(users)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(demo_group)
+    app.cli.add_command(listings_group)
+    app.cli.add_command(search_group)
+
+    from .deals.commands import jobs_group
+
+    app.cli.add_command(jobs_group)

@@ -102,10 +102,19 @@ class Config:
         "STRIPE_PAYMENT_METHOD_TYPES", "card,alipay,wechat_pay"
     ).split(",")
 
+    #: The public address, for links in e-mails sent outside a request (CLI, sync).
+    MARKET_BASE_URL = os.environ.get("MARKET_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    #: A new listing alerts the owners of listings it matches at least this well (0–100).
+    MATCH_ALERT_THRESHOLD = float(os.environ.get("MATCH_ALERT_THRESHOLD", "60"))
+
     #: Items per page on list pages.
     PER_PAGE = 20
-    #: Apply the search outbox to the index right after each request's commit.
-    SEARCH_SYNC_INLINE = _flag("SEARCH_SYNC_INLINE", True)
+    #: After a request commits searchable changes: "thread" applies the outbox in a
+    #: background thread of this process, "inline" before the response (tests), "off"
+    #: leaves it to `flask search sync --loop` in a separate worker.
+    SEARCH_SYNC = os.environ.get("SEARCH_SYNC", "thread")
+    #: Load jieba and the trade dictionaries when the app starts (before forking).
+    SEARCH_WARM_UP = _flag("SEARCH_WARM_UP", True)
 
 
 class TestingConfig(Config):
@@ -116,6 +125,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = False
+    SEARCH_SYNC = "inline"
     #: Fast hashing for fixtures; production keeps scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     MAIL_BACKEND = "console"

@@ -2,6 +2,23 @@
 
 from .accounts.models import Organization, User  # noqa: F401
 from .achievements.models import Achievement, Inventor, NdaRequest  # noqa: F401
+from .contracts.models import (  # noqa: F401
+    Contract,
+    ContractRegistration,
+    ContractSignature,
+    ContractVersion,
+)
 from .core.audit import AuditEntry  # noqa: F401
+from .deals.models import BrokerConflict, Deal, DealEvent, DealMessage  # noqa: F401
+from .deals.models_pricing import (  # noqa: F401
+    Auction,
+    AuctionBidder,
+    Bid,
+    Objection,
+    PublicNotice,
+)
+from .evaluation.models import Evaluation, Valuation  # noqa: F401
 from .needs.models import Need, NeedTranslation  # noqa: F401
+from .notifications.models import Notification  # noqa: F401
+from .search.models import ListingMatch, SavedSearch, SearchOutbox  # noqa: F401
 from .uploads.models import Attachment  # noqa: F401

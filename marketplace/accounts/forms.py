@@ -15,7 +15,6 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..core.errors import ValidationFailed
 from ..core.forms import PlainText, strip_filter
 from . import credit_code
 from .models import ORG_TYPE_LABELS
@@ -180,11 +179,3 @@ class InviteForm(FlaskForm):
     email = email_field(_l("同事的电子邮箱"))
 
 
-def put_errors(form, exc: ValidationFailed) -> None:
-    """Show a service's errors on the fields they name (or above the form)."""
-    for name, message in exc.errors:
-        field = form._fields.get(name) if name else None
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)

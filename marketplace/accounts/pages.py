@@ -17,10 +17,11 @@ from flask_login import current_user, login_required
 
 from ..achievements.models import Achievement, NdaRequest, NdaState
 from ..core.errors import ValidationFailed
+from ..core.forms import put_errors
 from ..extensions import db
 from ..needs.models import Need
 from . import bp, services
-from .forms import InviteForm, OrganizationForm, ProfileForm, put_errors
+from .forms import InviteForm, OrganizationForm, ProfileForm
 
 
 def _has_endpoint(name: str) -> bool:

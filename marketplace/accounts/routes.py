@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.errors import ServiceError, ValidationFailed
+from ..core.forms import put_errors
 from ..extensions import db, limiter
 from . import bp, services, tokens
 from .forms import (
@@ -15,7 +16,6 @@ from .forms import (
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
-    put_errors,
 )
 
 

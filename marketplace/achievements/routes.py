@@ -9,11 +9,12 @@ from flask_login import current_user, login_required
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ..core.forms import put_errors
 from ..extensions import db
 from ..listings.lifecycle import ACTION_LABELS
 from ..listings.services import apply_listing_action, available_actions
-from ..uploads.services import UploadTooLarge, attachments_of
 from ..search.queries import can_see_matches, matches_for
+from ..uploads.services import UploadTooLarge, attachments_of
 from . import bp, queries, services
 from .forms import (
     AchievementForm,
@@ -33,13 +34,6 @@ def _visible_or_404(achievement_id: int) -> Achievement:
     return achievement
 
 
-def _put_errors(form, exc: ValidationFailed) -> None:
-    for name, message in exc.errors:
-        target = getattr(form, name, None) if name else None
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 def _render_detail(a: Achievement, status: int = 200, **forms):
@@ -106,7 +100,7 @@ def new():
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            _put_errors(form, exc)
+            put_errors(form, exc)
         else:
             db.session.commit()
             flash(
@@ -134,7 +128,7 @@ def edit(achievement_id: int):
             )
         except ValidationFailed as exc:
             db.session.rollback()
-            _put_errors(form, exc)
+            put_errors(form, exc)
         else:
             db.session.commit()
             flash(
@@ -186,7 +180,7 @@ def request_nda(achievement_id: int):
             abort(403)
         except ValidationFailed as exc:
             db.session.rollback()
-            _put_errors(form, exc)
+            put_errors(form, exc)
         else:
             db.session.commit()
             flash(_("保密申请已提交，成果方同意后即可查看技术详情。"), "success")
@@ -240,7 +234,7 @@ def upload(achievement_id: int):
             return _render_detail(achievement, 413, upload_form=form)
         except ValidationFailed as exc:
             db.session.rollback()
-            _put_errors(form, exc)
+            put_errors(form, exc)
         else:
             db.session.commit()
             flash(_("附件已上传。"), "success")

@@ -9,7 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.forms import put_errors
+from ..core.forms import put_errors
 from ..accounts.models import ROLE_LABELS, Organization, Role, User, Verification
 from ..achievements.models import Achievement
 from ..core.audit import AuditEntry

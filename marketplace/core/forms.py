@@ -76,3 +76,14 @@ def keyword_list(text: str | None, limit: int = 12) -> list[str]:
         if p and p not in seen:
             seen.append(p[:40])
     return seen[:limit]
+
+
+def put_errors(form, exc) -> None:
+    """Show a service's ValidationFailed errors on the fields they name (else above the
+    form), so the route re-renders the form with them."""
+    for name, message in exc.errors:
+        field = form._fields.get(name) if name else None
+        if field is not None and isinstance(field.errors, list | tuple):
+            field.errors = [*field.errors, message]
+        else:
+            form.form_errors.append(message)

@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from ..extensions import db
 from . import domain, money
@@ -28,6 +29,15 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:…>` limited to the 32-bit range of the id columns, so /needs/999…9 is a
+    404 rather than a database overflow error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
 
 ERROR_MESSAGES = {
     400: lambda: _("请求有误，请检查后重试。"),
@@ -102,9 +112,17 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
+        from flask_login import current_user
+
+        from ..notifications.services import unread_count
+
+        unread = 0
+        if current_user and current_user.is_authenticated:
+            unread = unread_count(current_user)
         return {
             "languages": app.config["LANGUAGES"],
             "current_locale": str(get_locale() or "zh_CN"),
+            "unread_notifications": unread,
         }
 
 

@@ -7,25 +7,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
+from ..core.forms import put_errors
 from ..extensions import db, login_manager
 from ..listings.lifecycle import ACTION_LABELS
-from ..uploads.services import UploadTooLarge, attachments_of
 from ..search.queries import can_see_matches, matches_for
+from ..uploads.services import UploadTooLarge, attachments_of
 from . import bp, services
 from .diff import version_diffs
 from .forms import ActionForm, FilterForm, NeedForm
 from .models import Need
 from .queries import NeedFilters, public_needs
-
-
-def put_errors(form, exc: ValidationFailed) -> None:
-    """Service errors back onto the form's fields (or the form as a whole)."""
-    for name, message in exc.errors:
-        field = getattr(form, name, None) if name else None
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 def _visible_need(need_id: int) -> Need:
