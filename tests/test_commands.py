@@ -52,13 +52,29 @@ def _flask(env: dict, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
-                    reason="runs on its own SQLite file; the PostgreSQL run checks below")
+def _scratch_database_url(tmp_path) -> str:
+    """A database of its own for the migration run: a SQLite file, or a fresh PostgreSQL
+    database beside TEST_DATABASE_URL's."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'm.db'}"
+    url = sa.engine.make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    scratch = f"{url.database}_migrations"
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{scratch}"'))
+    engine.dispose()
+    return url.set(database=scratch).render_as_string(hide_password=False)
+
+
 def test_migrations_build_the_schema_and_match_the_models(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}",
+    env = {**os.environ, "DATABASE_URL": _scratch_database_url(tmp_path),
            "INSTANCE_DIR": str(tmp_path), "SEARCH_WARM_UP": "0"}
     up = _flask(env, "db", "upgrade")
     assert up.returncode == 0, up.stderr
     check = _flask(env, "db", "check")
     assert check.returncode == 0, check.stdout + check.stderr
     assert "No new upgrade operations detected" in check.stdout + check.stderr
+    down = _flask(env, "db", "downgrade", "base")
+    assert down.returncode == 0, down.stderr
