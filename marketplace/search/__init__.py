@@ -54,6 +54,9 @@ def init_app(app: Flask) -> None:
         from search_index import warm_up
 
         warm_up()
+    from .queries import broker_opportunities
+
+    app.jinja_env.globals["broker_opportunities"] = broker_opportunities
     worker = _SyncWorker(app)
 
     @app.after_request

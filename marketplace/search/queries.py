@@ -35,3 +35,28 @@ def matches_for(listing, user, limit: int = 10) -> list[tuple[object, ListingMat
     ).all()
     visible = [(obj, m) for m, obj in rows if obj.can_view(user)]
     return visible[:limit]
+
+
+def broker_opportunities(user, limit: int = 8) -> list[tuple[ListingMatch, Need, Achievement]]:
+    """The best need–achievement pairs among the broker's published needs that no deal
+    covers yet: matchmaking work waiting in the broker's queue (all needs for the
+    operator)."""
+    from ..deals.models import Deal
+
+    if not (user and user.is_authenticated and user.is_staff):
+        return []
+    covered = sa.select(Deal.id).where(
+        Deal.need_id == ListingMatch.need_id,
+        Deal.achievement_id == ListingMatch.achievement_id,
+    )
+    stmt = (
+        sa.select(ListingMatch, Need, Achievement)
+        .join(Need, Need.id == ListingMatch.need_id)
+        .join(Achievement, Achievement.id == ListingMatch.achievement_id)
+        .where(public_filter(Need), public_filter(Achievement), ~covered.exists())
+        .order_by(ListingMatch.score.desc(), ListingMatch.id)
+        .limit(limit)
+    )
+    if not user.is_operator:
+        stmt = stmt.where(Need.broker_id == user.id)
+    return [tuple(row) for row in db.session.execute(stmt)]

@@ -88,3 +88,19 @@ def test_match_panels_on_pages_are_for_the_owner_and_brokers_only(
     shown, html = panel(supplier, f"/achievements/{ach.id}")
     assert shown and need.title in html
     assert not panel(stranger, f"/achievements/{ach.id}")[0]
+
+
+def test_the_broker_queue_shows_matches_not_yet_made_into_deals(
+    db, client, login, create_need, create_achievement, create_user
+):
+    broker = create_user(role=Role.BROKER)
+    other_broker = create_user(role=Role.BROKER)
+    need = create_need(**PVD_NEED, broker=broker)
+    ach = create_achievement(**PVD_ACH)
+    sync_outbox()
+    login(broker)
+    html = client.get("/deals/queue").get_data(as_text=True)
+    assert "opportunities" in html and ach.title in html and need.title in html
+    client.post("/account/logout")
+    login(other_broker)
+    assert ach.title not in client.get("/deals/queue").get_data(as_text=True)
