@@ -36,7 +36,7 @@ def test_no_inline_script_in_pages(client):
     assert "<script>" not in html and "onclick=" not in html and 'style="' not in html
 
 
-@pytest.mark.parametrize("lang, text", [("zh_CN", "页面不存在"), ("en", "not found")])
+@pytest.mark.parametrize("lang, text", [("zh_CN", "页面不存在"), ("en", "does not exist")])
 def test_404_page_speaks_the_users_language(client, lang, text):
     r = client.get(f"/no/such/page?lang={lang}")
     assert r.status_code == 404
