@@ -66,8 +66,13 @@ def render_room(deal: Deal, status: int = 200, **forms):
     if deal.achievement and deal.achievement.cooperation_modes and not price_form.is_submitted():
         price_form.transfer_mode.data = deal.achievement.cooperation_modes[0]
     mode_form = forms.get("mode_form") or PricingModeForm(pricing_mode=deal.pricing_mode)
+    if deal.supplier_org.state_funded:  # 面议 is not open to them (set_pricing_mode)
+        mode_form.pricing_mode.choices = [c for c in mode_form.pricing_mode.choices
+                                          if c.value != "negotiable"]
     for form in (price_form, mode_form, reassign_form):
         form.version.data = str(deal.version)  # the version this page shows
+    from ..contracts.rules import contract_of  # contracts builds on deals
+
     return render_template(
         "deals/detail.html", deal=deal, parties=parties, now=now, actions=actions,
         action_labels=pipeline.ACTION_LABELS, messages=messages,
@@ -80,6 +85,7 @@ def render_room(deal: Deal, status: int = 200, **forms):
         can_price=bool(parties & {pipeline.BROKER, pipeline.OPERATOR})
         and deal.stage == DealStage.NEGOTIATION and deal.agreed_price_fen is None,
         notice_required=pipeline.notice_required(deal),
+        contract=contract_of(deal),
     ), status
 
 
