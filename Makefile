@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Two workers: the suite is I/O- and browser-bound enough to gain on 2 cores.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: run serve test test-sqlite test-postgres install install-test translations \
         lint format bench extract-messages clean

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 
 import pytest
+import sqlalchemy as sa
 from flask import g, has_app_context
 from flask.testing import FlaskClient
-import sqlalchemy as sa
 
 from marketplace import create_app
 from marketplace.config import TestingConfig
@@ -24,12 +24,25 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def _database_url(tmp_path_factory) -> str:
-    if TEST_DATABASE_URL:
-        url = TEST_DATABASE_URL
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://") :]
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if not TEST_DATABASE_URL:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = sa.engine.make_url(
+        TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    )
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # Each xdist worker gets a database of its own beside the given one.
+        own = f"{url.database}_{worker}"
+        engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            exists = conn.scalar(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own}
+            )
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{own}"'))
+        engine.dispose()
+        url = url.set(database=own)
+    return url.render_as_string(hide_password=False)
 
 
 def pytest_report_header(config):

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from ..core import audit
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.timeutil import utcnow
+from ..core.money import fen_to_yuan_str
 from ..extensions import db
 from ..notifications.services import notify
 from . import pipeline
@@ -153,7 +154,7 @@ def close_auction(auction: Auction, now: datetime | None = None) -> bool:
         if deal.firm_org_id != winner_org:
             deal.firm_org_id = winner_org  # the auction decides who the buyer is
         deal.agreed_price_fen = top.amount_fen
-        reason = _("拍卖成交，成交价 %(p)s 元", p=f"{top.amount_fen / 100:,.2f}")
+        reason = _("拍卖成交，成交价 %(p)s 元", p=fen_to_yuan_str(top.amount_fen))
     else:
         auction.outcome = "failed"
         reason = _("拍卖流拍（无出价或未达保留价）")
