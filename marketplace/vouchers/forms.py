@@ -1,0 +1,62 @@
+"""Voucher forms: issuing (operator), applying (firm), the settlement period."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange
+
+from ..core.forms import MultiCheckboxField, YuanField
+from .rules import DEFAULT_MAX_SHARE_PCT, SERVICE_KINDS
+
+
+class IssueForm(FlaskForm):
+    organization = SelectField(
+        _l("企业"),
+        coerce=int,
+        choices=[],
+        validators=[InputRequired(_l("请选择企业。"))],
+    )
+    face_value = YuanField(
+        _l("面额（元）"), validators=[InputRequired(_l("请填写面额。"))]
+    )
+    valid_from = DateField(
+        _l("有效期开始"), validators=[InputRequired(_l("请填写日期。"))]
+    )
+    valid_until = DateField(
+        _l("有效期结束"), validators=[InputRequired(_l("请填写日期。"))]
+    )
+    service_kinds = MultiCheckboxField(
+        _l("可抵扣的服务类别"),
+        choices=[SelectChoice(k, v) for k, v in SERVICE_KINDS.items()],
+    )
+    max_share_pct = IntegerField(
+        _l("单笔费用最高抵扣比例（%）"),
+        default=DEFAULT_MAX_SHARE_PCT,
+        validators=[InputRequired(_l("请填写比例。")), NumberRange(min=1, max=100)],
+    )
+
+
+class ApplyForm(FlaskForm):
+    voucher = SelectField(
+        _l("创新券"),
+        coerce=int,
+        choices=[],
+        validators=[InputRequired(_l("请选择创新券。"))],
+    )
+
+
+class PeriodForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    year = IntegerField(
+        _l("年度"), validators=[InputRequired(), NumberRange(2000, 2100)]
+    )
+    half = SelectField(
+        _l("半年"),
+        coerce=int,
+        choices=[SelectChoice(1, _l("上半年")), SelectChoice(2, _l("下半年"))],
+    )

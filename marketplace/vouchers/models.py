@@ -1,0 +1,72 @@
+"""Innovation vouchers issued to firms and their redemptions against fees."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..core.timeutil import today_shanghai, utcnow
+from ..extensions import db
+
+
+class Voucher(db.Model):
+    """科技创新券: face value, balance, validity and the service kinds it pays for."""
+
+    __tablename__ = "vouchers"
+    __table_args__ = (
+        sa.CheckConstraint("balance_fen >= 0", name="balance_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    face_value_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    #: What is left; only ever lowered by a conditional UPDATE (never below zero).
+    balance_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
+    valid_from: Mapped[date]
+    valid_until: Mapped[date]
+    #: Service kinds (vouchers.rules.SERVICE_KINDS) it may pay for.
+    service_kinds: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: The largest share of one fee the voucher may pay, in percent.
+    max_share_pct: Mapped[int] = mapped_column(default=50)
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    organization = relationship("Organization")
+    redemptions: Mapped[list[VoucherRedemption]] = relationship(
+        back_populates="voucher", order_by="VoucherRedemption.id", viewonly=True
+    )
+
+    def is_valid_on(self, day: date | None = None) -> bool:
+        day = day or today_shanghai()
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_until
+
+
+class VoucherRedemption(db.Model):
+    """One use of a voucher on one payment request (mirrored by a ledger entry)."""
+
+    __tablename__ = "voucher_redemptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voucher_id: Mapped[int] = mapped_column(sa.ForeignKey("vouchers.id"), index=True)
+    payment_request_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("payment_requests.id"), index=True
+    )
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    service_kind: Mapped[str] = mapped_column(sa.String(16))
+    #: The service provider the government pays (None: the market itself).
+    provider_org_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id")
+    )
+    redeemed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    voucher: Mapped[Voucher] = relationship(back_populates="redemptions")
+    request = relationship("PaymentRequest")
+    provider = relationship("Organization")

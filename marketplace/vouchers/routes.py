@@ -1,0 +1,135 @@
+"""Voucher pages: the operator issues and reports; a firm sees and applies its vouchers."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from ..accounts.models import Organization, OrgType, Verification
+from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
+from ..core.forms import put_errors
+from ..core.timeutil import today_shanghai
+from ..extensions import db
+from ..payments.access import visible_request
+from ..payments.exports import table_response
+from . import bp, services
+from .forms import ApplyForm, IssueForm, PeriodForm
+from .models import Voucher
+from .rules import SERVICE_KINDS
+
+
+def _operator() -> None:
+    if not current_user.is_operator:
+        abort(403)
+
+
+@bp.get("/")
+@login_required
+def index():
+    q = sa.select(Voucher).order_by(Voucher.id.desc())
+    if not current_user.is_operator:
+        if not current_user.organization_id:
+            abort(403)
+        q = q.where(Voucher.organization_id == current_user.organization_id)
+    return render_template(
+        "vouchers/index.html",
+        vouchers=db.session.scalars(q).all(),
+        kinds=SERVICE_KINDS,
+        today=today_shanghai(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    _operator()
+    form = IssueForm()
+    form.organization.choices = [
+        SelectChoice(o.id, o.name)
+        for o in db.session.scalars(
+            sa.select(Organization)
+            .where(
+                Organization.type == OrgType.FIRM,
+                Organization.verification == Verification.VERIFIED,
+            )
+            .order_by(Organization.name)
+        )
+    ]
+    if form.validate_on_submit():
+        try:
+            services.issue(
+                current_user,
+                db.session.get(Organization, form.organization.data),
+                form.face_value.fen,
+                form.valid_from.data,
+                form.valid_until.data,
+                form.service_kinds.data,
+                form.max_share_pct.data,
+            )
+        except ValidationFailed as exc:
+            db.session.rollback()
+            put_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("创新券已发放。"), "success")
+            return redirect(url_for("vouchers.index"))
+    return render_template("vouchers/new.html", form=form), (
+        422 if form.is_submitted() else 200
+    )
+
+
+@bp.post("/apply/<int:request_id>")
+@login_required
+def apply(request_id: int):
+    req = visible_request(request_id)
+    form = ApplyForm()
+    form.voucher.choices = [
+        SelectChoice(v.id, v.code)
+        for v, _a in services.usable_vouchers(req, current_user)
+    ]
+    if not form.validate_on_submit():
+        flash(_("请选择可用的创新券。"), "error")
+        return redirect(url_for("payments.detail", request_id=req.id))
+    voucher = db.get_or_404(Voucher, form.voucher.data)
+    try:
+        services.redeem(voucher, req, current_user)
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("创新券已抵扣。"), "success")
+    return redirect(url_for("payments.detail", request_id=req.id))
+
+
+@bp.get("/settlement")
+@login_required
+def settlement():
+    _operator()
+    today = today_shanghai()
+    form = PeriodForm(request.args, year=today.year, half=1 if today.month <= 6 else 2)
+    if request.args and not form.validate():
+        return render_template("vouchers/settlement.html", form=form, rows=[]), 422
+    year, half = form.year.data, form.half.data
+    rows = services.settlement_rows(year, half)
+    fmt = request.args.get("fmt")
+    if fmt in ("csv", "xlsx"):
+        headers = ["服务机构", "统一社会信用代码", "服务类别", "笔数", "兑付金额(元)"]
+        data = [
+            [
+                r["provider"],
+                r["credit_code"],
+                r["service_kind"],
+                r["count"],
+                f"{r['amount_fen'] / 100:.2f}",
+            ]
+            for r in rows
+        ]
+        return table_response(headers, data, fmt, f"voucher-settlement-{year}H{half}")
+    return render_template("vouchers/settlement.html", form=form, rows=rows)
