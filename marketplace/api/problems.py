@@ -1,0 +1,132 @@
+"""RFC 9457 problem details: every error under /api/v1 is application/problem+json."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from ..core.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    ServiceError,
+    StaleObject,
+    ValidationFailed,
+)
+from ..extensions import db
+
+MEDIA_TYPE = "application/problem+json"
+#: Problem type URIs are relative references resolved against the API's base.
+TYPE_BASE = "/api/v1/problems/"
+
+#: The short slug of the problem type for each status the API returns.
+SLUGS = {
+    400: "bad-request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not-found",
+    405: "method-not-allowed",
+    409: "conflict",
+    413: "payload-too-large",
+    415: "unsupported-media-type",
+    422: "validation-failed",
+    429: "too-many-requests",
+    500: "server-error",
+}
+
+
+class ApiProblem(Exception):
+    """Raised inside API views to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str = "",
+        slug: str | None = None,
+        headers: dict | None = None,
+        **extra,
+    ):
+        super().__init__(detail)
+        self.status, self.detail, self.slug = status, detail, slug
+        self.headers, self.extra = headers or {}, extra
+
+
+def problem(
+    status: int,
+    detail: str = "",
+    slug: str | None = None,
+    headers: dict | None = None,
+    **extra,
+) -> Response:
+    """A problem+json response: type, title, status, detail, instance (+ extra members)."""
+    body = {
+        "type": TYPE_BASE + (slug or SLUGS.get(status, "error")),
+        "title": HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": str(detail or HTTP_STATUS_CODES.get(status, "")),
+        "instance": request.path,
+        **extra,
+    }
+    response = Response(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype=MEDIA_TYPE
+    )
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+def field_errors(errors: list[tuple[str | None, str]]) -> list[dict]:
+    return [{"field": name, "message": str(message)} for name, message in errors]
+
+
+def from_service_error(exc: ServiceError) -> Response:
+    """The API's status for each typed service error (as the pages use them)."""
+    db.session.rollback()
+    if isinstance(exc, ValidationFailed):
+        return problem(422, _("提交的数据有误。"), errors=field_errors(exc.errors))
+    if isinstance(exc, PermissionDenied):
+        return problem(403, str(exc))
+    if isinstance(exc, StaleObject):
+        return problem(409, str(exc), slug="stale")
+    if isinstance(exc, InvalidTransition):
+        return problem(409, str(exc), slug="invalid-transition")
+    return problem(400, str(exc))
+
+
+def init_blueprint(bp) -> None:
+    """Error handlers for errors raised inside API views (routing errors: core.web)."""
+
+    @bp.errorhandler(ApiProblem)
+    def _api_problem(exc: ApiProblem):
+        if exc.status >= 500:
+            db.session.rollback()
+        return problem(exc.status, exc.detail, exc.slug, exc.headers, **exc.extra)
+
+    @bp.errorhandler(ServiceError)
+    def _service_error(exc: ServiceError):
+        return from_service_error(exc)
+
+    @bp.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if exc.code is None or exc.code < 400:
+            return exc
+        if exc.code >= 500:
+            db.session.rollback()
+        headers = {}
+        if exc.code == 405 and exc.valid_methods:
+            headers["Allow"] = ", ".join(exc.valid_methods)
+        if exc.code == 429:
+            headers["Retry-After"] = "60"
+        return problem(exc.code, _error_detail(exc.code), headers=headers)
+
+
+def _error_detail(code: int) -> str:
+    from ..core.web import ERROR_MESSAGES
+
+    message = ERROR_MESSAGES.get(code)
+    return str(message()) if message else HTTP_STATUS_CODES.get(code, "")

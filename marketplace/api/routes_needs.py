@@ -1,0 +1,146 @@
+"""/api/v1/needs: the list with the site's filters, read, create, update, submit, and
+stored matches; the needs services and the pages' permission checks."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import request
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..needs import services
+from ..needs.forms import FilterForm
+from ..needs.models import Need
+from ..needs.queries import NeedFilters, public_needs
+from ..search.queries import can_see_matches, matches_for
+from .operations import operation
+from .pagination import Key, keyset_page
+from .problems import ApiProblem
+from .routes_achievements import match_items
+from .schemas import NeedInSchema, NeedPage, NeedQuery, NeedSchema
+from .schemas_more import MatchListSchema
+from .serializers import need_data, need_out
+
+TAG = "needs"
+_ID = Key(Need.id, True, lambda n: n.id)
+#: The ORDER BY of queries.public_needs for each sort, as cursor keys.
+SORT_KEYS = {
+    "newest": [Key(Need.published_at, True, lambda n: n.published_at, "datetime"), _ID],
+    "budget": [
+        Key(
+            sa.case((Need.budget_max_fen.is_(None), 1), else_=0),
+            False,
+            lambda n: 1 if n.budget_max_fen is None else 0,
+        ),
+        Key(Need.budget_max_fen, True, lambda n: n.budget_max_fen),
+        _ID,
+    ],
+}
+
+
+def visible_need(need_id: int, user) -> Need:
+    """As the pages: a private need of others does not exist (404)."""
+    need = db.session.get(Need, need_id)
+    if need is None or not need.can_view(user):
+        raise ApiProblem(404)
+    return need
+
+
+@operation(
+    "/needs",
+    tag=TAG,
+    summary="List published needs",
+    query=NeedQuery,
+    response=NeedPage,
+)
+def list_needs(user, query):
+    """Published, unexpired needs with the list page's filters (field, mode, trl band,
+    budget in yuan) and sorts."""
+    form = FilterForm(formdata=request.args)
+    form.validate()
+    filters = NeedFilters.from_form(form)
+    page = keyset_page(
+        public_needs(user, filters),
+        SORT_KEYS[filters.sort],
+        query.get("cursor"),
+        query["limit"],
+    )
+    page["items"] = [need_out(n, user) for n in page["items"]]
+    return page
+
+
+@operation("/needs/<int:need_id>", tag=TAG, summary="Read a need", response=NeedSchema)
+def get_need(user, need_id):
+    """`description` (the firm's own words) only for the firm and the staff."""
+    return need_out(visible_need(need_id, user), user)
+
+
+@operation(
+    "/needs",
+    "POST",
+    tag=TAG,
+    summary="Create a draft need",
+    body=NeedInSchema,
+    response=NeedSchema,
+    status=201,
+)
+def create_need(user, body):
+    """For members of a firm; saved as a draft."""
+    if not services.can_post_needs(user):
+        raise ApiProblem(403, _("只有企业用户可以发布技术需求。"))
+    need = services.create_need(user.organization, user, body)
+    db.session.commit()
+    return need_out(need, user), 201
+
+
+@operation(
+    "/needs/<int:need_id>",
+    "PATCH",
+    tag=TAG,
+    summary="Change a draft or returned need",
+    body=NeedInSchema,
+    response=NeedSchema,
+)
+def update_need(user, need_id, body):
+    """Only the fields sent change. Another organisation's need: 403; the firm's own
+    need outside draft/returned: 409."""
+    need = visible_need(need_id, user)
+    if not need.is_owned_by(user):
+        raise ApiProblem(403)
+    if not need.can_edit(user):
+        raise ApiProblem(
+            409, _("只有草稿或被退回的需求可以修改。"), slug="invalid-transition"
+        )
+    services.update_need(need, user, need_data(need) | body)
+    db.session.commit()
+    return need_out(need, user)
+
+
+@operation(
+    "/needs/<int:need_id>/submit",
+    "POST",
+    tag=TAG,
+    summary="Send a need to the brokers (publish request)",
+    response=NeedSchema,
+)
+def submit_need(user, need_id):
+    """The lifecycle action `submit`: the brokers translate it, then it is published."""
+    need = visible_need(need_id, user)
+    services.need_action(need, "submit", user)
+    db.session.commit()
+    return need_out(need, user)
+
+
+@operation(
+    "/needs/<int:need_id>/matches",
+    tag=TAG,
+    summary="Stored achievements matching a need",
+    response=MatchListSchema,
+)
+def need_matches(user, need_id):
+    """The firm and the staff, once the need is published (as the detail page)."""
+    need = visible_need(need_id, user)
+    if not can_see_matches(need, user):
+        raise ApiProblem(403, _("只有需求所属企业和平台人员可以查看匹配结果。"))
+    rows = matches_for(need, user) if need.is_public else []
+    return {"items": match_items(rows, "achievement")}
