@@ -32,19 +32,26 @@ def _fresh(db, model, **where):
 
 @pytest.fixture
 def parties(db, create_org, create_user, create_achievement):
-    uni = create_org(name="温州医科大学眼视光学院", type=OrgType.UNIVERSITY,
-                     state_funded=True)
+    uni = create_org(
+        name="温州医科大学眼视光学院", type=OrgType.UNIVERSITY, state_funded=True
+    )
     firm_org = create_org(name="温州明眸眼镜有限公司", type=OrgType.FIRM)
     achievement = create_achievement(
-        org=uni, title="钛合金镜架激光微焊接工艺", field=FIELD,
-        cooperation_modes=["licence"], pricing_mode="agreement", price_fen=None)
+        org=uni,
+        title="钛合金镜架激光微焊接工艺",
+        field=FIELD,
+        cooperation_modes=["licence"],
+        pricing_mode="agreement",
+        price_fen=None,
+    )
     return {
         "achievement": achievement,
         "supplier": create_user(role=Role.SUPPLIER, org=uni, name="陈教授"),
         "firm": create_user(role=Role.FIRM, org=firm_org, name="林总"),
         # Another broker, not covering the field: the rule must not pick them.
-        "other_broker": create_user(role=Role.BROKER, name="赵经纪",
-                                    broker_fields=["lens_coating"]),
+        "other_broker": create_user(
+            role=Role.BROKER, name="赵经纪", broker_fields=["lens_coating"]
+        ),
         "broker": create_user(role=Role.BROKER, name="李经纪", broker_fields=[FIELD]),
         "operator": create_user(role=Role.OPERATOR, name="周运营"),
     }
@@ -56,16 +63,17 @@ def _as(page, browser_login, user) -> None:
 
 
 def _click(page, role: str, name: str) -> None:
-    page.get_by_role(role, name=name, exact=True).first.click()
-    page.wait_for_load_state()
+    # Wait for the navigation the click starts, not just for the current page's load.
+    with page.expect_navigation():
+        page.get_by_role(role, name=name, exact=True).first.click()
 
 
 def _open_deal(page, deal_id: int, via: str) -> None:
     """Open the deal room from the user's own list (queue or 我的交易), as a person would."""
-    page.get_by_role("navigation").get_by_role("link", name=via).first.click()
-    page.wait_for_load_state()
-    page.locator(f"a[href='/deals/{deal_id}']").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("navigation").get_by_role("link", name=via).first.click()
+    with page.expect_navigation():
+        page.locator(f"a[href='/deals/{deal_id}']").first.click()
     assert page.url.endswith(f"/deals/{deal_id}")
 
 
@@ -78,7 +86,9 @@ def test_firm_interest_to_registered_licence_contract(
     _as(page, browser_login, parties["firm"])
     page.goto(f"/achievements/{achievement.id}")
     _click(page, "link", "表达合作意向")
-    page.fill("#message", "我们有年产 50 万副钛架的产线，希望获得该焊接工艺的普通许可。")
+    page.fill(
+        "#message", "我们有年产 50 万副钛架的产线，希望获得该焊接工艺的普通许可。"
+    )
     _click(page, "button", "提交意向")
     deal = _fresh(db, Deal, achievement_id=achievement.id)
     assert deal is not None and deal.stage == "interest"
@@ -115,7 +125,8 @@ def test_firm_interest_to_registered_licence_contract(
     # -- agreeing the price opens the public notice (state-funded supplier) ----------
     # 面议 is not open to a state-funded supplier, so the page does not offer it.
     assert "negotiable" not in page.locator("#pricing_mode option").evaluate_all(
-        "options => options.map(o => o.value)")
+        "options => options.map(o => o.value)"
+    )
     page.fill("#price", "200000")
     page.select_option("#transfer_mode", "licence")
     _click(page, "button", "确定协议价格")
@@ -123,7 +134,9 @@ def test_firm_interest_to_registered_licence_contract(
     assert deal.stage == "public_notice"
     assert deal.agreed_price_fen == 20_000_000
     notice = deal.notice
-    assert notice is not None and notice.ends_at - notice.starts_at >= timedelta(days=15)
+    assert notice is not None and notice.ends_at - notice.starts_at >= timedelta(
+        days=15
+    )
 
     page.context.clear_cookies()  # the board is public
     page.goto("/notices/")
@@ -142,7 +155,9 @@ def test_firm_interest_to_registered_licence_contract(
     assert "notices_closed=1" in result.output
     assert _fresh(db, Deal, id=deal.id).notice.outcome == "passed"
     page.goto("/notices/")
-    assert "公示期满无异议" in page.locator(f"tr[data-notice='{notice.id}']").inner_text()
+    assert (
+        "公示期满无异议" in page.locator(f"tr[data-notice='{notice.id}']").inner_text()
+    )
 
     # -- the broker drafts a non-exclusive licence contract ---------------------------
     _as(page, browser_login, broker)
@@ -181,7 +196,8 @@ def test_firm_interest_to_registered_licence_contract(
     certificate.write_bytes(
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
         b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-        b"trailer<</Root 1 0 R>>\n%%EOF\n")
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
     _as(page, browser_login, broker)
     _open_deal(page, deal.id, "交易队列")
     _click(page, "link", "技术合同")

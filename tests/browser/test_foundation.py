@@ -30,17 +30,19 @@ def test_a_firm_registers_posts_a_need_and_a_broker_sees_it_queued(
     page.fill("#email", "wang@xinshijie.example")
     page.fill("#password", "glasses-2026-ok")
     page.fill("#confirm", "glasses-2026-ok")
-    page.get_by_role("button", name="注册").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="注册").click()
     assert "/account/register" not in page.url
 
     page.goto("/needs/new")
     page.fill("#title", "板材镜架抛光后发白")
-    page.fill("#description", "我们的板材镜架抛光以后表面发白、不亮，客户投诉多，想找办法。")
+    page.fill(
+        "#description", "我们的板材镜架抛光以后表面发白、不亮，客户投诉多，想找办法。"
+    )
     page.fill("#budget_min", "50000")
     page.fill("#budget_max", "200000")
-    page.get_by_role("button", name="保存并提交").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存并提交").click()
     need = db.session.scalar(sa.select(Need).where(Need.title == "板材镜架抛光后发白"))
     assert need is not None and need.status == "submitted"
 
@@ -63,8 +65,8 @@ def _shot(name: str):
 def test_pages_render_in_english_by_switch(page, db):
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
-    page.get_by_role("link", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert re.search(r"Ouhai", page.title())
 
@@ -89,8 +91,8 @@ def test_a_supplier_publishes_an_achievement_seen_after_operator_review(
     page.check("input[name=cooperation_modes][value=licence]")
     page.select_option("#pricing_mode", "listing")
     page.fill("#price", "300000")
-    page.locator("#save_submit").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#save_submit").click()
     assert "/achievements/" in page.url and "new" not in page.url
 
     page.goto("/achievements/")
@@ -100,12 +102,12 @@ def test_a_supplier_publishes_an_achievement_seen_after_operator_review(
     browser_login(operator)
     page.goto("/achievements/review")
     row = page.locator("article", has_text=title).first
-    row.get_by_role("button", name="审核通过并发布").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        row.get_by_role("button", name="审核通过并发布").click()
 
     page.context.clear_cookies()
     page.goto("/achievements/")
-    page.get_by_role("link", name=title).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name=title).click()
     assert title in page.locator("h1").inner_text()
     assert "¥300,000" in page.content()

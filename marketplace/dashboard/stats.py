@@ -1,0 +1,45 @@
+"""The public statistics: aggregate activity only (counts, no names, no prices)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..achievements.models import Achievement
+from ..extensions import db
+from ..listings.models import public_filter
+from ..needs.models import Need
+from . import kpis, kpis_money
+from .kpis import Period
+from .report import field_label
+from .targets import CLUSTER_FIRMS_KEY, current_targets
+
+
+def public_stats(p: Period) -> dict:
+    """Counts for the period plus what is on offer today; nothing that names anyone or
+    reveals a price (a single contract's value would, so money stays on the dashboard)."""
+    served = kpis.firms_served(p)
+    cluster = current_targets()[CLUSTER_FIRMS_KEY]
+    on_offer = {
+        key: db.session.scalar(
+            sa.select(sa.func.count()).select_from(model).where(public_filter(model))
+        )
+        or 0
+        for key, model in (("achievements", Achievement), ("needs", Need))
+    }
+    fields = [
+        dict(f, label=field_label(f["field"]))
+        for f in kpis.fields_of_activity(p)
+        if f["achievements"] or f["needs"]
+    ]
+    return {
+        "period": p,
+        "firms_served": served,
+        "coverage": kpis.coverage_percent(served, cluster),
+        "cluster_firms": cluster,
+        "published": kpis.listings_published(p),
+        "on_offer": on_offer,
+        "interests": kpis.interests_expressed(p)["total"],
+        "contracts": kpis_money.contracts_signed(p)["count"],
+        "monthly": kpis.monthly_trends(p),
+        "fields": fields,
+    }
