@@ -76,6 +76,30 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(evaluation_bp, url_prefix="/evaluations")
     app.register_blueprint(contracts_bp, url_prefix="/contracts")
 
+    from .api import bp as api_bp
+    from .api import tokens_bp
+
+    # Bearer tokens, never cookies, authenticate the API: no CSRF to protect against.
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(tokens_bp, url_prefix="/account/tokens")
+
+    from .payments import bp as payments_bp
+    from .payments import hooks as payment_hooks
+    from .vouchers import bp as vouchers_bp
+
+    app.register_blueprint(payments_bp, url_prefix="/payments")
+    app.register_blueprint(vouchers_bp, url_prefix="/vouchers")
+    payment_hooks.init_app(app)
+
+    from .bulk import bp as bulk_bp
+    from .dashboard import bp as dashboard_bp
+    from .dashboard import stats_bp
+
+    app.register_blueprint(dashboard_bp, url_prefix="/dashboard")
+    app.register_blueprint(stats_bp, url_prefix="/stats")
+    app.register_blueprint(bulk_bp, url_prefix="/bulk")
+
     from . import search
 
     search.init_app(app)

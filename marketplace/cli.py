@@ -20,3 +20,11 @@ def init_app(app: Flask) -> None:
     from .deals.commands import jobs_group
 
     app.cli.add_command(jobs_group)
+
+    from .payments.commands import payments_group
+
+    app.cli.add_command(payments_group)
+
+    from .api.commands import tokens_group
+
+    app.cli.add_command(tokens_group)

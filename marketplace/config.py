@@ -103,7 +103,9 @@ class Config:
     ).split(",")
 
     #: The public address, for links in e-mails sent outside a request (CLI, sync).
-    MARKET_BASE_URL = os.environ.get("MARKET_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    MARKET_BASE_URL = os.environ.get("MARKET_BASE_URL", "http://127.0.0.1:5000").rstrip(
+        "/"
+    )
     #: A new listing alerts the owners of listings it matches at least this well (0–100).
     MATCH_ALERT_THRESHOLD = float(os.environ.get("MATCH_ALERT_THRESHOLD", "60"))
 
@@ -127,6 +129,6 @@ class TestingConfig(Config):
     WTF_CSRF_ENABLED = False
     SEARCH_SYNC = "inline"
     #: Fast hashing for fixtures; production keeps scrypt.
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name)
     MAIL_BACKEND = "console"
     SERVER_NAME = None

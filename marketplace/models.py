@@ -2,6 +2,8 @@
 
 from .accounts.models import Organization, User  # noqa: F401
 from .achievements.models import Achievement, Inventor, NdaRequest  # noqa: F401
+from .api.tokens import PersonalAccessToken  # noqa: F401
+from .bulk.models import BulkImport, BulkImportRow  # noqa: F401
 from .contracts.models import (  # noqa: F401
     Contract,
     ContractRegistration,
@@ -9,6 +11,8 @@ from .contracts.models import (  # noqa: F401
     ContractVersion,
 )
 from .core.audit import AuditEntry  # noqa: F401
+from .dashboard.events import MatchView  # noqa: F401
+from .dashboard.targets import KpiTarget  # noqa: F401
 from .deals.models import BrokerConflict, Deal, DealEvent, DealMessage  # noqa: F401
 from .deals.models_pricing import (  # noqa: F401
     Auction,
@@ -20,5 +24,14 @@ from .deals.models_pricing import (  # noqa: F401
 from .evaluation.models import Evaluation, Valuation  # noqa: F401
 from .needs.models import Need, NeedTranslation  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
+from .payments.models import (  # noqa: F401
+    BankTransfer,
+    FeeSchedule,
+    LedgerEntry,
+    PaymentRequest,
+    StripeEvent,
+    StripeIntent,
+)
 from .search.models import ListingMatch, SavedSearch, SearchOutbox  # noqa: F401
 from .uploads.models import Attachment  # noqa: F401
+from .vouchers.models import Voucher, VoucherRedemption  # noqa: F401

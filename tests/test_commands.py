@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 
-import pytest
 import sqlalchemy as sa
 
 from marketplace.extensions import db as _db
@@ -29,8 +28,12 @@ def test_seed_demo_twice_leaves_the_same_counts(app, db):
     after_first = _counts()
     assert after_first["organizations"] >= 28
     assert after_first["achievements"] >= 120 and after_first["needs"] >= 60
-    assert _db.session.scalar(sa.select(sa.func.count()).select_from(User)
-                              .where(User.role == "broker")) >= 3
+    assert (
+        _db.session.scalar(
+            sa.select(sa.func.count()).select_from(User).where(User.role == "broker")
+        )
+        >= 3
+    )
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     assert _counts() == after_first
@@ -39,7 +42,8 @@ def test_seed_demo_twice_leaves_the_same_counts(app, db):
 
 def test_demo_generate_adds_synthetic_listings(app, db):
     result = app.test_cli_runner().invoke(
-        args=["demo", "generate", "--achievements", "30", "--needs", "5"])
+        args=["demo", "generate", "--achievements", "30", "--needs", "5"]
+    )
     assert result.exit_code == 0, result.output
     counts = _counts()
     assert counts["achievements"] == 30 and counts["needs"] == 5
@@ -48,7 +52,12 @@ def test_demo_generate_adds_synthetic_listings(app, db):
 def _flask(env: dict, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi.py", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
@@ -69,8 +78,12 @@ def _scratch_database_url(tmp_path) -> str:
 
 
 def test_migrations_build_the_schema_and_match_the_models(tmp_path):
-    env = {**os.environ, "DATABASE_URL": _scratch_database_url(tmp_path),
-           "INSTANCE_DIR": str(tmp_path), "SEARCH_WARM_UP": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _scratch_database_url(tmp_path),
+        "INSTANCE_DIR": str(tmp_path),
+        "SEARCH_WARM_UP": "0",
+    }
     up = _flask(env, "db", "upgrade")
     assert up.returncode == 0, up.stderr
     check = _flask(env, "db", "check")

@@ -21,7 +21,9 @@ KEYWORDS = {
     "lazy_gettext": None,
 }
 # %(name)s / %(n)d style, a literal %%, bare %s, and str.format fields.
-PLACEHOLDER = re.compile(r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%%|%[sdifr]|\{[^{}]*\}")
+PLACEHOLDER = re.compile(
+    r"%\([^)]*\)[-#0 +]*\d*(?:\.\d+)?[sdifr]|%%|%[sdifr]|\{[^{}]*\}"
+)
 
 
 def _source_messages() -> dict[str, str]:

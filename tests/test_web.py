@@ -36,7 +36,9 @@ def test_no_inline_script_in_pages(client):
     assert "<script>" not in html and "onclick=" not in html and 'style="' not in html
 
 
-@pytest.mark.parametrize("lang, text", [("zh_CN", "页面不存在"), ("en", "does not exist")])
+@pytest.mark.parametrize(
+    "lang, text", [("zh_CN", "页面不存在"), ("en", "does not exist")]
+)
 def test_404_page_speaks_the_users_language(client, lang, text):
     r = client.get(f"/no/such/page?lang={lang}")
     assert r.status_code == 404
@@ -44,8 +46,13 @@ def test_404_page_speaks_the_users_language(client, lang, text):
 
 
 def test_malformed_ids_are_404_not_500(client):
-    for url in ("/achievements/abc", "/needs/1%20OR%201=1", "/achievements/-1",
-                "/needs/99999999999999999999", "/files/x"):
+    for url in (
+        "/achievements/abc",
+        "/needs/1%20OR%201=1",
+        "/achievements/-1",
+        "/needs/99999999999999999999",
+        "/files/x",
+    ):
         assert client.get(url).status_code == 404, url
 
 

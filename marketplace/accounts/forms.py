@@ -177,5 +177,3 @@ class OrganizationForm(OrganizationFieldsMixin, FlaskForm):
 class InviteForm(FlaskForm):
     name = text(_l("同事姓名"), 60)
     email = email_field(_l("同事的电子邮箱"))
-
-

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..core.errors import ServiceError, ValidationFailed
 from ..core.forms import put_errors
+from ..core.web import safe_next
 from ..extensions import db, limiter
 from . import bp, services, tokens
 from .forms import (
@@ -21,19 +22,6 @@ from .forms import (
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only same-site relative paths: an open redirect would let phishers borrow us."""
-    if (
-        target
-        and target.startswith("/")
-        and not target.startswith("//")
-        and "\\" not in target
-        and not any(ord(c) < 32 for c in target)
-    ):
-        return target
-    return default
 
 
 @bp.route("/login", methods=["GET", "POST"])

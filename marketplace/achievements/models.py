@@ -70,7 +70,11 @@ class Achievement(ListingMixin, db.Model):
 
     @property
     def patent_status_label(self):
-        return PATENT_STATUS_LABELS.get(self.patent_status, "") if self.patent_status else ""
+        return (
+            PATENT_STATUS_LABELS.get(self.patent_status, "")
+            if self.patent_status
+            else ""
+        )
 
     @property
     def pricing_label(self):
@@ -99,7 +103,9 @@ class Achievement(ListingMixin, db.Model):
         """Published listings are public; others only to their owner and the staff."""
         if self.is_public:
             return True
-        return bool(user and user.is_authenticated and (self.is_owned_by(user) or user.is_staff))
+        return bool(
+            user and user.is_authenticated and (self.is_owned_by(user) or user.is_staff)
+        )
 
     def can_view_detail(self, user) -> bool:
         """The confidential detail: owner, brokers, operators, accepted NDA requesters."""
@@ -153,7 +159,9 @@ class NdaRequest(db.Model):
     message: Mapped[str] = mapped_column(sa.Text, default="")
     #: The requester ticked the NDA terms; recorded with the time below.
     nda_accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
-    state: Mapped[NdaState] = mapped_column(str_enum(NdaState), default=NdaState.PENDING)
+    state: Mapped[NdaState] = mapped_column(
+        str_enum(NdaState), default=NdaState.PENDING
+    )
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

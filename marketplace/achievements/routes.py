@@ -10,6 +10,7 @@ from ..accounts.auth import roles_required
 from ..accounts.models import Role
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.forms import put_errors
+from ..dashboard.events import record_match_view
 from ..extensions import db
 from ..listings.lifecycle import ACTION_LABELS
 from ..listings.services import apply_listing_action, available_actions
@@ -32,8 +33,6 @@ def _visible_or_404(achievement_id: int) -> Achievement:
     if not achievement.can_view(current_user):
         abort(404)
     return achievement
-
-
 
 
 def _render_detail(a: Achievement, status: int = 200, **forms):
@@ -64,6 +63,8 @@ def _render_detail(a: Achievement, status: int = 200, **forms):
         "matches": matches_for(a, user) if can_see_matches(a, user) else None,
         "match_kind": "need",
     }
+    if context["matches"] is not None:
+        record_match_view(a, user)
     return render_template("achievements/detail.html", **context), status
 
 

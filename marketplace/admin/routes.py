@@ -9,11 +9,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.forms import put_errors
 from ..accounts.models import ROLE_LABELS, Organization, Role, User, Verification
 from ..achievements.models import Achievement
 from ..core.audit import AuditEntry
 from ..core.errors import ServiceError, ValidationFailed
+from ..core.forms import put_errors
 from ..core.timeutil import SHANGHAI
 from ..extensions import db, login_manager
 from ..listings.lifecycle import ListingStatus, NeedStatus

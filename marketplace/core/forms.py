@@ -59,7 +59,9 @@ class YuanField(StringField):
                 self.fen = money.yuan_to_fen(text)
             except ValueError:
                 self.fen = None
-                self.process_errors.append(_l("请输入有效金额（元），例如 300000 或 300000.00。"))
+                self.process_errors.append(
+                    _l("请输入有效金额（元），例如 300000 或 300000.00。")
+                )
 
     def process_data(self, value):
         # Populated from an object's fen value.

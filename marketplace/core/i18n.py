@@ -16,6 +16,10 @@ def select_locale() -> str:
         return lang
     if (lang := session.get("lang")) in languages:
         return lang
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
+    if (
+        current_user
+        and current_user.is_authenticated
+        and current_user.locale in languages
+    ):
         return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]

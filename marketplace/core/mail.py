@@ -26,11 +26,19 @@ def send_mail(to: str | list[str], subject: str, template: str, **context) -> bo
     msg["To"] = ", ".join(recipients)
     msg["Message-ID"] = make_msgid(domain="ouhai-market.example")
     msg.set_content(render_template(f"email/{template}.txt", **context))
-    msg.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
+    msg.add_alternative(
+        render_template(f"email/{template}.html", **context), subtype="html"
+    )
 
     if cfg["MAIL_BACKEND"] == "console":
-        log.info("mail (console backend)", extra={"to": recipients, "subject": subject,
-                                                  "body": msg.get_body(("plain",)).get_content()})
+        log.info(
+            "mail (console backend)",
+            extra={
+                "to": recipients,
+                "subject": subject,
+                "body": msg.get_body(("plain",)).get_content(),
+            },
+        )
         return True
     try:
         smtp_cls = smtplib.SMTP_SSL if cfg["MAIL_USE_SSL"] else smtplib.SMTP
@@ -42,5 +50,7 @@ def send_mail(to: str | list[str], subject: str, template: str, **context) -> bo
             smtp.send_message(msg)
         return True
     except (OSError, smtplib.SMTPException):
-        log.exception("mail delivery failed", extra={"to": recipients, "subject": subject})
+        log.exception(
+            "mail delivery failed", extra={"to": recipients, "subject": subject}
+        )
         return False

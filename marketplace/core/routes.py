@@ -12,13 +12,7 @@ from ..extensions import db
 from ..listings.models import public_filter
 from ..needs.models import Need
 from . import bp
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths: an open redirect would let phishers borrow us."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("core.home")
+from .web import safe_next
 
 
 @bp.route("/")
@@ -37,7 +31,9 @@ def home():
     ).all()
     counts = {
         "achievements": db.session.scalar(
-            sa.select(sa.func.count()).select_from(Achievement).where(public_filter(Achievement))
+            sa.select(sa.func.count())
+            .select_from(Achievement)
+            .where(public_filter(Achievement))
         ),
         "needs": db.session.scalar(
             sa.select(sa.func.count()).select_from(Need).where(public_filter(Need))
@@ -63,4 +59,4 @@ def set_language(code: str):
         if current_user.is_authenticated and current_user.locale != code:
             current_user.locale = code
             db.session.commit()
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next"), url_for("core.home")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -29,6 +29,20 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths: an open redirect would let phishers borrow us."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not any(ord(c) < 32 for c in target)
+    ):
+        return target
+    return default
+
 
 class BoundedIntConverter(IntegerConverter):
     """`<int:…>` limited to the 32-bit range of the id columns, so /needs/999…9 is a
@@ -57,7 +71,9 @@ def _wants_json() -> bool:
 def render_error(code: int, message: str | None = None):
     message = message or ERROR_MESSAGES.get(code, ERROR_MESSAGES[400])()
     if _wants_json():
-        return jsonify(status=code, title=message), code
+        from ..api.problems import problem
+
+        return problem(code, message)
     return render_template("errors/error.html", code=code, message=message), code
 
 
@@ -74,12 +90,16 @@ def init_app(app: Flask) -> None:
         h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.is_secure:
-            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            h.setdefault(
+                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+            )
         return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return render_error(400, _("表单已失效或来源不明（CSRF 校验失败），请刷新页面后重新提交。"))
+        return render_error(
+            400, _("表单已失效或来源不明（CSRF 校验失败），请刷新页面后重新提交。")
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

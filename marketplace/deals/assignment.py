@@ -23,9 +23,13 @@ from .services import deal_link, flush_deal
 
 
 def conflicted_broker_ids(org_ids: list[int]) -> set[int]:
-    return set(db.session.scalars(
-        sa.select(BrokerConflict.broker_id).where(BrokerConflict.organization_id.in_(org_ids))
-    ))
+    return set(
+        db.session.scalars(
+            sa.select(BrokerConflict.broker_id).where(
+                BrokerConflict.organization_id.in_(org_ids)
+            )
+        )
+    )
 
 
 def has_conflict(broker: User, deal: Deal) -> bool:
@@ -36,37 +40,73 @@ def pick_broker(deal: Deal, exclude: set[int] | None = None) -> User | None:
     """The broker the rule picks for `deal` (None when no broker may take it)."""
     blocked = conflicted_broker_ids([deal.supplier_org_id, deal.firm_org_id])
     blocked |= exclude or set()
-    brokers = [b for b in db.session.scalars(
-        sa.select(User).where(User.role == Role.BROKER, User.active.is_(True)))
-        if b.id not in blocked]
+    brokers = [
+        b
+        for b in db.session.scalars(
+            sa.select(User).where(User.role == Role.BROKER, User.active.is_(True))
+        )
+        if b.id not in blocked
+    ]
     if not brokers:
         return None
-    last = dict(db.session.execute(
-        sa.select(Deal.broker_id, sa.func.max(Deal.broker_assigned_at))
-        .where(Deal.broker_id.in_([b.id for b in brokers]))
-        .group_by(Deal.broker_id)).all())
-    covering = [b for b in brokers if deal.field and deal.field in (b.broker_fields or [])]
+    last = dict(
+        db.session.execute(
+            sa.select(Deal.broker_id, sa.func.max(Deal.broker_assigned_at))
+            .where(Deal.broker_id.in_([b.id for b in brokers]))
+            .group_by(Deal.broker_id)
+        ).all()
+    )
+    covering = [
+        b for b in brokers if deal.field and deal.field in (b.broker_fields or [])
+    ]
     pool = covering or brokers
     # Never-assigned brokers first, then the one whose last assignment is oldest.
-    return min(pool, key=lambda b: (last.get(b.id) is not None, last.get(b.id)
-                                    or datetime.min, b.id))
+    return min(
+        pool,
+        key=lambda b: (
+            last.get(b.id) is not None,
+            last.get(b.id) or datetime.min,
+            b.id,
+        ),
+    )
 
 
-def _set_broker(deal: Deal, broker: User | None, actor, reason: str,
-                now: datetime) -> None:
+def _set_broker(
+    deal: Deal, broker: User | None, actor, reason: str, now: datetime
+) -> None:
     old = deal.broker_id
     deal.broker_id = broker.id if broker else None
     deal.broker = broker
     deal.broker_assigned_at = now if broker else None
-    db.session.add(DealEvent(deal=deal, at=now, actor_id=getattr(actor, "id", None),
-                             action="reassign", from_stage=str(deal.stage),
-                             to_stage=str(deal.stage), reason=reason))
+    db.session.add(
+        DealEvent(
+            deal=deal,
+            at=now,
+            actor_id=getattr(actor, "id", None),
+            action="reassign",
+            from_stage=str(deal.stage),
+            to_stage=str(deal.stage),
+            reason=reason,
+        )
+    )
     flush_deal()
-    audit.record(actor, "deal.assign_broker", deal, old_broker=old,
-                 new_broker=deal.broker_id, reason=reason or None)
+    audit.record(
+        actor,
+        "deal.assign_broker",
+        deal,
+        old_broker=old,
+        new_broker=deal.broker_id,
+        reason=reason or None,
+    )
     if broker is not None:
-        notify(broker, "deal.assigned", _("您被指派为交易“%(t)s”的经纪人", t=deal.title),
-               reason, deal_link(deal), dedupe_key=f"deal:{deal.id}:assigned:{now.isoformat()}")
+        notify(
+            broker,
+            "deal.assigned",
+            _("您被指派为交易“%(t)s”的经纪人", t=deal.title),
+            reason,
+            deal_link(deal),
+            dedupe_key=f"deal:{deal.id}:assigned:{now.isoformat()}",
+        )
 
 
 def assign_broker(deal: Deal, now: datetime | None = None) -> User | None:
@@ -79,8 +119,14 @@ def assign_broker(deal: Deal, now: datetime | None = None) -> User | None:
     return broker
 
 
-def reassign(deal: Deal, actor, broker: User | None, reason: str,
-             expected_version=None, now: datetime | None = None) -> None:
+def reassign(
+    deal: Deal,
+    actor,
+    broker: User | None,
+    reason: str,
+    expected_version=None,
+    now: datetime | None = None,
+) -> None:
     """The operator assigns another broker (or re-runs the rule when `broker` is None)."""
     from .services import _check_version
 
@@ -95,32 +141,53 @@ def reassign(deal: Deal, actor, broker: User | None, reason: str,
     elif broker.role != Role.BROKER or not broker.active:
         raise ValidationFailed([("broker_id", _("请选择一位在岗的技术经纪人。"))])
     elif has_conflict(broker, deal):
-        raise ValidationFailed([("broker_id", _("该经纪人已声明与交易一方存在利益冲突，不能指派。"))])
+        raise ValidationFailed(
+            [("broker_id", _("该经纪人已声明与交易一方存在利益冲突，不能指派。"))]
+        )
     _set_broker(deal, broker, actor, reason.strip(), now)
 
 
-def declare_conflict(broker: User, org: Organization, reason: str,
-                     now: datetime | None = None) -> BrokerConflict:
+def declare_conflict(
+    broker: User, org: Organization, reason: str, now: datetime | None = None
+) -> BrokerConflict:
     """A broker declares a conflict; their open deals with that org go to another broker."""
     if not broker.is_broker:
         raise PermissionDenied(_("只有技术经纪人可以声明利益冲突。"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed([("reason", _("请说明利益冲突的情况。"))])
-    exists = db.session.scalar(sa.select(BrokerConflict).where(
-        BrokerConflict.broker_id == broker.id, BrokerConflict.organization_id == org.id))
+    exists = db.session.scalar(
+        sa.select(BrokerConflict).where(
+            BrokerConflict.broker_id == broker.id,
+            BrokerConflict.organization_id == org.id,
+        )
+    )
     if exists is not None:
-        raise ValidationFailed([("organization_id", _("您已声明过与该机构的利益冲突。"))])
+        raise ValidationFailed(
+            [("organization_id", _("您已声明过与该机构的利益冲突。"))]
+        )
     now = now or utcnow()
-    conflict = BrokerConflict(broker_id=broker.id, organization_id=org.id, reason=reason,
-                              declared_at=now)
+    conflict = BrokerConflict(
+        broker_id=broker.id, organization_id=org.id, reason=reason, declared_at=now
+    )
     db.session.add(conflict)
     db.session.flush()
-    audit.record(broker, "broker.declare_conflict", conflict, organization_id=org.id,
-                 reason=reason)
-    affected = db.session.scalars(sa.select(Deal).where(
-        Deal.broker_id == broker.id, Deal.stage.in_(OPEN_STAGES),
-        sa.or_(Deal.supplier_org_id == org.id, Deal.firm_org_id == org.id)))
+    audit.record(
+        broker,
+        "broker.declare_conflict",
+        conflict,
+        organization_id=org.id,
+        reason=reason,
+    )
+    affected = db.session.scalars(
+        sa.select(Deal).where(
+            Deal.broker_id == broker.id,
+            Deal.stage.in_(OPEN_STAGES),
+            sa.or_(Deal.supplier_org_id == org.id, Deal.firm_org_id == org.id),
+        )
+    )
     for deal in list(affected):
-        _set_broker(deal, pick_broker(deal), broker, _("原经纪人声明利益冲突，自动改派。"), now)
+        _set_broker(
+            deal, pick_broker(deal), broker, _("原经纪人声明利益冲突，自动改派。"), now
+        )
     return conflict

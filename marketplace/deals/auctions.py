@@ -17,8 +17,8 @@ from flask_babel import gettext as _
 
 from ..core import audit
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from ..core.timeutil import utcnow
 from ..core.money import fen_to_yuan_str
+from ..core.timeutil import utcnow
 from ..extensions import db
 from ..notifications.services import notify
 from . import pipeline
@@ -28,10 +28,14 @@ from .services import apply_action, deal_parties, flush_deal, path_for
 
 
 def extension() -> timedelta:
-    return timedelta(minutes=int(current_app.config.get("AUCTION_EXTENSION_MINUTES", 5)))
+    return timedelta(
+        minutes=int(current_app.config.get("AUCTION_EXTENSION_MINUTES", 5))
+    )
 
 
-def create_auction(deal: Deal, actor, data: dict, now: datetime | None = None) -> Auction:
+def create_auction(
+    deal: Deal, actor, data: dict, now: datetime | None = None
+) -> Auction:
     """The broker sets up the auction for the supplier: prices in fen and the window."""
     now = now or utcnow()
     if not deal_parties(deal, actor) & {pipeline.BROKER, pipeline.OPERATOR}:
@@ -55,10 +59,17 @@ def create_auction(deal: Deal, actor, data: dict, now: datetime | None = None) -
     if errors:
         raise ValidationFailed(errors)
     auction = Auction(
-        deal_id=deal.id, start_price_fen=data["start_price_fen"],
-        increment_fen=data["increment_fen"], reserve_fen=data["reserve_fen"],
-        deposit_fen=data["deposit_fen"], currency=deal.currency, starts_at=starts,
-        ends_at=ends, scheduled_end_at=ends, created_by_id=actor.id)
+        deal_id=deal.id,
+        start_price_fen=data["start_price_fen"],
+        increment_fen=data["increment_fen"],
+        reserve_fen=data["reserve_fen"],
+        deposit_fen=data["deposit_fen"],
+        currency=deal.currency,
+        starts_at=starts,
+        ends_at=ends,
+        scheduled_end_at=ends,
+        created_by_id=actor.id,
+    )
     db.session.add(auction)
     db.session.flush()
     db.session.expire(deal, ["auctions"])
@@ -68,19 +79,25 @@ def create_auction(deal: Deal, actor, data: dict, now: datetime | None = None) -
 
 def can_take_part(auction: Auction, user) -> bool:
     """Firm members may register and bid (other firms too: an auction is open)."""
-    return bool(user and user.is_authenticated and user.role == "firm"
-                and user.organization_id)
+    return bool(
+        user and user.is_authenticated and user.role == "firm" and user.organization_id
+    )
 
 
 def bidder_of(auction: Auction, user) -> AuctionBidder | None:
     if not (user and user.is_authenticated and user.organization_id):
         return None
-    return db.session.scalar(sa.select(AuctionBidder).where(
-        AuctionBidder.auction_id == auction.id,
-        AuctionBidder.organization_id == user.organization_id))
+    return db.session.scalar(
+        sa.select(AuctionBidder).where(
+            AuctionBidder.auction_id == auction.id,
+            AuctionBidder.organization_id == user.organization_id,
+        )
+    )
 
 
-def register_bidder(auction: Auction, user, now: datetime | None = None) -> AuctionBidder:
+def register_bidder(
+    auction: Auction, user, now: datetime | None = None
+) -> AuctionBidder:
     """Register the user's firm as a bidder; the deposit is recorded (paid later)."""
     if not can_take_part(auction, user):
         raise PermissionDenied(_("只有企业用户可以报名竞买。"))
@@ -88,12 +105,23 @@ def register_bidder(auction: Auction, user, now: datetime | None = None) -> Auct
         raise InvalidTransition(_("拍卖已结束，不能报名。"))
     if bidder_of(auction, user) is not None:
         raise ValidationFailed([(None, _("贵单位已报名。"))])
-    number = (db.session.scalar(sa.select(sa.func.max(AuctionBidder.number))
-                                .where(AuctionBidder.auction_id == auction.id)) or 0) + 1
-    bidder = AuctionBidder(auction_id=auction.id, user_id=user.id,
-                           organization_id=user.organization_id, number=number,
-                           deposit_fen=auction.deposit_fen, deposit_status="recorded",
-                           registered_at=now or utcnow())
+    number = (
+        db.session.scalar(
+            sa.select(sa.func.max(AuctionBidder.number)).where(
+                AuctionBidder.auction_id == auction.id
+            )
+        )
+        or 0
+    ) + 1
+    bidder = AuctionBidder(
+        auction_id=auction.id,
+        user_id=user.id,
+        organization_id=user.organization_id,
+        number=number,
+        deposit_fen=auction.deposit_fen,
+        deposit_status="recorded",
+        registered_at=now or utcnow(),
+    )
     db.session.add(bidder)
     db.session.flush()
     return bidder
@@ -102,12 +130,16 @@ def register_bidder(auction: Auction, user, now: datetime | None = None) -> Auct
 def _locked(auction_id: int) -> Auction:
     """The auction row, locked until commit where the database can (PostgreSQL)."""
     return db.session.execute(
-        sa.select(Auction).where(Auction.id == auction_id).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one()
+        sa.select(Auction)
+        .where(Auction.id == auction_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
-def place_bid(auction: Auction, user, amount_fen: int | None,
-              now: datetime | None = None) -> Bid:
+def place_bid(
+    auction: Auction, user, amount_fen: int | None, now: datetime | None = None
+) -> Bid:
     """Record a bid that reaches the minimum; extend the close near the end."""
     now = now or utcnow()
     auction = _locked(auction.id)
@@ -118,24 +150,34 @@ def place_bid(auction: Auction, user, amount_fen: int | None,
         raise InvalidTransition(_("拍卖不在竞价时间内。"))
     minimum = auction.minimum_bid()
     if amount_fen is None or amount_fen < minimum:
-        raise ValidationFailed([("amount", _("出价不能低于 %(m)s 元。",
-                                             m=f"{minimum / 100:,.2f}"))])
+        raise ValidationFailed(
+            [("amount", _("出价不能低于 %(m)s 元。", m=f"{minimum / 100:,.2f}"))]
+        )
     previous = auction.high_bidder
     extended = auction.ends_at - now <= extension()
     if extended:
         auction.ends_at = auction.ends_at + extension()
-    bid = Bid(auction_id=auction.id, bidder_id=bidder.id, amount_fen=amount_fen,
-              placed_at=now, extended=extended)
+    bid = Bid(
+        auction_id=auction.id,
+        bidder_id=bidder.id,
+        amount_fen=amount_fen,
+        placed_at=now,
+        extended=extended,
+    )
     db.session.add(bid)
     auction.high_bid_fen = amount_fen
     auction.high_bidder_id = bidder.id
     auction.bid_count = auction.bid_count + 1
     flush_deal()
     if previous is not None and previous.id != bidder.id:
-        notify(previous.user, "deal.outbid", _("您的出价已被超过"),
-               _("当前最高价 %(p)s 元", p=f"{amount_fen / 100:,.2f}"),
-               path_for("deals.auction", auction_id=auction.id),
-               dedupe_key=f"auction:{auction.id}:outbid:{bid.id}")
+        notify(
+            previous.user,
+            "deal.outbid",
+            _("您的出价已被超过"),
+            _("当前最高价 %(p)s 元", p=f"{amount_fen / 100:,.2f}"),
+            path_for("deals.auction", auction_id=auction.id),
+            dedupe_key=f"auction:{auction.id}:outbid:{bid.id}",
+        )
     return bid
 
 
@@ -146,8 +188,11 @@ def close_auction(auction: Auction, now: datetime | None = None) -> bool:
     if auction.outcome is not None or now < auction.ends_at:
         return False
     deal = auction.deal
-    top = db.session.scalars(sa.select(Bid).where(Bid.auction_id == auction.id)
-                             .order_by(Bid.amount_fen.desc(), Bid.id)).first()
+    top = db.session.scalars(
+        sa.select(Bid)
+        .where(Bid.auction_id == auction.id)
+        .order_by(Bid.amount_fen.desc(), Bid.id)
+    ).first()
     if top is not None and top.amount_fen >= auction.reserve_fen:
         auction.outcome, auction.winning_bid_id = "won", top.id
         winner_org = top.bidder.organization_id
@@ -167,15 +212,23 @@ def close_auction(auction: Auction, now: datetime | None = None) -> bool:
 
 def close_due_auctions(now: datetime | None = None) -> int:
     now = now or utcnow()
-    due = db.session.scalars(sa.select(Auction.id).where(
-        Auction.outcome.is_(None), Auction.ends_at <= now).order_by(Auction.id)).all()
-    return sum(1 for auction_id in due
-               if close_auction(db.session.get(Auction, auction_id), now))
+    due = db.session.scalars(
+        sa.select(Auction.id)
+        .where(Auction.outcome.is_(None), Auction.ends_at <= now)
+        .order_by(Auction.id)
+    ).all()
+    return sum(
+        1
+        for auction_id in due
+        if close_auction(db.session.get(Auction, auction_id), now)
+    )
 
 
 def bid_rows(auction: Auction, viewer) -> list[dict]:
     """Bids newest first; bidders anonymised as 竞买人N except for the deal's staff."""
-    staff = bool(deal_parties(auction.deal, viewer) & {pipeline.BROKER, pipeline.OPERATOR})
+    staff = bool(
+        deal_parties(auction.deal, viewer) & {pipeline.BROKER, pipeline.OPERATOR}
+    )
     mine = bidder_of(auction, viewer)
     rows = []
     for bid in auction.bids:
@@ -184,6 +237,12 @@ def bid_rows(auction: Auction, viewer) -> list[dict]:
             name = _("%(name)s（我）", name=name)
         elif staff:
             name = f"{name} · {bid.bidder.organization.name}"
-        rows.append({"bidder": name, "amount_fen": bid.amount_fen, "at": bid.placed_at,
-                     "extended": bid.extended})
+        rows.append(
+            {
+                "bidder": name,
+                "amount_fen": bid.amount_fen,
+                "at": bid.placed_at,
+                "extended": bid.extended,
+            }
+        )
     return rows

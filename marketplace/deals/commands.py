@@ -30,9 +30,17 @@ def notify_overdue(now: datetime) -> int:
         if deal.broker is None:
             continue
         key = f"deal:{deal.id}:overdue:{deal.stage}:{row.due_kind}:{row.due_at:%Y%m%d%H%M}"
-        if notify(deal.broker, "deal.overdue",
-                  _("交易“%(t)s”已逾期：%(k)s", t=deal.title, k=row.due_label),
-                  "", deal_link(deal), dedupe_key=key) is not None:
+        if (
+            notify(
+                deal.broker,
+                "deal.overdue",
+                _("交易“%(t)s”已逾期：%(k)s", t=deal.title, k=row.due_label),
+                "",
+                deal_link(deal),
+                dedupe_key=key,
+            )
+            is not None
+        ):
             count += 1
     return count
 
@@ -41,11 +49,13 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
     """Do everything due at `now`; running it twice does nothing the second time."""
     from ..contracts.registration import remind_due
     from ..listings.commands import expire_due
+    from ..payments.deposits import refund_losing_deposits
 
     now = now or utcnow()
     return {
         "notices_closed": close_due_notices(now),
         "auctions_closed": close_due_auctions(now),
+        "deposits_refunded": refund_losing_deposits(now),
         "overdue_notified": notify_overdue(now),
         "registration_reminders": remind_due(now),
         "listings_expired": expire_due(),
@@ -58,7 +68,9 @@ def tick_command() -> None:
     """Close due notices and auctions, flag overdue deals, expire listings."""
     from flask import current_app
 
-    with current_app.test_request_context(base_url=current_app.config["MARKET_BASE_URL"]):
+    with current_app.test_request_context(
+        base_url=current_app.config["MARKET_BASE_URL"]
+    ):
         done = run_due()
         db.session.commit()
     click.echo(" ".join(f"{k}={v}" for k, v in done.items()))

@@ -25,68 +25,115 @@ _strip = [strip_filter]
 
 
 class InterestForm(FlaskForm):
-    message = TextAreaField(_l("留言（您的需求与合作设想）"), filters=_strip,
-                            validators=[DataRequired(_l("请填写留言。")),
-                                        Length(max=TEXT_MAX), PlainText()])
+    message = TextAreaField(
+        _l("留言（您的需求与合作设想）"),
+        filters=_strip,
+        validators=[
+            DataRequired(_l("请填写留言。")),
+            Length(max=TEXT_MAX),
+            PlainText(),
+        ],
+    )
     nda = BooleanField(_l("申请查看保密技术详情（同意平台保密协议）"))
 
 
 class AnswerForm(FlaskForm):
-    proposal = TextAreaField(_l("解决方案简述"), filters=_strip,
-                             validators=[DataRequired(_l("请填写方案简述。")),
-                                         Length(max=TEXT_MAX), PlainText()])
-    achievement_id = SelectField(_l("相关成果（可选）"), choices=[], validate_choice=False)
+    proposal = TextAreaField(
+        _l("解决方案简述"),
+        filters=_strip,
+        validators=[
+            DataRequired(_l("请填写方案简述。")),
+            Length(max=TEXT_MAX),
+            PlainText(),
+        ],
+    )
+    achievement_id = SelectField(
+        _l("相关成果（可选）"), choices=[], validate_choice=False
+    )
 
 
 class ActionForm(FlaskForm):
     action = HiddenField(validators=[DataRequired(), Length(max=32)])
     version = HiddenField(validators=[Optional(), Length(max=12)])
-    reason = TextAreaField(_l("原因 / 说明"), filters=_strip,
-                           validators=[Optional(), Length(max=TEXT_MAX), PlainText()])
+    reason = TextAreaField(
+        _l("原因 / 说明"),
+        filters=_strip,
+        validators=[Optional(), Length(max=TEXT_MAX), PlainText()],
+    )
     files = MultipleFileField(_l("附件"))
 
 
 class MessageForm(FlaskForm):
-    kind = SelectField(_l("类型"), choices=[SelectChoice(str(k), v)
-                                           for k, v in MESSAGE_KIND_LABELS.items()])
-    body = TextAreaField(_l("内容"), filters=_strip,
-                         validators=[DataRequired(_l("请填写内容。")),
-                                     Length(max=5000), PlainText()])
+    kind = SelectField(
+        _l("类型"),
+        choices=[SelectChoice(str(k), v) for k, v in MESSAGE_KIND_LABELS.items()],
+    )
+    body = TextAreaField(
+        _l("内容"),
+        filters=_strip,
+        validators=[DataRequired(_l("请填写内容。")), Length(max=5000), PlainText()],
+    )
     files = MultipleFileField(_l("附件"))
 
 
 class PriceForm(FlaskForm):
     version = HiddenField(validators=[Optional(), Length(max=12)])
-    price = YuanField(_l("协议价格（元）"), validators=[DataRequired(_l("请填写价格。"))])
+    price = YuanField(
+        _l("协议价格（元）"), validators=[DataRequired(_l("请填写价格。"))]
+    )
     # Checked by the service, which only needs it when a notice opens.
-    transfer_mode = SelectField(_l("转化方式"), validate_choice=False, choices=[
-        SelectChoice(str(k), v) for k, v in COOPERATION_LABELS.items()])
+    transfer_mode = SelectField(
+        _l("转化方式"),
+        validate_choice=False,
+        choices=[SelectChoice(str(k), v) for k, v in COOPERATION_LABELS.items()],
+    )
     related_party = BooleanField(_l("受让方为发明人或存在关联关系"))
-    related_party_reason = StringField(_l("关联关系说明"), filters=_strip,
-                                       validators=[Optional(), Length(max=500), PlainText()])
+    related_party_reason = StringField(
+        _l("关联关系说明"),
+        filters=_strip,
+        validators=[Optional(), Length(max=500), PlainText()],
+    )
 
 
 class PricingModeForm(FlaskForm):
     version = HiddenField(validators=[Optional(), Length(max=12)])
-    pricing_mode = SelectField(_l("定价方式"), choices=[
-        SelectChoice("agreement", _l("协议定价")), SelectChoice("listing", _l("挂牌交易")),
-        SelectChoice("auction", _l("拍卖")), SelectChoice("negotiable", _l("面议"))])
+    pricing_mode = SelectField(
+        _l("定价方式"),
+        choices=[
+            SelectChoice("agreement", _l("协议定价")),
+            SelectChoice("listing", _l("挂牌交易")),
+            SelectChoice("auction", _l("拍卖")),
+            SelectChoice("negotiable", _l("面议")),
+        ],
+    )
 
 
 class ReassignForm(FlaskForm):
     version = HiddenField(validators=[Optional(), Length(max=12)])
     broker_id = SelectField(_l("经纪人"), choices=[], validate_choice=False)
-    reason = StringField(_l("原因"), filters=_strip,
-                         validators=[DataRequired(_l("请填写原因。")), Length(max=500),
-                                     PlainText()])
+    reason = StringField(
+        _l("原因"),
+        filters=_strip,
+        validators=[DataRequired(_l("请填写原因。")), Length(max=500), PlainText()],
+    )
 
 
 class ConflictForm(FlaskForm):
-    organization_id = SelectField(_l("机构"), choices=[], validate_choice=False,
-                                  validators=[DataRequired(_l("请选择机构。"))])
-    reason = TextAreaField(_l("利益冲突说明"), filters=_strip,
-                           validators=[DataRequired(_l("请说明利益冲突的情况。")),
-                                       Length(max=TEXT_MAX), PlainText()])
+    organization_id = SelectField(
+        _l("机构"),
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired(_l("请选择机构。"))],
+    )
+    reason = TextAreaField(
+        _l("利益冲突说明"),
+        filters=_strip,
+        validators=[
+            DataRequired(_l("请说明利益冲突的情况。")),
+            Length(max=TEXT_MAX),
+            PlainText(),
+        ],
+    )
 
 
 class AuctionForm(FlaskForm):
@@ -94,10 +141,16 @@ class AuctionForm(FlaskForm):
     increment = YuanField(_l("加价幅度（元）"), validators=[DataRequired()])
     reserve = YuanField(_l("保留价（元）"), validators=[DataRequired()])
     deposit = YuanField(_l("保证金（元）"), validators=[DataRequired()])
-    starts_at = DateTimeLocalField(_l("开始时间（北京时间）"), format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(_l("请填写开始时间。"))])
-    ends_at = DateTimeLocalField(_l("结束时间（北京时间）"), format="%Y-%m-%dT%H:%M",
-                                 validators=[DataRequired(_l("请填写结束时间。"))])
+    starts_at = DateTimeLocalField(
+        _l("开始时间（北京时间）"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(_l("请填写开始时间。"))],
+    )
+    ends_at = DateTimeLocalField(
+        _l("结束时间（北京时间）"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(_l("请填写结束时间。"))],
+    )
 
 
 class BidForm(FlaskForm):
@@ -105,16 +158,31 @@ class BidForm(FlaskForm):
 
 
 class ObjectionForm(FlaskForm):
-    reasons = TextAreaField(_l("异议理由"), filters=_strip,
-                            validators=[DataRequired(_l("请填写异议理由。")),
-                                        Length(max=TEXT_MAX), PlainText()])
+    reasons = TextAreaField(
+        _l("异议理由"),
+        filters=_strip,
+        validators=[
+            DataRequired(_l("请填写异议理由。")),
+            Length(max=TEXT_MAX),
+            PlainText(),
+        ],
+    )
 
 
 class HandleObjectionForm(FlaskForm):
-    decision = SelectField(_l("处理结论"), choices=[
-        SelectChoice("dismissed", _l("异议不成立")), SelectChoice("sustained", _l("异议成立"))])
-    note = TextAreaField(_l("处理说明"), filters=_strip,
-                         validators=[DataRequired(_l("请填写处理说明。")),
-                                     Length(max=TEXT_MAX), PlainText()])
-
-
+    decision = SelectField(
+        _l("处理结论"),
+        choices=[
+            SelectChoice("dismissed", _l("异议不成立")),
+            SelectChoice("sustained", _l("异议成立")),
+        ],
+    )
+    note = TextAreaField(
+        _l("处理说明"),
+        filters=_strip,
+        validators=[
+            DataRequired(_l("请填写处理说明。")),
+            Length(max=TEXT_MAX),
+            PlainText(),
+        ],
+    )

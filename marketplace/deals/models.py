@@ -61,8 +61,12 @@ class Deal(db.Model):
         sa.ForeignKey("achievements.id"), index=True
     )
     need_id: Mapped[int | None] = mapped_column(sa.ForeignKey("needs.id"), index=True)
-    supplier_org_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
-    firm_org_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
+    supplier_org_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    firm_org_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
     broker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     #: When the current broker was assigned: the round-robin picks the least recent.
     broker_assigned_at: Mapped[datetime | None]

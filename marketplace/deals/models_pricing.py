@@ -79,7 +79,9 @@ class PublicNotice(db.Model):
             return self.outcome
         now = now or utcnow()
         if any(o.handling == "sustained" for o in self.objections):
-            return NoticeOutcome.FAILED if now >= self.ends_at else NoticeOutcome.RUNNING
+            return (
+                NoticeOutcome.FAILED if now >= self.ends_at else NoticeOutcome.RUNNING
+            )
         if now < self.ends_at:
             return NoticeOutcome.RUNNING
         if any(o.handling == "pending" for o in self.objections):
@@ -105,7 +107,9 @@ class Objection(db.Model):
     __tablename__ = "notice_objections"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notice_id: Mapped[int] = mapped_column(sa.ForeignKey("public_notices.id"), index=True)
+    notice_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("public_notices.id"), index=True
+    )
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     reasons: Mapped[str] = mapped_column(sa.Text)
     filed_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -150,13 +154,15 @@ class Auction(db.Model):
     ends_at: Mapped[datetime] = mapped_column(index=True)
     scheduled_end_at: Mapped[datetime]
     high_bid_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
-    high_bidder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auction_bidders.id",
-                                                                      use_alter=True))
+    high_bidder_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("auction_bidders.id", use_alter=True)
+    )
     bid_count: Mapped[int] = mapped_column(default=0)
     #: None while not closed; "won" or "failed" once closed.
     outcome: Mapped[str | None] = mapped_column(sa.String(8))
-    winning_bid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("auction_bids.id",
-                                                                      use_alter=True))
+    winning_bid_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("auction_bids.id", use_alter=True)
+    )
     closed_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
@@ -165,14 +171,18 @@ class Auction(db.Model):
 
     deal = relationship("Deal")
     bidders: Mapped[list[AuctionBidder]] = relationship(
-        back_populates="auction", foreign_keys="AuctionBidder.auction_id",
+        back_populates="auction",
+        foreign_keys="AuctionBidder.auction_id",
         order_by="AuctionBidder.number",
     )
     bids: Mapped[list[Bid]] = relationship(
-        back_populates="auction", foreign_keys="Bid.auction_id", order_by="Bid.id.desc()"
+        back_populates="auction",
+        foreign_keys="Bid.auction_id",
+        order_by="Bid.id.desc()",
     )
-    high_bidder = relationship("AuctionBidder", foreign_keys=[high_bidder_id],
-                               post_update=True)
+    high_bidder = relationship(
+        "AuctionBidder", foreign_keys=[high_bidder_id], post_update=True
+    )
 
     def effective_status(self, now: datetime | None = None) -> str:
         if self.outcome:
@@ -196,9 +206,12 @@ class AuctionBidder(db.Model):
 
     __tablename__ = "auction_bidders"
     __table_args__ = (
-        sa.UniqueConstraint("auction_id", "organization_id",
-                            name="uq_auction_bidders_auction_org"),
-        sa.UniqueConstraint("auction_id", "number", name="uq_auction_bidders_auction_number"),
+        sa.UniqueConstraint(
+            "auction_id", "organization_id", name="uq_auction_bidders_auction_org"
+        ),
+        sa.UniqueConstraint(
+            "auction_id", "number", name="uq_auction_bidders_auction_number"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,8 +225,9 @@ class AuctionBidder(db.Model):
     deposit_status: Mapped[str] = mapped_column(sa.String(12), default="recorded")
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    auction: Mapped[Auction] = relationship(back_populates="bidders",
-                                            foreign_keys=[auction_id])
+    auction: Mapped[Auction] = relationship(
+        back_populates="bidders", foreign_keys=[auction_id]
+    )
     user = relationship("User")
     organization = relationship("Organization")
 
@@ -229,5 +243,7 @@ class Bid(db.Model):
     #: The bid pushed the close back.
     extended: Mapped[bool] = mapped_column(default=False)
 
-    auction: Mapped[Auction] = relationship(back_populates="bids", foreign_keys=[auction_id])
+    auction: Mapped[Auction] = relationship(
+        back_populates="bids", foreign_keys=[auction_id]
+    )
     bidder: Mapped[AuctionBidder] = relationship()

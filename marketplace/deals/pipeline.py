@@ -20,7 +20,13 @@ from ..core.timeutil import utcnow
 from ..core.workflow import Transition, Workflow
 from .models import DealStage as S
 
-BROKER, SUPPLIER, FIRM, OPERATOR, SYSTEM = "broker", "supplier", "firm", "operator", "system"
+BROKER, SUPPLIER, FIRM, OPERATOR, SYSTEM = (
+    "broker",
+    "supplier",
+    "firm",
+    "operator",
+    "system",
+)
 #: A transition's target meaning "the stage the deal left when it was terminated".
 PREVIOUS = "previous"
 
@@ -32,8 +38,11 @@ def clock(deal) -> datetime:
 
 def notice_required(deal) -> bool:
     """协议定价 by a state-funded supplier must be publicly noticed (§18)."""
-    return bool(deal.supplier_org and deal.supplier_org.state_funded
-                and deal.pricing_mode == "agreement")
+    return bool(
+        deal.supplier_org
+        and deal.supplier_org.state_funded
+        and deal.pricing_mode == "agreement"
+    )
 
 
 def reopen_days() -> int:
@@ -117,7 +126,13 @@ _b = frozenset({BROKER, OPERATOR})
 _all = frozenset({BROKER, SUPPLIER, FIRM, OPERATOR})
 _signers = frozenset({BROKER, SUPPLIER, FIRM})
 _system = frozenset({SYSTEM})
-_PRE_CONTRACT = (S.INTEREST, S.MATCHMAKING, S.EVALUATION, S.NEGOTIATION, S.PUBLIC_NOTICE)
+_PRE_CONTRACT = (
+    S.INTEREST,
+    S.MATCHMAKING,
+    S.EVALUATION,
+    S.NEGOTIATION,
+    S.PUBLIC_NOTICE,
+)
 _POST_CONTRACT = (S.CONTRACT_SIGNED, S.REGISTERED, S.PERFORMING)
 
 TRANSITIONS = [
@@ -126,28 +141,65 @@ TRANSITIONS = [
     Transition(S.MATCHMAKING, "skip_evaluation", S.NEGOTIATION, _b),
     Transition(S.EVALUATION, "finish_evaluation", S.NEGOTIATION, _b),
     # Goes to public_notice only when notice_required (see resolve_target).
-    Transition(S.NEGOTIATION, "agree_price", S.PUBLIC_NOTICE, _b,
-               (_agreement_pricing, _price_given)),
-    Transition(S.NEGOTIATION, "accept_listing", S.NEGOTIATION, frozenset({FIRM}),
-               (_listing_pricing,)),
-    Transition(S.NEGOTIATION, "auction_close", S.NEGOTIATION, _system, (_auction_closed,)),
+    Transition(
+        S.NEGOTIATION,
+        "agree_price",
+        S.PUBLIC_NOTICE,
+        _b,
+        (_agreement_pricing, _price_given),
+    ),
+    Transition(
+        S.NEGOTIATION,
+        "accept_listing",
+        S.NEGOTIATION,
+        frozenset({FIRM}),
+        (_listing_pricing,),
+    ),
+    Transition(
+        S.NEGOTIATION, "auction_close", S.NEGOTIATION, _system, (_auction_closed,)
+    ),
     Transition(S.PUBLIC_NOTICE, "notice_close", S.PUBLIC_NOTICE, _system),
     Transition(S.PUBLIC_NOTICE, "renegotiate", S.NEGOTIATION, _b),
-    Transition(S.NEGOTIATION, "sign_contract", S.CONTRACT_SIGNED, _signers,
-               (_price_given, _notice_clear, _contract_fully_signed)),
-    Transition(S.PUBLIC_NOTICE, "sign_contract", S.CONTRACT_SIGNED, _signers,
-               (_price_given, _notice_clear, _contract_fully_signed)),
-    Transition(S.CONTRACT_SIGNED, "register", S.REGISTERED,
-               frozenset({BROKER, SUPPLIER}), (_registration_recorded,)),
+    Transition(
+        S.NEGOTIATION,
+        "sign_contract",
+        S.CONTRACT_SIGNED,
+        _signers,
+        (_price_given, _notice_clear, _contract_fully_signed),
+    ),
+    Transition(
+        S.PUBLIC_NOTICE,
+        "sign_contract",
+        S.CONTRACT_SIGNED,
+        _signers,
+        (_price_given, _notice_clear, _contract_fully_signed),
+    ),
+    Transition(
+        S.CONTRACT_SIGNED,
+        "register",
+        S.REGISTERED,
+        frozenset({BROKER, SUPPLIER}),
+        (_registration_recorded,),
+    ),
     Transition(S.REGISTERED, "start_performance", S.PERFORMING, _b),
     Transition(S.PERFORMING, "close", S.CLOSED, _b),
-    *[Transition(s, "terminate", S.TERMINATED, _all, needs_reason=True)
-      for s in _PRE_CONTRACT],
+    *[
+        Transition(s, "terminate", S.TERMINATED, _all, needs_reason=True)
+        for s in _PRE_CONTRACT
+    ],
     # After signing, ending a contract is a legal step the market staff record.
-    *[Transition(s, "terminate", S.TERMINATED, _b, needs_reason=True)
-      for s in _POST_CONTRACT],
-    Transition(S.TERMINATED, "reopen", PREVIOUS, frozenset({OPERATOR}),
-               (_within_reopen_window,), needs_reason=True),
+    *[
+        Transition(s, "terminate", S.TERMINATED, _b, needs_reason=True)
+        for s in _POST_CONTRACT
+    ],
+    Transition(
+        S.TERMINATED,
+        "reopen",
+        PREVIOUS,
+        frozenset({OPERATOR}),
+        (_within_reopen_window,),
+        needs_reason=True,
+    ),
 ]
 FLOW = Workflow(TRANSITIONS)
 

@@ -50,7 +50,8 @@ def due_of(deal: Deal) -> tuple[str, datetime] | None:
         return "notice", deal.notice.ends_at
     if stage == DealStage.CONTRACT_SIGNED and deal.contract_signed_at:
         return "registration", deal.contract_signed_at + _days(
-            "REGISTRATION_DEADLINE_DAYS", 30)
+            "REGISTRATION_DEADLINE_DAYS", 30
+        )
     return None
 
 
@@ -68,9 +69,14 @@ class QueueRow:
         return DUE_LABELS.get(self.due_kind or "", "")
 
 
-def queue_rows(actor, stage: str | None = None, overdue_only: bool = False,
-               sort: str = "due", broker_id: int | None = None,
-               now: datetime | None = None) -> list[QueueRow]:
+def queue_rows(
+    actor,
+    stage: str | None = None,
+    overdue_only: bool = False,
+    sort: str = "due",
+    broker_id: int | None = None,
+    now: datetime | None = None,
+) -> list[QueueRow]:
     """Open deals of the broker (operator or None: all, or one broker's); filtered."""
     now = now or utcnow()
     query = sa.select(Deal).where(Deal.stage.in_(OPEN_STAGES))
@@ -84,9 +90,16 @@ def queue_rows(actor, stage: str | None = None, overdue_only: bool = False,
     rows = []
     for deal in db.session.scalars(query):
         due = due_of(deal)
-        rows.append(QueueRow(deal, now - deal.stage_entered_at, NEXT_STEP.get(deal.stage, ""),
-                             due[0] if due else None, due[1] if due else None,
-                             bool(due and due[1] < now)))
+        rows.append(
+            QueueRow(
+                deal,
+                now - deal.stage_entered_at,
+                NEXT_STEP.get(deal.stage, ""),
+                due[0] if due else None,
+                due[1] if due else None,
+                bool(due and due[1] < now),
+            )
+        )
     if overdue_only:
         rows = [r for r in rows if r.overdue]
     if sort == "age":
@@ -105,17 +118,24 @@ def stage_counts(actor, broker_id: int | None = None) -> dict[str, int]:
     elif broker_id:
         query = query.where(Deal.broker_id == broker_id)
     counts = {str(s): 0 for s in OPEN_STAGES}
-    counts.update({str(s): n for s, n in db.session.execute(query.group_by(Deal.stage))})
+    counts.update(
+        {str(s): n for s, n in db.session.execute(query.group_by(Deal.stage))}
+    )
     return counts
 
 
 def workload() -> list[tuple[User, int]]:
     """Open deals per active broker (the operator's table), busiest first."""
-    counts = dict(db.session.execute(
-        sa.select(Deal.broker_id, sa.func.count()).where(Deal.stage.in_(OPEN_STAGES))
-        .group_by(Deal.broker_id)).all())
-    brokers = db.session.scalars(sa.select(User).where(User.role == Role.BROKER)
-                                 .order_by(User.name, User.id)).all()
+    counts = dict(
+        db.session.execute(
+            sa.select(Deal.broker_id, sa.func.count())
+            .where(Deal.stage.in_(OPEN_STAGES))
+            .group_by(Deal.broker_id)
+        ).all()
+    )
+    brokers = db.session.scalars(
+        sa.select(User).where(User.role == Role.BROKER).order_by(User.name, User.id)
+    ).all()
     table = [(b, counts.get(b.id, 0)) for b in brokers]
     table.sort(key=lambda row: -row[1])
     if counts.get(None):
@@ -125,11 +145,13 @@ def workload() -> list[tuple[User, int]]:
 
 def untranslated_needs(actor) -> list[Need]:
     """Needs waiting for a broker: unclaimed ones, and those this broker is translating."""
-    query = sa.select(Need).where(Need.status.in_([NeedStatus.SUBMITTED,
-                                                   NeedStatus.TRANSLATING]))
+    query = sa.select(Need).where(
+        Need.status.in_([NeedStatus.SUBMITTED, NeedStatus.TRANSLATING])
+    )
     if not actor.is_operator:
-        query = query.where(sa.or_(Need.status == NeedStatus.SUBMITTED,
-                                   Need.broker_id == actor.id))
+        query = query.where(
+            sa.or_(Need.status == NeedStatus.SUBMITTED, Need.broker_id == actor.id)
+        )
     return list(db.session.scalars(query.order_by(Need.submitted_at, Need.id)))
 
 
@@ -137,10 +159,18 @@ def my_deals(user) -> list[Deal]:
     """Deals of the user's organisation, on either side, newest first."""
     if not user.organization_id:
         return []
-    return list(db.session.scalars(sa.select(Deal).where(
-        sa.or_(Deal.supplier_org_id == user.organization_id,
-               Deal.firm_org_id == user.organization_id))
-        .order_by(Deal.id.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(Deal)
+            .where(
+                sa.or_(
+                    Deal.supplier_org_id == user.organization_id,
+                    Deal.firm_org_id == user.organization_id,
+                )
+            )
+            .order_by(Deal.id.desc())
+        )
+    )
 
 
 def age_text(delta: timedelta) -> str:

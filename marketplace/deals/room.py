@@ -24,8 +24,9 @@ WRITERS = {
 }
 
 
-def post_message(deal: Deal, actor, kind: str, body: str, files=(),
-                 now: datetime | None = None) -> DealMessage:
+def post_message(
+    deal: Deal, actor, kind: str, body: str, files=(), now: datetime | None = None
+) -> DealMessage:
     """Add a message or note (with files) to the room; notifies who can read it."""
     parties = deal_parties(deal, actor)
     try:
@@ -39,36 +40,49 @@ def post_message(deal: Deal, actor, kind: str, body: str, files=(),
         raise ValidationFailed([("body", _("请填写内容。"))])
     if len(body) > BODY_MAX:
         raise ValidationFailed([("body", _("内容不能超过 %(n)d 字。", n=BODY_MAX))])
-    message = DealMessage(deal=deal, author_id=actor.id, kind=kind, body=body,
-                          created_at=now or utcnow())
+    message = DealMessage(
+        deal=deal, author_id=actor.id, kind=kind, body=body, created_at=now or utcnow()
+    )
     db.session.add(message)
     db.session.flush()
     for f in files or ():
         if getattr(f, "filename", None):
             save_upload(f, "deal_message", message.id, actor)
-    tell_parties(deal, actor, "deal.message",
-                 _("交易“%(t)s”有新%(k)s", t=deal.title, k=message.kind_label),
-                 body[:200], f"deal:{deal.id}:msg:{message.id}",
-                 audience=MESSAGE_AUDIENCE[kind])
+    tell_parties(
+        deal,
+        actor,
+        "deal.message",
+        _("交易“%(t)s”有新%(k)s", t=deal.title, k=message.kind_label),
+        body[:200],
+        f"deal:{deal.id}:msg:{message.id}",
+        audience=MESSAGE_AUDIENCE[kind],
+    )
     return message
 
 
 def visible_messages(deal: Deal, user) -> list[DealMessage]:
     parties = deal_parties(deal, user)
     kinds = [k for k, who in MESSAGE_AUDIENCE.items() if parties & who]
-    return list(db.session.scalars(
-        sa.select(DealMessage).where(DealMessage.deal_id == deal.id,
-                                     DealMessage.kind.in_(kinds))
-        .order_by(DealMessage.created_at, DealMessage.id)))
+    return list(
+        db.session.scalars(
+            sa.select(DealMessage)
+            .where(DealMessage.deal_id == deal.id, DealMessage.kind.in_(kinds))
+            .order_by(DealMessage.created_at, DealMessage.id)
+        )
+    )
 
 
 def files_by_message(messages: list[DealMessage]) -> dict[int, list[Attachment]]:
     ids = [m.id for m in messages]
     found: dict[int, list[Attachment]] = {i: [] for i in ids}
     if ids:
-        for a in db.session.scalars(sa.select(Attachment).where(
-                Attachment.owner_type == "deal_message", Attachment.owner_id.in_(ids))
-                .order_by(Attachment.id)):
+        for a in db.session.scalars(
+            sa.select(Attachment)
+            .where(
+                Attachment.owner_type == "deal_message", Attachment.owner_id.in_(ids)
+            )
+            .order_by(Attachment.id)
+        ):
             found[a.owner_id].append(a)
     return found
 

@@ -45,8 +45,11 @@ def visible_deal(deal_id: int) -> Deal:
 
 
 def _broker_choices() -> list[tuple[str, str]]:
-    brokers = db.session.scalars(sa.select(User).where(
-        User.role == Role.BROKER, User.active.is_(True)).order_by(User.name)).all()
+    brokers = db.session.scalars(
+        sa.select(User)
+        .where(User.role == Role.BROKER, User.active.is_(True))
+        .order_by(User.name)
+    ).all()
     return [("", _("按规则自动指派"))] + [(str(b.id), b.name) for b in brokers]
 
 
@@ -55,35 +58,59 @@ def render_room(deal: Deal, status: int = 200, **forms):
     now = utcnow()
     messages = room.visible_messages(deal, current_user)
     message_form = forms.get("message_form") or MessageForm()
-    message_form.kind.choices = [c for c in message_form.kind.choices
-                                 if parties & room.WRITERS[MessageKind(c.value)]]
+    message_form.kind.choices = [
+        c
+        for c in message_form.kind.choices
+        if parties & room.WRITERS[MessageKind(c.value)]
+    ]
     reassign_form = forms.get("reassign_form") or ReassignForm()
     reassign_form.broker_id.choices = _broker_choices()
     files = {a.id: a for a in attachments_of("deal", deal.id)}
-    actions = [t for t in services.available_actions(deal, current_user, now)
-               if t.action not in pipeline.FORM_ACTIONS]
+    actions = [
+        t
+        for t in services.available_actions(deal, current_user, now)
+        if t.action not in pipeline.FORM_ACTIONS
+    ]
     price_form = forms.get("price_form") or PriceForm()
-    if deal.achievement and deal.achievement.cooperation_modes and not price_form.is_submitted():
+    if (
+        deal.achievement
+        and deal.achievement.cooperation_modes
+        and not price_form.is_submitted()
+    ):
         price_form.transfer_mode.data = deal.achievement.cooperation_modes[0]
-    mode_form = forms.get("mode_form") or PricingModeForm(pricing_mode=deal.pricing_mode)
+    mode_form = forms.get("mode_form") or PricingModeForm(
+        pricing_mode=deal.pricing_mode
+    )
     if deal.supplier_org.state_funded:  # 面议 is not open to them (set_pricing_mode)
-        mode_form.pricing_mode.choices = [c for c in mode_form.pricing_mode.choices
-                                          if c.value != "negotiable"]
+        mode_form.pricing_mode.choices = [
+            c for c in mode_form.pricing_mode.choices if c.value != "negotiable"
+        ]
     for form in (price_form, mode_form, reassign_form):
         form.version.data = str(deal.version)  # the version this page shows
     from ..contracts.rules import contract_of  # contracts builds on deals
 
     return render_template(
-        "deals/detail.html", deal=deal, parties=parties, now=now, actions=actions,
-        action_labels=pipeline.ACTION_LABELS, messages=messages,
-        message_files=room.files_by_message(messages), files=files,
-        events=list(deal.events), notice=deal.notice, auction=deal.auction,
-        action_form=forms.get("action_form") or ActionForm(), message_form=message_form,
-        price_form=price_form, mode_form=mode_form,
+        "deals/detail.html",
+        deal=deal,
+        parties=parties,
+        now=now,
+        actions=actions,
+        action_labels=pipeline.ACTION_LABELS,
+        messages=messages,
+        message_files=room.files_by_message(messages),
+        files=files,
+        events=list(deal.events),
+        notice=deal.notice,
+        auction=deal.auction,
+        action_form=forms.get("action_form") or ActionForm(),
+        message_form=message_form,
+        price_form=price_form,
+        mode_form=mode_form,
         reassign_form=reassign_form,
         is_staff=bool(parties & {pipeline.BROKER, pipeline.OPERATOR}),
         can_price=bool(parties & {pipeline.BROKER, pipeline.OPERATOR})
-        and deal.stage == DealStage.NEGOTIATION and deal.agreed_price_fen is None,
+        and deal.stage == DealStage.NEGOTIATION
+        and deal.agreed_price_fen is None,
         notice_required=pipeline.notice_required(deal),
         contract=contract_of(deal),
     ), status
@@ -111,7 +138,8 @@ def express_interest(achievement_id: int):
     if form.validate_on_submit():
         try:
             deal, created = starting.express_interest(
-                achievement, current_user, form.message.data, nda=form.nda.data)
+                achievement, current_user, form.message.data, nda=form.nda.data
+            )
         except PermissionDenied:
             db.session.rollback()
             abort(403)
@@ -120,12 +148,17 @@ def express_interest(achievement_id: int):
             put_errors(form, exc)
         else:
             db.session.commit()
-            flash(_("已提交合作意向，平台经纪人将尽快联系您。") if created
-                  else _("您与该成果方已有进行中的交易，请在此继续沟通。"), "success")
+            flash(
+                _("已提交合作意向，平台经纪人将尽快联系您。")
+                if created
+                else _("您与该成果方已有进行中的交易，请在此继续沟通。"),
+                "success",
+            )
             return redirect(url_for("deals.detail", deal_id=deal.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("deals/start.html", form=form, achievement=achievement,
-                           need=None), status
+    return render_template(
+        "deals/start.html", form=form, achievement=achievement, need=None
+    ), status
 
 
 @bp.route("/answer/<int:need_id>", methods=["GET", "POST"])
@@ -136,10 +169,14 @@ def answer_need(need_id: int):
         abort(404)
     form = AnswerForm()
     org_id = current_user.organization_id or 0
-    mine = db.session.scalars(sa.select(Achievement).where(
-        Achievement.organization_id == org_id, Achievement.status == "published")
-        .order_by(Achievement.title)).all()
-    form.achievement_id.choices = [("", _("不指定"))] + [(str(a.id), a.title) for a in mine]
+    mine = db.session.scalars(
+        sa.select(Achievement)
+        .where(Achievement.organization_id == org_id, Achievement.status == "published")
+        .order_by(Achievement.title)
+    ).all()
+    form.achievement_id.choices = [("", _("不指定"))] + [
+        (str(a.id), a.title) for a in mine
+    ]
     if form.validate_on_submit():
         raw = form.achievement_id.data or ""
         chosen = next((a for a in mine if str(a.id) == raw), None)
@@ -147,8 +184,9 @@ def answer_need(need_id: int):
             form.achievement_id.errors = [_("请选择本机构已发布的成果。")]
         else:
             try:
-                deal, created = starting.answer_need(need, current_user, form.proposal.data,
-                                                     achievement=chosen)
+                deal, created = starting.answer_need(
+                    need, current_user, form.proposal.data, achievement=chosen
+                )
             except PermissionDenied:
                 db.session.rollback()
                 abort(403)
@@ -157,12 +195,17 @@ def answer_need(need_id: int):
                 put_errors(form, exc)
             else:
                 db.session.commit()
-                flash(_("已响应该需求，平台经纪人将尽快联系双方。") if created
-                      else _("贵单位已在响应该需求，请在此继续沟通。"), "success")
+                flash(
+                    _("已响应该需求，平台经纪人将尽快联系双方。")
+                    if created
+                    else _("贵单位已在响应该需求，请在此继续沟通。"),
+                    "success",
+                )
                 return redirect(url_for("deals.detail", deal_id=deal.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("deals/start.html", form=form, achievement=None,
-                           need=need), status
+    return render_template(
+        "deals/start.html", form=form, achievement=None, need=need
+    ), status
 
 
 @bp.route("/<int:deal_id>")
@@ -180,17 +223,24 @@ def action(deal_id: int):
         flash(_("请求有误，请刷新页面后重试。"), "danger")
         return render_room(deal, 422, action_form=form)
     try:
-        services.apply_action(deal, form.action.data, current_user, form.reason.data or "",
-                              expected_version=form.version.data,
-                              attachments=request.files.getlist("files"))
+        services.apply_action(
+            deal,
+            form.action.data,
+            current_user,
+            form.reason.data or "",
+            expected_version=form.version.data,
+            attachments=request.files.getlist("files"),
+        )
     except UploadTooLarge:
         db.session.rollback()
         abort(413)
     except ServiceError as exc:
         return _failed(deal, exc, action_form=form)
     db.session.commit()
-    flash(_("操作已完成：%(a)s", a=pipeline.ACTION_LABELS.get(form.action.data, "")),
-          "success")
+    flash(
+        _("操作已完成：%(a)s", a=pipeline.ACTION_LABELS.get(form.action.data, "")),
+        "success",
+    )
     return redirect(url_for("deals.detail", deal_id=deal.id))
 
 
@@ -202,8 +252,13 @@ def post_message(deal_id: int):
     if not form.validate():
         return render_room(deal, 422, message_form=form)
     try:
-        room.post_message(deal, current_user, form.kind.data, form.body.data,
-                          request.files.getlist("files"))
+        room.post_message(
+            deal,
+            current_user,
+            form.kind.data,
+            form.body.data,
+            request.files.getlist("files"),
+        )
     except UploadTooLarge:
         db.session.rollback()
         abort(413)
@@ -226,11 +281,17 @@ def agree_price(deal_id: int):
     if not form.validate():
         return render_room(deal, 422, price_form=form)
     try:
-        services.agree_price(deal, current_user, form.price.fen, {
-            "transfer_mode": form.transfer_mode.data,
-            "related_party": form.related_party.data,
-            "related_party_reason": form.related_party_reason.data,
-        }, expected_version=form.version.data)
+        services.agree_price(
+            deal,
+            current_user,
+            form.price.fen,
+            {
+                "transfer_mode": form.transfer_mode.data,
+                "related_party": form.related_party.data,
+                "related_party_reason": form.related_party_reason.data,
+            },
+            expected_version=form.version.data,
+        )
     except ValidationFailed as exc:
         db.session.rollback()
         put_errors(form, exc)
@@ -238,8 +299,12 @@ def agree_price(deal_id: int):
     except ServiceError as exc:
         return _failed(deal, exc, price_form=form)
     db.session.commit()
-    flash(_("协议价格已确定，已发布公示。") if deal.stage == DealStage.PUBLIC_NOTICE
-          else _("协议价格已确定。"), "success")
+    flash(
+        _("协议价格已确定，已发布公示。")
+        if deal.stage == DealStage.PUBLIC_NOTICE
+        else _("协议价格已确定。"),
+        "success",
+    )
     return redirect(url_for("deals.detail", deal_id=deal.id))
 
 
@@ -251,8 +316,12 @@ def pricing_mode(deal_id: int):
     if not form.validate():
         return render_room(deal, 422, mode_form=form)
     try:
-        services.set_pricing_mode(deal, current_user, form.pricing_mode.data,
-                                  expected_version=form.version.data)
+        services.set_pricing_mode(
+            deal,
+            current_user,
+            form.pricing_mode.data,
+            expected_version=form.version.data,
+        )
     except ServiceError as exc:
         return _failed(deal, exc, mode_form=form)
     db.session.commit()
@@ -275,8 +344,13 @@ def reassign(deal_id: int):
     if raw and broker is None:
         abort(404)
     try:
-        assignment.reassign(deal, current_user, broker, form.reason.data,
-                            expected_version=form.version.data)
+        assignment.reassign(
+            deal,
+            current_user,
+            broker,
+            form.reason.data,
+            expected_version=form.version.data,
+        )
     except ValidationFailed as exc:
         db.session.rollback()
         put_errors(form, exc)

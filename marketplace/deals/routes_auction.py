@@ -33,10 +33,18 @@ def new_auction(deal_id: int):
     form = AuctionForm()
     if form.validate_on_submit():
         try:
-            auction = auctions.create_auction(deal, current_user, {
-                "start_price_fen": form.start_price.fen, "increment_fen": form.increment.fen,
-                "reserve_fen": form.reserve.fen, "deposit_fen": form.deposit.fen,
-                "starts_at": _utc(form.starts_at.data), "ends_at": _utc(form.ends_at.data)})
+            auction = auctions.create_auction(
+                deal,
+                current_user,
+                {
+                    "start_price_fen": form.start_price.fen,
+                    "increment_fen": form.increment.fen,
+                    "reserve_fen": form.reserve.fen,
+                    "deposit_fen": form.deposit.fen,
+                    "starts_at": _utc(form.starts_at.data),
+                    "ends_at": _utc(form.ends_at.data),
+                },
+            )
         except ValidationFailed as exc:
             db.session.rollback()
             put_errors(form, exc)
@@ -57,8 +65,10 @@ def new_auction(deal_id: int):
 def _visible_auction(auction_id: int) -> Auction:
     auction = db.get_or_404(Auction, auction_id)
     # Bidders, would-be bidders (firms) and the deal's parties see the auction.
-    if not (auctions.can_take_part(auction, current_user)
-            or auction.deal.can_view(current_user)):
+    if not (
+        auctions.can_take_part(auction, current_user)
+        or auction.deal.can_view(current_user)
+    ):
         abort(404)
     return auction
 
@@ -66,11 +76,14 @@ def _visible_auction(auction_id: int) -> Auction:
 def render_auction(auction: Auction, status: int = 200, bid_form=None):
     now = utcnow()
     return render_template(
-        "deals/auction.html", auction=auction, now=now,
+        "deals/auction.html",
+        auction=auction,
+        now=now,
         bids=auctions.bid_rows(auction, current_user),
         bidder=auctions.bidder_of(auction, current_user),
         may_register=auctions.can_take_part(auction, current_user),
-        bid_form=bid_form or BidForm()), status
+        bid_form=bid_form or BidForm(),
+    ), status
 
 
 @bp.route("/auctions/<int:auction_id>")

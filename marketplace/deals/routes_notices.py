@@ -18,8 +18,12 @@ from .routes import put_errors
 @notices_bp.route("/")
 def index():
     now = utcnow()
-    page = db.paginate(notices.board_query(now), page=request.args.get("page", 1, type=int),
-                       per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = db.paginate(
+        notices.board_query(now),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
     return render_template("notices/index.html", page=page, now=now)
 
 
@@ -40,9 +44,14 @@ def render_notice(notice: PublicNotice, status: int = 200, form=None, handle_for
     else:
         objections = []
     return render_template(
-        "notices/detail.html", notice=notice, now=utcnow(), objections=objections,
-        staff=staff, objection_count=len(notice.objections),
-        form=form or ObjectionForm(), handle_form=handle_form or HandleObjectionForm(),
+        "notices/detail.html",
+        notice=notice,
+        now=utcnow(),
+        objections=objections,
+        staff=staff,
+        objection_count=len(notice.objections),
+        form=form or ObjectionForm(),
+        handle_form=handle_form or HandleObjectionForm(),
     ), status
 
 
@@ -84,7 +93,9 @@ def handle(objection_id: int):
     if not form.validate():
         return render_notice(notice, 422, handle_form=form)
     try:
-        notices.handle_objection(objection, current_user, form.decision.data, form.note.data)
+        notices.handle_objection(
+            objection, current_user, form.decision.data, form.note.data
+        )
     except PermissionDenied:
         db.session.rollback()
         abort(403)

@@ -27,16 +27,26 @@ def queue_page():
     sort = request.args.get("sort")
     sort = sort if sort in queue.SORTS else "due"
     overdue = request.args.get("overdue") == "1"
-    broker_id = request.args.get("broker", type=int) if current_user.is_operator else None
+    broker_id = (
+        request.args.get("broker", type=int) if current_user.is_operator else None
+    )
     now = utcnow()
     rows = queue.queue_rows(current_user, stage, overdue, sort, broker_id, now)
     return render_template(
-        "deals/queue.html", rows=rows, stage=stage, sort=sort, overdue=overdue,
-        broker_id=broker_id, counts=queue.stage_counts(current_user, broker_id),
-        stages=[str(s) for s in OPEN_STAGES], stage_labels=STAGE_LABELS,
+        "deals/queue.html",
+        rows=rows,
+        stage=stage,
+        sort=sort,
+        overdue=overdue,
+        broker_id=broker_id,
+        counts=queue.stage_counts(current_user, broker_id),
+        stages=[str(s) for s in OPEN_STAGES],
+        stage_labels=STAGE_LABELS,
         needs=queue.untranslated_needs(current_user),
         workload=queue.workload() if current_user.is_operator else [],
-        age_text=queue.age_text, now=now)
+        age_text=queue.age_text,
+        now=now,
+    )
 
 
 @bp.route("/mine")
@@ -48,8 +58,11 @@ def mine():
 
 
 def _org_choices() -> list[tuple[str, str]]:
-    orgs = db.session.scalars(sa.select(Organization).where(
-        Organization.verification == Verification.VERIFIED).order_by(Organization.name))
+    orgs = db.session.scalars(
+        sa.select(Organization)
+        .where(Organization.verification == Verification.VERIFIED)
+        .order_by(Organization.name)
+    )
     return [("", _("请选择"))] + [(str(o.id), o.name) for o in orgs]
 
 
@@ -83,7 +96,12 @@ def conflicts():
     if not current_user.is_operator:
         query = query.where(BrokerConflict.broker_id == current_user.id)
     status = 422 if form.is_submitted() else 200
-    return render_template("deals/conflicts.html", form=form,
-                           conflicts=db.session.scalars(query).all(),
-                           brokers={u.id: u for u in db.session.scalars(
-                               sa.select(User).where(User.role == Role.BROKER))}), status
+    return render_template(
+        "deals/conflicts.html",
+        form=form,
+        conflicts=db.session.scalars(query).all(),
+        brokers={
+            u.id: u
+            for u in db.session.scalars(sa.select(User).where(User.role == Role.BROKER))
+        },
+    ), status

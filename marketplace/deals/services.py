@@ -114,9 +114,15 @@ def _effects(deal: Deal, action: str, source: str, reason: str, now: datetime) -
         deal.closed_at = now
 
 
-def apply_action(deal: Deal, action: str, actor, reason: str = "",
-                 expected_version=None, attachments=None,
-                 now: datetime | None = None) -> DealEvent:
+def apply_action(
+    deal: Deal,
+    action: str,
+    actor,
+    reason: str = "",
+    expected_version=None,
+    attachments=None,
+    now: datetime | None = None,
+) -> DealEvent:
     """Take `action` on `deal` as `actor` (None = the clock); see the module docstring."""
     now = now or utcnow()
     reason = (reason or "").strip()
@@ -136,27 +142,51 @@ def apply_action(deal: Deal, action: str, actor, reason: str = "",
         # Same stage (price agreed, auction closed): still a change, so the version
         # moves on and a page rendered before it is stale.
         flag_modified(deal, "stage")
-    ev = DealEvent(deal=deal, at=now, actor_id=getattr(actor, "id", None), action=action,
-                   from_stage=source, to_stage=target, reason=reason, attachment_ids=ids)
+    ev = DealEvent(
+        deal=deal,
+        at=now,
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        from_stage=source,
+        to_stage=target,
+        reason=reason,
+        attachment_ids=ids,
+    )
     db.session.add(ev)
     flush_deal()
     if actor is not None and actor.is_staff:
-        audit.record(actor, f"deal.{action}", deal, from_stage=source, to_stage=target,
-                     reason=reason or None)
+        audit.record(
+            actor,
+            f"deal.{action}",
+            deal,
+            from_stage=source,
+            to_stage=target,
+            reason=reason or None,
+        )
     if target != source:
-        tell_parties(deal, actor, "deal.stage",
-                     _("交易“%(t)s”进入%(s)s", t=deal.title, s=deal.stage_label),
-                     reason, f"deal:{deal.id}:event:{ev.id}")
+        tell_parties(
+            deal,
+            actor,
+            "deal.stage",
+            _("交易“%(t)s”进入%(s)s", t=deal.title, s=deal.stage_label),
+            reason,
+            f"deal:{deal.id}:event:{ev.id}",
+        )
     return ev
 
 
 def party_users(deal: Deal) -> list[User]:
     """Everyone who acts on the deal: the supplier's and firm's members and the broker."""
-    users = list(db.session.scalars(
-        sa.select(User).where(
-            User.organization_id.in_([deal.supplier_org_id, deal.firm_org_id]),
-            User.active.is_(True),
-        ).order_by(User.id)))
+    users = list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.organization_id.in_([deal.supplier_org_id, deal.firm_org_id]),
+                User.active.is_(True),
+            )
+            .order_by(User.id)
+        )
+    )
     if deal.broker is not None:
         users.append(deal.broker)
     return users
@@ -174,19 +204,34 @@ def deal_link(deal: Deal) -> str:
     return path_for("deals.detail", deal_id=deal.id)
 
 
-def tell_parties(deal: Deal, actor, kind: str, title: str, body: str, dedupe: str,
-                 audience: frozenset[str] | None = None) -> None:
+def tell_parties(
+    deal: Deal,
+    actor,
+    kind: str,
+    title: str,
+    body: str,
+    dedupe: str,
+    audience: frozenset[str] | None = None,
+) -> None:
     """Notify each party user except the actor (optionally only some parties)."""
     for user in party_users(deal):
         if actor is not None and user.id == actor.id:
             continue
         if audience is not None and not (deal_parties(deal, user) & audience):
             continue
-        notify(user, kind, title, body, deal_link(deal), dedupe_key=f"{dedupe}:{user.id}")
+        notify(
+            user, kind, title, body, deal_link(deal), dedupe_key=f"{dedupe}:{user.id}"
+        )
 
 
-def agree_price(deal: Deal, actor, price_fen: int | None, notice_data: dict | None = None,
-                expected_version=None, now: datetime | None = None) -> DealEvent:
+def agree_price(
+    deal: Deal,
+    actor,
+    price_fen: int | None,
+    notice_data: dict | None = None,
+    expected_version=None,
+    now: datetime | None = None,
+) -> DealEvent:
     """The broker records the agreed price; a state-funded agreement opens a notice."""
     from .notices import open_notice
 
@@ -213,7 +258,9 @@ def set_pricing_mode(deal: Deal, actor, mode: str, expected_version=None) -> Non
     if deal.supplier_org.state_funded:
         allowed.discard("negotiable")
     if mode not in allowed:
-        raise ValidationFailed([("pricing_mode", _("财政资助单位须采用协议定价、挂牌交易或拍卖。"))])
+        raise ValidationFailed(
+            [("pricing_mode", _("财政资助单位须采用协议定价、挂牌交易或拍卖。"))]
+        )
     if deal.stage != DealStage.NEGOTIATION or deal.agreed_price_fen is not None:
         raise InvalidTransition(_("只有议价阶段且价格未确定时可以更改定价方式。"))
     audit.record(actor, "deal.pricing_mode", deal, old=deal.pricing_mode, new=mode)

@@ -19,16 +19,24 @@ from .services import tell_parties
 MESSAGE_MAX = 2000
 
 
-def open_deal_for(supplier_org_id: int, firm_org_id: int, achievement_id: int | None,
-                  need_id: int | None) -> Deal | None:
+def open_deal_for(
+    supplier_org_id: int,
+    firm_org_id: int,
+    achievement_id: int | None,
+    need_id: int | None,
+) -> Deal | None:
     """The open deal between these two organisations about this listing, if any."""
     query = sa.select(Deal).where(
-        Deal.supplier_org_id == supplier_org_id, Deal.firm_org_id == firm_org_id,
-        Deal.stage.in_(OPEN_STAGES))
+        Deal.supplier_org_id == supplier_org_id,
+        Deal.firm_org_id == firm_org_id,
+        Deal.stage.in_(OPEN_STAGES),
+    )
     if need_id is not None:
         query = query.where(Deal.need_id == need_id)
     else:
-        query = query.where(Deal.achievement_id == achievement_id, Deal.need_id.is_(None))
+        query = query.where(
+            Deal.achievement_id == achievement_id, Deal.need_id.is_(None)
+        )
     return db.session.scalars(query.order_by(Deal.id)).first()
 
 
@@ -41,70 +49,152 @@ def _check_text(text: str, field: str) -> str:
     return text
 
 
-def _create(actor, origin: str, supplier_org_id: int, firm_org_id: int,
-            achievement: Achievement | None, need: Need | None, text: str,
-            now: datetime) -> Deal:
-    pricing = (achievement.pricing_mode if achievement and achievement.pricing_mode
-               else "agreement")
-    deal = Deal(origin=origin, supplier_org_id=supplier_org_id, firm_org_id=firm_org_id,
-                achievement=achievement, need=need, pricing_mode=pricing,
-                stage_entered_at=now, created_at=now)
+def _create(
+    actor,
+    origin: str,
+    supplier_org_id: int,
+    firm_org_id: int,
+    achievement: Achievement | None,
+    need: Need | None,
+    text: str,
+    now: datetime,
+) -> Deal:
+    pricing = (
+        achievement.pricing_mode
+        if achievement and achievement.pricing_mode
+        else "agreement"
+    )
+    deal = Deal(
+        origin=origin,
+        supplier_org_id=supplier_org_id,
+        firm_org_id=firm_org_id,
+        achievement=achievement,
+        need=need,
+        pricing_mode=pricing,
+        stage_entered_at=now,
+        created_at=now,
+    )
     db.session.add(deal)
     db.session.flush()
     assign_broker(deal, now)
-    db.session.add(DealEvent(deal=deal, at=now, actor_id=actor.id, action="create",
-                             from_stage=None, to_stage=str(deal.stage), reason=""))
-    db.session.add(DealMessage(deal=deal, author_id=actor.id, kind=MessageKind.MESSAGE,
-                               body=text, created_at=now))
+    db.session.add(
+        DealEvent(
+            deal=deal,
+            at=now,
+            actor_id=actor.id,
+            action="create",
+            from_stage=None,
+            to_stage=str(deal.stage),
+            reason="",
+        )
+    )
+    db.session.add(
+        DealMessage(
+            deal=deal,
+            author_id=actor.id,
+            kind=MessageKind.MESSAGE,
+            body=text,
+            created_at=now,
+        )
+    )
     db.session.flush()
-    tell_parties(deal, actor, "deal.new", _("新的交易意向：%(t)s", t=deal.title), text,
-                 f"deal:{deal.id}:new")
+    tell_parties(
+        deal,
+        actor,
+        "deal.new",
+        _("新的交易意向：%(t)s", t=deal.title),
+        text,
+        f"deal:{deal.id}:new",
+    )
     return deal
 
 
-def express_interest(achievement: Achievement, actor, message: str,
-                     nda: bool = False, now: datetime | None = None) -> tuple[Deal, bool]:
+def express_interest(
+    achievement: Achievement,
+    actor,
+    message: str,
+    nda: bool = False,
+    now: datetime | None = None,
+) -> tuple[Deal, bool]:
     """A firm member's interest in a published achievement; returns (deal, created).
 
     An open deal between the same organisations about it is returned instead of a new one.
     """
-    if not (actor and actor.is_authenticated and actor.role == "firm"
-            and actor.organization is not None):
+    if not (
+        actor
+        and actor.is_authenticated
+        and actor.role == "firm"
+        and actor.organization is not None
+    ):
         raise PermissionDenied(_("只有企业用户可以表达合作意向。"))
     if not achievement.is_public:
         raise PermissionDenied(_("该成果未发布。"))
     text = _check_text(message, "message")
     now = now or utcnow()
     if nda and not achievement.can_view_detail(actor):
-        pending = db.session.scalar(sa.select(NdaRequest.id).where(
-            NdaRequest.achievement_id == achievement.id, NdaRequest.requester_id == actor.id,
-            NdaRequest.state == NdaState.PENDING))
+        pending = db.session.scalar(
+            sa.select(NdaRequest.id).where(
+                NdaRequest.achievement_id == achievement.id,
+                NdaRequest.requester_id == actor.id,
+                NdaRequest.state == NdaState.PENDING,
+            )
+        )
         if pending is None:
-            db.session.add(NdaRequest(achievement=achievement, requester_id=actor.id,
-                                      message=text, nda_accepted_at=now, created_at=now))
-    existing = open_deal_for(achievement.organization_id, actor.organization_id,
-                             achievement.id, None)
+            db.session.add(
+                NdaRequest(
+                    achievement=achievement,
+                    requester_id=actor.id,
+                    message=text,
+                    nda_accepted_at=now,
+                    created_at=now,
+                )
+            )
+    existing = open_deal_for(
+        achievement.organization_id, actor.organization_id, achievement.id, None
+    )
     if existing is not None:
         db.session.flush()
         return existing, False
-    return _create(actor, "interest", achievement.organization_id, actor.organization_id,
-                   achievement, None, text, now), True
+    return _create(
+        actor,
+        "interest",
+        achievement.organization_id,
+        actor.organization_id,
+        achievement,
+        None,
+        text,
+        now,
+    ), True
 
 
-def answer_need(need: Need, actor, proposal: str, achievement: Achievement | None = None,
-                now: datetime | None = None) -> tuple[Deal, bool]:
+def answer_need(
+    need: Need,
+    actor,
+    proposal: str,
+    achievement: Achievement | None = None,
+    now: datetime | None = None,
+) -> tuple[Deal, bool]:
     """A supplier member answers a published need, optionally naming its achievement."""
     org = getattr(actor, "organization", None)
     if not (actor and actor.is_authenticated and actor.role == "supplier" and org):
         raise PermissionDenied(_("只有高校院所等成果方用户可以响应需求。"))
     if not need.is_public:
         raise PermissionDenied(_("该需求未发布。"))
-    if achievement is not None and not (achievement.organization_id == org.id
-                                        and achievement.is_public):
+    if achievement is not None and not (
+        achievement.organization_id == org.id and achievement.is_public
+    ):
         raise ValidationFailed([("achievement_id", _("请选择本机构已发布的成果。"))])
     text = _check_text(proposal, "proposal")
     existing = open_deal_for(org.id, need.organization_id, None, need.id)
     if existing is not None:
         return existing, False
-    return _create(actor, "answer", org.id, need.organization_id, achievement, need, text,
-                   now or utcnow()), True
+    return _create(
+        actor,
+        "answer",
+        org.id,
+        need.organization_id,
+        achievement,
+        need,
+        text,
+        now or utcnow(),
+    ), True

@@ -32,7 +32,9 @@ def demo_group() -> None:
 
 
 @demo_group.command("generate")
-@click.option("--achievements", "n_achievements", type=click.IntRange(0, 2_000_000), default=1000)
+@click.option(
+    "--achievements", "n_achievements", type=click.IntRange(0, 2_000_000), default=1000
+)
 @click.option("--needs", "n_needs", type=click.IntRange(0, 2_000_000), default=0)
 @click.option("--seed", type=int, default=0, help="Random seed (same seed, same data).")
 @with_appcontext
@@ -53,8 +55,7 @@ def generate_command(n_achievements: int, n_needs: int, seed: int) -> None:
         raise click.ClickException(f"organisations not created: {missing[:3]}")
 
     def rows(kind: str, n: int):
-        for i, rec in enumerate(generate_listings(kind, n, seed), start=1):
-            yield i, rec
+        yield from enumerate(generate_listings(kind, n, seed), start=1)
 
     for kind, n in (("achievement", n_achievements), ("need", n_needs)):
         if not n:
@@ -62,8 +63,10 @@ def generate_command(n_achievements: int, n_needs: int, seed: int) -> None:
         with click.progressbar(length=n, label=f"{kind}s") as bar:
             report = import_records(rows(kind, n), progress=bar.update)
         db.session.commit()
-        click.echo(f"{kind}s: {report.created} created, {report.updated} updated, "
-                   f"{len(report.errors)} errors")
+        click.echo(
+            f"{kind}s: {report.created} created, {report.updated} updated, "
+            f"{len(report.errors)} errors"
+        )
     _after_commit()
 
 

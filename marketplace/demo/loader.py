@@ -23,7 +23,9 @@ def read(name: str) -> list[dict[str, Any]]:
 
 
 def _org(rec: dict[str, Any]) -> Organization:
-    org = db.session.scalar(sa.select(Organization).where(Organization.name == rec["name"]))
+    org = db.session.scalar(
+        sa.select(Organization).where(Organization.name == rec["name"])
+    )
     if org is not None:
         return org
     verified = rec.get("verification", "verified") == "verified"
@@ -86,7 +88,11 @@ def seed_demo(progress=None) -> dict[str, int]:
         if progress:
             progress(1)
     db.session.flush()
-    return {"organizations": len(orgs), "users": len(users), "listings_created": created}
+    return {
+        "organizations": len(orgs),
+        "users": len(users),
+        "listings_created": created,
+    }
 
 
 def _broker_for(brokers: list[User], field: str | None, i: int) -> User | None:

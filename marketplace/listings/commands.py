@@ -31,8 +31,11 @@ def _count_rows(path: Path) -> int | None:
 
 @listings_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--create-orgs", is_flag=True,
-              help="Create missing organisations as verified (an operator's bulk load).")
+@click.option(
+    "--create-orgs",
+    is_flag=True,
+    help="Create missing organisations as verified (an operator's bulk load).",
+)
 @with_appcontext
 def import_command(file: Path, create_orgs: bool) -> None:
     """Import achievements and needs from FILE (.csv, .xlsx or .jsonl), published.
@@ -43,8 +46,9 @@ def import_command(file: Path, create_orgs: bool) -> None:
     try:
         total = _count_rows(file)
         with click.progressbar(length=total or 0, label="importing", file=None) as bar:
-            report = import_records(read_records(file), create_orgs=create_orgs,
-                                    progress=bar.update)
+            report = import_records(
+                read_records(file), create_orgs=create_orgs, progress=bar.update
+            )
     except FileFormatError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
@@ -53,8 +57,10 @@ def import_command(file: Path, create_orgs: bool) -> None:
     sync_outbox()
     for line, reasons in report.errors:
         click.echo(f"line {line}: " + "; ".join(reasons), err=True)
-    click.echo(f"imported: {report.created} created, {report.updated} updated, "
-               f"{len(report.errors)} rows with errors")
+    click.echo(
+        f"imported: {report.created} created, {report.updated} updated, "
+        f"{len(report.errors)} rows with errors"
+    )
     if report.errors and not report.ok:
         raise SystemExit(1)
 
@@ -72,13 +78,21 @@ def expire_due() -> int:
     today = today_shanghai()
     count = 0
     for model in (Achievement, Need):
-        rows = db.session.scalars(sa.select(model).where(
-            model.status == "published", model.valid_until.is_not(None),
-            model.valid_until < today)).all()
+        rows = db.session.scalars(
+            sa.select(model).where(
+                model.status == "published",
+                model.valid_until.is_not(None),
+                model.valid_until < today,
+            )
+        ).all()
         for row in rows:
             row.status = "expired"
             row.updated_at = utcnow()
-            audit.record(None, f"{model.__tablename__[:-1]}.expire", row,
-                         valid_until=row.valid_until.isoformat())
+            audit.record(
+                None,
+                f"{model.__tablename__[:-1]}.expire",
+                row,
+                valid_until=row.valid_until.isoformat(),
+            )
             count += 1
     return count

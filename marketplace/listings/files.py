@@ -13,17 +13,41 @@ from flask_babel import gettext as _
 
 #: Chinese column headers (as in the downloadable template) and their field names.
 HEADER_ALIASES = {
-    "类型": "kind", "机构": "organization", "机构名称": "organization", "编号": "external_ref",
-    "外部编号": "external_ref", "标题": "title", "名称": "title", "摘要": "summary",
-    "成果简介": "summary", "需求描述": "description", "描述": "description",
-    "技术领域": "field", "领域": "field", "关键词": "keywords", "成熟度": "trl",
-    "技术指标": "indicators", "合作方式": "cooperation_modes", "价格（分）": "price_fen",
-    "价格(分)": "price_fen", "预算上限（分）": "budget_max_fen", "预算下限（分）": "budget_min_fen",
-    "定价方式": "pricing_mode", "知识产权形式": "ip_form", "专利号": "patent_number",
-    "专利状态": "patent_status", "申请日": "patent_filing_date", "发明人": "inventors",
-    "应用场景": "application_scenarios", "有效期至": "valid_until", "截止日期": "deadline",
-    "所需成熟度": "trl_min", "技术难题": "technical_problem", "现有条件": "existing_conditions",
-    "保密": "confidential", "机密详情": "detail",
+    "类型": "kind",
+    "机构": "organization",
+    "机构名称": "organization",
+    "编号": "external_ref",
+    "外部编号": "external_ref",
+    "标题": "title",
+    "名称": "title",
+    "摘要": "summary",
+    "成果简介": "summary",
+    "需求描述": "description",
+    "描述": "description",
+    "技术领域": "field",
+    "领域": "field",
+    "关键词": "keywords",
+    "成熟度": "trl",
+    "技术指标": "indicators",
+    "合作方式": "cooperation_modes",
+    "价格（分）": "price_fen",
+    "价格(分)": "price_fen",
+    "预算上限（分）": "budget_max_fen",
+    "预算下限（分）": "budget_min_fen",
+    "定价方式": "pricing_mode",
+    "知识产权形式": "ip_form",
+    "专利号": "patent_number",
+    "专利状态": "patent_status",
+    "申请日": "patent_filing_date",
+    "发明人": "inventors",
+    "应用场景": "application_scenarios",
+    "有效期至": "valid_until",
+    "截止日期": "deadline",
+    "所需成熟度": "trl_min",
+    "技术难题": "technical_problem",
+    "现有条件": "existing_conditions",
+    "保密": "confidential",
+    "机密详情": "detail",
 }
 
 
@@ -36,7 +60,9 @@ def _header(name: Any) -> str:
     return HEADER_ALIASES.get(text, text)
 
 
-def read_records(path: str | Path, data: bytes | None = None) -> Iterator[tuple[int, dict]]:
+def read_records(
+    path: str | Path, data: bytes | None = None
+) -> Iterator[tuple[int, dict]]:
     """Yield (line number, record) from a .csv, .xlsx or .jsonl/.json file."""
     suffix = Path(path).suffix.lower()
     if data is None:
@@ -48,8 +74,12 @@ def read_records(path: str | Path, data: bytes | None = None) -> Iterator[tuple[
     elif suffix in (".csv", ".txt"):
         yield from _csv(data)
     else:
-        raise FileFormatError(_("不支持的文件格式：%(suffix)s（请使用 CSV、XLSX 或 JSON Lines）",
-                                suffix=suffix or "?"))
+        raise FileFormatError(
+            _(
+                "不支持的文件格式：%(suffix)s（请使用 CSV、XLSX 或 JSON Lines）",
+                suffix=suffix or "?",
+            )
+        )
 
 
 def _decode(data: bytes) -> str:
@@ -92,7 +122,10 @@ def _jsonl(data: bytes) -> Iterator[tuple[int, dict]]:
         except ValueError:
             yield number, {"__error__": _("该行不是有效的 JSON")}
             continue
-        yield number, item if isinstance(item, dict) else {"__error__": _("该行不是 JSON 对象")}
+        yield (
+            number,
+            item if isinstance(item, dict) else {"__error__": _("该行不是 JSON 对象")},
+        )
 
 
 def _xlsx(data: bytes) -> Iterator[tuple[int, dict]]:
@@ -101,7 +134,9 @@ def _xlsx(data: bytes) -> Iterator[tuple[int, dict]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for bad files
-        raise FileFormatError(_("无法读取 XLSX 文件：%(e)s", e=type(exc).__name__)) from None
+        raise FileFormatError(
+            _("无法读取 XLSX 文件：%(e)s", e=type(exc).__name__)
+        ) from None
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     try:

@@ -17,15 +17,43 @@ from ..needs.models import Need, NeedTranslation
 from .records import RecordError, clean_record
 
 ACHIEVEMENT_FIELDS = (
-    "title", "summary", "detail", "field", "keywords", "trl", "ip_form", "patent_number",
-    "patent_status", "patent_filing_date", "pricing_mode", "price_fen", "indicators",
-    "application_scenarios", "cooperation_modes", "valid_until",
+    "title",
+    "summary",
+    "detail",
+    "field",
+    "keywords",
+    "trl",
+    "ip_form",
+    "patent_number",
+    "patent_status",
+    "patent_filing_date",
+    "pricing_mode",
+    "price_fen",
+    "indicators",
+    "application_scenarios",
+    "cooperation_modes",
+    "valid_until",
 )
 NEED_FIELDS = (
-    "title", "description", "budget_min_fen", "budget_max_fen", "deadline", "trl_min",
-    "confidential", "field", "keywords", "cooperation_modes", "valid_until",
+    "title",
+    "description",
+    "budget_min_fen",
+    "budget_max_fen",
+    "deadline",
+    "trl_min",
+    "confidential",
+    "field",
+    "keywords",
+    "cooperation_modes",
+    "valid_until",
 )
-TRANSLATION_FIELDS = ("technical_problem", "indicators", "existing_conditions", "field", "keywords")
+TRANSLATION_FIELDS = (
+    "technical_problem",
+    "indicators",
+    "existing_conditions",
+    "field",
+    "keywords",
+)
 
 
 @dataclass
@@ -45,15 +73,21 @@ def find_org(name: str) -> Organization | None:
     return db.session.scalar(sa.select(Organization).where(Organization.name == name))
 
 
-def create_verified_org(name: str, kind: str, org_type: str | None = None) -> Organization:
+def create_verified_org(
+    name: str, kind: str, org_type: str | None = None
+) -> Organization:
     """An operator's bulk load vouches for the organisations it names."""
     default = OrgType.FIRM if kind == "need" else OrgType.INSTITUTE
     try:
         otype = OrgType(org_type) if org_type else default
     except ValueError:
         otype = default
-    org = Organization(name=name[:120], type=otype, verification=Verification.VERIFIED,
-                       verified_at=utcnow())
+    org = Organization(
+        name=name[:120],
+        type=otype,
+        verification=Verification.VERIFIED,
+        verified_at=utcnow(),
+    )
     db.session.add(org)
     db.session.flush()
     return org
@@ -63,13 +97,20 @@ def _existing(model, org: Organization, external_ref: str | None):
     if not external_ref or org.id is None:
         return None
     return db.session.scalar(
-        sa.select(model).where(model.organization_id == org.id,
-                               model.external_ref == external_ref)
+        sa.select(model).where(
+            model.organization_id == org.id, model.external_ref == external_ref
+        )
     )
 
 
-def upsert_listing(clean: dict[str, Any], org: Organization, *, status: str | None = None,
-                   update_existing: bool = True, broker=None) -> tuple[Any, str]:
+def upsert_listing(
+    clean: dict[str, Any],
+    org: Organization,
+    *,
+    status: str | None = None,
+    update_existing: bool = True,
+    broker=None,
+) -> tuple[Any, str]:
     """Create the listing, or update the one with the same (organisation, external_ref).
 
     Returns (listing, "created" | "updated" | "unchanged").
@@ -111,7 +152,9 @@ def _sync_translation(need: Need, tr: dict[str, Any], status: str, broker, now) 
         return
     need.broker = need.broker or broker
     current = need.current_translation
-    if current is not None and all(getattr(current, k) == tr[k] for k in TRANSLATION_FIELDS):
+    if current is not None and all(
+        getattr(current, k) == tr[k] for k in TRANSLATION_FIELDS
+    ):
         return
     version = (current.version + 1) if current else 1
     approved = status in ("approved", "published")
@@ -147,10 +190,17 @@ def import_records(
             org = orgs[name] if name in orgs else orgs.setdefault(name, find_org(name))
             if org is None:
                 if not create_orgs:
-                    raise RecordError([_("机构不存在：%(name)s（可使用 --create-orgs 自动创建）",
-                                         name=clean["organization"])])
+                    raise RecordError(
+                        [
+                            _(
+                                "机构不存在：%(name)s（可使用 --create-orgs 自动创建）",
+                                name=clean["organization"],
+                            )
+                        ]
+                    )
                 org = orgs[name] = create_verified_org(
-                    name, clean["kind"], str(raw.get("organization_type") or "") or None)
+                    name, clean["kind"], str(raw.get("organization_type") or "") or None
+                )
             with db.session.begin_nested():
                 listing, outcome = upsert_listing(clean, org, status="published")
             setattr(report, outcome, getattr(report, outcome) + 1)

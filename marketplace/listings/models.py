@@ -78,14 +78,19 @@ class ListingMixin:
 
     @property
     def cooperation_labels(self) -> list:
-        return [COOPERATION_LABELS[m] for m in self.cooperation_modes or []
-                if m in COOPERATION_LABELS]
+        return [
+            COOPERATION_LABELS[m]
+            for m in self.cooperation_modes or []
+            if m in COOPERATION_LABELS
+        ]
 
     def parties(self, user) -> set[str]:
         return parties_of(user, self)
 
     def is_owned_by(self, user) -> bool:
-        return bool(user and user.is_authenticated and user.belongs_to(self.organization_id))
+        return bool(
+            user and user.is_authenticated and user.belongs_to(self.organization_id)
+        )
 
     def can_edit(self, user) -> bool:
         return self.is_owned_by(user) and str(self.status) in ("draft", "returned")

@@ -37,7 +37,13 @@ def _text(value: Any) -> str:
     return "" if _blank(value) else str(value).strip()
 
 
-def _int(value: Any, name: str, errors: list[str], lo: int | None = None, hi: int | None = None):
+def _int(
+    value: Any,
+    name: str,
+    errors: list[str],
+    lo: int | None = None,
+    hi: int | None = None,
+):
     if _blank(value):
         return None
     try:
@@ -82,7 +88,9 @@ def _codes(value: Any, allowed: type, name: str, errors: list[str]) -> list[str]
     codes = [str(i).strip() for i in items if str(i).strip()]
     bad = [c for c in codes if c not in {m.value for m in allowed}]
     if bad:
-        errors.append(_("%(name)s 含无效代码：%(codes)s", name=name, codes=", ".join(bad)))
+        errors.append(
+            _("%(name)s 含无效代码：%(codes)s", name=name, codes=", ".join(bad))
+        )
     return [c for c in codes if c not in bad]
 
 
@@ -110,22 +118,36 @@ def _indicators(value: Any, target_key: str) -> list[dict[str, str]]:
         rows = []
         for item in value:
             if isinstance(item, dict):
-                rows.append({
-                    "name": _text(item.get("name")),
-                    target_key: _text(item.get(target_key) or item.get("value") or item.get("target")),
-                    "unit": _text(item.get("unit")),
-                    "test_method": _text(item.get("test_method")),
-                })
+                rows.append(
+                    {
+                        "name": _text(item.get("name")),
+                        target_key: _text(
+                            item.get(target_key)
+                            or item.get("value")
+                            or item.get("target")
+                        ),
+                        "unit": _text(item.get("unit")),
+                        "test_method": _text(item.get("test_method")),
+                    }
+                )
             elif _text(item):
-                rows.append({"name": _text(item), target_key: "", "unit": "", "test_method": ""})
+                rows.append(
+                    {"name": _text(item), target_key: "", "unit": "", "test_method": ""}
+                )
         return [r for r in rows if r["name"]]
     rows = []
     for line in re.split(r"[\n;；]+", _text(value)):
         parts = [p.strip() for p in line.split("|")]
         if parts and parts[0]:
             parts += [""] * (4 - len(parts))
-            rows.append({"name": parts[0], target_key: parts[1], "unit": parts[2],
-                         "test_method": parts[3]})
+            rows.append(
+                {
+                    "name": parts[0],
+                    target_key: parts[1],
+                    "unit": parts[2],
+                    "test_method": parts[3],
+                }
+            )
     return rows
 
 
@@ -151,8 +173,13 @@ def _inventors(value: Any, errors: list[str]) -> list[dict[str, Any]]:
             p["share"] = base + (1 if i < extra else 0)
     shares = [_int(p["share"], _("发明人份额"), errors, 0, 100) for p in people]
     if None not in shares and sum(shares) != 100:
-        errors.append(_("发明人份额之和必须为 100%%（现为 %(total)s%%）", total=sum(shares)))
-    return [{"name": p["name"][:60], "share": s or 0} for p, s in zip(people, shares, strict=True)]
+        errors.append(
+            _("发明人份额之和必须为 100%%（现为 %(total)s%%）", total=sum(shares))
+        )
+    return [
+        {"name": p["name"][:60], "share": s or 0}
+        for p, s in zip(people, shares, strict=True)
+    ]
 
 
 def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
@@ -168,8 +195,9 @@ def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
         "external_ref": _text(rec.get("external_ref"))[:64] or None,
         "title": _text(rec.get("title")),
         "keywords": _keywords(rec.get("keywords")),
-        "cooperation_modes": _codes(rec.get("cooperation_modes"), CooperationMode,
-                                    "cooperation_modes", errors),
+        "cooperation_modes": _codes(
+            rec.get("cooperation_modes"), CooperationMode, "cooperation_modes", errors
+        ),
         "valid_until": _date(rec.get("valid_until"), "valid_until", errors),
         "status": _text(rec.get("status")) or "published",
     }
@@ -199,9 +227,15 @@ def _clean_achievement(rec: dict, out: dict, errors: list[str]) -> None:
     out["trl"] = _int(rec.get("trl"), "trl", errors, 1, 9)
     out["ip_form"] = _code(rec.get("ip_form"), IpForm, "ip_form", errors)
     out["patent_number"] = _text(rec.get("patent_number"))[:40] or None
-    out["patent_status"] = _code(rec.get("patent_status"), PatentStatus, "patent_status", errors)
-    out["patent_filing_date"] = _date(rec.get("patent_filing_date"), "patent_filing_date", errors)
-    out["pricing_mode"] = _code(rec.get("pricing_mode"), PricingMode, "pricing_mode", errors)
+    out["patent_status"] = _code(
+        rec.get("patent_status"), PatentStatus, "patent_status", errors
+    )
+    out["patent_filing_date"] = _date(
+        rec.get("patent_filing_date"), "patent_filing_date", errors
+    )
+    out["pricing_mode"] = _code(
+        rec.get("pricing_mode"), PricingMode, "pricing_mode", errors
+    )
     out["price_fen"] = _int(rec.get("price_fen"), "price_fen", errors, 0, 10**13)
     out["indicators"] = _indicators(rec.get("indicators"), "value")
     out["application_scenarios"] = _text(rec.get("application_scenarios"))
@@ -212,8 +246,12 @@ def _clean_need(rec: dict, out: dict, errors: list[str]) -> None:
     tr = rec.get("translation")
     tr = _json_or(tr) if tr else None
     tr = tr if isinstance(tr, dict) else rec
-    out["budget_min_fen"] = _int(rec.get("budget_min_fen"), "budget_min_fen", errors, 0, 10**13)
-    out["budget_max_fen"] = _int(rec.get("budget_max_fen"), "budget_max_fen", errors, 0, 10**13)
+    out["budget_min_fen"] = _int(
+        rec.get("budget_min_fen"), "budget_min_fen", errors, 0, 10**13
+    )
+    out["budget_max_fen"] = _int(
+        rec.get("budget_max_fen"), "budget_max_fen", errors, 0, 10**13
+    )
     if (out["budget_min_fen"] or 0) > (out["budget_max_fen"] or 10**14):
         errors.append(_("预算下限不能高于上限"))
     out["deadline"] = _date(rec.get("deadline"), "deadline", errors)
@@ -232,5 +270,7 @@ def _clean_need(rec: dict, out: dict, errors: list[str]) -> None:
     out["field"] = out["translation"]["field"]
     if not out["keywords"]:
         out["keywords"] = out["translation"]["keywords"]
-    has_translation = isinstance(rec.get("translation"), dict) or _text(rec.get("technical_problem"))
+    has_translation = isinstance(rec.get("translation"), dict) or _text(
+        rec.get("technical_problem")
+    )
     out["has_written_translation"] = bool(has_translation)

@@ -32,7 +32,11 @@ def apply_listing_action(listing, action: str, actor, reason: str = "", version=
     `version` is the updated_at the page was rendered with: when given and different,
     someone else changed the listing meanwhile and the action is refused.
     """
-    if version is not None and listing.updated_at and version != listing.updated_at.isoformat():
+    if (
+        version is not None
+        and listing.updated_at
+        and version != listing.updated_at.isoformat()
+    ):
         raise InvalidTransition(_("该条目已被他人修改，请刷新页面后重试。"))
     state = listing.effective_status
     t = flow_of(listing).check(listing, state, action, listing.parties(actor), reason)

@@ -64,14 +64,19 @@ class Need(ListingMixin, db.Model):
 
     def can_view_original(self, user) -> bool:
         """The firm's own words: the firm and the brokers (and the operator)."""
-        return bool(user and user.is_authenticated and (self.is_owned_by(user) or user.is_staff))
+        return bool(
+            user and user.is_authenticated and (self.is_owned_by(user) or user.is_staff)
+        )
 
     def can_see_firm(self, user) -> bool:
         return not self.confidential or self.can_view_original(user)
 
     def can_translate(self, user) -> bool:
         """The claiming broker (or the operator) writes versions while translating."""
-        if not (user and user.is_authenticated) or self.effective_status != "translating":
+        if (
+            not (user and user.is_authenticated)
+            or self.effective_status != "translating"
+        ):
             return False
         return user.is_operator or (user.is_broker and self.broker_id == user.id)
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
 from ..core.forms import put_errors
+from ..dashboard.events import record_match_view
 from ..extensions import db, login_manager
 from ..listings.lifecycle import ACTION_LABELS
 from ..search.queries import can_see_matches, matches_for
@@ -54,6 +55,10 @@ def detail(need_id: int):
 
 def render_detail(need: Need, status: int = 200, **extra):
     show_original = need.can_view_original(current_user)
+    matches = None
+    if can_see_matches(need, current_user) and need.is_public:
+        matches = matches_for(need, current_user)
+        record_match_view(need, current_user)
     translations = list(need.translations)
     # The firm and the staff review the newest version; everyone else the approved one.
     shown = need.current_translation if show_original else need.approved_translation
@@ -68,9 +73,7 @@ def render_detail(need: Need, status: int = 200, **extra):
             attachments=attachments_of("need", need.id) if show_original else [],
             actions=services.visible_actions(need, current_user),
             action_labels=ACTION_LABELS,
-            matches=matches_for(need, current_user)
-            if can_see_matches(need, current_user) and need.is_public
-            else None,
+            matches=matches,
             match_kind="achievement",
             **extra,
         ),

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..core.routes import _safe_next
+from ..core.web import safe_next
 from ..extensions import db
 from . import bp
 from .models import Notification
@@ -33,7 +33,7 @@ def open_note(note_id: int):
         return redirect(url_for(".index"))
     mark_read(current_user, [note.id])
     db.session.commit()
-    return redirect(_safe_next(note.link or url_for(".index")))
+    return redirect(safe_next(note.link, url_for(".index")))
 
 
 @bp.route("/read-all", methods=["POST"])
@@ -41,5 +41,4 @@ def open_note(note_id: int):
 def read_all():
     mark_read(current_user)
     db.session.commit()
-    return redirect(_safe_next(request.form.get("next")) if request.form.get("next")
-                    else url_for(".index"))
+    return redirect(safe_next(request.form.get("next"), url_for(".index")))

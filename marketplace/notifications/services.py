@@ -12,18 +12,32 @@ from ..extensions import db
 from .models import Notification
 
 
-def notify(user, kind: str, title: str, body: str = "", link: str = "",
-           dedupe_key: str | None = None, email: bool = True) -> Notification | None:
+def notify(
+    user,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    dedupe_key: str | None = None,
+    email: bool = True,
+) -> Notification | None:
     """Add a notification for `user` (once per dedupe_key); e-mail it if they opted in."""
     if user is None or not user.active:
         return None
     if dedupe_key and db.session.scalar(
-        sa.select(Notification.id).where(Notification.user_id == user.id,
-                                         Notification.dedupe_key == dedupe_key)
+        sa.select(Notification.id).where(
+            Notification.user_id == user.id, Notification.dedupe_key == dedupe_key
+        )
     ):
         return None
-    note = Notification(user_id=user.id, kind=kind, title=title[:200], body=body,
-                        link=link, dedupe_key=dedupe_key)
+    note = Notification(
+        user_id=user.id,
+        kind=kind,
+        title=title[:200],
+        body=body,
+        link=link,
+        dedupe_key=dedupe_key,
+    )
     db.session.add(note)
     if email and user.email_notifications:
         # The mail speaks the recipient's language, not the acting user's.
@@ -36,15 +50,20 @@ def notify(user, kind: str, title: str, body: str = "", link: str = "",
 
 
 def unread_count(user) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def mark_read(user, note_ids: list[int] | None = None) -> int:
-    stmt = sa.update(Notification).where(Notification.user_id == user.id,
-                                         Notification.read_at.is_(None))
+    stmt = sa.update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
     if note_ids is not None:
         stmt = stmt.where(Notification.id.in_(note_ids))
     return db.session.execute(stmt.values(read_at=utcnow())).rowcount

@@ -25,8 +25,9 @@ class _SyncWorker:
     def poke(self) -> None:
         with self.lock:
             if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(target=self._run, name="search-sync",
-                                               daemon=True)
+                self.thread = threading.Thread(
+                    target=self._run, name="search-sync", daemon=True
+                )
                 self.thread.start()
         self.wake.set()
 

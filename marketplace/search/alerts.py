@@ -13,9 +13,11 @@ from .models import SavedSearch
 
 
 def _members(org_id: int) -> list[User]:
-    return list(db.session.scalars(
-        sa.select(User).where(User.organization_id == org_id, User.active.is_(True))
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.organization_id == org_id, User.active.is_(True))
+        )
+    )
 
 
 def new_listing_published(kind: str, obj, matches) -> None:
@@ -32,11 +34,20 @@ def new_listing_published(kind: str, obj, matches) -> None:
             title = _("新需求与您的成果匹配：%(title)s", title=obj.title)
         if other is None or not other.is_public:
             continue
-        body = _("匹配度 %(score)s，与「%(other)s」相关。", score=round(m.score),
-                 other=other.title)
+        body = _(
+            "匹配度 %(score)s，与「%(other)s」相关。",
+            score=round(m.score),
+            other=other.title,
+        )
         for user in _members(other.organization_id):
-            notify(user, f"match.{kind}", title, body, f"/{kind}s/{obj.id}",
-                   dedupe_key=f"match:{kind}:{obj.id}:{other.id}")
+            notify(
+                user,
+                f"match.{kind}",
+                title,
+                body,
+                f"/{kind}s/{obj.id}",
+                dedupe_key=f"match:{kind}:{obj.id}:{other.id}",
+            )
     _saved_searches(kind, obj)
 
 
@@ -45,15 +56,31 @@ def _saved_searches(kind: str, obj) -> None:
 
     from .service import get_index
 
-    saved = db.session.scalars(sa.select(SavedSearch).where(SavedSearch.kind == kind)).all()
+    saved = db.session.scalars(
+        sa.select(SavedSearch).where(SavedSearch.kind == kind)
+    ).all()
     for s in saved:
         if not s.query.strip():
             continue
-        result = search(get_index(), kind, s.query, filters=s.filters or None,
-                        per_page=50, facets=False)
+        result = search(
+            get_index(),
+            kind,
+            s.query,
+            filters=s.filters or None,
+            per_page=50,
+            facets=False,
+        )
         if any(h.id == obj.id for h in result.hits) and obj.can_view(s.user):
             label = _("成果") if kind == "achievement" else _("需求")
-            notify(s.user, "saved_search",
-                   _("您保存的搜索“%(q)s”有新%(label)s：%(title)s", q=s.query,
-                     label=label, title=obj.title),
-                   link=f"/{kind}s/{obj.id}", dedupe_key=f"saved:{s.id}:{kind}:{obj.id}")
+            notify(
+                s.user,
+                "saved_search",
+                _(
+                    "您保存的搜索“%(q)s”有新%(label)s：%(title)s",
+                    q=s.query,
+                    label=label,
+                    title=obj.title,
+                ),
+                link=f"/{kind}s/{obj.id}",
+                dedupe_key=f"saved:{s.id}:{kind}:{obj.id}",
+            )

@@ -17,7 +17,15 @@ from search_index import match_achievement, match_need
 from ..extensions import db
 from .documents import achievement_doc, need_doc
 from .models import SearchOutbox
-from .service import DOCS, MODELS, get_index, public_rows, reset_index, store_matches, sync_outbox
+from .service import (
+    DOCS,
+    MODELS,
+    get_index,
+    public_rows,
+    reset_index,
+    store_matches,
+    sync_outbox,
+)
 
 
 @click.group("search")
@@ -26,8 +34,12 @@ def search_group() -> None:
 
 
 @search_group.command("reindex")
-@click.option("--procs", type=click.IntRange(1, 16), default=min(4, os.cpu_count() or 1),
-              help="Writer processes for the rebuild.")
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 16),
+    default=min(4, os.cpu_count() or 1),
+    help="Writer processes for the rebuild.",
+)
 @click.option("--no-matches", is_flag=True, help="Skip recomputing the stored matches.")
 @with_appcontext
 def reindex_command(procs: int, no_matches: bool) -> None:
@@ -42,12 +54,19 @@ def reindex_command(procs: int, no_matches: bool) -> None:
 
     fresh = SearchIndex(tmp)
     for kind in MODELS:
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(
-            public_rows(kind).order_by(None).subquery()))
+        total = db.session.scalar(
+            sa.select(sa.func.count()).select_from(
+                public_rows(kind).order_by(None).subquery()
+            )
+        )
         t0 = time.perf_counter()
         with click.progressbar(length=total, label=f"indexing {kind}s") as bar:
-            docs = (DOCS[kind](o) for o in
-                    db.session.scalars(public_rows(kind).execution_options(yield_per=1000)))
+            docs = (
+                DOCS[kind](o)
+                for o in db.session.scalars(
+                    public_rows(kind).execution_options(yield_per=1000)
+                )
+            )
             fresh.rebuild(kind, docs, total=total, progress=bar.update, procs=procs)
         dt = time.perf_counter() - t0
         click.echo(f"{kind}s: {total} documents in {dt:.1f} s")
@@ -58,9 +77,11 @@ def reindex_command(procs: int, no_matches: bool) -> None:
         os.replace(directory, old)
     os.replace(tmp, directory)
     shutil.rmtree(old, ignore_errors=True)
-    db.session.execute(sa.update(SearchOutbox).where(SearchOutbox.id <= started,
-                                                     SearchOutbox.processed_at.is_(None))
-                       .values(processed_at=sa.func.now()))
+    db.session.execute(
+        sa.update(SearchOutbox)
+        .where(SearchOutbox.id <= started, SearchOutbox.processed_at.is_(None))
+        .values(processed_at=sa.func.now())
+    )
     db.session.commit()
     if not no_matches:
         _recompute_matches()
@@ -70,7 +91,9 @@ def reindex_command(procs: int, no_matches: bool) -> None:
 
 
 def _recompute_matches() -> None:
-    ids = db.session.scalars(public_rows("need").with_only_columns(MODELS["need"].id)).all()
+    ids = db.session.scalars(
+        public_rows("need").with_only_columns(MODELS["need"].id)
+    ).all()
     with click.progressbar(ids, label="matching needs") as bar:
         for i, need_id in enumerate(bar, start=1):
             store_matches("need", db.session.get(MODELS["need"], need_id))
@@ -104,8 +127,9 @@ def _resolve(kind: str, ref: str):
         raise click.ClickException(f"no {kind} with id or external_ref {ref!r}")
     if len(found) > 1:
         ids = ", ".join(str(o.id) for o in found)
-        raise click.ClickException(f"external_ref {ref!r} names several {kind}s (ids {ids}); "
-                                   "use the id")
+        raise click.ClickException(
+            f"external_ref {ref!r} names several {kind}s (ids {ids}); use the id"
+        )
     return found[0]
 
 
@@ -118,18 +142,30 @@ def _print_matches(kind: str, ref: str, limit: int, as_json: bool) -> None:
     else:
         found = match_achievement(get_index(), achievement_doc(obj), limit=limit * 2)
     model = MODELS[target]
-    objs = {o.id: o for o in db.session.scalars(
-        sa.select(model).where(model.id.in_([m.id for m in found])))}
+    objs = {
+        o.id: o
+        for o in db.session.scalars(
+            sa.select(model).where(model.id.in_([m.id for m in found]))
+        )
+    }
     rows = [
-        {"id": m.id, "external_ref": objs[m.id].external_ref, "title": objs[m.id].title,
-         "score": m.score, "reasons": m.reasons}
-        for m in found if m.id in objs and objs[m.id].is_public
+        {
+            "id": m.id,
+            "external_ref": objs[m.id].external_ref,
+            "title": objs[m.id].title,
+            "score": m.score,
+            "reasons": m.reasons,
+        }
+        for m in found
+        if m.id in objs and objs[m.id].is_public
     ][:limit]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, default=str))
         return
     for i, r in enumerate(rows, start=1):
-        click.echo(f"{i:>2}. {r['score']:5.1f}  #{r['id']} {r['external_ref'] or ''}  {r['title']}")
+        click.echo(
+            f"{i:>2}. {r['score']:5.1f}  #{r['id']} {r['external_ref'] or ''}  {r['title']}"
+        )
 
 
 @search_group.command("match-need")

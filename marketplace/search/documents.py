@@ -11,8 +11,12 @@ from ..needs.models import Need
 def _indicator_lines(rows: list[dict[str, Any]] | None, value_key: str) -> list[str]:
     lines = []
     for r in rows or []:
-        parts = [r.get("name"), r.get(value_key) or r.get("value") or r.get("target"),
-                 r.get("unit"), r.get("test_method")]
+        parts = [
+            r.get("name"),
+            r.get(value_key) or r.get("value") or r.get("target"),
+            r.get("unit"),
+            r.get("test_method"),
+        ]
         line = " ".join(str(p) for p in parts if p)
         if line:
             lines.append(line)
@@ -50,8 +54,14 @@ def need_doc(n: Need) -> dict[str, Any]:
     """
     t = n.approved_translation or n.current_translation
     org = n.organization
-    body = "\n".join(p for p in ((t.technical_problem if t else ""),
-                                 (t.existing_conditions if t else "")) if p)
+    body = "\n".join(
+        p
+        for p in (
+            (t.technical_problem if t else ""),
+            (t.existing_conditions if t else ""),
+        )
+        if p
+    )
     return {
         "id": n.id,
         "external_ref": n.external_ref,

@@ -65,8 +65,9 @@ class SavedSearch(db.Model):
     __tablename__ = "saved_searches"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
-                                         index=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     #: "achievement" or "need": which index the search runs on.
     kind: Mapped[str] = mapped_column(sa.String(16))
     query: Mapped[str] = mapped_column(sa.String(500), default="")

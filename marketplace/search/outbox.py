@@ -57,8 +57,13 @@ def _record_changes(session: Session, flush_context) -> None:
     session.connection().execute(
         sa.insert(SearchOutbox.__table__),
         [
-            {"kind": kind, "object_id": obj_id, "op": c["op"], "published": c["published"],
-             "created_at": now}
+            {
+                "kind": kind,
+                "object_id": obj_id,
+                "op": c["op"],
+                "published": c["published"],
+                "created_at": now,
+            }
             for (kind, obj_id), c in changes.items()
         ],
     )

@@ -14,17 +14,27 @@ from .models import ListingMatch
 
 def can_see_matches(listing, user) -> bool:
     """Match panels: the listing's own organisation and the market's staff."""
-    return bool(user and user.is_authenticated and (listing.is_owned_by(user) or user.is_staff))
+    return bool(
+        user and user.is_authenticated and (listing.is_owned_by(user) or user.is_staff)
+    )
 
 
 def matches_for(listing, user, limit: int = 10) -> list[tuple[object, ListingMatch]]:
     """The best stored matches of `listing` that `user` may see, best first."""
     if isinstance(listing, Need):
-        other, own_col, other_col, rel = (Achievement, ListingMatch.need_id,
-                                          ListingMatch.achievement_id, ListingMatch.achievement)
+        other, own_col, other_col, rel = (
+            Achievement,
+            ListingMatch.need_id,
+            ListingMatch.achievement_id,
+            ListingMatch.achievement,
+        )
     else:
-        other, own_col, other_col, rel = (Need, ListingMatch.achievement_id,
-                                          ListingMatch.need_id, ListingMatch.need)
+        other, own_col, other_col, rel = (
+            Need,
+            ListingMatch.achievement_id,
+            ListingMatch.need_id,
+            ListingMatch.need,
+        )
     rows = db.session.execute(
         sa.select(ListingMatch, other)
         .join(other, other.id == other_col)
@@ -37,7 +47,9 @@ def matches_for(listing, user, limit: int = 10) -> list[tuple[object, ListingMat
     return visible[:limit]
 
 
-def broker_opportunities(user, limit: int = 8) -> list[tuple[ListingMatch, Need, Achievement]]:
+def broker_opportunities(
+    user, limit: int = 8
+) -> list[tuple[ListingMatch, Need, Achievement]]:
     """The best need–achievement pairs among the broker's published needs that no deal
     covers yet: matchmaking work waiting in the broker's queue (all needs for the
     operator)."""

@@ -42,22 +42,33 @@ def _params():
 def index():
     kind, q, filters, sort, page = _params()
     per_page = 20
-    result = search(get_index(), kind, q, filters=filters, sort=sort, page=page,
-                    per_page=per_page)
+    result = search(
+        get_index(), kind, q, filters=filters, sort=sort, page=page, per_page=per_page
+    )
     model = MODELS[kind]
     ids = [h.id for h in result.hits]
-    objs = {o.id: o for o in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
+    objs = {
+        o.id: o for o in db.session.scalars(sa.select(model).where(model.id.in_(ids)))
+    }
     # The database has the last word: a hit the viewer may not see is dropped.
+    # search_index escapes the stored text and adds only <mark> tags.
     hits = [
-        (objs[h.id], {k: Markup(v) for k, v in h.highlights.items() if v}, h.score)
+        (objs[h.id], {k: Markup(v) for k, v in h.highlights.items() if v}, h.score)  # noqa: S704
         for h in result.hits
         if h.id in objs and objs[h.id].is_public and objs[h.id].can_view(current_user)
     ]
     pages = max(1, math.ceil(result.total / per_page)) if result.total else 1
     return render_template(
         "search/index.html",
-        kind=kind, q=q, filters=filters, sort=sort, page=page, pages=pages,
-        result=result, hits=hits, filter_keys=FILTER_KEYS,
+        kind=kind,
+        q=q,
+        filters=filters,
+        sort=sort,
+        page=page,
+        pages=pages,
+        result=result,
+        hits=hits,
+        filter_keys=FILTER_KEYS,
         org_type_labels={str(k): v for k, v in ORG_TYPE_LABELS.items()},
     )
 
@@ -73,17 +84,25 @@ def save():
         flash(_("请先输入搜索词再保存。"), "warning")
         return redirect(url_for(".index", kind=kind))
     filters = {k: request.form.get(k) for k in FILTER_KEYS if request.form.get(k)}
-    exists = db.session.scalar(sa.select(SavedSearch.id).where(
-        SavedSearch.user_id == current_user.id, SavedSearch.kind == kind,
-        SavedSearch.query == q))
+    exists = db.session.scalar(
+        sa.select(SavedSearch.id).where(
+            SavedSearch.user_id == current_user.id,
+            SavedSearch.kind == kind,
+            SavedSearch.query == q,
+        )
+    )
     if exists is None:
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(SavedSearch)
-                                  .where(SavedSearch.user_id == current_user.id))
+        count = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(SavedSearch)
+            .where(SavedSearch.user_id == current_user.id)
+        )
         if count >= 50:
             flash(_("最多保存 50 个搜索，请先删除一些。"), "warning")
             return redirect(url_for(".saved"))
-        db.session.add(SavedSearch(user_id=current_user.id, kind=kind, query=q,
-                                   filters=filters))
+        db.session.add(
+            SavedSearch(user_id=current_user.id, kind=kind, query=q, filters=filters)
+        )
         db.session.commit()
     flash(_("已保存搜索：有新的匹配条目时会通知您。"), "success")
     return redirect(url_for(".index", kind=kind, q=q, **filters))
@@ -92,8 +111,11 @@ def save():
 @bp.route("/saved")
 @login_required
 def saved():
-    rows = db.session.scalars(sa.select(SavedSearch).where(
-        SavedSearch.user_id == current_user.id).order_by(SavedSearch.created_at.desc())).all()
+    rows = db.session.scalars(
+        sa.select(SavedSearch)
+        .where(SavedSearch.user_id == current_user.id)
+        .order_by(SavedSearch.created_at.desc())
+    ).all()
     return render_template("search/saved.html", rows=rows)
 
 

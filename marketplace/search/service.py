@@ -57,7 +57,9 @@ def _load(kind: str, ids: Iterable[int]) -> dict[int, object]:
     ids = list(ids)
     if not ids:
         return {}
-    return {o.id: o for o in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
+    return {
+        o.id: o for o in db.session.scalars(sa.select(model).where(model.id.in_(ids)))
+    }
 
 
 def store_matches(kind: str, obj) -> list[ListingMatch]:
@@ -65,7 +67,9 @@ def store_matches(kind: str, obj) -> list[ListingMatch]:
     index = get_index()
     if kind == "need":
         found = match_need(index, need_doc(obj), limit=MATCHES_KEPT)
-        db.session.execute(sa.delete(ListingMatch).where(ListingMatch.need_id == obj.id))
+        db.session.execute(
+            sa.delete(ListingMatch).where(ListingMatch.need_id == obj.id)
+        )
         pairs = [(obj.id, m.id, m) for m in found]
     else:
         found = match_achievement(index, achievement_doc(obj), limit=MATCHES_KEPT)
@@ -80,9 +84,15 @@ def store_matches(kind: str, obj) -> list[ListingMatch]:
     rows = []
     for need_id, ach_id, m in pairs:
         if need_id in live_needs and ach_id in live_achs:
-            rows.append(ListingMatch(need_id=need_id, achievement_id=ach_id,
-                                     score=float(m.score), reasons=m.reasons,
-                                     computed_at=now))
+            rows.append(
+                ListingMatch(
+                    need_id=need_id,
+                    achievement_id=ach_id,
+                    score=float(m.score),
+                    reasons=m.reasons,
+                    computed_at=now,
+                )
+            )
     db.session.add_all(rows)
     db.session.flush()
     return rows
@@ -136,7 +146,9 @@ def sync_outbox(batch: int = 500, progress_label: str | None = None) -> int:
         now = utcnow()
         ids = [r.id for r in rows]
         db.session.execute(
-            sa.update(SearchOutbox).where(SearchOutbox.id.in_(ids)).values(processed_at=now)
+            sa.update(SearchOutbox)
+            .where(SearchOutbox.id.in_(ids))
+            .values(processed_at=now)
         )
         db.session.commit()
         done += len(rows)

@@ -17,7 +17,9 @@ from marketplace.deals import assignment, starting
 @pytest.fixture
 def market(db, create_org, create_user, create_achievement):
     supplier_org = create_org(type=OrgType.UNIVERSITY)
-    brokers = [create_user(Role.BROKER, broker_fields=["frame_materials"]) for _ in range(3)]
+    brokers = [
+        create_user(Role.BROKER, broker_fields=["frame_materials"]) for _ in range(3)
+    ]
     other_field = create_user(Role.BROKER, broker_fields=["smart_glasses"])
     firms = [create_user(Role.FIRM) for _ in range(5)]
     achievement = create_achievement(org=supplier_org, field="frame_materials")
@@ -32,8 +34,10 @@ def start(achievement, firm, now):
 def test_round_robin_among_brokers_covering_the_field(market, db):
     _org, brokers, other, firms, achievement = market
     t0 = utcnow()
-    got = [start(achievement, firms[i], t0 + timedelta(minutes=i)).broker_id
-           for i in range(4)]
+    got = [
+        start(achievement, firms[i], t0 + timedelta(minutes=i)).broker_id
+        for i in range(4)
+    ]
     ids = [b.id for b in brokers]
     assert got == [ids[0], ids[1], ids[2], ids[0]]
     assert other.id not in got
@@ -43,8 +47,10 @@ def test_conflicted_broker_is_skipped(market, db):
     org, brokers, _other, firms, achievement = market
     assignment.declare_conflict(brokers[0], org, "曾在该校兼职")
     t0 = utcnow()
-    got = {start(achievement, firms[i], t0 + timedelta(minutes=i)).broker_id
-           for i in range(3)}
+    got = {
+        start(achievement, firms[i], t0 + timedelta(minutes=i)).broker_id
+        for i in range(3)
+    }
     assert brokers[0].id not in got
 
 
@@ -72,8 +78,14 @@ def test_operator_reassigns_with_audit_and_refuses_conflicted(market, create_use
     assignment.declare_conflict(conflicted, org, "关联")
     assignment.reassign(deal, operator, target, "工作量调整")
     assert deal.broker_id == target.id
-    assert db.session.scalar(sa.select(AuditEntry.detail).where(
-        AuditEntry.action == "deal.assign_broker"))["new_broker"] == target.id
+    assert (
+        db.session.scalar(
+            sa.select(AuditEntry.detail).where(
+                AuditEntry.action == "deal.assign_broker"
+            )
+        )["new_broker"]
+        == target.id
+    )
     with pytest.raises(ValidationFailed):
         assignment.reassign(deal, operator, conflicted, "试试")
     with pytest.raises(PermissionDenied):
@@ -90,9 +102,15 @@ def test_duplicate_conflict_declaration_refused(market, db):
 def test_conflict_page_declares_for_the_broker(client, login, market, db):
     org, brokers, *_ = market
     login(brokers[0])
-    r = client.post("/deals/conflicts", data={"organization_id": str(org.id),
-                                              "reason": "曾任该校教师"})
+    r = client.post(
+        "/deals/conflicts",
+        data={"organization_id": str(org.id), "reason": "曾任该校教师"},
+    )
     assert r.status_code == 302
-    assert client.post("/deals/conflicts", data={"organization_id": "",
-                                                 "reason": ""}).status_code == 422
+    assert (
+        client.post(
+            "/deals/conflicts", data={"organization_id": "", "reason": ""}
+        ).status_code
+        == 422
+    )
     assert "曾任该校教师" in client.get("/deals/conflicts").get_data(as_text=True)

@@ -19,10 +19,19 @@ YUAN = 100
 def auction(make_deal, create_user, db):
     ns = make_deal(DealStage.NEGOTIATION, state_funded=True, pricing_mode="auction")
     ns.t0 = utcnow()
-    ns.auction = auctions.create_auction(ns.deal, ns.broker, {
-        "start_price_fen": 100_000 * YUAN, "increment_fen": 5_000 * YUAN,
-        "reserve_fen": 120_000 * YUAN, "deposit_fen": 10_000 * YUAN,
-        "starts_at": ns.t0, "ends_at": ns.t0 + timedelta(hours=2)}, now=ns.t0)
+    ns.auction = auctions.create_auction(
+        ns.deal,
+        ns.broker,
+        {
+            "start_price_fen": 100_000 * YUAN,
+            "increment_fen": 5_000 * YUAN,
+            "reserve_fen": 120_000 * YUAN,
+            "deposit_fen": 10_000 * YUAN,
+            "starts_at": ns.t0,
+            "ends_at": ns.t0 + timedelta(hours=2),
+        },
+        now=ns.t0,
+    )
     ns.rival = create_user(Role.FIRM)
     ns.b1 = auctions.register_bidder(ns.auction, ns.firm, now=ns.t0)
     ns.b2 = auctions.register_bidder(ns.auction, ns.rival, now=ns.t0)
@@ -36,13 +45,16 @@ def at(ns, minutes):
 
 def test_bidders_numbered_and_deposit_recorded(auction):
     assert (auction.b1.number, auction.b2.number) == (1, 2)
-    assert auction.b1.deposit_fen == 1_000_000 and auction.b1.deposit_status == "recorded"
+    assert (
+        auction.b1.deposit_fen == 1_000_000 and auction.b1.deposit_status == "recorded"
+    )
 
 
 def test_unregistered_cannot_bid(auction):
     with pytest.raises(PermissionDenied):
-        auctions.place_bid(auction.auction, auction.outsider, 100_000 * YUAN,
-                           now=at(auction, 1))
+        auctions.place_bid(
+            auction.auction, auction.outsider, 100_000 * YUAN, now=at(auction, 1)
+        )
 
 
 def test_first_bid_must_reach_start_then_beat_by_increment(auction):
@@ -70,8 +82,9 @@ def test_no_bid_after_close(auction):
     from marketplace.core.errors import InvalidTransition
 
     with pytest.raises(InvalidTransition):
-        auctions.place_bid(auction.auction, auction.firm, 100_000 * YUAN,
-                           now=at(auction, 120))
+        auctions.place_bid(
+            auction.auction, auction.firm, 100_000 * YUAN, now=at(auction, 120)
+        )
 
 
 def test_highest_bid_at_reserve_wins_and_sets_the_price(auction, db):
@@ -99,9 +112,19 @@ def test_reserve_below_start_is_refused(make_deal):
     ns = make_deal(DealStage.NEGOTIATION, pricing_mode="auction")
     t0 = utcnow()
     with pytest.raises(ValidationFailed):
-        auctions.create_auction(ns.deal, ns.broker, {
-            "start_price_fen": 100, "increment_fen": 10, "reserve_fen": 50,
-            "deposit_fen": 0, "starts_at": t0, "ends_at": t0 + timedelta(hours=1)}, now=t0)
+        auctions.create_auction(
+            ns.deal,
+            ns.broker,
+            {
+                "start_price_fen": 100,
+                "increment_fen": 10,
+                "reserve_fen": 50,
+                "deposit_fen": 0,
+                "starts_at": t0,
+                "ends_at": t0 + timedelta(hours=1),
+            },
+            now=t0,
+        )
 
 
 def test_bidders_see_each_other_anonymised(auction, client, login, db):
@@ -120,20 +143,38 @@ def test_bid_route_rejects_below_increment_with_422(auction, client, login, db):
     auctions.place_bid(a, auction.firm, 100_000 * YUAN)
     db.session.commit()
     login(auction.rival)
-    assert client.post(f"/deals/auctions/{a.id}/bid",
-                       data={"amount": "101000"}).status_code == 422
-    assert client.post(f"/deals/auctions/{a.id}/bid",
-                       data={"amount": "abc"}).status_code == 422
-    assert client.post(f"/deals/auctions/{a.id}/bid",
-                       data={"amount": "105000"}).status_code == 302
+    assert (
+        client.post(
+            f"/deals/auctions/{a.id}/bid", data={"amount": "101000"}
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(f"/deals/auctions/{a.id}/bid", data={"amount": "abc"}).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            f"/deals/auctions/{a.id}/bid", data={"amount": "105000"}
+        ).status_code
+        == 302
+    )
 
 
 def test_broker_sets_up_auction_in_beijing_time(make_deal, client, login, db):
     ns = make_deal(DealStage.NEGOTIATION, pricing_mode="auction")
     login(ns.broker)
-    r = client.post(f"/deals/{ns.deal.id}/auction/new", data={
-        "start_price": "100000", "increment": "5000", "reserve": "120000",
-        "deposit": "10000", "starts_at": "2030-05-01T09:00", "ends_at": "2030-05-01T11:00"})
+    r = client.post(
+        f"/deals/{ns.deal.id}/auction/new",
+        data={
+            "start_price": "100000",
+            "increment": "5000",
+            "reserve": "120000",
+            "deposit": "10000",
+            "starts_at": "2030-05-01T09:00",
+            "ends_at": "2030-05-01T11:00",
+        },
+    )
     assert r.status_code == 302
     a = ns.deal.auction
     assert a.starts_at.hour == 1 and a.ends_at.hour == 3  # 09:00 Beijing = 01:00 UTC

@@ -17,8 +17,10 @@ from marketplace.deals.models_pricing import Auction, Bid
 
 pytestmark = [
     pytest.mark.postgres_only,
-    pytest.mark.skipif(not (os.environ.get("TEST_DATABASE_URL") or "").startswith(
-        "postgresql"), reason="row locks and concurrent transactions need PostgreSQL"),
+    pytest.mark.skipif(
+        not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
+        reason="row locks and concurrent transactions need PostgreSQL",
+    ),
 ]
 
 
@@ -61,10 +63,12 @@ def test_two_simultaneous_actions_one_wins_one_is_stale(app, make_deal, db):
             deal, user = tdb.session.get(Deal, deal_id), tdb.session.get(User, user_id)
             barrier.wait()
             return services.apply_action(deal, action, user, reason=reason).action
+
         return job
 
-    results = run_together(app, [act("start_matchmaking", broker_id),
-                                 act("terminate", firm_id, "不做了")])
+    results = run_together(
+        app, [act("start_matchmaking", broker_id), act("terminate", firm_id, "不做了")]
+    )
     stale = [r for r in results if isinstance(r, StaleObject)]
     won = [r for r in results if isinstance(r, str)]
     assert len(stale) == 1 and len(won) == 1
@@ -72,8 +76,14 @@ def test_two_simultaneous_actions_one_wins_one_is_stale(app, make_deal, db):
     deal = db.session.get(Deal, deal_id)
     expected = "matchmaking" if won == ["start_matchmaking"] else "terminated"
     assert deal.stage == expected and deal.version == v0 + 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(DealEvent).where(
-        DealEvent.deal_id == deal_id, DealEvent.action != "create")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(DealEvent)
+            .where(DealEvent.deal_id == deal_id, DealEvent.action != "create")
+        )
+        == 1
+    )
 
 
 @pytest.fixture
@@ -82,9 +92,19 @@ def open_auction(make_deal, create_user, db):
 
     ns = make_deal(DealStage.NEGOTIATION, pricing_mode="auction")
     t0 = utcnow() - timedelta(minutes=1)
-    a = auctions.create_auction(ns.deal, ns.broker, {
-        "start_price_fen": 10_000, "increment_fen": 1_000, "reserve_fen": 10_000,
-        "deposit_fen": 0, "starts_at": t0, "ends_at": t0 + timedelta(hours=1)}, now=t0)
+    a = auctions.create_auction(
+        ns.deal,
+        ns.broker,
+        {
+            "start_price_fen": 10_000,
+            "increment_fen": 1_000,
+            "reserve_fen": 10_000,
+            "deposit_fen": 0,
+            "starts_at": t0,
+            "ends_at": t0 + timedelta(hours=1),
+        },
+        now=t0,
+    )
     ns.bidders = [create_user(Role.FIRM) for _ in range(6)]
     for u in ns.bidders:
         auctions.register_bidder(a, u, now=t0)
@@ -98,15 +118,21 @@ def _bid(auction_id, user_id, amount):
         from marketplace.accounts.models import User
         from marketplace.extensions import db as tdb
 
-        auction, user = tdb.session.get(Auction, auction_id), tdb.session.get(User, user_id)
+        auction, user = (
+            tdb.session.get(Auction, auction_id),
+            tdb.session.get(User, user_id),
+        )
         barrier.wait()
         return auctions.place_bid(auction, user, amount).amount_fen
+
     return job
 
 
 def test_simultaneous_equal_bids_accept_exactly_one(app, open_auction, db):
     a_id = open_auction.auction_id
-    results = run_together(app, [_bid(a_id, u.id, 10_000) for u in open_auction.bidders])
+    results = run_together(
+        app, [_bid(a_id, u.id, 10_000) for u in open_auction.bidders]
+    )
     assert sum(1 for r in results if r == 10_000) == 1
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Bid)) == 1
@@ -115,8 +141,13 @@ def test_simultaneous_equal_bids_accept_exactly_one(app, open_auction, db):
 def test_racing_bids_never_break_the_increment(app, open_auction, db):
     a_id = open_auction.auction_id
     amounts = [10_000, 10_500, 11_000, 11_000, 12_000, 12_500]
-    run_together(app, [_bid(a_id, u.id, amt)
-                       for u, amt in zip(open_auction.bidders, amounts, strict=True)])
+    run_together(
+        app,
+        [
+            _bid(a_id, u.id, amt)
+            for u, amt in zip(open_auction.bidders, amounts, strict=True)
+        ],
+    )
     db.session.expire_all()
     accepted = db.session.scalars(sa.select(Bid.amount_fen).order_by(Bid.id)).all()
     assert accepted, "at least one bid goes through"
@@ -144,5 +175,11 @@ def test_simultaneous_closes_decide_once(app, open_auction, db):
     assert sorted(r is True for r in results) == [False, False, True]
     db.session.expire_all()
     assert db.session.get(Auction, a_id).outcome == "won"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(DealEvent).where(
-        DealEvent.action == "auction_close")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(DealEvent)
+            .where(DealEvent.action == "auction_close")
+        )
+        == 1
+    )

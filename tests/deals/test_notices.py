@@ -50,18 +50,31 @@ def test_configured_days_never_below_15(app, make_deal, db):
 def test_signing_after_15_days_without_objection(noticed, contract_rules, db):
     contract_rules.signed.add(noticed.deal.id)
     with pytest.raises(InvalidTransition):
-        services.apply_action(noticed.deal, "sign_contract", noticed.broker,
-                              now=noticed.t0 + timedelta(days=14))
-    services.apply_action(noticed.deal, "sign_contract", noticed.broker,
-                          now=noticed.t0 + timedelta(days=15))
+        services.apply_action(
+            noticed.deal,
+            "sign_contract",
+            noticed.broker,
+            now=noticed.t0 + timedelta(days=14),
+        )
+    services.apply_action(
+        noticed.deal,
+        "sign_contract",
+        noticed.broker,
+        now=noticed.t0 + timedelta(days=15),
+    )
     assert noticed.deal.stage == DealStage.CONTRACT_SIGNED
 
 
-def test_sustained_objection_blocks_signing_and_fails_the_notice(noticed, contract_rules,
-                                                                  db):
+def test_sustained_objection_blocks_signing_and_fails_the_notice(
+    noticed, contract_rules, db
+):
     contract_rules.signed.add(noticed.deal.id)
-    obj = notices.file_objection(noticed.notice, noticed.outsider, "价格明显偏低",
-                                 now=noticed.t0 + timedelta(days=3))
+    obj = notices.file_objection(
+        noticed.notice,
+        noticed.outsider,
+        "价格明显偏低",
+        now=noticed.t0 + timedelta(days=3),
+    )
     notices.handle_objection(obj, noticed.broker, "sustained", "经核实价格偏低")
     end = noticed.t0 + timedelta(days=16)
     with pytest.raises(InvalidTransition, match="异议"):
@@ -72,8 +85,9 @@ def test_sustained_objection_blocks_signing_and_fails_the_notice(noticed, contra
 
 
 def test_pending_objection_holds_the_outcome_until_handled(noticed, db):
-    obj = notices.file_objection(noticed.notice, noticed.outsider, "有疑问",
-                                 now=noticed.t0 + timedelta(days=1))
+    obj = notices.file_objection(
+        noticed.notice, noticed.outsider, "有疑问", now=noticed.t0 + timedelta(days=1)
+    )
     end = noticed.t0 + timedelta(days=15)
     assert noticed.notice.effective_outcome(end) == "awaiting_handling"
     assert notices.close_due_notices(end) == 0
@@ -84,8 +98,12 @@ def test_pending_objection_holds_the_outcome_until_handled(noticed, db):
 
 def test_objection_after_the_end_is_refused(noticed):
     with pytest.raises(InvalidTransition):
-        notices.file_objection(noticed.notice, noticed.outsider, "晚了",
-                               now=noticed.t0 + timedelta(days=15))
+        notices.file_objection(
+            noticed.notice,
+            noticed.outsider,
+            "晚了",
+            now=noticed.t0 + timedelta(days=15),
+        )
 
 
 def test_only_the_deals_broker_handles_objections(noticed, create_user):
@@ -102,7 +120,9 @@ def test_only_the_deals_broker_handles_objections(noticed, create_user):
 def test_renegotiate_withdraws_the_notice(noticed, db):
     services.apply_action(noticed.deal, "renegotiate", noticed.broker)
     assert noticed.deal.stage == DealStage.NEGOTIATION
-    assert noticed.notice.outcome == "withdrawn" and noticed.deal.agreed_price_fen is None
+    assert (
+        noticed.notice.outcome == "withdrawn" and noticed.deal.agreed_price_fen is None
+    )
 
 
 def test_board_is_public_and_objecting_needs_login(client, noticed, login, db):
@@ -114,15 +134,22 @@ def test_board_is_public_and_objecting_needs_login(client, noticed, login, db):
     r = client.post(f"/notices/{noticed.notice.id}/object", data={"reasons": "x"})
     assert r.status_code == 302 and "/account/login" in r.headers["Location"]
     login(noticed.outsider)
-    assert client.post(f"/notices/{noticed.notice.id}/object",
-                       data={"reasons": ""}).status_code == 422
-    r = client.post(f"/notices/{noticed.notice.id}/object", data={"reasons": "价格偏低"})
+    assert (
+        client.post(
+            f"/notices/{noticed.notice.id}/object", data={"reasons": ""}
+        ).status_code
+        == 422
+    )
+    r = client.post(
+        f"/notices/{noticed.notice.id}/object", data={"reasons": "价格偏低"}
+    )
     assert r.status_code == 302
     assert len(noticed.notice.objections) == 1
 
 
-def test_objector_sees_own_objection_but_not_others(client, noticed, login, create_user,
-                                                    db):
+def test_objector_sees_own_objection_but_not_others(
+    client, noticed, login, create_user, db
+):
     from marketplace.accounts.models import Role
 
     notices.file_objection(noticed.notice, noticed.outsider, "甲的理由")
@@ -136,8 +163,10 @@ def test_broker_handles_objection_through_the_page(client, noticed, login, db):
     obj = notices.file_objection(noticed.notice, noticed.outsider, "理由")
     db.session.commit()
     login(noticed.broker)
-    r = client.post(f"/notices/objections/{obj.id}/handle",
-                    data={"decision": "dismissed", "note": "不成立"})
+    r = client.post(
+        f"/notices/objections/{obj.id}/handle",
+        data={"decision": "dismissed", "note": "不成立"},
+    )
     assert r.status_code == 302
     db.session.refresh(obj)
     assert obj.handling == "dismissed" and obj.handled_by_id == noticed.broker.id

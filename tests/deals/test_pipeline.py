@@ -55,8 +55,11 @@ def test_only_the_clock_takes_closing_actions():
 
 
 def test_terminate_and_reopen_need_a_reason():
-    assert all(t.needs_reason for (s, a), t in pipeline.FLOW.table.items()
-               if a in ("terminate", "reopen"))
+    assert all(
+        t.needs_reason
+        for (s, a), t in pipeline.FLOW.table.items()
+        if a in ("terminate", "reopen")
+    )
 
 
 def test_closed_deals_have_no_actions():

@@ -22,7 +22,12 @@ def test_stages_advance_by_the_broker_and_each_step_is_an_event(make_deal, db):
     assert deal.stage == DealStage.NEGOTIATION
     ev = deal.events[-1]
     assert (ev.action, ev.from_stage, ev.to_stage, ev.actor_id, ev.reason) == (
-        "finish_evaluation", "evaluation", "negotiation", ns.broker.id, "进展顺利")
+        "finish_evaluation",
+        "evaluation",
+        "negotiation",
+        ns.broker.id,
+        "进展顺利",
+    )
 
 
 def test_firm_cannot_move_the_broker_s_stages(make_deal):
@@ -63,8 +68,12 @@ def test_private_supplier_agreed_price_needs_no_notice(make_deal, contract_rules
 
 def test_state_funded_agreement_opens_a_notice(make_deal, contract_rules, db):
     ns = make_deal(DealStage.NEGOTIATION, state_funded=True)
-    services.agree_price(ns.deal, ns.broker, 25_000_000,
-                         {"related_party": True, "related_party_reason": "受让方股东为发明人"})
+    services.agree_price(
+        ns.deal,
+        ns.broker,
+        25_000_000,
+        {"related_party": True, "related_party_reason": "受让方股东为发明人"},
+    )
     db.session.commit()
     assert ns.deal.stage == DealStage.PUBLIC_NOTICE
     notice = ns.deal.notice
@@ -122,8 +131,13 @@ def test_terminate_needs_reason_and_reopen_returns_within_30_days(make_deal, db)
     assert ns.deal.stage == DealStage.TERMINATED
     with pytest.raises(PermissionDenied):
         services.apply_action(ns.deal, "reopen", ns.broker, reason="恢复")
-    services.apply_action(ns.deal, "reopen", ns.operator, reason="企业恢复预算",
-                          now=t0 + timedelta(days=29))
+    services.apply_action(
+        ns.deal,
+        "reopen",
+        ns.operator,
+        reason="企业恢复预算",
+        now=t0 + timedelta(days=29),
+    )
     assert ns.deal.stage == DealStage.EVALUATION and ns.deal.terminated_at is None
 
 
@@ -132,8 +146,9 @@ def test_reopen_after_30_days_is_refused(make_deal, db):
     t0 = utcnow()
     services.apply_action(ns.deal, "terminate", ns.broker, reason="无进展", now=t0)
     with pytest.raises(InvalidTransition, match="30"):
-        services.apply_action(ns.deal, "reopen", ns.operator, reason="x",
-                              now=t0 + timedelta(days=31))
+        services.apply_action(
+            ns.deal, "reopen", ns.operator, reason="x", now=t0 + timedelta(days=31)
+        )
 
 
 def test_after_signing_only_staff_may_terminate(make_deal):
@@ -150,4 +165,6 @@ def test_stale_version_is_refused(make_deal, db):
     services.apply_action(ns.deal, "start_matchmaking", ns.broker)
     db.session.commit()
     with pytest.raises(StaleObject):
-        services.apply_action(ns.deal, "start_evaluation", ns.broker, expected_version=old)
+        services.apply_action(
+            ns.deal, "start_evaluation", ns.broker, expected_version=old
+        )

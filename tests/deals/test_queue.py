@@ -11,7 +11,9 @@ from marketplace.deals.models import DealStage
 from marketplace.listings.lifecycle import NeedStatus
 
 
-def test_registration_deadline_is_30_days_after_signing_and_overdue_after(make_deal, db):
+def test_registration_deadline_is_30_days_after_signing_and_overdue_after(
+    make_deal, db
+):
     ns = make_deal(DealStage.CONTRACT_SIGNED)
     signed = utcnow() - timedelta(days=31)
     ns.deal.contract_signed_at = signed
@@ -19,11 +21,14 @@ def test_registration_deadline_is_30_days_after_signing_and_overdue_after(make_d
     (row,) = queue.queue_rows(ns.broker)
     assert row.due_kind == "registration" and row.due_at == signed + timedelta(days=30)
     assert row.overdue
-    assert queue.queue_rows(ns.broker, now=signed + timedelta(days=29))[0].overdue is False
+    assert (
+        queue.queue_rows(ns.broker, now=signed + timedelta(days=29))[0].overdue is False
+    )
 
 
-def test_queue_page_lists_deals_counts_and_untranslated_needs(client, login, make_deal,
-                                                             create_need, db):
+def test_queue_page_lists_deals_counts_and_untranslated_needs(
+    client, login, make_deal, create_need, db
+):
     ns = make_deal()
     need = create_need(status=NeedStatus.SUBMITTED, title="镀层附着力不足待翻译")
     login(ns.broker)
@@ -32,7 +37,8 @@ def test_queue_page_lists_deals_counts_and_untranslated_needs(client, login, mak
     assert r.status_code == 200 and ns.deal.title in page
     assert need.title in page and 'data-count="interest">1<' in page
     assert ns.deal.title not in client.get("/deals/queue?stage=negotiation").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert client.get("/deals/queue?stage=bogus&sort=x&overdue=zz").status_code == 200
 
 
@@ -70,11 +76,13 @@ def test_my_deals_for_both_sides(client, login, make_deal):
     for user in (ns.firm, ns.supplier):
         login(user)
         assert f'data-deal="{ns.deal.id}"' in client.get("/deals/mine").get_data(
-            as_text=True)
+            as_text=True
+        )
         client.post("/account/logout")
     login(ns.outsider)
     assert f'data-deal="{ns.deal.id}"' not in client.get("/deals/mine").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_age_in_stage_restarts_on_a_stage_change(make_deal, db):

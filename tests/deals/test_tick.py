@@ -26,16 +26,32 @@ def test_tick_closes_notice_once_and_pages_are_right_before_it(make_deal, client
     db.session.commit()
     assert first["notices_closed"] == 1 and second["notices_closed"] == 0
     assert ns.deal.notice.outcome == "passed"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(DealEvent).where(
-        DealEvent.action == "notice_close")) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(DealEvent)
+            .where(DealEvent.action == "notice_close")
+        )
+        == 1
+    )
 
 
 def test_tick_closes_auction_once(make_deal, db):
     ns = make_deal(DealStage.NEGOTIATION, pricing_mode="auction")
     t0 = utcnow() - timedelta(hours=3)
-    a = auctions.create_auction(ns.deal, ns.broker, {
-        "start_price_fen": 1000, "increment_fen": 100, "reserve_fen": 1000,
-        "deposit_fen": 0, "starts_at": t0, "ends_at": t0 + timedelta(hours=1)}, now=t0)
+    a = auctions.create_auction(
+        ns.deal,
+        ns.broker,
+        {
+            "start_price_fen": 1000,
+            "increment_fen": 100,
+            "reserve_fen": 1000,
+            "deposit_fen": 0,
+            "starts_at": t0,
+            "ends_at": t0 + timedelta(hours=1),
+        },
+        now=t0,
+    )
     auctions.register_bidder(a, ns.firm, now=t0)
     auctions.place_bid(a, ns.firm, 1500, now=t0 + timedelta(minutes=5))
     db.session.commit()
@@ -52,8 +68,17 @@ def test_tick_notifies_overdue_once(make_deal, db):
     assert run_due()["overdue_notified"] == 1
     db.session.commit()
     assert run_due()["overdue_notified"] == 0
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.kind == "deal.overdue", Notification.user_id == ns.broker.id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .where(
+                Notification.kind == "deal.overdue",
+                Notification.user_id == ns.broker.id,
+            )
+        )
+        == 1
+    )
 
 
 def test_cli_tick_runs(app, make_deal, db):

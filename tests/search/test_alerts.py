@@ -9,18 +9,30 @@ from marketplace.notifications.models import Notification
 from marketplace.search.models import SavedSearch
 from marketplace.search.service import sync_outbox
 
-PVD_NEED = dict(title="镜架PVD镀层附着力不足", description="镀层脱落",
-                field="surface_treatment", keywords=["PVD", "附着力", "镀层"])
-PVD_ACH = dict(title="镜架PVD镀层高附着力镀膜工艺", summary="PVD镀层附着力达5B，盐雾48小时",
-               field="surface_treatment", keywords=["PVD", "附着力"])
+PVD_NEED = {
+    "title": "镜架PVD镀层附着力不足",
+    "description": "镀层脱落",
+    "field": "surface_treatment",
+    "keywords": ["PVD", "附着力", "镀层"],
+}
+PVD_ACH = {
+    "title": "镜架PVD镀层高附着力镀膜工艺",
+    "summary": "PVD镀层附着力达5B，盐雾48小时",
+    "field": "surface_treatment",
+    "keywords": ["PVD", "附着力"],
+}
 
 
 def test_a_new_matching_achievement_notifies_the_firm_by_app_and_mail(
     app, db, create_need, create_achievement, create_user, smtp_server
 ):
     need = create_need(**PVD_NEED)
-    member = create_user(role=Role.FIRM, org=need.organization, email="boss@firm.example")
-    quiet = create_user(role=Role.FIRM, org=need.organization, email_notifications=False)
+    member = create_user(
+        role=Role.FIRM, org=need.organization, email="boss@firm.example"
+    )
+    quiet = create_user(
+        role=Role.FIRM, org=need.organization, email_notifications=False
+    )
     sync_outbox()
     app.config["MATCH_ALERT_THRESHOLD"] = 10
     try:
@@ -28,7 +40,9 @@ def test_a_new_matching_achievement_notifies_the_firm_by_app_and_mail(
         sync_outbox()
     finally:
         app.config["MATCH_ALERT_THRESHOLD"] = 60
-    notes = db.session.scalars(sa.select(Notification).order_by(Notification.user_id)).all()
+    notes = db.session.scalars(
+        sa.select(Notification).order_by(Notification.user_id)
+    ).all()
     assert {n.user_id for n in notes} == {member.id, quiet.id}
     assert all(n.link == f"/achievements/{ach.id}" for n in notes)
     assert [m["To"] for m in smtp_server] == ["boss@firm.example"]
@@ -38,13 +52,17 @@ def test_a_new_matching_achievement_notifies_the_firm_by_app_and_mail(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 2
 
 
-def test_a_saved_search_is_told_about_a_new_listing(db, create_user, create_achievement):
+def test_a_saved_search_is_told_about_a_new_listing(
+    db, create_user, create_achievement
+):
     user = create_user(role=Role.FIRM, email_notifications=False)
     db.session.add(SavedSearch(user_id=user.id, kind="achievement", query="离焦"))
     db.session.commit()
     create_achievement(title="儿童近视离焦镜片", summary="多点离焦设计")
     sync_outbox()
-    note = db.session.scalar(sa.select(Notification).where(Notification.user_id == user.id))
+    note = db.session.scalar(
+        sa.select(Notification).where(Notification.user_id == user.id)
+    )
     assert note is not None and "离焦" in note.title
 
 

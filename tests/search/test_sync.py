@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from search_index import search
 
 from marketplace.achievements.models import Achievement
 from marketplace.search.models import SearchOutbox
 from marketplace.search.service import get_index, sync_outbox
+from search_index import search
 
 
 def _ids(q: str, kind: str = "achievement") -> list[int]:
@@ -16,8 +16,14 @@ def _ids(q: str, kind: str = "achievement") -> list[int]:
 
 def test_a_rolled_back_transaction_indexes_nothing(db, create_org):
     org = create_org(type="university")
-    db.session.add(Achievement(organization=org, title="偏光镜片贴合工艺", summary="偏光膜贴合",
-                               status="published"))
+    db.session.add(
+        Achievement(
+            organization=org,
+            title="偏光镜片贴合工艺",
+            summary="偏光膜贴合",
+            status="published",
+        )
+    )
     db.session.flush()
     db.session.rollback()
     sync_outbox()
@@ -56,12 +62,15 @@ def test_withdrawing_removes_from_the_index(db, create_achievement):
     assert _ids("防蓝光") == []
 
 
-def test_a_crash_between_commit_and_index_write_is_repaired_by_sync(app, db, create_achievement):
+def test_a_crash_between_commit_and_index_write_is_repaired_by_sync(
+    app, db, create_achievement
+):
     """The commit lands but the process dies before the index write: the outbox row
     is still pending, and `flask search sync` applies it."""
     a = create_achievement(title="钛合金鼻托激光焊接")
     pending = db.session.scalars(
-        sa.select(SearchOutbox).where(SearchOutbox.processed_at.is_(None))).all()
+        sa.select(SearchOutbox).where(SearchOutbox.processed_at.is_(None))
+    ).all()
     assert [r.object_id for r in pending] == [a.id]
     assert _ids("鼻托") == []  # nothing applied yet: as after a crash
     result = app.test_cli_runner().invoke(args=["search", "sync"])
@@ -69,13 +78,22 @@ def test_a_crash_between_commit_and_index_write_is_repaired_by_sync(app, db, cre
     assert "applied 1" in result.output
     db.session.expire_all()
     assert _ids("鼻托") == [a.id]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox)
-                             .where(SearchOutbox.processed_at.is_(None))) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(SearchOutbox)
+            .where(SearchOutbox.processed_at.is_(None))
+        )
+        == 0
+    )
 
 
 def test_confidential_detail_is_never_searchable(db, client, create_achievement):
-    create_achievement(title="镜架电镀工艺", summary="无氰电镀镜架工艺",
-                       detail="机密配方：焦磷酸铜浓度 绝密词甲乙丙")
+    create_achievement(
+        title="镜架电镀工艺",
+        summary="无氰电镀镜架工艺",
+        detail="机密配方：焦磷酸铜浓度 绝密词甲乙丙",
+    )
     sync_outbox()
     assert _ids("焦磷酸铜") == []
     page = client.get("/search/?q=焦磷酸铜")
