@@ -17,7 +17,8 @@ from ..uploads import services as uploads
 from . import rules
 from .models import Achievement, Inventor, NdaRequest, NdaState
 
-_FIELDS = (
+#: The fields an owner writes (forms, the API, bulk import).
+EDITABLE_FIELDS = (
     "title",
     "summary",
     "detail",
@@ -99,7 +100,7 @@ def _check(org, data: dict, achievement: Achievement | None) -> None:
 
 
 def _assign(achievement: Achievement, data: dict) -> None:
-    for name in _FIELDS:
+    for name in EDITABLE_FIELDS:
         setattr(achievement, name, data.get(name))
     if achievement.patent_number:
         achievement.patent_number = rules.normalise_patent_number(

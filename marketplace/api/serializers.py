@@ -62,28 +62,11 @@ def achievement_out(a: Achievement, user) -> dict:
 
 def achievement_data(a: Achievement) -> dict:
     """The achievement's current values in the shape the services take (for PATCH)."""
-    return {
-        name: getattr(a, name)
-        for name in (
-            "title",
-            "summary",
-            "detail",
-            "field",
-            "keywords",
-            "trl",
-            "ip_form",
-            "patent_number",
-            "patent_status",
-            "patent_filing_date",
-            "cooperation_modes",
-            "pricing_mode",
-            "price_fen",
-            "indicators",
-            "application_scenarios",
-            "valid_until",
-            "external_ref",
-        )
-    } | {"inventors": [(i.name, i.share_percent) for i in a.inventors]}
+    from ..achievements.services import EDITABLE_FIELDS
+
+    return {name: getattr(a, name) for name in EDITABLE_FIELDS} | {
+        "inventors": [(i.name, i.share_percent) for i in a.inventors]
+    }
 
 
 def need_out(n: Need, user) -> dict:

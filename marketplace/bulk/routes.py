@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import Organization
 from ..core.errors import InvalidTransition, ValidationFailed
+from ..core.web import visible_or_404
 from ..extensions import db
 from ..listings.lifecycle import STATUS_LABELS
 from . import bp, services, sheets
@@ -41,10 +42,7 @@ def _kinds_or_403() -> list[str]:
 
 
 def _import_or_404(import_id: int) -> BulkImport:
-    bi = db.get_or_404(BulkImport, import_id)
-    if not bi.can_view(current_user):
-        abort(404)
-    return bi
+    return visible_or_404(BulkImport, import_id)
 
 
 def _upload_form(kinds: list[str]) -> UploadForm:

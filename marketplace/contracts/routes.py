@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..core.errors import ServiceError, ValidationFailed
 from ..core.forms import put_errors
+from ..core.web import visible_or_404
 from ..deals.models import Deal
 from ..extensions import db
 from . import bp, documents, services
@@ -18,10 +19,7 @@ from .rules import contract_of
 
 
 def visible_deal(deal_id: int) -> Deal:
-    deal = db.get_or_404(Deal, deal_id)
-    if not deal.can_view(current_user):
-        abort(404)
-    return deal
+    return visible_or_404(Deal, deal_id)
 
 
 def visible_contract(contract_id: int) -> Contract:

@@ -31,6 +31,18 @@ CSP = "; ".join(
 )
 
 
+def visible_or_404(model, object_id: int):
+    """The object if the current user may see it; otherwise it does not exist (404),
+    so private objects never betray their existence."""
+    from flask import abort
+    from flask_login import current_user
+
+    obj = db.get_or_404(model, object_id)
+    if not obj.can_view(current_user):
+        abort(404)
+    return obj
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Only same-site relative paths: an open redirect would let phishers borrow us."""
     if (

@@ -11,6 +11,7 @@ from ..accounts.models import Role, User
 from ..achievements.models import Achievement
 from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
 from ..core.timeutil import utcnow
+from ..core.web import visible_or_404
 from ..extensions import db
 from ..needs.models import Need
 from ..uploads.services import UploadTooLarge, attachments_of
@@ -38,10 +39,7 @@ def put_errors(form, exc: ValidationFailed) -> None:
 
 def visible_deal(deal_id: int) -> Deal:
     """The deal if the user is a party; for anyone else it does not exist."""
-    deal = db.get_or_404(Deal, deal_id)
-    if not deal.can_view(current_user):
-        abort(404)
-    return deal
+    return visible_or_404(Deal, deal_id)
 
 
 def _broker_choices() -> list[tuple[str, str]]:

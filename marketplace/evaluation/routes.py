@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ..achievements.models import Achievement
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.forms import put_errors
+from ..core.web import visible_or_404
 from ..deals.models import Deal
 from ..extensions import db
 from . import bp, services
@@ -17,17 +18,11 @@ from .models import CRITERIA, Evaluation
 
 
 def _visible_deal(deal_id: int) -> Deal:
-    deal = db.get_or_404(Deal, deal_id)
-    if not deal.can_view(current_user):
-        abort(404)
-    return deal
+    return visible_or_404(Deal, deal_id)
 
 
 def _visible_evaluation(evaluation_id: int) -> Evaluation:
-    evaluation = db.get_or_404(Evaluation, evaluation_id)
-    if not evaluation.can_view(current_user):
-        abort(404)
-    return evaluation
+    return visible_or_404(Evaluation, evaluation_id)
 
 
 def _list(evaluations, **context):

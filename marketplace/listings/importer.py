@@ -11,42 +11,17 @@ from flask_babel import gettext as _
 
 from ..accounts.models import Organization, OrgType, Verification
 from ..achievements.models import Achievement, Inventor
+from ..achievements.services import EDITABLE_FIELDS as ACHIEVEMENT_EDITABLE
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..needs.models import Need, NeedTranslation
+from ..needs.services import NEED_FIELDS as NEED_EDITABLE
 from .records import RecordError, clean_record
 
-ACHIEVEMENT_FIELDS = (
-    "title",
-    "summary",
-    "detail",
-    "field",
-    "keywords",
-    "trl",
-    "ip_form",
-    "patent_number",
-    "patent_status",
-    "patent_filing_date",
-    "pricing_mode",
-    "price_fen",
-    "indicators",
-    "application_scenarios",
-    "cooperation_modes",
-    "valid_until",
-)
-NEED_FIELDS = (
-    "title",
-    "description",
-    "budget_min_fen",
-    "budget_max_fen",
-    "deadline",
-    "trl_min",
-    "confidential",
-    "field",
-    "keywords",
-    "cooperation_modes",
-    "valid_until",
-)
+# external_ref is the import's key, set when the listing is created.
+ACHIEVEMENT_FIELDS = tuple(f for f in ACHIEVEMENT_EDITABLE if f != "external_ref")
+# A need's field and keywords follow its translation.
+NEED_FIELDS = (*(f for f in NEED_EDITABLE if f != "external_ref"), "field", "keywords")
 TRANSLATION_FIELDS = (
     "technical_problem",
     "indicators",

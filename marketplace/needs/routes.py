@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
 from ..core.forms import put_errors
+from ..core.web import visible_or_404
 from ..dashboard.events import record_match_view
 from ..extensions import db, login_manager
 from ..listings.lifecycle import ACTION_LABELS
@@ -22,10 +23,7 @@ from .queries import NeedFilters, public_needs
 
 def _visible_need(need_id: int) -> Need:
     """The need if this user may see it; a private one of others is simply not there."""
-    need = db.get_or_404(Need, need_id)
-    if not need.can_view(current_user):
-        abort(404)
-    return need
+    return visible_or_404(Need, need_id)
 
 
 @bp.route("/")

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort
-from flask_login import current_user
-
-from ..extensions import db
+from ..core.web import visible_or_404
 from .models import PaymentRequest
 
 
 def visible_request(request_id: int) -> PaymentRequest:
     """The request if the user is its payer, payee, broker or the operator; else 404."""
-    req = db.get_or_404(PaymentRequest, request_id)
-    if not req.can_view(current_user):
-        abort(404)
-    return req
+    return visible_or_404(PaymentRequest, request_id)
