@@ -109,6 +109,19 @@ class Config:
     #: A new listing alerts the owners of listings it matches at least this well (0–100).
     MATCH_ALERT_THRESHOLD = float(os.environ.get("MATCH_ALERT_THRESHOLD", "60"))
 
+    #: Days a public notice (公示) runs; the statute's minimum of 15 is enforced anyway.
+    PUBLIC_NOTICE_DAYS = int(os.environ.get("PUBLIC_NOTICE_DAYS", "15"))
+    #: Days after signing by which the contract should be registered (认定登记).
+    REGISTRATION_DEADLINE_DAYS = int(os.environ.get("REGISTRATION_DEADLINE_DAYS", "30"))
+    #: Days within which the operator may reopen a terminated deal.
+    DEAL_REOPEN_DAYS = int(os.environ.get("DEAL_REOPEN_DAYS", "30"))
+    #: A bid this close to an auction's end extends it by as many minutes.
+    AUCTION_EXTENSION_MINUTES = int(os.environ.get("AUCTION_EXTENSION_MINUTES", "5"))
+    #: Requests per token (Flask-Limiter syntax) on /api/v1.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
+    #: A CJK font for contract PDFs; by default the Noto CJK font is looked up.
+    CJK_FONT_PATH = os.environ.get("CJK_FONT_PATH")
+
     #: Items per page on list pages.
     PER_PAGE = 20
     #: After a request commits searchable changes: "thread" applies the outbox in a
