@@ -9,7 +9,7 @@ import sys
 import sqlalchemy as sa
 
 from marketplace.extensions import db as _db
-from marketplace.models import Achievement, Need, Organization, User
+from marketplace.models import Achievement, Deal, Need, Organization, User
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def _counts() -> dict[str, int]:
     return {
         m.__tablename__: _db.session.scalar(sa.select(sa.func.count()).select_from(m))
-        for m in (Organization, User, Achievement, Need)
+        for m in (Organization, User, Achievement, Need, Deal)
     }
 
 
@@ -28,6 +28,7 @@ def test_seed_demo_twice_leaves_the_same_counts(app, db):
     after_first = _counts()
     assert after_first["organizations"] >= 28
     assert after_first["achievements"] >= 120 and after_first["needs"] >= 60
+    assert after_first["deals"] >= 4
     assert (
         _db.session.scalar(
             sa.select(sa.func.count()).select_from(User).where(User.role == "broker")
@@ -37,7 +38,7 @@ def test_seed_demo_twice_leaves_the_same_counts(app, db):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0, second.output
     assert _counts() == after_first
-    assert "new listings: 0" in second.output
+    assert "new listings: 0, new deals: 0" in second.output
 
 
 def test_demo_generate_adds_synthetic_listings(app, db):

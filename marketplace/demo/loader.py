@@ -112,3 +112,57 @@ def _spread_in_time(listing, i: int, now) -> None:
         listing.published_at = when + timedelta(days=1)
     if listing.valid_until is None and str(listing.status) == "published":
         listing.valid_until = date(now.year + 1, 12, 31)
+
+
+#: How far the broker has taken each demo deal (actions from the deal pipeline).
+DEMO_DEAL_STEPS = (
+    (),
+    ("start_matchmaking",),
+    ("start_matchmaking", "start_evaluation"),
+    ("start_matchmaking", "skip_evaluation"),
+    ("start_matchmaking",),
+    (),
+)
+
+
+def seed_demo_deals() -> int:
+    """A few deals in the queue, started from the best stored matches: firms express
+    interest in the achievement that fits their need and the broker moves some on.
+
+    Needs the stored matches (run after the search sync). Idempotent: an open deal
+    between the same organisations about the same achievement is not started again.
+    """
+    from ..deals.models import Deal
+    from ..deals.services import apply_action
+    from ..deals.starting import express_interest
+    from ..search.models import ListingMatch
+
+    pairs = db.session.execute(
+        sa.select(ListingMatch)
+        .order_by(ListingMatch.score.desc(), ListingMatch.id)
+        .limit(40)
+    ).scalars()
+    created, seen_needs = 0, set()
+    for match in pairs:
+        if len(seen_needs) == len(DEMO_DEAL_STEPS):
+            break
+        need, achievement = match.need, match.achievement
+        if need.id in seen_needs or not (need.is_public and achievement.is_public):
+            continue
+        firm_user = next((u for u in need.organization.members if u.active), None)
+        if firm_user is None:
+            continue
+        steps = DEMO_DEAL_STEPS[len(seen_needs)]
+        seen_needs.add(need.id)
+        message = (
+            f"我们的需求“{need.title}”与贵方成果高度相关，希望进一步沟通合作方式。"
+        )
+        deal, is_new = express_interest(achievement, firm_user, message)
+        if not is_new:
+            continue
+        created += 1
+        broker = deal.broker
+        for action in steps if broker else ():
+            apply_action(db.session.get(Deal, deal.id), action, broker)
+    db.session.flush()
+    return created
