@@ -82,7 +82,7 @@ def generate_command(n_achievements: int, n_needs: int, seed: int) -> None:
 
 def _after_commit() -> None:
     """Bring the search index and the stored matches up to date."""
-    from ..search.service import sync_outbox
+    from ..search.commands import sync_with_progress
 
-    applied = sync_outbox()
+    applied = sync_with_progress()
     click.echo(f"search index: {applied} changes applied")

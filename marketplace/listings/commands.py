@@ -52,9 +52,9 @@ def import_command(file: Path, create_orgs: bool) -> None:
     except FileFormatError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    from ..search.service import sync_outbox
+    from ..search.commands import sync_with_progress
 
-    sync_outbox()
+    sync_with_progress()
     for line, reasons in report.errors:
         click.echo(f"line {line}: " + "; ".join(reasons), err=True)
     click.echo(

@@ -21,6 +21,7 @@ from .service import (
     DOCS,
     MODELS,
     get_index,
+    pending_count,
     public_rows,
     reset_index,
     store_matches,
@@ -85,7 +86,7 @@ def reindex_command(procs: int, no_matches: bool) -> None:
     db.session.commit()
     if not no_matches:
         _recompute_matches()
-    applied = sync_outbox()
+    applied = sync_with_progress()
     if applied:
         click.echo(f"applied {applied} changes made during the rebuild")
 
@@ -109,13 +110,22 @@ def _recompute_matches() -> None:
 def sync_command(loop: bool, interval: float) -> None:
     """Apply pending outbox rows to the index (repairs a crash after commit)."""
     while True:
-        applied = sync_outbox()
+        applied = sync_with_progress() if not loop else sync_outbox()
         if applied or not loop:
             click.echo(f"applied {applied} outbox rows")
         if not loop:
             return
         db.session.remove()
         time.sleep(interval)
+
+
+def sync_with_progress(label: str = "updating the search index") -> int:
+    """sync_outbox with a progress bar (matching many new listings takes a while)."""
+    total = pending_count()
+    if not total:
+        return 0
+    with click.progressbar(length=total, label=label) as bar:
+        return sync_outbox(progress=bar.update)
 
 
 def _resolve(kind: str, ref: str):
@@ -134,7 +144,7 @@ def _resolve(kind: str, ref: str):
 
 
 def _print_matches(kind: str, ref: str, limit: int, as_json: bool) -> None:
-    sync_outbox()
+    sync_outbox()  # quiet: stdout carries the JSON
     obj = _resolve(kind, ref)
     target = "achievement" if kind == "need" else "need"
     if kind == "need":

@@ -103,8 +103,18 @@ def _drop_matches(kind: str, obj_id: int) -> None:
     db.session.execute(sa.delete(ListingMatch).where(column == obj_id))
 
 
-def sync_outbox(batch: int = 500, progress_label: str | None = None) -> int:
+def pending_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(SearchOutbox)
+        .where(SearchOutbox.processed_at.is_(None))
+    )
+
+
+def sync_outbox(batch: int = 500, progress: Callable[[int], None] | None = None) -> int:
     """Apply pending outbox rows to the index; returns how many rows were applied.
+
+    `progress(n)` is called as rows are applied (for a CLI progress bar).
 
     Safe to run from several processes: an index write that finds the lock taken is
     retried by SearchIndex, and applying a row twice gives the same index.
@@ -152,8 +162,8 @@ def sync_outbox(batch: int = 500, progress_label: str | None = None) -> int:
         )
         db.session.commit()
         done += len(rows)
-        if progress_label:
-            log.info("search sync", extra={"applied": done})
+        if progress:
+            progress(len(rows))
 
 
 def safe_sync() -> None:
