@@ -48,6 +48,7 @@ def test_the_operator_opens_the_dashboard_and_sees_the_funnel(
     db.session.commit()
 
     browser_login(operator)
+    page.get_by_role("button", name="工作台").click()
     with page.expect_navigation():
         page.get_by_role("link", name="运营看板").click()
     funnel = page.locator("#funnel")
