@@ -31,198 +31,20 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _ASCII_WORD = re.compile(r"[0-9a-z.%]+")
 
 ENGLISH_STOP = frozenset(
-    [
-        "a",
-        "about",
-        "all",
-        "also",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "been",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "each",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "he",
-        "her",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "may",
-        "more",
-        "most",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "she",
-        "should",
-        "so",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "them",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "to",
-        "tbd",
-        "us",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "would",
-        "yet",
-        "you",
-        "your",
-    ]
+    """
+    a about all also an and any are as at be been but by can could did do does each
+    for from had has have he her his how i if in into is it its may more most no not
+    of on or our she should so such than that the their them then there these they
+    this those to tbd us very was we were what when where which who why will with
+    would yet you your
+    """.split()  # noqa: SIM905 (a word list, kept compact)
 )
 CHINESE_STOP = frozenset(
-    [
-        "的",
-        "了",
-        "和",
-        "与",
-        "及",
-        "或",
-        "是",
-        "在",
-        "对",
-        "为",
-        "以",
-        "其",
-        "将",
-        "由",
-        "而",
-        "也",
-        "并",
-        "等",
-        "把",
-        "被",
-        "从",
-        "到",
-        "就",
-        "都",
-        "而且",
-        "以及",
-        "及其",
-        "并且",
-        "该",
-        "本",
-        "所述",
-        "所",
-        "之",
-        "中",
-        "上",
-        "下",
-        "内",
-        "后",
-        "前",
-        "时",
-        "于",
-        "使",
-        "让",
-        "这",
-        "那",
-        "这种",
-        "那种",
-        "我们",
-        "我",
-        "你",
-        "他",
-        "它",
-        "们",
-        "有",
-        "没有",
-        "会",
-        "能",
-        "可",
-        "可以",
-        "要",
-        "如何",
-        "什么",
-        "怎么",
-        "很",
-        "较",
-        "更",
-        "非常",
-        "比较",
-        "已",
-        "已经",
-        "还",
-        "又",
-        "再",
-        "个",
-        "各",
-        "每",
-        "得",
-        "地",
-        "着",
-        "过",
-        "吗",
-        "呢",
-        "吧",
-        "啊",
-        "即",
-        "但",
-        "若",
-        "如",
-        "则",
-        "且",
-        "此",
-        "之一",
-        "一些",
-        "一种",
-        "一个",
-        "其中",
-        "同时",
-        "以上",
-        "以下",
-        "用",
-        "让",
-        "给",
-        "向",
-        "至",
-        "即可",
-        "之间",
-        "方面",
-    ]
+    """
+    的 了 和 与 及 或 是 在 对 为 以 其 将 由 而 也 并 等 把 被 从 到 就 都 而且 以及 及其 并且 该 本 所述 所 之 中 上 下 内 后
+    前 时 于 使 让 这 那 这种 那种 我们 我 你 他 它 们 有 没有 会 能 可 可以 要 如何 什么 怎么 很 较 更 非常 比较 已 已经 还 又 再
+    个 各 每 得 地 着 过 吗 呢 吧 啊 即 但 若 如 则 且 此 之一 一些 一种 一个 其中 同时 以上 以下 用 让 给 向 至 即可 之间 方面
+    """.split()  # noqa: SIM905 (a word list, kept compact)
 )
 
 _lock = threading.Lock()
@@ -397,8 +219,12 @@ def _analyse_run(run: str) -> tuple[tuple[str, tuple[str, ...], bool, int, int],
     return tuple(out)
 
 
-def analyze(text: str | None) -> list[Word]:
-    """Split text into words (with sub-words) in order, offsets into the input."""
+def analyze(text: str | None, only=None) -> list[Word]:
+    """Split text into words (with sub-words) in order, offsets into the input.
+
+    ``only(run)``, if given, skips the runs (folded stretches of letters) for
+    which it is false: a caller looking for known words can spare jieba.
+    """
     if not text:
         return []
     warm_up()
@@ -406,13 +232,43 @@ def analyze(text: str | None) -> list[Word]:
     words = []
     for m in _RUN.finditer(folded):
         base = m.start()
-        for word, subs, oov, s, e in _analyse_run(m.group()):
+        run = m.group()
+        if only is not None and not only(run):
+            continue
+        for word, subs, oov, s, e in _analyse_run(run):
             start, end = base + s, base + e
             if origin is not None:
                 start = origin[start]
                 end = origin[end - 1] + 1
             words.append(Word(word, subs, oov, start, end))
     return words
+
+
+_LATIN = re.compile(r"[a-z]")
+
+
+@lru_cache(maxsize=256)
+def _terms_pattern(terms: frozenset[str]) -> re.Pattern | None:
+    cjk = sorted((t for t in terms if _CJK.search(t)), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, cjk))) if cjk else None
+
+
+@lru_cache(maxsize=20000)
+def analyze_for(text: str, terms: frozenset[str]) -> tuple[Word, ...]:
+    """The words of ``text`` that could be one of ``terms`` (for highlighting).
+
+    A run of Chinese characters that contains no term as a substring cannot
+    yield one (words and sub-words are substrings of their run), so it is
+    not segmented; runs with Latin letters always are (stems differ).
+    """
+    pattern = _terms_pattern(terms)
+
+    def only(run: str) -> bool:
+        return bool(_LATIN.search(run)) or bool(pattern and pattern.search(run))
+
+    if not only(normalize(text)[0]):
+        return ()
+    return tuple(analyze(text, only))
 
 
 def terms(text: str | None) -> list[str]:

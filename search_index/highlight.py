@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .analysis import analyze
+from .analysis import analyze_for
 
 #: Length of a body snippet in characters.
 SNIPPET_CHARS = 160
@@ -20,7 +20,7 @@ def highlight(text: str, terms: set[str], whole: bool = False) -> str:
     if not text:
         return ""
     spans = []
-    for w in analyze(text):
+    for w in analyze_for(text, frozenset(terms)):
         if w.text in terms or any(s in terms for s in w.subs):
             if spans and w.start < spans[-1][1]:
                 continue

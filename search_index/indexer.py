@@ -10,13 +10,11 @@ from collections.abc import Callable, Iterable
 from whoosh import index as whoosh_index
 from whoosh.codec import whoosh3
 from whoosh.index import LockError
-from whoosh.writing import CLEAR
 
 from .analysis import warm_up
+from .arrays import Snapshot
+from .rebuild import build_segments
 from .schema import KINDS, make_schema, to_document
-
-#: Memory per writer process during a rebuild (MB); bigger means fewer merge runs.
-REBUILD_LIMITMB = 256
 
 
 def _remember_missing_columns():
@@ -77,6 +75,10 @@ class SearchIndex:
         self._local = threading.local()
         self._all_searchers: list = []
         self._lock = threading.Lock()
+        self._snaps: dict = {}
+        self._segcache: dict = {kind: {} for kind in KINDS}
+        self._retired: list = []
+        self._snap_lock = threading.Lock()
 
     def index(self, kind: str):
         """The underlying Whoosh index of one kind."""
@@ -141,32 +143,26 @@ class SearchIndex:
     ) -> int:
         """Replace the whole index with ``docs``; searchers see the old one until done.
 
-        ``procs`` > 1 analyses in that many worker processes (forked after the
-        dictionaries are loaded). ``total`` is only passed on to ``progress``'s
-        caller as a hint; ``progress(n_done)`` is called every 1,000 documents.
+        ``procs`` > 1 analyses and writes segments in that many worker processes
+        (forked after the dictionaries are loaded; see rebuild.py). ``total``
+        is only a hint for the caller; ``progress(n_done)`` is called about
+        every 1,000 documents.
         """
         kind = _kind(kind)
         schema = make_schema(kind)
         if self._ix[kind].schema != schema:
             self._ix[kind] = whoosh_index.create_in(self.directory, schema, kind)
         procs = procs if procs is not None else min(os.cpu_count() or 1, 4)
-        kwargs = {"limitmb": REBUILD_LIMITMB}
-        if procs > 1:
-            kwargs.update(procs=procs, batchsize=500, multisegment=True)
-        writer = self._writer(kind, **kwargs)
-        n = 0
+        writer = self._writer(kind)
         try:
-            for doc in docs:
-                writer.add_document(**to_document(kind, doc))
-                n += 1
-                if progress and n % 1000 == 0:
-                    progress(n)
+            segments, n = build_segments(self._ix[kind], kind, docs, procs, progress)
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=CLEAR)
-        if progress and n % 1000:
-            progress(n)
+        # Like a multi-segment commit with mergetype=CLEAR: only the new segments.
+        writer._close_segment()
+        writer._commit_toc(segments)
+        writer._finish()
         return n
 
     # -- reading -----------------------------------------------------------
@@ -193,9 +189,48 @@ class SearchIndex:
         cache[kind] = s
         return s
 
+    def snapshot(self, kind: str) -> Snapshot:
+        """The numpy view of the newest generation of ``kind`` (shared, thread-safe).
+
+        Reopened only when the index on disk has a newer generation; the parts
+        of segments that did not change are kept.
+        """
+        kind = _kind(kind)
+        ix = self._ix[kind]
+        snap = self._snaps.get(kind)
+        if (
+            snap is not None
+            and snap.ix is ix
+            and snap.generation == ix.latest_generation()
+        ):
+            return snap
+        with self._snap_lock:
+            snap = self._snaps.get(kind)
+            ix = self._ix[kind]
+            if (
+                snap is None
+                or snap.ix is not ix
+                or snap.generation != ix.latest_generation()
+            ):
+                segcache = self._segcache[kind]
+                snap = Snapshot(ix.searcher(), segcache)
+                snap.ix = ix
+                keep = {a.segid for a, _, _ in snap.leaves}
+                for key in list(segcache):
+                    if key not in keep:
+                        del segcache[key]
+                old = self._snaps.get(kind)
+                self._snaps[kind] = snap
+                if old is not None:
+                    # Another thread may still be reading the previous one.
+                    self._retired.append(old)
+                    while len(self._retired) > 2:
+                        self._retired.pop(0).searcher.close()
+        return snap
+
     def doc_count(self, kind: str) -> int:
         """Number of live documents of ``kind``."""
-        return self.searcher(kind).doc_count()
+        return self.snapshot(kind).doc_count
 
     def close(self) -> None:
         """Close every searcher opened by any thread."""
@@ -204,3 +239,8 @@ class SearchIndex:
                 s.close()
             self._all_searchers.clear()
         self._local = threading.local()
+        with self._snap_lock:
+            for snap in [*self._snaps.values(), *self._retired]:
+                snap.searcher.close()
+            self._snaps.clear()
+            self._retired.clear()

@@ -6,9 +6,12 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .analysis import analyze, stem
+from .engine import filter_mask
 from .indexer import SearchIndex
-from .query import allowed_docs
+from .query import _filter_key
 from .schema import NO_PRICE, RELATED_FIELDS, as_text
 from .thesaurus import get_thesaurus
 
@@ -29,159 +32,16 @@ RELATED_WEIGHT = 0.25
 SUBWORD_WEIGHT = 0.35
 #: Words too generic to choose a partner by (IDF alone misses them in small indexes).
 GENERIC = frozenset(
-    [
-        "技术",
-        "方法",
-        "装置",
-        "系统",
-        "产品",
-        "问题",
-        "提高",
-        "实现",
-        "提供",
-        "用于",
-        "采用",
-        "包括",
-        "进行",
-        "具有",
-        "目前",
-        "公司",
-        "企业",
-        "需要",
-        "希望",
-        "解决",
-        "一种",
-        "本发明",
-        "发明",
-        "实用新型",
-        "所述",
-        "通过",
-        "使用",
-        "能够",
-        "以及",
-        "相关",
-        "现有",
-        "设备",
-        "进一步",
-        "有效",
-        "明显",
-        "显著",
-        "主要",
-        "工作",
-        "研究",
-        "开发",
-        "应用",
-        "效果",
-        "方式",
-        "结构",
-        "过程",
-        "生产",
-        "客户",
-        "我们",
-        "想",
-        "找",
-        "寻求",
-        "合作",
-        "目的",
-        "涉及",
-        "领域",
-        "步骤",
-        "特征",
-        "优点",
-        "其中",
-        "不",
-        "好",
-        "大",
-        "小",
-        "高",
-        "低",
-        "新",
-        "method",
-        "system",
-        "device",
-        "apparatu",
-        "invent",
-        "provid",
-        "use",
-        "compris",
-        "includ",
-        "base",
-        "wherein",
-        "present",
-        "improv",
-        "problem",
-        "compani",
-        "need",
-        "want",
-        "seek",
-        "looking",
-        "find",
-        "product",
-        "process",
-        "make",
-        "made",
-        "one",
-        "two",
-        "first",
-        "second",
-        "thereof",
-        "said",
-        "also",
-        "can",
-        "use",
-        "high",
-        "low",
-        "new",
-        "good",
-        "look",
-        "want",
-        "cheap",
-        "way",
-        "lot",
-        "interest",
-        "time",
-        "long",
-        "per",
-        "too",
-        "like",
-        "better",
-        "some",
-        "customer",
-        "buyer",
-        "help",
-        "offer",
-        "kind",
-        "able",
-        "able",
-        "get",
-        "within",
-        "after",
-        "year",
-        "month",
-        "day",
-        "孩子",
-        "家长",
-        "顾客",
-        "客户",
-        "厂",
-        "车间",
-        "工人",
-        "东西",
-        "办法",
-        "方案",
-        "找到",
-        "引进",
-        "做",
-        "想要",
-        "最好",
-        "比较",
-        "现在",
-        "一些",
-        "老是",
-        "经常",
-        "很多",
-        "不会",
-    ]
+    """
+    技术 方法 装置 系统 产品 问题 提高 实现 提供 用于 采用 包括 进行 具有 目前 公司 企业 需要 希望 解决 一种 本发明 发明 实用新型 所述 通过
+    使用 能够 以及 相关 现有 设备 进一步 有效 明显 显著 主要 工作 研究 开发 应用 效果 方式 结构 过程 生产 客户 我们 想 找 寻求 合作 目的
+    涉及 领域 步骤 特征 优点 其中 不 好 大 小 高 低 新 method system device apparatu invent provid use
+    compris includ base wherein present improv problem compani need want seek
+    looking find product process make made one two first second thereof said also
+    can use high low new good look want cheap way lot interest time long per too
+    like better some customer buyer help offer kind able able get within after year
+    month day 孩子 家长 顾客 客户 厂 车间 工人 东西 办法 方案 找到 引进 做 想要 最好 比较 现在 一些 老是 经常 很多 不会
+    """.split()  # noqa: SIM905 (a word list, kept compact)
 )
 GENERIC = frozenset(stem(w) if w.isascii() else w for w in GENERIC)
 
@@ -237,12 +97,12 @@ def _source_concepts(doc: dict) -> dict[str, _Concept]:
     return merged
 
 
-def _choose(searcher, found: dict[str, _Concept]) -> list[_Concept]:
+def _choose(snap, found: dict[str, _Concept]) -> list[_Concept]:
     th = get_thesaurus()
-    n = max(searcher.doc_count(), 1)
+    n = max(snap.doc_count, 1)
 
     def idf(term: str) -> float:
-        df = sum(searcher.doc_frequency("text", t) for t in term.split()[:1])
+        df = sum(snap.doc_frequency("text", t) for t in term.split()[:1])
         if " " in term and df:
             df = max(1, df // 2)
         return math.log(1 + (n - df + 0.5) / (df + 0.5)) if df else 0.0
@@ -312,71 +172,100 @@ _ADJUST = {
 }
 
 
-def _postings(searcher, fieldname: str, key: str, cap: int) -> set[int]:
+def _postings(snap, fieldname: str, key: str, cap: int) -> np.ndarray:
     """Docnums holding the key (all words of a phrase); empty past ``cap`` docs."""
     found = None
     for word in key.split():
-        df = searcher.doc_frequency(fieldname, word)
-        if not df or df > cap:
-            return set()
-        ids = set(searcher.postings(fieldname, word).all_ids())
-        found = ids if found is None else found & ids
-    return found or set()
+        ids = snap.postings(fieldname, word)[0]
+        if not len(ids) or len(ids) > cap:
+            return _NONE
+        found = ids if found is None else np.intersect1d(found, ids, assume_unique=True)
+    return _NONE if found is None else found
 
 
-def _accumulate(searcher, chosen: list[_Concept], allowed: set[int]):
+_NONE = np.zeros(0, np.int32)
+
+
+def _accumulate(snap, chosen: list[_Concept], allowed: np.ndarray):
     """Score-at-a-time retrieval: concept weight x best alternative, per document.
 
-    Pure-Python posting walks stay fast because terms held by more than
-    DF_CAP of the documents (weak evidence anyway) are skipped.
+    Terms held by more than DF_CAP of the documents (weak evidence) are
+    skipped. Dense numpy arrays, one slot per document.
     """
-    cap = max(50, min(int(DF_CAP * searcher.doc_count_all()), DF_CAP_DOCS))
-    acc: dict[int, float] = defaultdict(float)
-    hits: dict[int, list[int]] = defaultdict(list)
-    for i, c in enumerate(chosen):
-        best: dict[int, float] = {}
+    cap = max(50, min(int(DF_CAP * snap.n), DF_CAP_DOCS))
+    acc = np.zeros(snap.n, np.float64)
+    matched: list[np.ndarray] = []
+    for c in chosen:
+        docs, weights = [], []
         for alt, w in c.alts.items():
-            for d in _postings(searcher, "text", alt, cap):
-                if w > best.get(d, 0.0):
-                    best[d] = w
-        for d in _postings(searcher, "title", c.key, cap):
-            best[d] = best.get(d, 0.0) + TITLE_BONUS
-        for d, w in best.items():
-            if d in allowed:
-                acc[d] += c.weight * w
-                hits[d].append(i)
-    top = sorted(acc, key=acc.get, reverse=True)[: CANDIDATES * 3]
-    reader = searcher.reader()
-    avg = reader.field_length("text") / max(reader.doc_count_all(), 1) or 1.0
-    scored = []
-    for d in top:
-        length = reader.doc_field_length(d, "text", 1) or 1
-        norm = (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * length / avg))
-        scored.append((acc[d] * norm, d))
-    scored.sort(reverse=True)
-    return scored[:CANDIDATES], hits
+            d = _postings(snap, "text", alt, cap)
+            if len(d):
+                docs.append(d)
+                weights.append(np.full(len(d), w))
+        title = _postings(snap, "title", c.key, cap)
+        if not docs and not len(title):
+            matched.append(_NONE)
+            continue
+        if docs:
+            d, w = np.concatenate(docs), np.concatenate(weights)
+            order = np.lexsort((-w, d))  # by doc, best alternative first
+            d, w = d[order], w[order]
+            first = np.ones(len(d), bool)
+            first[1:] = d[1:] != d[:-1]
+            d, w = d[first], w[first]
+        else:
+            d, w = _NONE, np.zeros(0)
+        if len(title):
+            both = np.union1d(d, title)
+            best = np.zeros(len(both))
+            best[np.searchsorted(both, d)] = w
+            best[np.searchsorted(both, title)] += TITLE_BONUS
+            d, w = both, best
+        keep = allowed[d]
+        d, w = d[keep], w[keep]
+        acc[d] += c.weight * w
+        matched.append(d)
+    cand = np.flatnonzero(acc)
+    if len(cand) > CANDIDATES * 3:
+        order = np.lexsort((cand, -acc[cand]))
+        cand = cand[order[: CANDIDATES * 3]]
+    avg = snap.avg_length("text")
+    length = snap.lengths("text")[cand]
+    length[length == 0] = 1
+    norm = (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * length / avg))
+    scored = sorted(
+        zip((acc[cand] * norm).tolist(), cand.tolist(), strict=True), reverse=True
+    )
+    scored = scored[:CANDIDATES]
+    hits = {d: [] for _, d in scored}
+    keep = np.array(sorted(hits), dtype=np.int64)
+    for i, nz in enumerate(matched):
+        for d in np.intersect1d(keep, nz, assume_unique=True).tolist():
+            hits[d].append(i)
+    return scored, hits
 
 
 def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
-    searcher = index.searcher(target_kind)
-    chosen = _choose(searcher, _source_concepts(source))
+    snap = index.snapshot(target_kind)
+    chosen = _choose(snap, _source_concepts(source))
     if not chosen:
         return []
-    allowed = allowed_docs(searcher, None)
+    allowed = filter_mask(snap, _filter_key(None))
     if source.get("org_id") is not None:
-        own = allowed_docs(searcher, {"org_id": source["org_id"]})
-        allowed = allowed - own if own else allowed
-    scored, hits = _accumulate(searcher, chosen, allowed)
+        own = filter_mask(snap, _filter_key({"org_id": source["org_id"]}))
+        allowed = allowed & ~own if own.any() else allowed
+    scored, hits = _accumulate(snap, chosen, allowed)
     if not scored:
         return []
     best = scored[0][0] or 1.0
     total_weight = sum(c.weight for c in chosen)
     th = get_thesaurus()
+    members = {i: th.members(c.key)[:8] for i, c in enumerate(chosen)}
     out = []
     for raw, docnum in scored:
-        stored = searcher.stored_fields(docnum)
-        matched = [chosen[i] for i in hits[docnum]]
-        coverage = sum(c.weight for c in matched) / total_weight
+        stored = snap.stored_fields(docnum)
+        matched = [(chosen[i], members[i]) for i in hits[docnum]]
+        coverage = sum(c.weight for c, _ in matched) / total_weight
         text = raw / best
         if target_kind == "achievements":
             trl = _trl_fit(source.get("trl_min"), stored.get("trl"))
@@ -395,7 +284,7 @@ def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
         score = max(0.0, min(1.0, 0.55 * coverage + 0.45 * text + adjust)) * 100
         reasons = {
             "matched_terms": [
-                {"term": c.surface, "synonyms": th.members(c.key)[:8]} for c in matched
+                {"term": c.surface, "synonyms": list(syn)} for c, syn in matched
             ],
             "field_fit": ffit,
             "trl_fit": trl,

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
-from whoosh import collectors, sorting
+import numpy as np
 from whoosh import query as Q
 
 from .analysis import analyze
+from .arrays import Snapshot
+from .engine import _int, evaluate, facet_counts, filter_mask, top_docs
 from .highlight import highlight
 from .indexer import SearchIndex, _kind
 from .qbuild import Concept, concept_query, concepts, phrase_query
-from .schema import NO_PRICE
 from .thesaurus import get_thesaurus
 
 MAX_QUERY_CHARS = 300
@@ -93,109 +93,12 @@ def _filter_key(filters: dict | None) -> tuple:
     return tuple(sorted((k, str(v)) for k, v in filters.items() if v not in (None, "")))
 
 
-def _filter_query(key: tuple) -> Q.Query:
-    f = dict(key)
-    qs = []
-    for name, fieldname in (
-        ("status", "status"),
-        ("field", "field"),
-        ("trl_band", "trl_band"),
-        ("cooperation_mode", "cooperation_modes"),
-        ("pricing_mode", "pricing_mode"),
-        ("org_type", "org_type"),
-    ):
-        if name in f:
-            qs.append(Q.Term(fieldname, f[name]))
-    if "org_id" in f:
-        qs.append(Q.Term("org_id", str(f["org_id"])))
-    if "trl_min" in f or "trl_max" in f:
-        qs.append(Q.NumericRange("trl", _int(f.get("trl_min")), _int(f.get("trl_max"))))
-    if "price_min_fen" in f or "price_max_fen" in f:
-        hi = _int(f.get("price_max_fen"))
-        hi = NO_PRICE - 1 if hi is None else hi
-        qs.append(Q.NumericRange("price", _int(f.get("price_min_fen")) or 0, hi))
-    return Q.And(qs) if qs else Q.Every()
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _cached(searcher, name: str, key, build):
-    cache = searcher.__dict__.setdefault("_eyewear_cache", {})
-    slot = cache.setdefault(name, {})
-    if key not in slot:
-        if len(slot) > 64:
-            slot.clear()
-        slot[key] = build()
-    return slot[key]
-
-
-def allowed_docs(searcher, filters: dict | None) -> set[int]:
-    """Docnums passing the filters, cached per searcher (i.e. per index version)."""
-    key = _filter_key(filters)
-    return _cached(
-        searcher, "filters", key, lambda: set(_filter_query(key).docs(searcher))
-    )
-
-
-def _facet_values(searcher, name: str) -> list:
-    column = "coop_key" if name == "cooperation_modes" else name
-
-    def build():
-        values = []
-        for reader, _ in searcher.reader().leaf_readers():
-            if reader.has_column(column):
-                values.extend(reader.column_reader(column))
-            else:
-                values.extend([None] * reader.doc_count_all())
-        if column == "coop_key":
-            return [v.split(",") if v else None for v in values]
-        return [v or None for v in values]
-
-    return _cached(searcher, "facets", name, build)
-
-
-class _Recorder(collectors.WrappingCollector):
-    """Keeps every matching docnum (for exact totals and facet counts)."""
-
-    def prepare(self, top_searcher, q, context):
-        self.docnums = []
-        self.child.prepare(top_searcher, q, context)
-
-    def collect(self, sub_docnum):
-        self.docnums.append(self.child.offset + sub_docnum)
-        return self.child.collect(sub_docnum)
-
-
-def _sort_facet(sort: str):
-    if sort == "newest":
-        return sorting.FieldFacet("published_at", reverse=True)
-    if sort == "price_asc":
-        return sorting.FieldFacet("price")
-    if sort == "price_desc":
-        return sorting.MultiFacet(
-            [
-                sorting.FieldFacet("has_price", reverse=True),
-                sorting.FieldFacet("price", reverse=True),
-            ]
-        )
-    return None
-
-
-def _run(searcher, q, allowed, limit, sort, want_all):
-    facet = _sort_facet(sort)
-    if facet is None:
-        child = collectors.TopCollector(limit=limit)
-    else:
-        child = collectors.SortingCollector(facet, limit=limit)
-    rec = _Recorder(child) if want_all else None
-    top = collectors.FilterCollector(rec or child, allow=allowed)
-    searcher.search_with_collector(q, top)
-    return top.results(), rec
+def allowed_docs(searcher_or_snapshot, filters: dict | None) -> set[int]:
+    """Docnums passing the filters (kept for callers of the old interface)."""
+    snap = searcher_or_snapshot
+    if not isinstance(snap, Snapshot):
+        raise TypeError("allowed_docs now takes a Snapshot (SearchIndex.snapshot)")
+    return set(np.flatnonzero(filter_mask(snap, _filter_key(filters))).tolist())
 
 
 def build_query(parsed: ParsedQuery, any_of: bool = False) -> Q.Query | None:
@@ -229,62 +132,44 @@ def search(
     sort = sort if sort in SORTS else "relevance"
     page = max(1, _int(page) or 1)
     per_page = min(max(1, _int(per_page) or 20), 100)
-    searcher = index.searcher(kind)
+    snap = index.snapshot(kind)
     parsed = parse(q)
-    allowed = allowed_docs(searcher, filters)
+    allowed = filter_mask(snap, _filter_key(filters))
     query = build_query(parsed)
     if query is None:
         query, sort = Q.Every(), ("newest" if sort == "relevance" else sort)
     limit = page * per_page
-    results, rec = _run(searcher, query, allowed, limit, sort, facets)
+    scores = evaluate(snap, query)
+    matched = np.flatnonzero((scores > 0) & allowed)
     fallback = False
     n_clauses = len(parsed.concepts) + len(parsed.phrases)
-    if results.scored_length() == 0 and n_clauses > 1:
-        results, rec = _run(
-            searcher, build_query(parsed, any_of=True), allowed, limit, sort, facets
-        )
-        fallback = results.scored_length() > 0
-    if rec is not None:
-        total, estimate = len(rec.docnums), False
-    else:
-        estimate = not results.has_exact_length()
-        total = results.estimated_length() if estimate else len(results)
+    if not len(matched) and n_clauses > 1:
+        scores = evaluate(snap, build_query(parsed, any_of=True))
+        matched = np.flatnonzero((scores > 0) & allowed)
+        fallback = len(matched) > 0
     terms = set()
     for c in parsed.concepts:
         terms |= c.highlight_terms()
     for p in parsed.phrases:
         terms |= {w.text for w in p}
+    top = top_docs(snap, scores, matched, sort, limit)
     hits = []
-    for r in results[(page - 1) * per_page : limit]:
-        stored = r.fields()
+    for docnum in top[(page - 1) * per_page : limit].tolist():
+        stored = snap.stored_fields(docnum)
         hl = {
             name: highlight(stored.get(name) or "", terms, whole=(name != "body"))
             for name in ("title", "keywords", "body")
         }
-        score = float(r.score or 0.0) if sort == "relevance" else 0.0
+        score = float(scores[docnum]) if sort == "relevance" else 0.0
         hits.append(Hit(int(stored["id"]), round(score, 4), hl))
-    result = SearchResult(hits, total, estimate, fallback_any=fallback)
-    if rec is not None:
-        result.facets = _count_facets(searcher, rec.docnums)
-    result.did_you_mean = did_you_mean(searcher, q, parsed.english)
-    if total == 0:
-        result.suggestions = suggestions(searcher, parsed)
+    result = SearchResult(hits, len(matched), False, fallback_any=fallback)
+    if facets:
+        result.facets = facet_counts(snap, matched, FACETS)
+    with snap._lock:
+        result.did_you_mean = did_you_mean(snap.searcher, q, parsed.english)
+    if not len(matched):
+        result.suggestions = suggestions(snap, parsed)
     return result
-
-
-def _count_facets(searcher, docnums: list[int]) -> dict:
-    out = {}
-    for name in FACETS:
-        values = _facet_values(searcher, name)
-        counts: Counter = Counter()
-        for d in docnums:
-            v = values[d]
-            if isinstance(v, list):
-                counts.update(v)
-            elif v is not None:
-                counts[v] += 1
-        out[name] = counts.most_common()
-    return out
 
 
 def did_you_mean(searcher, q: str, english: list[str]) -> str | None:
@@ -304,7 +189,7 @@ def did_you_mean(searcher, q: str, english: list[str]) -> str | None:
     return fixed if changed else None
 
 
-def suggestions(searcher, parsed: ParsedQuery, limit: int = 5) -> list[str]:
+def suggestions(snap, parsed: ParsedQuery, limit: int = 5) -> list[str]:
     """Broader queries to offer when nothing matched: synonyms, fewer words."""
     th = get_thesaurus()
     out: list[str] = []
@@ -315,7 +200,7 @@ def suggestions(searcher, parsed: ParsedQuery, limit: int = 5) -> list[str]:
                 len(keys) == 1
                 and keys[0] != c.key
                 and member not in out
-                and searcher.doc_frequency("text", keys[0])
+                and snap.doc_frequency("text", keys[0])
             ):
                 out.append(member)
     if len(parsed.concepts) > 1:

@@ -38,7 +38,6 @@ RELATED_FIELDS = {
 }
 #: Whoosh field boosts (BM25F): a word in the title counts as much as three in the body.
 TITLE_BOOST = 3.0
-KEYWORDS_BOOST = 2.0
 #: Sorting key for a missing price: sorts after every real price.
 NO_PRICE = 2**62
 
@@ -56,7 +55,8 @@ def make_schema(kind: str) -> Schema:
     fields = {
         "id": ID(stored=True, unique=True),
         "title": TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
-        "keywords": TEXT(analyzer=analyzer, stored=True, field_boost=KEYWORDS_BOOST),
+        # Keywords are searched through ``text``; stored here for highlights.
+        "keywords": STORED(),
         # Everything searchable in one field: one posting list per query word.
         "text": TEXT(analyzer=analyzer),
         "body": STORED(),
@@ -113,14 +113,29 @@ def _spell_words(*texts: str | None) -> str:
     return " ".join(sorted(words))
 
 
+def _keywords_text(doc: dict) -> str:
+    return " ; ".join(as_text(k) for k in (doc.get("keywords") or []) if k)
+
+
+def text_parts(doc: dict) -> list[str]:
+    """The non-empty parts of the combined ``text`` field, in order."""
+    indicators = [as_text(k) for k in (doc.get("indicators") or []) if k]
+    parts = (
+        doc.get("title") or "",
+        _keywords_text(doc),
+        doc.get("body") or "",
+        *indicators,
+        doc.get("org_name") or "",
+    )
+    return [p for p in parts if p]
+
+
 def to_document(kind: str, doc: dict) -> dict:
     """Turn an app dict (see README) into the fields of one Whoosh document."""
     title = doc.get("title") or ""
     body = doc.get("body") or ""
-    keywords = [as_text(k) for k in (doc.get("keywords") or []) if k]
-    indicators = [as_text(k) for k in (doc.get("indicators") or []) if k]
     org_name = doc.get("org_name") or ""
-    kw_text = " ; ".join(keywords)
+    kw_text = _keywords_text(doc)
     if kind == "needs":
         trl = doc.get("trl_min")
         price = doc.get("budget_max_fen")
@@ -131,9 +146,7 @@ def to_document(kind: str, doc: dict) -> dict:
         "id": str(doc["id"]),
         "title": title,
         "keywords": kw_text,
-        "text": "\n".join(
-            p for p in (title, kw_text, body, *indicators, org_name) if p
-        ),
+        "text": "\n".join(text_parts(doc)),
         "body": body,
         "spell": _spell_words(title, kw_text, body),
         "external_ref": doc.get("external_ref") or None,

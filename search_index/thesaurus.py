@@ -75,10 +75,17 @@ class Thesaurus:
                     self.groups[g].related |= ids - {g}
 
     def _ids(self, term: str) -> list[int]:
-        from .analysis import terms
+        memo = self.__dict__.setdefault("_memo", {})
+        got = memo.get(term)
+        if got is None:
+            from .analysis import terms
 
-        key = term if term in self.by_key else " ".join(terms(term))
-        return self.by_key.get(key, [])
+            key = term if term in self.by_key else " ".join(terms(term))
+            got = self.by_key.get(key, [])
+            if len(memo) > 100_000:
+                memo.clear()
+            memo[term] = got
+        return got
 
     def expand(self, term: str) -> set[str]:
         """Analysed forms of all members of the groups the term belongs to."""

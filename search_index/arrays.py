@@ -1,0 +1,314 @@
+"""An in-memory numpy view of one Whoosh index generation, for fast scoring.
+
+Whoosh stays the index and the storage. A :class:`Snapshot` reads, lazily and
+once per index generation, what queries and matching need: per-term posting
+lists (docnums and weights), field lengths, deletions and the facet and sort
+columns, as numpy arrays. Per-segment parts are kept across generations
+(segments never change once written; only their deletions do), so a refresh
+after a small update reloads only the new segment.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+#: Posting lists kept per segment and per generation (least recently used go).
+MAX_TERMS = 50_000
+#: BM25F parameters, as Whoosh's default weighting.
+BM25_B = 0.75
+BM25_K1 = 1.2
+_LEN_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+
+class _LRU(OrderedDict):
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def get_or(self, key, build):
+        try:
+            self.move_to_end(key)
+            return self[key]
+        except KeyError:
+            value = self[key] = build()
+            if len(self) > self.size:
+                self.popitem(last=False)
+            return value
+
+
+def _read_postings(reader, fieldname: str, text: str):
+    """Docnums (segment-local) and weights of one term in one segment reader."""
+    try:
+        tbytes = reader._text_to_bytes(fieldname, text)
+        m = reader._terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
+    except (TermNotFound, KeyError):
+        return _EMPTY
+    ids: list = []
+    weights: list = []
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    return np.array(ids, np.int32), np.array(weights, np.float32)
+
+
+def _load_sidecar(reader):
+    """(terms, docs, weights, fields) from a segment's sidecar, or False if none."""
+    from .fastwrite import SIDECAR_EXT, SIDECAR_FIELDS, read_sidecar
+
+    try:
+        storage, segment = reader._storage, reader.segment()
+        name = segment.make_filename(SIDECAR_EXT)
+        if not storage.file_exists(name):
+            return False
+        with storage.open_file(name) as f:
+            terms, docs, weights = read_sidecar(f.read())
+    except Exception:  # an unreadable sidecar only costs speed
+        return False
+    fields = {*SIDECAR_FIELDS, *(f"phrase:{f}" for f in SIDECAR_FIELDS)}
+    return terms, docs, weights, frozenset(fields)
+
+
+class SegmentArrays:
+    """Arrays of one immutable segment (deletions are handled by the snapshot)."""
+
+    def __init__(self, segid: str, n: int):
+        self.segid = segid
+        self.n = n
+        self._postings = _LRU(MAX_TERMS)
+        self._columns: dict = {}
+        self._lock = threading.Lock()
+        self._side = None
+
+    def sidecar(self, reader):
+        """The segment's sidecar (terms, docnums, weights, fields) or False."""
+        if self._side is None:
+            self._side = _load_sidecar(reader)
+        return self._side
+
+    def postings(self, reader, fieldname: str, text: str):
+        side = self.sidecar(reader)
+        if side and fieldname in side[3]:
+            terms, docs, weights, _ = side
+            lo, hi = terms.get((fieldname, text), (0, 0))
+            return docs[lo:hi], weights[lo:hi]
+        with self._lock:
+            return self._postings.get_or(
+                (fieldname, text), lambda: _read_postings(reader, fieldname, text)
+            )
+
+    def column(self, reader, name: str):
+        """A column's values as a Python list (None where missing)."""
+        with self._lock:
+            if name not in self._columns:
+                self._columns[name] = self._read_column(reader, name)
+            return self._columns[name]
+
+    def _read_column(self, reader, name: str):
+        if name.startswith("_len:"):
+            field = name[5:]
+            lenfield = f"_{field}_len"
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+
+            perdoc = reader._perdoc
+            if not perdoc.has_column(lenfield):
+                return np.ones(self.n, np.float32)
+            col = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+            raw = np.fromiter(col, dtype=np.uint8, count=self.n)
+            return _LEN_TABLE[raw]
+        if not reader.has_column(name):
+            return [None] * self.n
+        return list(reader.column_reader(name))
+
+
+class Snapshot:
+    """One generation of one index: global docnums over all its segments."""
+
+    def __init__(self, searcher, segcache: dict):
+        self.searcher = searcher
+        self.generation = searcher.reader().generation()
+        reader = searcher.reader()
+        self.leaves = []
+        live = []
+        for sub, offset in reader.leaf_readers():
+            if not hasattr(sub, "_terms") or not sub.doc_count_all():
+                continue  # an empty index
+            seg = sub.segment()
+            key = seg.segment_id() if seg is not None else f"{id(sub)}"
+            arrays = segcache.get(key)
+            if arrays is None or arrays.n != sub.doc_count_all():
+                arrays = segcache[key] = SegmentArrays(key, sub.doc_count_all())
+            self.leaves.append((arrays, sub, offset))
+            mask = np.ones(sub.doc_count_all(), bool)
+            if sub.has_deletions():
+                dead = np.fromiter(sub.segment().deleted_docs(), dtype=np.int64)
+                mask[dead[dead < len(mask)]] = False
+            live.append(mask)
+        self.n = reader.doc_count_all()
+        self.live = np.concatenate(live) if live else np.zeros(0, bool)
+        self.doc_count = int(self.live.sum())
+        self._lock = threading.RLock()
+        self._postings = _LRU(MAX_TERMS)
+        self._columns: dict = {}
+        self._codes: dict = {}
+        self.cache: dict = {}  # for callers: filter masks and the like
+        self._avg = {}
+        self._stored = _LRU(20_000)
+
+    def stored_fields(self, docnum: int) -> dict:
+        """The stored fields of one document (cached; do not modify the dict)."""
+        with self._lock:
+            return self._stored.get_or(
+                docnum, lambda: self.searcher.stored_fields(docnum)
+            )
+
+    # -- terms ---------------------------------------------------------------
+
+    def postings(self, fieldname: str, text: str):
+        """(docnums, weights) of a term over the whole index, docnums ascending."""
+        with self._lock:
+            return self._postings.get_or(
+                (fieldname, text), lambda: self._join(fieldname, text)
+            )
+
+    def _join(self, fieldname: str, text: str):
+        if len(self.leaves) == 1:
+            arrays, sub, _ = self.leaves[0]
+            return arrays.postings(sub, fieldname, text)
+        docs, weights = [], []
+        for arrays, sub, offset in self.leaves:
+            d, w = arrays.postings(sub, fieldname, text)
+            if len(d):
+                docs.append(d + offset)
+                weights.append(w)
+        if not docs:
+            return _EMPTY
+        return np.concatenate(docs).astype(np.int32), np.concatenate(weights)
+
+    def phrase_docs(self, fieldname: str, words) -> np.ndarray | None:
+        """Documents holding a multi-word thesaurus key as a phrase, from the
+        segments' sidecars (None when one has none or the key is not listed)."""
+        from .thesaurus import get_thesaurus
+
+        key = " ".join(words)
+        if key not in get_thesaurus().by_key:
+            return None
+        parts = []
+        for arrays, sub, offset in self.leaves:
+            side = arrays.sidecar(sub)
+            if not side or f"phrase:{fieldname}" not in side[3]:
+                return None
+            lo, hi = side[0].get((f"phrase:{fieldname}", key), (0, 0))
+            parts.append(side[1][lo:hi].astype(np.int64) + offset)
+        return np.concatenate(parts) if parts else np.zeros(0, np.int64)
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        """Documents holding the term (deleted ones included, as Whoosh counts)."""
+        return len(self.postings(fieldname, text)[0])
+
+    def idf(self, fieldname: str, text: str) -> float:
+        """Whoosh's idf: log(N / (df + 1)) + 1."""
+        return math.log(self.n / (self.doc_frequency(fieldname, text) + 1)) + 1
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        """Each document's (byte-quantised) field length, as Whoosh scores with."""
+        return self.column("_len:" + fieldname)
+
+    def avg_length(self, fieldname: str) -> float:
+        if fieldname not in self._avg:
+            total = self.searcher.reader().field_length(fieldname)
+            self._avg[fieldname] = (total / (self.n or 1)) or 1.0
+        return self._avg[fieldname]
+
+    def bm25(self, fieldname: str, text: str, boost: float = 1.0):
+        """(docnums, BM25F scores) of one term, scored as Whoosh's BM25F does."""
+        key = ("bm25", fieldname, text)
+        with self._lock:
+            got = self.cache.get(key)
+        if got is not None:
+            docs, scores = got
+            return docs, scores * boost if boost != 1.0 else scores
+        docs, w = self.postings(fieldname, text)
+        if len(docs):
+            fl = self.lengths(fieldname)[docs]
+            norm = BM25_K1 * ((1 - BM25_B) + BM25_B * fl / self.avg_length(fieldname))
+            scores = self.idf(fieldname, text) * (w * (BM25_K1 + 1)) / (w + norm)
+            scores = scores.astype(np.float32)
+        else:
+            scores = np.zeros(0, np.float32)
+        with self._lock:
+            if len(self.cache) > MAX_TERMS:
+                self.cache.clear()
+            self.cache[key] = (docs, scores)
+        return docs, scores * boost if boost != 1.0 else scores
+
+    # -- columns -------------------------------------------------------------
+
+    def column(self, name: str):
+        """A stored column over all documents: numpy for lengths, else a list."""
+        with self._lock:
+            if name not in self._columns:
+                parts = [a.column(sub, name) for a, sub, _ in self.leaves]
+                if name.startswith("_len:"):
+                    value = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+                else:
+                    value = [v for p in parts for v in p]
+                self._columns[name] = value
+            return self._columns[name]
+
+    def codes(self, name: str, split: str | None = None):
+        """(codes, labels): an int code per document (-1 = none) and the labels.
+
+        With ``split`` each value is a ``split``-joined set; labels are then the
+        distinct sets and ``members[code]`` lists their parts.
+        """
+        with self._lock:
+            if name not in self._codes:
+                values = self.column(name)
+                labels: dict = {}
+                codes = np.fromiter(
+                    (labels.setdefault(v, len(labels)) if v else -1 for v in values),
+                    dtype=np.int32,
+                    count=len(values),
+                )
+                self._codes[name] = (codes, list(labels))
+            return self._codes[name]
+
+    def numbers(self, name: str, default: float = 0) -> np.ndarray:
+        """A numeric column as float64 (``default`` where missing)."""
+        key = "#" + name
+        with self._lock:
+            if key not in self._codes:
+                values = self.column(name)
+                self._codes[key] = np.fromiter(
+                    (default if v is None else v for v in values),
+                    dtype=np.float64,
+                    count=len(values),
+                )
+            return self._codes[key]
+
+    def mask(self, name: str, value) -> np.ndarray:
+        """Documents whose column ``name`` equals ``value``."""
+        codes, labels = self.codes(name)
+        try:
+            return codes == labels.index(value)
+        except ValueError:
+            return np.zeros(self.n, bool)

@@ -1,0 +1,192 @@
+"""Vectorised query evaluation over a :class:`Snapshot`: scores, filters, facets, top k.
+
+Queries are the Whoosh query objects built by qbuild.py; they are scored as
+Whoosh's BM25F scores them (a Term's score times its boost; And and Or add
+their children's scores; AndNot keeps the positive side), but over dense
+numpy arrays with one slot per document instead of pure-Python matchers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as Q
+
+from .arrays import Snapshot
+from .schema import NO_PRICE
+
+#: Filters that are a plain equality on a sortable column.
+EQUALITY = (
+    ("status", "status"),
+    ("field", "field"),
+    ("trl_band", "trl_band"),
+    ("pricing_mode", "pricing_mode"),
+    ("org_type", "org_type"),
+)
+
+
+def _term(snap: Snapshot, fieldname: str, text: str, boost: float) -> np.ndarray:
+    out = np.zeros(snap.n, np.float32)
+    docs, scores = snap.bm25(fieldname, text, boost)
+    if len(docs):
+        out[docs] = scores
+    return out
+
+
+def evaluate(snap: Snapshot, q: Q.Query) -> np.ndarray:
+    """A score per document (0 = no match) for a Whoosh query tree."""
+    boost = getattr(q, "boost", 1.0)
+    if isinstance(q, Q.Term):
+        return _term(snap, q.fieldname, q.text, boost)
+    if isinstance(q, Q.AndNot):
+        pos = evaluate(snap, q.a)
+        neg = evaluate(snap, q.b)
+        pos[neg > 0] = 0
+        return pos * boost if boost != 1.0 else pos
+    if isinstance(q, Q.And):
+        parts = [evaluate(snap, s) for s in q.subqueries]
+        if not parts:
+            return np.zeros(snap.n, np.float32)
+        total = parts[0]
+        for p in parts[1:]:
+            total = np.where((total > 0) & (p > 0), total + p, 0).astype(np.float32)
+        return total * boost if boost != 1.0 else total
+    if isinstance(q, Q.Or):
+        total = np.zeros(snap.n, np.float32)
+        for s in q.subqueries:
+            total += evaluate(snap, s)
+        return total * boost if boost != 1.0 else total
+    if isinstance(q, Q.Phrase):
+        return _phrase(snap, q) * boost
+    if isinstance(q, Q.Every):
+        return np.full(snap.n, boost, np.float32)
+    # Anything else: ask Whoosh which documents match, score them 1.
+    out = np.zeros(snap.n, np.float32)
+    with snap._lock:
+        docs = list(q.docs(snap.searcher))
+    out[np.array(docs, dtype=np.int64)] = boost
+    return out
+
+
+def _phrase(snap: Snapshot, q: Q.Phrase) -> np.ndarray:
+    # Candidates: documents with every word; then Whoosh checks the positions.
+    scores = np.zeros(snap.n, np.float32)
+    have = np.ones(snap.n, bool)
+    for word in q.words:
+        s = _term(snap, q.fieldname, word, 1.0)
+        have &= s > 0
+        scores += s
+    if not have.any():
+        return np.zeros(snap.n, np.float32)
+    key = ("phrase", q.fieldname, tuple(q.words), q.slop)
+    with snap._lock:
+        docs = snap.cache.get(key)
+        if docs is None and q.slop == 1:
+            docs = snap.phrase_docs(q.fieldname, list(q.words))
+        if docs is None:
+            docs = np.fromiter(q.docs(snap.searcher), dtype=np.int64)
+        snap.cache[key] = docs
+    out = np.zeros(snap.n, np.float32)
+    if len(docs):
+        out[docs] = scores[docs]
+    return out
+
+
+def filter_mask(snap: Snapshot, key: tuple) -> np.ndarray:
+    """Live documents passing the filters (``key`` from query._filter_key), cached."""
+    cache_key = ("filter", key)
+    with snap._lock:
+        got = snap.cache.get(cache_key)
+    if got is not None:
+        return got
+    f = dict(key)
+    mask = snap.live.copy()
+    for name, column in EQUALITY:
+        if name in f:
+            mask &= snap.mask(column, f[name])
+    if "cooperation_mode" in f:
+        mask &= _has_member(snap, "coop_key", f["cooperation_mode"])
+    if "org_id" in f:
+        docs = snap.postings("org_id", str(f["org_id"]))[0]
+        own = np.zeros(snap.n, bool)
+        own[docs] = True
+        mask &= own
+    if "trl_min" in f or "trl_max" in f:
+        trl = snap.numbers("trl")
+        mask &= snap.codes("trl_band")[0] >= 0  # has a TRL at all
+        lo, hi = _int(f.get("trl_min")), _int(f.get("trl_max"))
+        if lo is not None:
+            mask &= trl >= lo
+        if hi is not None:
+            mask &= trl <= hi
+    if "price_min_fen" in f or "price_max_fen" in f:
+        price = snap.numbers("price", NO_PRICE)
+        hi = _int(f.get("price_max_fen"))
+        mask &= price >= (_int(f.get("price_min_fen")) or 0)
+        mask &= price <= (NO_PRICE - 1 if hi is None else hi)
+    with snap._lock:
+        snap.cache[cache_key] = mask
+    return mask
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _has_member(snap: Snapshot, column: str, member: str) -> np.ndarray:
+    codes, labels = snap.codes(column)
+    lut = np.array([member in lab.split(",") for lab in labels] + [False], bool)
+    return lut[codes]  # code -1 picks the trailing False
+
+
+def facet_counts(snap: Snapshot, matched: np.ndarray, facets) -> dict:
+    """{facet: [(value, count), ...]} most common first, over the matched docnums."""
+    out = {}
+    for name in facets:
+        column = "coop_key" if name == "cooperation_modes" else name
+        codes, labels = snap.codes(column)
+        sub = codes[matched]
+        sub = sub[sub >= 0]
+        counts = np.bincount(sub, minlength=len(labels)) if len(labels) else []
+        # Ties: the order values first occur in the index (stable per generation).
+        present = [int(c) for c in np.flatnonzero(counts)] if len(sub) else []
+        if column == "coop_key":
+            merged: dict[str, int] = {}
+            for code in present:
+                for member in labels[code].split(","):
+                    merged[member] = merged.get(member, 0) + int(counts[code])
+            items = sorted(merged.items(), key=lambda kv: -kv[1])
+        else:
+            ranked = sorted(present, key=lambda c: -counts[c])
+            items = [(labels[c], int(counts[c])) for c in ranked]
+        out[name] = items
+    return out
+
+
+def top_docs(
+    snap: Snapshot, scores: np.ndarray, matched: np.ndarray, sort: str, limit: int
+) -> np.ndarray:
+    """The first ``limit`` matched docnums in the requested order."""
+    if not len(matched) or limit <= 0:
+        return matched[:0]
+    if sort == "newest":
+        keys = (matched, -snap.numbers("published_at")[matched])
+    elif sort == "price_asc":
+        keys = (matched, snap.numbers("price", NO_PRICE)[matched])
+    elif sort == "price_desc":
+        price = snap.numbers("price", NO_PRICE)[matched]
+        has = snap.numbers("has_price")[matched]
+        keys = (matched, -price, -has)
+    else:
+        keys = (matched, -scores[matched])
+    primary = keys[-1]
+    if len(matched) > limit * 4:
+        # Only the documents that can make the page need a full sort.
+        cut = np.partition(primary, limit - 1)[limit - 1]
+        keep = primary <= cut
+        matched = matched[keep]
+        keys = tuple(k[keep] for k in keys)
+    order = np.lexsort(keys)
+    return matched[order[:limit]]

@@ -1,0 +1,142 @@
+"""Full rebuild in several processes, each writing its own segments (fastwrite.py).
+
+Workers are forked after jieba and the dictionaries are loaded, take either a
+slice of a list of documents (no copying: fork shares it) or batches from a
+queue, and return their segments; the caller commits them in one TOC.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+
+from .fastwrite import SEGMENT_DOCS, FastSegmentWriter
+
+#: Documents per batch handed to a worker when the input is not a list.
+BATCH = 500
+
+_SHARED: Sequence | None = None
+
+
+def _write_docs(ix, kind: str, docs: Iterable[dict], tick=None) -> list:
+    """Write ``docs`` into new segments of ``ix``; returns the segments.
+
+    ``tick()`` is called after every 100 documents.
+    """
+    segments = []
+    writer = None
+    for doc in docs:
+        if writer is None:
+            writer = FastSegmentWriter(ix, _lk=False)
+        writer.add_app_doc(kind, doc)
+        if tick is not None and writer.docnum % 100 == 0:
+            tick()
+        if writer.docnum >= SEGMENT_DOCS:
+            segments.append(writer.finish())
+            writer = None
+    if writer is not None:
+        if writer._added:
+            segments.append(writer.finish())
+        else:
+            writer._close_segment()
+    return segments
+
+
+def _worker(storage, indexname, kind, part, nparts, jobs, results, counter):
+    try:
+        ix = storage.open_index(indexname)
+        if jobs is None:
+            docs = _SHARED[part::nparts]
+        else:
+            docs = (d for batch in iter(jobs.get, None) for d in batch)
+
+        def tick():
+            with counter.get_lock():
+                counter.value += 100
+
+        results.put(("ok", _write_docs(ix, kind, docs, tick)))
+    except BaseException:  # pragma: no cover - reported to the parent
+        results.put(("error", traceback.format_exc()))
+
+
+def build_segments(
+    ix,
+    kind: str,
+    docs: Iterable[dict],
+    procs: int,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list, int]:
+    """Analyse and write ``docs`` as new segments in ``procs`` processes.
+
+    Returns (segments, number of documents). The caller holds the index lock
+    and commits the segments. Workers are forked after the dictionaries are
+    loaded, so each starts with jieba ready.
+    """
+    global _SHARED
+    if procs <= 1:
+        done = [0]
+
+        def tick():
+            done[0] += 100
+            if progress and done[0] % 1000 == 0:
+                progress(done[0])
+
+        segs = _write_docs(ix, kind, docs, tick)
+        n = sum(s.doc_count_all() for s in segs)
+        if progress:
+            progress(n)
+        return segs, n
+    ctx = multiprocessing.get_context("fork")
+    counter = ctx.Value("q", 0)
+    results = ctx.Queue()
+    is_seq = isinstance(docs, Sequence)
+    jobs = None if is_seq else ctx.Queue(procs * 4)
+    _SHARED = docs if is_seq else None
+    args = (ix.storage, ix.indexname, kind)
+    workers = [
+        ctx.Process(target=_worker, args=(*args, i, procs, jobs, results, counter))
+        for i in range(procs)
+    ]
+    for w in workers:
+        w.daemon = True
+        w.start()
+    _SHARED = None
+    try:
+        if jobs is not None:
+            batch = []
+            for doc in docs:
+                batch.append(doc)
+                if len(batch) >= BATCH:
+                    jobs.put(batch)
+                    batch = []
+            if batch:
+                jobs.put(batch)
+            for _ in workers:
+                jobs.put(None)
+        segments, errors, reported = [], [], 0
+        pending = len(workers)
+        while pending:
+            try:
+                status, payload = results.get(timeout=0.5)
+            except Exception:
+                if not any(w.is_alive() for w in workers) and results.empty():
+                    raise RuntimeError("a rebuild worker died") from None
+            else:
+                pending -= 1
+                (segments.extend if status == "ok" else errors.append)(payload)
+            done = counter.value
+            if progress and done // 1000 > reported // 1000:
+                progress(done)
+                reported = done
+        if errors:
+            raise RuntimeError("rebuild worker failed:\n" + errors[0])
+    finally:
+        for w in workers:
+            w.join(timeout=5)
+            if w.is_alive():  # pragma: no cover
+                w.kill()
+    n = sum(s.doc_count_all() for s in segments)
+    if progress:
+        progress(n)
+    return segments, n
