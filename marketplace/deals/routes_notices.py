@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +12,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from . import notices, notices_bp, pipeline
 from .forms import HandleObjectionForm, ObjectionForm
-from .models_pricing import Objection, PublicNotice
+from .models_pricing import Auction, Objection, PublicNotice
 from .routes import put_errors
 
 
@@ -24,7 +25,16 @@ def index():
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
-    return render_template("notices/index.html", page=page, now=now)
+    # Auctions (拍卖) are public too: firms find them here and register as bidders.
+    open_auctions = db.session.scalars(
+        sa.select(Auction)
+        .where(Auction.outcome.is_(None), Auction.ends_at > now)
+        .order_by(Auction.ends_at)
+        .limit(50)
+    ).all()
+    return render_template(
+        "notices/index.html", page=page, now=now, open_auctions=open_auctions
+    )
 
 
 def _visible(notice_id: int) -> PublicNotice:

@@ -187,3 +187,10 @@ def test_firm_cannot_set_up_an_auction(make_deal, client, login):
     ns = make_deal(DealStage.NEGOTIATION, pricing_mode="auction")
     login(ns.firm)
     assert client.get(f"/deals/{ns.deal.id}/auction/new").status_code == 403
+
+
+def test_open_auctions_are_listed_on_the_public_board(auction, client):
+    """Firms outside the deal find the auction on the public notice board."""
+    html = client.get("/notices/").get_data(as_text=True)
+    assert "open-auctions" in html
+    assert f"/deals/auctions/{auction.auction.id}" in html
