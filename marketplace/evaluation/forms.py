@@ -41,12 +41,18 @@ def _comment(label):
     )
 
 
+def _int_or_none(value):
+    return int(value) if value not in ("", None) else None
+
+
 def _score(label):
+    # Starts blank: a careless save must not record the lowest band for everything.
     return SelectField(
         label,
-        choices=[SelectChoice(str(k), v) for k, v in SCORE_LABELS.items()],
+        choices=[SelectChoice("", _l("请选择"))]
+        + [SelectChoice(str(k), v) for k, v in SCORE_LABELS.items()],
         validators=[DataRequired(_l("请选择评分。"))],
-        coerce=int,
+        coerce=_int_or_none,
     )
 
 
