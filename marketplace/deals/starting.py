@@ -19,6 +19,14 @@ from .services import tell_parties
 MESSAGE_MAX = 2000
 
 
+def _lock(model, object_id: int) -> None:
+    """Serialise deal starts on one listing (a row lock on PostgreSQL), so two
+    simultaneous clicks cannot both find no open deal and create two."""
+    db.session.execute(
+        sa.select(model.id).where(model.id == object_id).with_for_update()
+    )
+
+
 def open_deal_for(
     supplier_org_id: int,
     firm_org_id: int,
@@ -149,6 +157,7 @@ def express_interest(
                     created_at=now,
                 )
             )
+    _lock(Achievement, achievement.id)
     existing = open_deal_for(
         achievement.organization_id, actor.organization_id, achievement.id, None
     )
@@ -185,6 +194,7 @@ def answer_need(
     ):
         raise ValidationFailed([("achievement_id", _("请选择本机构已发布的成果。"))])
     text = _check_text(proposal, "proposal")
+    _lock(Need, need.id)
     existing = open_deal_for(org.id, need.organization_id, None, need.id)
     if existing is not None:
         return existing, False

@@ -183,3 +183,33 @@ def test_simultaneous_closes_decide_once(app, open_auction, db):
         )
         == 1
     )
+
+
+def test_two_simultaneous_interests_make_one_deal(
+    app, db, create_user, create_achievement
+):
+    """Two colleagues of one firm click 表达合作意向 at the same moment: one deal."""
+    from marketplace.accounts.models import Role
+    from marketplace.deals.starting import express_interest
+
+    create_user(role=Role.BROKER)
+    achievement = create_achievement()
+    first = create_user(role=Role.FIRM)
+    second = create_user(role=Role.FIRM, org=first.organization)
+    ids = (achievement.id, first.id, second.id)
+
+    def interest(user_id):
+        def job(barrier):
+            from marketplace.accounts.models import User
+            from marketplace.achievements.models import Achievement
+            from marketplace.extensions import db as tdb
+
+            a, u = tdb.session.get(Achievement, ids[0]), tdb.session.get(User, user_id)
+            barrier.wait()
+            return express_interest(a, u, "希望了解许可条件")[1]
+
+        return job
+
+    created = run_together(app, [interest(ids[1]), interest(ids[2])])
+    assert sorted(created) == [False, True]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Deal)) == 1
