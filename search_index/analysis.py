@@ -219,23 +219,107 @@ def _analyse_run(run: str) -> tuple[tuple[str, tuple[str, ...], bool, int, int],
     return tuple(out)
 
 
-def analyze(text: str | None, only=None) -> list[Word]:
+#: Separates the runs of a highlight spec (see highlight_spec).
+_SPEC_SEP = "\x01"
+_SPEC_BASE = 0x30
+_SPEC_MAX_RUN = 50_000
+
+
+def highlight_spec(text: str | None) -> str | None:
+    """The word boundaries jieba gives the Chinese runs of ``text``, compactly.
+
+    Stored at index time so that highlighting can rebuild :func:`analyze`'s
+    words without running jieba at query time: for each run with Chinese
+    characters, in order, two characters (start, end within the run) per
+    word, runs separated by ``_SPEC_SEP``. None when a run is too long to code.
+    """
+    if not text:
+        return ""
+    warm_up()
+    folded, _ = normalize(text)
+    out = [
+        _run_code(m.group()) for m in _RUN.finditer(folded) if _CJK.search(m.group())
+    ]
+    return _join_codes(out)
+
+
+def _join_codes(codes: list) -> str | None:
+    return None if None in codes else _SPEC_SEP.join(codes)
+
+
+@lru_cache(maxsize=50000)
+def _run_code(run: str) -> str | None:
+    """One Chinese run's part of a highlight spec (None if too long to code)."""
+    if len(run) > _SPEC_MAX_RUN:
+        return None
+    b = _SPEC_BASE
+    return "".join(chr(b + s) + chr(b + e) for _w, _s, _o, s, e in _analyse_run(run))
+
+
+def analyze_with_spec(text: str | None) -> tuple[list[Word], str | None]:
+    """``(analyze(text), highlight_spec(text))`` in one pass (for indexing)."""
+    if not text:
+        return [], ""
+    codes: list = []
+    words = analyze(text, _codes_out=codes)
+    return words, _join_codes(codes)
+
+
+@lru_cache(maxsize=65536)
+def _coded_word(piece: str) -> tuple[str, tuple[str, ...], bool]:
+    """(text, subs, oov) of one word as jieba cut it (see _analyse_run)."""
+    if _ASCII_WORD.fullmatch(piece):
+        return stem(piece), (), False
+    freq = _jieba.FREQ
+    coded = piece.translate(_TO_PLACEHOLDER)
+    oov = len(piece) > 1 and not freq.get(coded)
+    subs = _cjk_subs(coded, freq, oov)
+    return piece, tuple(x.translate(_FROM_PLACEHOLDER) for x in subs), oov
+
+
+def _analyse_coded(run: str, code: str):
+    """_analyse_run(run) from its highlight spec (no jieba)."""
+    out = []
+    base = _SPEC_BASE
+    for i in range(0, len(code), 2):
+        s = ord(code[i]) - base
+        e = ord(code[i + 1]) - base
+        out.append((*_coded_word(run[s:e]), s, e))
+    return out
+
+
+def analyze(
+    text: str | None, only=None, spec: str | None = None, _folded=None, _codes_out=None
+) -> list[Word]:
     """Split text into words (with sub-words) in order, offsets into the input.
 
     ``only(run)``, if given, skips the runs (folded stretches of letters) for
     which it is false: a caller looking for known words can spare jieba.
+    ``spec``, the text's :func:`highlight_spec`, spares jieba altogether.
     """
     if not text:
         return []
     warm_up()
-    folded, origin = normalize(text)
+    folded, origin = normalize(text) if _folded is None else _folded
     words = []
+    codes = spec.split(_SPEC_SEP) if spec else None
+    k = 0
     for m in _RUN.finditer(folded):
         base = m.start()
         run = m.group()
+        analysed = None
+        if codes is not None and _CJK.search(run):
+            if k < len(codes):
+                analysed = codes[k]
+            k += 1
         if only is not None and not only(run):
             continue
-        for word, subs, oov, s, e in _analyse_run(run):
+        if _codes_out is not None and _CJK.search(run):
+            _codes_out.append(_run_code(run))
+        analysed = (
+            _analyse_run(run) if analysed is None else _analyse_coded(run, analysed)
+        )
+        for word, subs, oov, s, e in analysed:
             start, end = base + s, base + e
             if origin is not None:
                 start = origin[start]
@@ -244,31 +328,28 @@ def analyze(text: str | None, only=None) -> list[Word]:
     return words
 
 
-_LATIN = re.compile(r"[a-z]")
-
-
 @lru_cache(maxsize=256)
-def _terms_pattern(terms: frozenset[str]) -> re.Pattern | None:
+def _terms_pattern(terms: frozenset[str]) -> re.Pattern:
+    """Matches a Latin letter or any Chinese term: the runs worth analysing."""
     cjk = sorted((t for t in terms if _CJK.search(t)), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, cjk))) if cjk else None
+    return re.compile("|".join(["[a-z]", *map(re.escape, cjk)]))
 
 
 @lru_cache(maxsize=20000)
-def analyze_for(text: str, terms: frozenset[str]) -> tuple[Word, ...]:
+def analyze_for(
+    text: str, terms: frozenset[str], spec: str | None = None
+) -> tuple[Word, ...]:
     """The words of ``text`` that could be one of ``terms`` (for highlighting).
 
     A run of Chinese characters that contains no term as a substring cannot
     yield one (words and sub-words are substrings of their run), so it is
     not segmented; runs with Latin letters always are (stems differ).
     """
-    pattern = _terms_pattern(terms)
-
-    def only(run: str) -> bool:
-        return bool(_LATIN.search(run)) or bool(pattern and pattern.search(run))
-
-    if not only(normalize(text)[0]):
+    only = _terms_pattern(terms).search
+    folded = normalize(text)
+    if not only(folded[0]):
         return ()
-    return tuple(analyze(text, only))
+    return tuple(analyze(text, only, spec, folded))
 
 
 def terms(text: str | None) -> list[str]:

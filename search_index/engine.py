@@ -52,8 +52,7 @@ def evaluate(snap: Snapshot, q: Q.Query) -> np.ndarray:
         return total * boost if boost != 1.0 else total
     if isinstance(q, Q.Or):
         total = np.zeros(snap.n, np.float32)
-        for s in q.subqueries:
-            total += evaluate(snap, s)
+        _add_or(snap, q, total)
         return total * boost if boost != 1.0 else total
     if isinstance(q, Q.Phrase):
         return _phrase(snap, q) * boost
@@ -65,6 +64,26 @@ def evaluate(snap: Snapshot, q: Q.Query) -> np.ndarray:
         docs = list(q.docs(snap.searcher))
     out[np.array(docs, dtype=np.int64)] = boost
     return out
+
+
+def _add_or(snap: Snapshot, q: Q.Or, total: np.ndarray, fresh: bool = True) -> None:
+    """total += each subquery's scores, in order (as evaluate would add them).
+
+    Terms add in place: a term's docnums are distinct, so ``total[docs] +=
+    scores`` adds exactly what a full score array would. An unboosted OR is
+    summed in place only into a still-zero total (same float rounding).
+    """
+    for i, s in enumerate(q.subqueries):
+        if isinstance(s, Q.Term):
+            docs, scores = snap.bm25(s.fieldname, s.text, getattr(s, "boost", 1.0))
+            if len(docs):
+                total[docs] += scores
+        elif (
+            fresh and i == 0 and isinstance(s, Q.Or) and getattr(s, "boost", 1.0) == 1.0
+        ):
+            _add_or(snap, s, total, True)
+        else:
+            total += evaluate(snap, s)
 
 
 def _phrase(snap: Snapshot, q: Q.Phrase) -> np.ndarray:

@@ -20,8 +20,8 @@ from whoosh.fields import ID
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from .analysis import EyewearTokenizer, analyze
-from .schema import text_parts, to_document
+from .analysis import EyewearTokenizer, analyze_with_spec
+from .schema import HIGHLIGHT_SPEC, text_parts, to_document
 
 #: Documents per segment a worker writes before it starts a new one.
 SEGMENT_DOCS = 40_000
@@ -38,7 +38,7 @@ def _lenq(length: int) -> int:
 
 
 _LENQ: dict[int, int] = {}
-_SHORT: dict[str, list] = {}
+_SHORT: dict[str, tuple] = {}
 
 
 def _positions(words_lists, subwords: bool = True) -> tuple[dict[str, list[int]], int]:
@@ -117,22 +117,27 @@ class FastSegmentWriter(SegmentWriter):
 
     def add_app_doc(self, kind: str, doc: dict) -> None:
         """Index one app dict (see README), analysing each text part once."""
-        fields = to_document(kind, doc)
         cache = _SHORT if len(_SHORT) < 200_000 else {}
+        specs: dict[str, str | None] = {}
 
         def words(text):
             # Short parts (keywords, indicators, organisation names) repeat a lot.
             got = cache.get(text)
             if got is None:
-                got = analyze(text)
+                got = analyze_with_spec(text)
                 if len(text) <= 64:
                     cache[text] = got
-            return got
+            specs[text] = got[1]
+            return got[0]
 
+        title = doc.get("title") or ""
         analysed = {
-            "title": [words(fields.get("title", ""))],
+            "title": [words(title)],
             "text": [words(p) for p in text_parts(doc)],
         }
+        fields = to_document(kind, doc, specs)
+        if HIGHLIGHT_SPEC not in self.schema:
+            fields.pop(HIGHLIGHT_SPEC, None)
         docnum = self.docnum
         self._add(fields, analysed)
         for name, lists in analysed.items():

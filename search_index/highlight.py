@@ -10,17 +10,20 @@ from .analysis import analyze_for
 SNIPPET_CHARS = 160
 
 
-def highlight(text: str, terms: set[str], whole: bool = False) -> str:
+def highlight(
+    text: str, terms: set[str], whole: bool = False, spec: str | None = None
+) -> str:
     """Escape ``text`` and mark the words whose index terms are in ``terms``.
 
     With ``whole`` the full text is returned; otherwise the window of
     SNIPPET_CHARS holding the most matches, with ellipses where it was cut.
     An empty string means nothing matched (and ``whole`` was not asked for).
+    ``spec`` is the text's stored ``analysis.highlight_spec`` (spares jieba).
     """
     if not text:
         return ""
     spans = []
-    for w in analyze_for(text, frozenset(terms)):
+    for w in analyze_for(text, frozenset(terms), spec):
         if w.text in terms or any(s in terms for s in w.subs):
             if spans and w.start < spans[-1][1]:
                 continue

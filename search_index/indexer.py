@@ -14,7 +14,7 @@ from whoosh.index import LockError
 from .analysis import warm_up
 from .arrays import Snapshot
 from .rebuild import build_segments
-from .schema import KINDS, make_schema, to_document
+from .schema import HIGHLIGHT_SPEC, KINDS, make_schema, to_document
 
 
 def _remember_missing_columns():
@@ -108,6 +108,10 @@ class SearchIndex:
         if not docs:
             return 0
         fields = [to_document(kind, d) for d in docs]
+        names = set(self._ix[kind].schema.names())
+        if HIGHLIGHT_SPEC not in names:  # an index written before the field existed
+            for f in fields:
+                f.pop(HIGHLIGHT_SPEC, None)
         writer = self._writer(kind)
         try:
             for f in fields:

@@ -14,6 +14,7 @@ from .engine import _int, evaluate, facet_counts, filter_mask, top_docs
 from .highlight import highlight
 from .indexer import SearchIndex, _kind
 from .qbuild import Concept, concept_query, concepts, phrase_query
+from .schema import HIGHLIGHT_FIELDS, HIGHLIGHT_SPEC
 from .thesaurus import get_thesaurus
 
 MAX_QUERY_CHARS = 300
@@ -156,9 +157,12 @@ def search(
     hits = []
     for docnum in top[(page - 1) * per_page : limit].tolist():
         stored = snap.stored_fields(docnum)
+        specs = stored.get(HIGHLIGHT_SPEC) or (None, None, None)
         hl = {
-            name: highlight(stored.get(name) or "", terms, whole=(name != "body"))
-            for name in ("title", "keywords", "body")
+            name: highlight(
+                stored.get(name) or "", terms, whole=(name != "body"), spec=spec
+            )
+            for name, spec in zip(HIGHLIGHT_FIELDS, specs, strict=False)
         }
         score = float(scores[docnum]) if sort == "relevance" else 0.0
         hits.append(Hit(int(stored["id"]), round(score, 4), hl))

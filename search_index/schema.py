@@ -9,7 +9,7 @@ from whoosh.analysis import RegexTokenizer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import EyewearAnalyzer
+from .analysis import EyewearAnalyzer, highlight_spec
 
 KINDS = ("achievements", "needs")
 FIELDS = (
@@ -60,6 +60,8 @@ def make_schema(kind: str) -> Schema:
         # Everything searchable in one field: one posting list per query word.
         "text": TEXT(analyzer=analyzer),
         "body": STORED(),
+        # highlight_spec of title, keywords and body: highlights without jieba.
+        HIGHLIGHT_SPEC: STORED(),
         # Unstemmed English words, the vocabulary for "did you mean".
         "spell": TEXT(analyzer=RegexTokenizer(r"[a-z]{3,}"), phrase=False),
         "external_ref": ID(stored=True),
@@ -105,6 +107,10 @@ def _epoch(value) -> int:
     return 0
 
 
+#: Stored fields highlighted in results, and the field with their highlight specs.
+HIGHLIGHT_FIELDS = ("title", "keywords", "body")
+HIGHLIGHT_SPEC = "hl_spec"
+
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -130,8 +136,12 @@ def text_parts(doc: dict) -> list[str]:
     return [p for p in parts if p]
 
 
-def to_document(kind: str, doc: dict) -> dict:
-    """Turn an app dict (see README) into the fields of one Whoosh document."""
+def to_document(kind: str, doc: dict, specs: dict | None = None) -> dict:
+    """Turn an app dict (see README) into the fields of one Whoosh document.
+
+    ``specs`` may give the highlight specs of texts already analysed.
+    """
+    specs = specs or {}
     title = doc.get("title") or ""
     body = doc.get("body") or ""
     org_name = doc.get("org_name") or ""
@@ -148,6 +158,10 @@ def to_document(kind: str, doc: dict) -> dict:
         "keywords": kw_text,
         "text": "\n".join(text_parts(doc)),
         "body": body,
+        HIGHLIGHT_SPEC: tuple(
+            specs[t] if t in specs else highlight_spec(t)
+            for t in (title, kw_text, body)
+        ),
         "spell": _spell_words(title, kw_text, body),
         "external_ref": doc.get("external_ref") or None,
         "field": doc.get("field") or "other",
