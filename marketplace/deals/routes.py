@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..accounts.models import Role, User
 from ..achievements.models import Achievement
@@ -129,42 +130,46 @@ def _failed(deal: Deal, exc: ServiceError, **forms):
 @bp.route("/interest/<int:achievement_id>", methods=["GET", "POST"])
 @login_required
 def express_interest(achievement_id: int):
-    achievement = db.get_or_404(Achievement, achievement_id)
-    if not achievement.can_view(current_user):
-        abort(404)
+    achievement = visible_or_404(Achievement, achievement_id)
     form = InterestForm()
     if form.validate_on_submit():
-        try:
-            deal, created = starting.express_interest(
+        done = _start_deal(
+            form,
+            lambda: starting.express_interest(
                 achievement, current_user, form.message.data, nda=form.nda.data
-            )
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(
-                _("已提交合作意向，平台经纪人将尽快联系您。")
-                if created
-                else _("您与该成果方已有进行中的交易，请在此继续沟通。"),
-                "success",
-            )
-            return redirect(url_for("deals.detail", deal_id=deal.id))
+            ),
+            _("已提交合作意向，平台经纪人将尽快联系您。"),
+            _("您与该成果方已有进行中的交易，请在此继续沟通。"),
+        )
+        if done is not None:
+            return done
     status = 422 if form.is_submitted() else 200
     return render_template(
         "deals/start.html", form=form, achievement=achievement, need=None
     ), status
 
 
+def _start_deal(form, start, created_msg: str, existing_msg: str):
+    """Run one of the deal starts: a redirect to the deal room, or None with the
+    service's errors put back on the form."""
+    try:
+        deal, created = start()
+    except PermissionDenied:
+        db.session.rollback()
+        abort(403)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        put_errors(form, exc)
+        return None
+    db.session.commit()
+    flash(created_msg if created else existing_msg, "success")
+    return redirect(url_for("deals.detail", deal_id=deal.id))
+
+
 @bp.route("/answer/<int:need_id>", methods=["GET", "POST"])
 @login_required
 def answer_need(need_id: int):
-    need = db.get_or_404(Need, need_id)
-    if not need.can_view(current_user):
-        abort(404)
+    need = visible_or_404(Need, need_id)
     form = AnswerForm()
     org_id = current_user.organization_id or 0
     mine = db.session.scalars(
@@ -172,8 +177,8 @@ def answer_need(need_id: int):
         .where(Achievement.organization_id == org_id, Achievement.status == "published")
         .order_by(Achievement.title)
     ).all()
-    form.achievement_id.choices = [("", _("不指定"))] + [
-        (str(a.id), a.title) for a in mine
+    form.achievement_id.choices = [SelectChoice("", _("不指定"))] + [
+        SelectChoice(str(a.id), a.title) for a in mine
     ]
     if form.validate_on_submit():
         raw = form.achievement_id.data or ""
@@ -181,25 +186,16 @@ def answer_need(need_id: int):
         if raw and chosen is None:
             form.achievement_id.errors = [_("请选择本机构已发布的成果。")]
         else:
-            try:
-                deal, created = starting.answer_need(
+            done = _start_deal(
+                form,
+                lambda: starting.answer_need(
                     need, current_user, form.proposal.data, achievement=chosen
-                )
-            except PermissionDenied:
-                db.session.rollback()
-                abort(403)
-            except ValidationFailed as exc:
-                db.session.rollback()
-                put_errors(form, exc)
-            else:
-                db.session.commit()
-                flash(
-                    _("已响应该需求，平台经纪人将尽快联系双方。")
-                    if created
-                    else _("贵单位已在响应该需求，请在此继续沟通。"),
-                    "success",
-                )
-                return redirect(url_for("deals.detail", deal_id=deal.id))
+                ),
+                _("已响应该需求，平台经纪人将尽快联系双方。"),
+                _("贵单位已在响应该需求，请在此继续沟通。"),
+            )
+            if done is not None:
+                return done
     status = 422 if form.is_submitted() else 200
     return render_template(
         "deals/start.html", form=form, achievement=None, need=need
