@@ -85,3 +85,13 @@ def test_times_are_shown_in_shanghai(app):
 
     with app.test_request_context("/"):
         assert _format_dt(datetime(2026, 1, 1, 16, 30)) == "2026-01-02 00:30"
+
+
+def test_a_nul_character_in_a_request_is_a_clear_400(client):
+    r = client.get("/achievements/?q=a%00b")
+    assert r.status_code == 400
+    assert "NUL" in r.get_data(as_text=True)
+    r = client.post(
+        "/account/login", data={"email": "a\x00@b.example", "password": "x"}
+    )
+    assert r.status_code == 400

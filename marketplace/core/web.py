@@ -93,6 +93,18 @@ def init_app(app: Flask) -> None:
     if app.config.get("PROXY_FIX"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
+    @app.before_request
+    def refuse_nul_characters():
+        # No text column can hold U+0000 (PostgreSQL refuses it outright), and no
+        # person types it: such a request is malformed, whatever the page.
+        for source in (request.args, request.form):
+            for _key, values in source.lists():
+                if any("\x00" in v for v in values):
+                    return render_error(
+                        400, _("请求中包含无效字符（NUL），请检查后重试。")
+                    )
+        return None
+
     @app.after_request
     def security_headers(response):
         h = response.headers
