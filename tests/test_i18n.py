@@ -19,6 +19,7 @@ KEYWORDS = {
     "ngettext": (1, 2),
     "_l": None,
     "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),
 }
 # %(name)s / %(n)d style, a literal %%, bare %s, and str.format fields.
 PLACEHOLDER = re.compile(
@@ -26,17 +27,17 @@ PLACEHOLDER = re.compile(
 )
 
 
-def _source_messages() -> dict[str, str]:
-    """msgid → first location, for everything babel.cfg extracts from the source."""
+def _source_messages() -> dict[tuple[str, str | None], str]:
+    """(msgid, context) → first location, for everything babel.cfg extracts."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f, str(ROOT / "babel.cfg"))
     found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
         msgid = message[0] if isinstance(message, (tuple, list)) else message
         if msgid:
-            found.setdefault(msgid, f"{filename}:{lineno}")
+            found.setdefault((msgid, context), f"{filename}:{lineno}")
     return found
 
 
@@ -62,8 +63,8 @@ def test_every_source_message_has_an_english_translation():
     assert len(source) > 100, "extraction found suspiciously few messages"
     catalog = _catalog()
     missing = []
-    for msgid, where in sorted(source.items(), key=lambda kv: kv[1]):
-        message = catalog.get(msgid)
+    for (msgid, context), where in sorted(source.items(), key=lambda kv: kv[1]):
+        message = catalog.get(msgid, context=context)
         if message is None:
             missing.append(f"{where}: {msgid!r} (not in the catalog)")
         elif message.fuzzy:

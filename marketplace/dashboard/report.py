@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from ..core.domain import FIELD_LABELS
 from ..deals.models import STAGE_LABELS
@@ -74,7 +75,13 @@ class Report:
             Table(
                 "kpis",
                 _("指标与目标"),
-                [_("指标"), _("数值"), _("目标"), _("完成率（%）"), _("说明")],
+                [
+                    pgettext("统计", "指标"),
+                    _("数值"),
+                    _("目标"),
+                    _("完成率（%）"),
+                    _("说明"),
+                ],
                 ["text", "kpi", "kpi", "percent", "text"],
                 [
                     [k.label, (k.value, k.unit), (k.target, k.unit), k.progress, k.note]
@@ -142,7 +149,12 @@ class Report:
             Table(
                 "fields",
                 _("技术领域分布"),
-                [_("技术领域"), _("发布成果"), _("发布需求"), _("新增交易")],
+                [
+                    _("技术领域"),
+                    pgettext("统计", "发布成果"),
+                    pgettext("统计", "发布需求"),
+                    _("新增交易"),
+                ],
                 ["text", "count", "count", "count"],
                 [
                     [field_label(f["field"]), f["achievements"], f["needs"], f["deals"]]

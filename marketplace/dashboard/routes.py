@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user
 
 from ..accounts.auth import roles_required
@@ -57,7 +58,7 @@ def _charts(report) -> dict:
         ),
         "fields": charts.grouped_bars(
             [(r[0], r[1:]) for r in report.table("fields").rows],
-            [_("发布成果"), _("发布需求"), _("新增交易")],
+            [pgettext("统计", "发布成果"), pgettext("统计", "发布需求"), _("新增交易")],
             _("技术领域分布"),
         ),
         "progress": {k.key: charts.progress(k.progress, k.label) for k in report.kpis},
@@ -137,7 +138,7 @@ def public():
     chart = charts.lines([m["month"] for m in stats["monthly"]], series, _("月度趋势"))
     fields_chart = charts.grouped_bars(
         [(f["label"], [f["achievements"], f["needs"]]) for f in stats["fields"]],
-        [_("发布成果"), _("发布需求")],
+        [pgettext("统计", "发布成果"), pgettext("统计", "发布需求")],
         _("技术领域分布"),
     )
     return render_template(

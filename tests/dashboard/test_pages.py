@@ -106,6 +106,15 @@ def test_public_stats_shows_aggregates_and_nothing_private(client, kpi_world):
         assert private not in html
 
 
+def test_dashboard_headers_have_their_own_english(client, login, create_user, kpi_world):
+    """The same Chinese words are a button and a spec column elsewhere."""
+    login(create_user(role=Role.OPERATOR))
+    html = client.get("/dashboard/" + MARCH_ARGS + "&lang=en").get_data(as_text=True)
+    assert "Achievements published" in html and "Needs published" in html
+    assert ">Indicator<" in html
+    assert "Publish achievement" not in html and ">Specification<" not in html
+
+
 def test_match_views_are_counted_per_user_and_day(db, create_user, create_achievement):
     user = create_user(role=Role.SUPPLIER)
     a = create_achievement(org=user.organization)
