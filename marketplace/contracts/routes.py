@@ -97,6 +97,7 @@ def detail(contract_id: int):
         can_edit=services.can_edit(contract, current_user),
         can_register=can_record(contract, current_user),
         deadline=deadline(contract),
+        price_errors=services.price_errors(contract.deal, contract.latest.body),
     )
 
 
@@ -108,7 +109,10 @@ def edit(contract_id: int):
         abort(403)
     latest = contract.latest
     form = ContractForm(
-        data={**form_data_from_body(latest.body), "base_version": latest.number}
+        data={
+            **form_data_from_body(services.form_body(contract)),
+            "base_version": latest.number,
+        }
         if request.method == "GET"
         else None
     )

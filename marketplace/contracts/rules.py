@@ -1,5 +1,6 @@
 """The technical-contract rules (民法典 §843–887) in one place: code tables, body checks,
-and the two questions the deal pipeline asks (fully signed? registered?).
+the agreed-price check, and the two questions the deal pipeline asks (fully signed?
+registered?).
 
 The deal guards import `contract_fully_signed` and `registration_recorded` from here.
 """
@@ -12,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from ..core.money import format_fen
 from ..extensions import db
 
 #: Contract types; "licence" carries a licence scope below.
@@ -128,6 +130,40 @@ def body_errors(body: dict) -> list[tuple[str | None, str]]:
     ):
         errors.append(("patent_name", _l("涉及专利时请填写专利名称及申请号或专利号。")))
     return errors
+
+
+#: Payment modes whose contract price (合同价款, price_fen) must equal the deal's agreed
+#: price. The contract price is the whole consideration in every mode: instalments add
+#: up to it (above), and with an entry fee plus royalties the entry fee is the part paid
+#: on signing, not the price (payments bills it alone; the fees and the registration use
+#: price_fen). Royalty only is left out on purpose: nothing is fixed, the total depends on
+#: future sales, so equality with a price fixed beforehand means nothing; such a contract
+#: may state 0, and the fees then fall back to the agreed price (payments.services).
+AGREED_PRICE_MODES = frozenset({"lump_sum", "instalments", "entry_plus_royalty"})
+
+
+def agreed_price_errors(
+    body: dict, agreed_fen: int | None, currency: str = "CNY"
+) -> list[tuple[str, str]]:
+    """[("price", message)] when the contract price differs from the agreed price.
+
+    The agreed price comes from pricing (协议定价 after the notice, the listing price the
+    firm accepted, the winning bid); without one there is nothing to compare yet.
+    """
+    body = body or {}
+    if agreed_fen is None or body.get("payment_mode") not in AGREED_PRICE_MODES:
+        return []
+    if body.get("price_fen") == agreed_fen:
+        return []
+    price = format_fen(agreed_fen, currency or "CNY")
+    return [("price", _l("合同价款须与交易约定价格（%(p)s）一致。", p=price))]
+
+
+def with_agreed_price(body: dict, agreed_fen: int | None) -> dict:
+    """A copy of `body` with the agreed price as its contract price, where it must be."""
+    if agreed_fen is None or (body or {}).get("payment_mode") not in AGREED_PRICE_MODES:
+        return body
+    return {**body, "price_fen": agreed_fen}
 
 
 def parse_due(text: str) -> date:

@@ -17,7 +17,13 @@ from ..deals import services as deal_services
 from ..extensions import db
 from ..notifications.services import notify
 from .models import SIGNING_PARTIES, Contract, ContractSignature, ContractVersion
-from .rules import PATENT_TYPES, body_errors, contract_of
+from .rules import (
+    PATENT_TYPES,
+    agreed_price_errors,
+    body_errors,
+    contract_of,
+    with_agreed_price,
+)
 
 #: Deal types of cooperation → the contract type a draft starts from.
 _TYPE_FROM_MODE = {
@@ -121,9 +127,26 @@ def prefill_body(deal) -> dict:
     return body
 
 
-def _check(body: dict) -> None:
-    if errors := body_errors(body):
-        raise ValidationFailed([(f, str(m)) for f, m in errors])
+def price_errors(deal, body: dict) -> list[tuple[str, str]]:
+    """The body's contract price against the deal's agreed price (rules.AGREED_PRICE_MODES)."""
+    return [
+        (f, str(m))
+        for f, m in agreed_price_errors(body, deal.agreed_price_fen, deal.currency)
+    ]
+
+
+def form_body(contract: Contract) -> dict:
+    """The latest terms to edit, with the deal's agreed price where it must match."""
+    return with_agreed_price(contract.latest.body, contract.deal.agreed_price_fen)
+
+
+def _check(deal, body: dict) -> None:
+    errors = [(f, str(m)) for f, m in body_errors(body)]
+    # One message per field: a price already refused needs no comparison too.
+    wrong = {f for f, _m in errors}
+    errors += [(f, m) for f, m in price_errors(deal, body) if f not in wrong]
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def draft_contract(deal, actor, body: dict, note: str = "") -> Contract:
@@ -134,7 +157,7 @@ def draft_contract(deal, actor, body: dict, note: str = "") -> Contract:
         raise InvalidTransition(_("该交易已有合同，请在原合同上修改。"))
     if not deal.is_open:
         raise InvalidTransition(_("交易已结束，不能起草合同。"))
-    _check(body)
+    _check(deal, body)
     contract = Contract(deal=deal, created_by_id=actor.id)
     db.session.add(contract)
     version = ContractVersion(
@@ -168,7 +191,7 @@ def save_version(
                 n=latest.number,
             )
         )
-    _check(body)
+    _check(contract.deal, body)
     if body == latest.body:
         raise ValidationFailed([(None, _("内容没有变化，未生成新版本。"))])
     version = ContractVersion(
@@ -201,9 +224,10 @@ def save_version(
 def sign(contract: Contract, actor, version_number: int) -> ContractSignature:
     """`actor` signs `version_number` for their side; both sides → the deal's sign_contract.
 
-    Only the latest version can be signed. When this signature completes the pair, the
-    deal action runs in the same transaction; if the deal refuses (a notice running or a
-    sustained objection), its InvalidTransition propagates and nothing is kept.
+    Only the latest version can be signed, and only when its price matches the deal's
+    agreed price. When this signature completes the pair, the deal action runs in the
+    same transaction; if the deal refuses (a notice running or a sustained objection),
+    its InvalidTransition propagates and nothing is kept.
     """
     party = signing_party(contract, actor)
     if party is None:
@@ -213,6 +237,10 @@ def sign(contract: Contract, actor, version_number: int) -> ContractSignature:
         raise StaleObject(_("合同已有更新的版本，请查看最新版本后再签署。"))
     if latest.signature_of(party) is not None:
         raise InvalidTransition(_("贵方已签署此版本。"))
+    # Checked at every signature: the price may have been agreed (or renegotiated)
+    # after this version was saved.
+    if errors := price_errors(contract.deal, latest.body):
+        raise InvalidTransition(errors[0][1])
     org_id = (
         contract.deal.supplier_org_id
         if party == "supplier"

@@ -25,6 +25,7 @@ from . import pipeline
 from .models import Deal, DealStage
 from .models_pricing import Auction, AuctionBidder, Bid
 from .services import apply_action, deal_parties, flush_deal, path_for
+from .signals import auction_bidder_registered
 
 
 def extension() -> timedelta:
@@ -98,7 +99,10 @@ def bidder_of(auction: Auction, user) -> AuctionBidder | None:
 def register_bidder(
     auction: Auction, user, now: datetime | None = None
 ) -> AuctionBidder:
-    """Register the user's firm as a bidder; the deposit is recorded (paid later)."""
+    """Register the user's firm as a bidder; the deposit is recorded (paid later).
+
+    Sends `signals.auction_bidder_registered` (payments opens the deposit request).
+    """
     if not can_take_part(auction, user):
         raise PermissionDenied(_("只有企业用户可以报名竞买。"))
     if auction.effective_status(now) not in ("scheduled", "open"):
@@ -124,6 +128,7 @@ def register_bidder(
     )
     db.session.add(bidder)
     db.session.flush()
+    auction_bidder_registered.send(bidder, actor=user)
     return bidder
 
 

@@ -6,9 +6,9 @@ Public API (used by evaluation/contracts):
 - `apply_action(deal, action, actor, reason="", expected_version=None,
   attachments=None, now=None) -> DealEvent`: checks the table in pipeline.py (who and
   guards), the optimistic version, moves the stage, appends a DealEvent, notifies the
-  parties and flushes (never commits). Raises PermissionDenied, InvalidTransition,
-  StaleObject ("the deal changed, reload"), ValidationFailed. `actor=None` is the
-  market's clock (party "system").
+  parties, flushes (never commits) and sends `signals.deal_action_applied`. Raises
+  PermissionDenied, InvalidTransition, StaleObject ("the deal changed, reload"),
+  ValidationFailed. `actor=None` is the market's clock (party "system").
 - `available_actions(deal, user, now=None)`: the transitions to draw as buttons.
 """
 
@@ -32,6 +32,7 @@ from ..uploads.services import register_owner_rule, save_upload
 from . import pipeline
 from .models import Deal, DealEvent, DealStage
 from .models_pricing import NoticeOutcome
+from .signals import deal_action_applied
 
 REASON_MAX = 2000
 
@@ -172,6 +173,8 @@ def apply_action(
             reason,
             f"deal:{deal.id}:event:{ev.id}",
         )
+    # Receivers (payments on sign_contract) write in this same transaction.
+    deal_action_applied.send(deal, action=action, actor=actor, event=ev)
     return ev
 
 

@@ -1,61 +1,39 @@
-"""Listens for a deal's contract being signed and for auction bidders registering, and
-creates the payment requests in the same transaction, just before it commits.
+"""Creates payment requests when the deals package signals a signed contract or a new
+auction bidder, in the same transaction as the deal's own change.
 
-The deals package sends no signal yet, so this watches the rows it writes: a DealEvent
-with action "sign_contract" and a new AuctionBidder. Seen at flush, acted on in
-before_commit (where the session may still flush and add rows).
+The receivers run inside the deals service call, before the route commits, so they
+flush and never commit: a later failure in the request rolls the payments back with it.
 """
 
 from __future__ import annotations
 
-import logging
-
 import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-log = logging.getLogger(__name__)
-_KEY = "payments.pending"
+from ..deals.signals import auction_bidder_registered, deal_action_applied
+from ..extensions import db
 
 
-def _before_flush(session, flush_context, instances) -> None:
-    from ..deals.models import DealEvent
-    from ..deals.models_pricing import AuctionBidder
-
-    for obj in session.new:
-        if isinstance(obj, DealEvent) and obj.action == "sign_contract":
-            session.info.setdefault(_KEY, []).append(("signed", obj))
-        elif isinstance(obj, AuctionBidder):
-            session.info.setdefault(_KEY, []).append(("bidder", obj))
-
-
-def _before_commit(session) -> None:
-    pending = session.info.pop(_KEY, None)
-    if not pending:
+def on_deal_action(deal, *, action: str, actor=None, event=None, **_extra) -> None:
+    """Once both sides have signed, open the contract's payments and the market's fees."""
+    if action != "sign_contract":
         return
-    from ..accounts.models import User
     from ..contracts.models import Contract
+    from . import services
+
+    # Queried here rather than through contracts.rules, which the deals tests replace.
+    contract = db.session.scalar(sa.select(Contract).where(Contract.deal_id == deal.id))
+    if contract is None or not contract.latest_fully_signed:
+        return
+    services.on_contract_signed(deal, contract.latest, actor)
+    db.session.flush()
+
+
+def on_bidder_registered(bidder, *, actor=None, **_extra) -> None:
+    """Open the registered bidder's deposit request (none for a zero deposit)."""
     from .deposits import ensure_deposit_request
-    from .services import on_contract_signed
 
-    for what, obj in pending:
-        if what == "signed":
-            deal = obj.deal
-            # Queried here rather than through contracts.rules, which tests replace.
-            contract = session.scalar(
-                sa.select(Contract).where(Contract.deal_id == deal.id)
-            )
-            if contract is None or not contract.latest_fully_signed:
-                continue
-            actor = session.get(User, obj.actor_id) if obj.actor_id else None
-            on_contract_signed(deal, contract.latest, actor)
-        elif what == "bidder" and obj.id is not None:
-            ensure_deposit_request(obj)
-    session.flush()
-
-
-def _after_rollback(session, previous_transaction) -> None:
-    session.info.pop(_KEY, None)
+    ensure_deposit_request(bidder)
+    db.session.flush()
 
 
 def init_app(app) -> None:
@@ -65,7 +43,8 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         payment_status_labels=STATUS_LABELS, payment_fee_preview=preview
     )
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "before_commit", _before_commit)
-        event.listen(Session, "after_soft_rollback", _after_rollback)
+    # Blinker keys receivers by identity: connecting these module-level functions again
+    # (every create_app in the tests) leaves one receiver each, never two. They live as
+    # long as the module, so a weak reference is safe.
+    deal_action_applied.connect(on_deal_action)
+    auction_bidder_registered.connect(on_bidder_registered)

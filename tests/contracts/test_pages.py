@@ -35,12 +35,12 @@ def test_broker_drafts_from_the_form_and_the_firm_edits_to_version_two(
     firm = client_for(people["firm"])
     r = firm.post(
         f"/contracts/{contract.id}/edit",
-        data=contract_form(base_version="1", price="280000", note="降价"),
+        data=contract_form(base_version="1", scope="浙江省，五年", note="扩大地域"),
     )
     assert r.status_code == 302
     db.session.expire_all()
     assert contract.latest.number == 2
-    assert contract.latest.body["price_fen"] == 28_000_000
+    assert contract.latest.body["scope"] == "浙江省，五年"
 
 
 @pytest.mark.parametrize(

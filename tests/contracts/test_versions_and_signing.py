@@ -34,7 +34,7 @@ def test_signature_of_an_old_version_no_longer_counts_after_an_edit(
     services.sign(contract, people["supplier"], 1)
     db.session.commit()
     services.save_version(
-        contract, people["firm"], body(price_fen=28_000_000), base_version=1
+        contract, people["firm"], body(scope="浙江省"), base_version=1
     )
     db.session.commit()
 
