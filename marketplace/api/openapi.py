@@ -29,7 +29,29 @@ def _problem_response(description: str) -> dict:
     return {"description": description, "content": {MEDIA_TYPE: {"schema": "Problem"}}}
 
 
+def _check_links(op: Operation, targets: dict[str, Operation]) -> None:
+    """A link must name a real operation and parameters it takes: a typo would leave a
+    stateful client (and schemathesis) silently generating the value instead."""
+    for name, link in op.links.items():
+        target = targets.get(link.operation_id)
+        if target is None:
+            raise LookupError(f"{op.endpoint} link {name}: no {link.operation_id}")
+        accepted = {f"path.{p}" for p in target.path_params} | set(target.path_params)
+        if target.query is not None:
+            accepted |= {f"query.{f}" for f in target.query().fields}
+        fields = target.body().fields if target.body is not None else {}
+        unknown = set(link.parameters) - accepted | set(link.body or {}) - set(fields)
+        if unknown:
+            raise LookupError(f"{op.endpoint} link {name}: unknown {sorted(unknown)}")
+
+
 def _operation_doc(op: Operation) -> dict:
+    success: dict = {
+        "description": "OK" if op.status == 200 else "Created",
+        "content": {"application/json": {"schema": op.response}},
+    }
+    if op.links:
+        success["links"] = {name: link.to_openapi() for name, link in op.links.items()}
     doc: dict = {
         "operationId": op.endpoint,
         "tags": [op.tag],
@@ -45,10 +67,7 @@ def _operation_doc(op: Operation) -> dict:
             for name in op.path_params
         ],
         "responses": {
-            str(op.status): {
-                "description": "OK" if op.status == 200 else "Created",
-                "content": {"application/json": {"schema": op.response}},
-            },
+            str(op.status): success,
             **{code: _problem_response(text) for code, text in _ERRORS.items()},
             "default": _problem_response("Any other error, as problem+json."),
         },
@@ -84,7 +103,9 @@ def build_spec() -> dict:
     spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     spec.components.schema("Problem", schema=ProblemSchema)
     paths: dict[str, dict] = {}
+    targets = {op.endpoint: op for op in REGISTRY}
     for op in REGISTRY:
+        _check_links(op, targets)
         paths.setdefault(op.path, {})[op.method.lower()] = _operation_doc(op)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)

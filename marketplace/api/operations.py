@@ -13,6 +13,7 @@ from marshmallow import Schema, ValidationError
 
 from . import bp
 from .auth import authenticate
+from .links import Link
 from .problems import ApiProblem
 from .schemas import MAX_ID
 
@@ -30,6 +31,8 @@ class Operation:
     body: type[Schema] | None
     response: type[Schema] | None
     status: int
+    #: The success response's OpenAPI links, by name.
+    links: dict[str, Link] = dataclasses.field(default_factory=dict)
 
     @property
     def path(self) -> str:
@@ -93,12 +96,14 @@ def operation(
     body: type[Schema] | None = None,
     response: type[Schema] | None = None,
     status: int = 200,
+    links: dict[str, Link] | None = None,
 ) -> Callable:
     """Declare an API endpoint.
 
     The view is called as view(user, **path_args, [query=...], [body=...]) and returns
     data for `response` (or (data, status), or a Response). Writes need the "write"
-    scope, reads "read"; PATCH bodies are validated as partial.
+    scope, reads "read"; PATCH bodies are validated as partial. `links` are what a
+    client calls next with values from the success response (see links.py).
     """
     scope = scope or ("read" if method == "GET" else "write")
 
@@ -115,6 +120,7 @@ def operation(
             body,
             response,
             status,
+            dict(links or {}),
         )
 
         @wraps(view)

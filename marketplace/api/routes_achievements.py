@@ -10,6 +10,7 @@ from ..achievements.models import Achievement
 from ..extensions import db
 from ..listings.services import apply_listing_action
 from ..search.queries import can_see_matches, matches_for
+from .links import achievement_links, match_link, next_page
 from .operations import operation
 from .pagination import Key, keyset_page
 from .problems import ApiProblem
@@ -67,6 +68,8 @@ def inventors_of(body: dict) -> dict:
     summary="List published achievements",
     query=AchievementQuery,
     response=AchievementPage,
+    links=achievement_links("items/0")
+    | next_page("list_achievements", AchievementQuery),
 )
 def list_achievements(user, query):
     """Published, unexpired achievements with the list page's filters and sorts."""
@@ -88,6 +91,7 @@ def list_achievements(user, query):
     tag=TAG,
     summary="Read an achievement",
     response=AchievementSchema,
+    links=achievement_links(),
 )
 def get_achievement(user, achievement_id):
     """`detail` is filled only for the owner, the staff and accepted NDA requesters."""
@@ -102,6 +106,7 @@ def get_achievement(user, achievement_id):
     body=AchievementInSchema,
     response=AchievementSchema,
     status=201,
+    links=achievement_links(),
 )
 def create_achievement(user, body):
     """For members of a university, institute or TTO; saved as a draft."""
@@ -119,6 +124,7 @@ def create_achievement(user, body):
     summary="Change a draft or returned achievement",
     body=AchievementInSchema,
     response=AchievementSchema,
+    links=achievement_links(),
 )
 def update_achievement(user, achievement_id, body):
     """Only the fields sent change; the whole result is checked like the edit page."""
@@ -136,6 +142,7 @@ def update_achievement(user, achievement_id, body):
     tag=TAG,
     summary="Send an achievement to review (publish request)",
     response=AchievementSchema,
+    links=achievement_links(),
 )
 def submit_achievement(user, achievement_id):
     """The lifecycle action `submit`: a draft or returned achievement goes to review."""
@@ -150,6 +157,7 @@ def submit_achievement(user, achievement_id):
     tag=TAG,
     summary="Stored needs matching an achievement",
     response=MatchListSchema,
+    links=match_link("get_need", "need_id"),
 )
 def achievement_matches(user, achievement_id):
     """The match panel's content: the owner's organisation and the staff only."""

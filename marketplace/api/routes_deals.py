@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from ..deals import services
 from ..deals.models import Deal
 from ..extensions import db
+from .links import deal_links, next_page
 from .operations import operation
 from .pagination import Key, keyset_page
 from .problems import ApiProblem
@@ -48,6 +49,7 @@ def visible_deal(deal_id: int, user) -> Deal:
     summary="List the user's deals",
     query=PageQuery,
     response=DealPage,
+    links=deal_links("items/0") | next_page("list_deals", PageQuery),
 )
 def list_deals(user, query):
     """Deals where the user is a party (their organisation on either side, the assigned
@@ -64,7 +66,13 @@ def list_deals(user, query):
     return page
 
 
-@operation("/deals/<int:deal_id>", tag=TAG, summary="Read a deal", response=DealSchema)
+@operation(
+    "/deals/<int:deal_id>",
+    tag=TAG,
+    summary="Read a deal",
+    response=DealSchema,
+    links=deal_links(),
+)
 def get_deal(user, deal_id):
     """With its history and the actions the user may take now."""
     return deal_out(visible_deal(deal_id, user), user)
@@ -77,6 +85,7 @@ def get_deal(user, deal_id):
     summary="Take an action on a deal",
     body=DealActionSchema,
     response=DealSchema,
+    links=deal_links(),
 )
 def deal_action(user, deal_id, body):
     """One of `available_actions`. `expected_version` must be the deal's current

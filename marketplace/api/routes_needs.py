@@ -13,6 +13,7 @@ from ..needs.forms import FilterForm
 from ..needs.models import Need
 from ..needs.queries import NeedFilters, public_needs
 from ..search.queries import can_see_matches, matches_for
+from .links import match_link, need_links, next_page
 from .operations import operation
 from .pagination import Key, keyset_page
 from .problems import ApiProblem
@@ -52,6 +53,7 @@ def visible_need(need_id: int, user) -> Need:
     summary="List published needs",
     query=NeedQuery,
     response=NeedPage,
+    links=need_links("items/0") | next_page("list_needs", NeedQuery),
 )
 def list_needs(user, query):
     """Published, unexpired needs with the list page's filters (field, mode, trl band,
@@ -69,7 +71,13 @@ def list_needs(user, query):
     return page
 
 
-@operation("/needs/<int:need_id>", tag=TAG, summary="Read a need", response=NeedSchema)
+@operation(
+    "/needs/<int:need_id>",
+    tag=TAG,
+    summary="Read a need",
+    response=NeedSchema,
+    links=need_links(),
+)
 def get_need(user, need_id):
     """`description` (the firm's own words) only for the firm and the staff."""
     return need_out(visible_need(need_id, user), user)
@@ -83,6 +91,7 @@ def get_need(user, need_id):
     body=NeedInSchema,
     response=NeedSchema,
     status=201,
+    links=need_links(),
 )
 def create_need(user, body):
     """For members of a firm; saved as a draft."""
@@ -100,6 +109,7 @@ def create_need(user, body):
     summary="Change a draft or returned need",
     body=NeedInSchema,
     response=NeedSchema,
+    links=need_links(),
 )
 def update_need(user, need_id, body):
     """Only the fields sent change. Another organisation's need: 403; the firm's own
@@ -122,6 +132,7 @@ def update_need(user, need_id, body):
     tag=TAG,
     summary="Send a need to the brokers (publish request)",
     response=NeedSchema,
+    links=need_links(),
 )
 def submit_need(user, need_id):
     """The lifecycle action `submit`: the brokers translate it, then it is published."""
@@ -136,6 +147,7 @@ def submit_need(user, need_id):
     tag=TAG,
     summary="Stored achievements matching a need",
     response=MatchListSchema,
+    links=match_link("get_achievement", "achievement_id"),
 )
 def need_matches(user, need_id):
     """The firm and the staff, once the need is published (as the detail page)."""

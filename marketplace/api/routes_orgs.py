@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from ..accounts.models import Organization, Verification
 from ..extensions import db
 from .auth import request_token
+from .links import next_page, organization_link
 from .operations import operation
 from .pagination import Key, keyset_page
 from .problems import ApiProblem
@@ -29,6 +30,7 @@ def _visible(org: Organization, user) -> bool:
     summary="List verified organisations",
     query=PageQuery,
     response=OrganizationPage,
+    links=organization_link("items/0/id") | next_page("list_organizations", PageQuery),
 )
 def list_organizations(user, query):
     """Public fields only, by id."""
@@ -58,7 +60,11 @@ def get_organization(user, org_id):
 
 
 @operation(
-    "/me", tag="account", summary="The token's user and the token", response=MeSchema
+    "/me",
+    tag="account",
+    summary="The token's user and the token",
+    response=MeSchema,
+    links=organization_link("organization/id"),
 )
 def me(user):
     """Who the token acts for, and its scopes and expiry."""

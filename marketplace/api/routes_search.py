@@ -10,6 +10,7 @@ from search_index import search
 from ..extensions import db
 from ..search.routes import FILTER_KEYS
 from ..search.service import MODELS, get_index
+from .links import next_page
 from .operations import operation
 from .pagination import decode_cursor, encode_cursor
 from .problems import ApiProblem
@@ -35,6 +36,7 @@ def _page_from(cursor: str | None) -> int:
     summary="Search achievements or needs",
     query=SearchQuery,
     response=SearchResultSchema,
+    links=next_page("search_listings", SearchQuery),
 )
 def search_listings(user, query):
     """The house query syntax (thesaurus, exclusions, phrases) as on the search page.

@@ -59,10 +59,21 @@ def Code(enum, **kw) -> fields.String:  # noqa: N802
     return fields.String(validate=validate.OneOf(_codes(enum)), **kw)
 
 
+class Int(fields.Integer):
+    """A JSON integer in a body: 5, or 5.0 (JSON Schema's `integer` counts it too, and
+    some JSON encoders write it so); never 5.5, "5" or true."""
+
+    def __init__(self, **kw) -> None:
+        super().__init__(strict=True, **kw)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 def Fen(**kw) -> fields.Integer:  # noqa: N802
-    return fields.Integer(
-        strict=True, validate=validate.Range(min=0, max=MAX_FEN), **kw
-    )
+    return Int(validate=validate.Range(min=0, max=MAX_FEN), **kw)
 
 
 class UtcDateTime(fields.DateTime):
@@ -101,9 +112,7 @@ class OrganizationSchema(Schema):
 
 class InventorSchema(Schema):
     name = Text(60, required=True)
-    share_percent = fields.Integer(
-        strict=True, required=True, validate=validate.Range(min=1, max=100)
-    )
+    share_percent = Int(required=True, validate=validate.Range(min=1, max=100))
 
 
 class IndicatorSchema(Schema):
@@ -160,9 +169,7 @@ class AchievementInSchema(Schema):
     keywords = fields.List(
         Text(40, min_len=1), validate=validate.Length(max=12), load_default=list
     )
-    trl = fields.Integer(
-        strict=True, required=True, validate=validate.Range(min=1, max=9)
-    )
+    trl = Int(required=True, validate=validate.Range(min=1, max=9))
     ip_form = Code(IpForm, required=True)
     patent_number = Text(40, allow_none=True, load_default=None)
     patent_status = Code(PatentStatus, allow_none=True, load_default=None)
@@ -220,8 +227,7 @@ class NeedInSchema(Schema):
     cooperation_modes = fields.List(
         Code(CooperationMode), validate=validate.Length(max=10), load_default=list
     )
-    trl_min = fields.Integer(
-        strict=True,
+    trl_min = Int(
         allow_none=True,
         load_default=None,
         validate=validate.Range(min=1, max=9),

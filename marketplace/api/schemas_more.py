@@ -8,7 +8,7 @@ from ..accounts.models import OrgType
 from ..core.domain import TRL_BANDS, CooperationMode, Field, PricingMode
 from ..deals import pipeline
 from ..deals.models import DealStage
-from .schemas import Code, OrgRefSchema, PageQuery, Text, UtcDateTime, page_of
+from .schemas import Code, Int, OrgRefSchema, PageQuery, Text, UtcDateTime, page_of
 
 #: Deal actions a person can take through the API: the table's, minus the clock's own
 #: and those with their own form on the page (the price needs its notice details).
@@ -109,8 +109,7 @@ class DealSchema(Schema):
 class DealActionSchema(Schema):
     action = fields.String(required=True, validate=validate.OneOf(DEAL_API_ACTIONS))
     reason = Text(2000, load_default="")
-    expected_version = fields.Integer(
-        strict=True,
+    expected_version = Int(
         required=True,
         validate=validate.Range(min=1, max=2**31 - 1),
         metadata={"description": "The deal's version you last read (optimistic lock)."},

@@ -91,3 +91,91 @@ def test_docs_render_the_operations_in_a_browser(page):
     page.locator(".opblock-summary").first.click()  # expanding renders more components
     page.locator(".opblock-body").first.wait_for()
     assert not [e for e in errors if "Content Security Policy" in e], errors
+
+
+def test_operations_have_stable_unique_operation_ids(document):
+    ids = [
+        op["operationId"] for ops in document["paths"].values() for op in ops.values()
+    ]
+    assert len(ids) == len(set(ids)) == len(REGISTRY)
+    # The view's name: what url_for knows it by, so it changes only with the code.
+    assert document["paths"]["/achievements"]["post"]["operationId"] == (
+        "create_achievement"
+    )
+
+
+def test_links_chain_operations_as_a_client_would(document):
+    paths = document["paths"]
+    created = paths["/achievements"]["post"]["responses"]["201"]["links"]
+    assert created["GetAchievement"] == {
+        "operationId": "get_achievement",
+        "description": "Read this achievement.",
+        "parameters": {"achievement_id": "$response.body#/id"},
+    }
+    assert {"UpdateAchievement", "SubmitAchievement", "GetOrganization"} <= set(created)
+    need_links = paths["/needs"]["post"]["responses"]["201"]["links"]
+    assert need_links["SubmitNeed"]["operationId"] == "submit_need"
+    listed = paths["/achievements"]["get"]["responses"]["200"]["links"]
+    assert listed["GetAchievement"]["parameters"] == {
+        "achievement_id": "$response.body#/items/0/id"
+    }
+    assert listed["NextPage"]["parameters"]["query.cursor"] == (
+        "$response.body#/next_cursor"
+    )
+    assert listed["NextPage"]["parameters"]["query.sort"] == "$request.query.sort"
+    action = paths["/deals/{deal_id}"]["get"]["responses"]["200"]["links"][
+        "TakeDealAction"
+    ]
+    assert action["requestBody"] == {
+        "action": "$response.body#/available_actions/0",
+        "expected_version": "$response.body#/version",
+    }
+    org = paths["/me"]["get"]["responses"]["200"]["links"]["GetOrganization"]
+    assert org["parameters"] == {"org_id": "$response.body#/organization/id"}
+
+
+def test_every_link_targets_an_operation_and_its_parameters(document):
+    operations = {
+        op["operationId"]: op
+        for ops in document["paths"].values()
+        for op in ops.values()
+    }
+    count = 0
+    for op in operations.values():
+        for response in op["responses"].values():
+            for name, link in response.get("links", {}).items():
+                count += 1
+                target = operations.get(link["operationId"])
+                assert target is not None, (op["operationId"], name)
+                accepted = {p["name"] for p in target["parameters"]} | {
+                    f"{p['in']}.{p['name']}" for p in target["parameters"]
+                }
+                assert set(link.get("parameters", {})) <= accepted, (name, link)
+                if "requestBody" in link:
+                    body = target["requestBody"]["content"]["application/json"]
+                    ref = body["schema"]["$ref"].rsplit("/", 1)[-1]
+                    fields = document["components"]["schemas"][ref]["properties"]
+                    assert set(link["requestBody"]) <= set(fields), (name, link)
+                for expression in [
+                    *link.get("parameters", {}).values(),
+                    *link.get("requestBody", {}).values(),
+                ]:
+                    assert re.fullmatch(
+                        r"\$response\.body#(/[\w-]+)+|\$request\.query\.\w+", expression
+                    ), expression
+    assert count >= 60
+
+
+def test_a_link_to_a_missing_operation_fails_the_build(app, monkeypatch):
+    from marketplace.api.links import Link
+    from marketplace.api.openapi import build_spec
+
+    op = next(o for o in REGISTRY if o.endpoint == "me")
+    monkeypatch.setitem(op.links, "Broken", Link("no_such_view", "x"))
+    with pytest.raises(LookupError, match="no_such_view"):
+        build_spec()
+    monkeypatch.setitem(
+        op.links, "Broken", Link("get_organization", "x", {"organisation": "$x"})
+    )
+    with pytest.raises(LookupError, match="organisation"):
+        build_spec()

@@ -117,6 +117,37 @@ def test_422_lists_field_errors_from_the_schema_and_from_the_services(
     assert [e["field"] for e in body["errors"]] == ["inventors"]
 
 
+def test_integers_in_a_body_are_json_schema_integers(client, supplier, auth, db):
+    """The document says `integer`, which JSON Schema grants to 6.0 (found by the
+    stateful schemathesis run); a fraction, a string or a boolean stays a 422."""
+    from marketplace.achievements.models import Achievement
+
+    base = {
+        "title": "镜片加硬工艺",
+        "summary": "简介",
+        "field": "lenses_coatings",
+        "ip_form": "know_how",
+        "inventors": [{"name": "甲", "share_percent": 100.0}],
+        "cooperation_modes": ["licence"],
+        "pricing_mode": "agreement",
+        "price_fen": 100.0,
+    }
+    headers = auth(supplier)
+    r = client.post("/api/v1/achievements", json=base | {"trl": 6.0}, headers=headers)
+    assert r.status_code == 201, r.get_json()
+    a = db.session.get(Achievement, r.get_json()["id"])
+    assert (a.trl, a.price_fen, a.inventors[0].share_percent) == (6, 100, 100)
+    assert type(a.trl) is int
+    for bad in (6.5, "6", True):
+        body = assert_problem(
+            client.post(
+                "/api/v1/achievements", json=base | {"trl": bad}, headers=headers
+            ),
+            422,
+        )
+        assert [e["field"] for e in body["errors"]] == ["trl"]
+
+
 def test_422_bad_query_parameters(client, supplier, auth):
     body = assert_problem(
         client.get("/api/v1/achievements?trl_min=12&limit=0", headers=auth(supplier)),
