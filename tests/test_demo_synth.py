@@ -1,6 +1,7 @@
 """The demo JSON files and the synthetic generator: shape, coherence and determinism.
 
-No Flask: synth.py is loaded from its file, as a standalone benchmark would.
+No Flask: synth.py is loaded from its file, as a standalone benchmark would; it then
+imports its sibling modules (synth_orgs, synth_listings, synth_common) by itself.
 """
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -16,9 +19,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "marketplace" / "demo" / "data"
 
-_spec = importlib.util.spec_from_file_location(
-    "demo_synth", ROOT / "marketplace/demo/synth.py"
-)
+SYNTH_PATH = ROOT / "marketplace" / "demo" / "synth.py"
+
+_spec = importlib.util.spec_from_file_location("demo_synth", SYNTH_PATH)
 synth = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(synth)
 
@@ -344,3 +347,45 @@ def test_synthetic_needs_have_the_demo_shape():
 def test_unknown_kind_is_refused():
     with pytest.raises(ValueError):
         next(synth.generate_listings("patent", 1))
+
+
+def test_loading_by_path_imports_neither_flask_nor_the_app_package(tmp_path):
+    # A fresh interpreter outside the repo: this one has imported Flask through conftest.
+    code = (
+        "import importlib.util, sys\n"
+        f"spec = importlib.util.spec_from_file_location('s', {str(SYNTH_PATH)!r})\n"
+        "synth = importlib.util.module_from_spec(spec)\n"
+        "spec.loader.exec_module(synth)\n"
+        "orgs = synth.generate_organizations(synth.ORG_POOL_SIZE, seed=2)\n"
+        "need = next(synth.generate_listings('need', 1, seed=2))\n"
+        "assert need['organization'] in {o['name'] for o in orgs}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('flask', 'marketplace', 'sqlalchemy')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_path_loaded_generator_equals_the_app_one():
+    from marketplace.demo import synth as app_synth
+
+    assert app_synth.__name__ == "marketplace.demo.synth"
+    assert app_synth.generate_listings is not synth.generate_listings
+    for name in app_synth.__all__:
+        if name.isupper():
+            assert getattr(app_synth, name) == getattr(synth, name), name
+    assert app_synth.generate_organizations(50, seed=9) == synth.generate_organizations(
+        50, seed=9
+    )
+    for kind in ("achievement", "need"):
+        assert list(app_synth.generate_listings(kind, 200, seed=9)) == list(
+            synth.generate_listings(kind, 200, seed=9)
+        )
