@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-import unicodedata
 import warnings
 from functools import lru_cache
 from pathlib import Path
@@ -13,6 +12,9 @@ from typing import NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang.porter import stem as _porter_stem
+
+from .folding import load as load_folding
+from .folding import normalize
 
 DATA_DIR = Path(__file__).parent / "data"
 USERDICT_PATH = DATA_DIR / "userdict.txt"
@@ -49,7 +51,6 @@ CHINESE_STOP = frozenset(
 
 _lock = threading.Lock()
 _jieba = None
-_t2s_table: dict[int, str] | None = None
 
 
 class Word(NamedTuple):
@@ -73,23 +74,6 @@ def _import_jieba():
     return jieba
 
 
-def _load_t2s() -> dict[int, str]:
-    table: dict[int, str] = {}
-    try:
-        import opencc
-
-        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-        for line in path.read_text(encoding="utf-8").splitlines():
-            parts = line.split("\t")
-            if len(parts) == 2 and len(parts[0]) == 1:
-                simple = parts[1].split()[0]
-                if len(simple) == 1 and simple != parts[0]:
-                    table[ord(parts[0])] = simple
-    except (ImportError, OSError):  # pragma: no cover - folding degrades gracefully
-        pass
-    return table
-
-
 def _trade_terms() -> list[tuple[str, int]]:
     from .thesaurus import raw_members
 
@@ -109,13 +93,13 @@ def _trade_terms() -> list[tuple[str, int]]:
 
 def warm_up():
     """Load jieba, the trade dictionary and the folding tables once per process."""
-    global _jieba, _t2s_table
+    global _jieba
     if _jieba is not None:
         return _jieba
     with _lock:
         if _jieba is None:
             jieba = _import_jieba()
-            _t2s_table = _load_t2s()
+            load_folding()
             tk = jieba.Tokenizer()
             tk.initialize()
             for term, freq in _trade_terms():
@@ -123,44 +107,6 @@ def warm_up():
                 tk.add_word(term, max(freq, tk.FREQ.get(term, 0)))
             _jieba = tk
     return _jieba
-
-
-def normalize(text: str) -> tuple[str, list[int] | None]:
-    """Fold width (NFKC), case and traditional characters; map back to offsets.
-
-    Returns the folded text and, when its length differs from the input, the
-    index in the input of every folded character (None means the identity).
-    """
-    table = _t2s_table if _t2s_table is not None else {}
-    if not unicodedata.is_normalized("NFKC", text):
-        folded = unicodedata.normalize("NFKC", text)
-        if len(folded) != len(text):
-            return _fold_slowly(text)
-        text_nfkc = folded
-    else:
-        text_nfkc = text
-    folded = text_nfkc.lower().translate(table)
-    if len(folded) == len(text):
-        return folded, None
-    return _fold_slowly(text)
-
-
-def _fold_slowly(text: str) -> tuple[str, list[int] | None]:
-    pieces: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        out = _fold_char(ch)
-        pieces.append(out)
-        origin.extend([i] * len(out))
-    folded = "".join(pieces)
-    if len(folded) == len(text) and all(o == i for i, o in enumerate(origin)):
-        return folded, None
-    return folded, origin
-
-
-@lru_cache(maxsize=8192)
-def _fold_char(ch: str) -> str:
-    return unicodedata.normalize("NFKC", ch).lower().translate(_t2s_table or {})
 
 
 @lru_cache(maxsize=65536)
@@ -219,137 +165,44 @@ def _analyse_run(run: str) -> tuple[tuple[str, tuple[str, ...], bool, int, int],
     return tuple(out)
 
 
-#: Separates the runs of a highlight spec (see highlight_spec).
-_SPEC_SEP = "\x01"
-_SPEC_BASE = 0x30
-_SPEC_MAX_RUN = 50_000
-
-
-def highlight_spec(text: str | None) -> str | None:
-    """The word boundaries jieba gives the Chinese runs of ``text``, compactly.
-
-    Stored at index time so that highlighting can rebuild :func:`analyze`'s
-    words without running jieba at query time: for each run with Chinese
-    characters, in order, two characters (start, end within the run) per
-    word, runs separated by ``_SPEC_SEP``. None when a run is too long to code.
-    """
-    if not text:
-        return ""
-    warm_up()
-    folded, _ = normalize(text)
-    out = [
-        _run_code(m.group()) for m in _RUN.finditer(folded) if _CJK.search(m.group())
-    ]
-    return _join_codes(out)
-
-
-def _join_codes(codes: list) -> str | None:
-    return None if None in codes else _SPEC_SEP.join(codes)
-
-
-@lru_cache(maxsize=50000)
-def _run_code(run: str) -> str | None:
-    """One Chinese run's part of a highlight spec (None if too long to code)."""
-    if len(run) > _SPEC_MAX_RUN:
-        return None
-    b = _SPEC_BASE
-    return "".join(chr(b + s) + chr(b + e) for _w, _s, _o, s, e in _analyse_run(run))
-
-
-def analyze_with_spec(text: str | None) -> tuple[list[Word], str | None]:
-    """``(analyze(text), highlight_spec(text))`` in one pass (for indexing)."""
-    if not text:
-        return [], ""
-    codes: list = []
-    words = analyze(text, _codes_out=codes)
-    return words, _join_codes(codes)
-
-
 @lru_cache(maxsize=65536)
-def _coded_word(piece: str) -> tuple[str, tuple[str, ...], bool]:
-    """(text, subs, oov) of one word as jieba cut it (see _analyse_run)."""
+def piece_terms(piece: str) -> tuple[str, tuple[str, ...], bool]:
+    """(text, subs, oov) of one word as jieba cut it, from its folded text.
+
+    The same as :func:`analyze` gives that word, so that a word's index terms
+    can be rebuilt from its boundaries alone (see highlight.py).
+    """
     if _ASCII_WORD.fullmatch(piece):
         return stem(piece), (), False
-    freq = _jieba.FREQ
+    freq = warm_up().FREQ
     coded = piece.translate(_TO_PLACEHOLDER)
     oov = len(piece) > 1 and not freq.get(coded)
     subs = _cjk_subs(coded, freq, oov)
     return piece, tuple(x.translate(_FROM_PLACEHOLDER) for x in subs), oov
 
 
-def _analyse_coded(run: str, code: str):
-    """_analyse_run(run) from its highlight spec (no jieba)."""
-    out = []
-    base = _SPEC_BASE
-    for i in range(0, len(code), 2):
-        s = ord(code[i]) - base
-        e = ord(code[i + 1]) - base
-        out.append((*_coded_word(run[s:e]), s, e))
-    return out
-
-
-def analyze(
-    text: str | None, only=None, spec: str | None = None, _folded=None, _codes_out=None
-) -> list[Word]:
+def analyze(text: str | None, bounds_out: list | None = None) -> list[Word]:
     """Split text into words (with sub-words) in order, offsets into the input.
 
-    ``only(run)``, if given, skips the runs (folded stretches of letters) for
-    which it is false: a caller looking for known words can spare jieba.
-    ``spec``, the text's :func:`highlight_spec`, spares jieba altogether.
+    ``bounds_out``, if given, receives each word's (start, end) in the folded
+    text (see :func:`normalize`), which highlight.py stores.
     """
     if not text:
         return []
     warm_up()
-    folded, origin = normalize(text) if _folded is None else _folded
+    folded, origin = normalize(text)
     words = []
-    codes = spec.split(_SPEC_SEP) if spec else None
-    k = 0
     for m in _RUN.finditer(folded):
         base = m.start()
-        run = m.group()
-        analysed = None
-        if codes is not None and _CJK.search(run):
-            if k < len(codes):
-                analysed = codes[k]
-            k += 1
-        if only is not None and not only(run):
-            continue
-        if _codes_out is not None and _CJK.search(run):
-            _codes_out.append(_run_code(run))
-        analysed = (
-            _analyse_run(run) if analysed is None else _analyse_coded(run, analysed)
-        )
-        for word, subs, oov, s, e in analysed:
+        for word, subs, oov, s, e in _analyse_run(m.group()):
             start, end = base + s, base + e
+            if bounds_out is not None:
+                bounds_out.append((start, end))
             if origin is not None:
                 start = origin[start]
                 end = origin[end - 1] + 1
             words.append(Word(word, subs, oov, start, end))
     return words
-
-
-@lru_cache(maxsize=256)
-def _terms_pattern(terms: frozenset[str]) -> re.Pattern:
-    """Matches a Latin letter or any Chinese term: the runs worth analysing."""
-    cjk = sorted((t for t in terms if _CJK.search(t)), key=len, reverse=True)
-    return re.compile("|".join(["[a-z]", *map(re.escape, cjk)]))
-
-
-@lru_cache(maxsize=20000)
-def analyze_for(
-    text: str, terms: frozenset[str], spec: str | None = None
-) -> tuple[Word, ...]:
-    """The words of ``text`` that could be one of ``terms`` (for highlighting).
-
-    A run of Chinese characters that contains no term as a substring cannot
-    yield one (words and sub-words are substrings of their run), so it is
-    not segmented; runs with Latin letters always are (stems differ).
-    """
-    only = _terms_pattern(terms).search
-    folded = normalize(text)
-    if not only(folded[0]):
-        return ()
-    return tuple(analyze(text, only, spec, folded))
 
 
 def terms(text: str | None) -> list[str]:

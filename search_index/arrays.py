@@ -21,6 +21,8 @@ from whoosh.util.numeric import byte_to_length
 
 #: Posting lists kept per segment and per generation (least recently used go).
 MAX_TERMS = 50_000
+#: Memory for cached score arrays of query parts, per snapshot.
+SCORE_CACHE_BYTES = 32 * 2**20
 #: BM25F parameters, as Whoosh's default weighting.
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -172,6 +174,9 @@ class Snapshot:
         self.cache: dict = {}  # for callers: filter masks and the like
         self._avg = {}
         self._stored = _LRU(20_000)
+        # Scores of compound query parts (one word with its synonyms, say): the
+        # same words come back in many queries. Bounded in bytes, not entries.
+        self.scores = _LRU(max(4, SCORE_CACHE_BYTES // (4 * max(self.n, 1))))
 
     def stored_fields(self, docnum: int) -> dict:
         """The stored fields of one document (cached; do not modify the dict)."""
@@ -238,6 +243,18 @@ class Snapshot:
             self._avg[fieldname] = (total / (self.n or 1)) or 1.0
         return self._avg[fieldname]
 
+    def _norms(self, fieldname: str) -> np.ndarray:
+        """BM25's length normalisation of every document, once per field."""
+        key = ("norms", fieldname)
+        with self._lock:
+            got = self.cache.get(key)
+        if got is None:
+            fl = self.lengths(fieldname)
+            got = BM25_K1 * ((1 - BM25_B) + BM25_B * fl / self.avg_length(fieldname))
+            with self._lock:
+                self.cache[key] = got
+        return got
+
     def bm25(self, fieldname: str, text: str, boost: float = 1.0):
         """(docnums, BM25F scores) of one term, scored as Whoosh's BM25F does."""
         key = ("bm25", fieldname, text)
@@ -248,8 +265,7 @@ class Snapshot:
             return docs, scores * boost if boost != 1.0 else scores
         docs, w = self.postings(fieldname, text)
         if len(docs):
-            fl = self.lengths(fieldname)[docs]
-            norm = BM25_K1 * ((1 - BM25_B) + BM25_B * fl / self.avg_length(fieldname))
+            norm = self._norms(fieldname)[docs]
             scores = self.idf(fieldname, text) * (w * (BM25_K1 + 1)) / (w + norm)
             scores = scores.astype(np.float32)
         else:

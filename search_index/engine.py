@@ -14,6 +14,10 @@ from whoosh import query as Q
 from .arrays import Snapshot
 from .schema import NO_PRICE
 
+#: Compound query parts with this many children have their scores cached (a
+#: word with its synonyms, a query of several words); smaller ones cost less
+#: than the slot they would take.
+CACHE_MIN_PARTS = 3
 #: Filters that are a plain equality on a sortable column.
 EQUALITY = (
     ("status", "status"),
@@ -33,12 +37,32 @@ def _term(snap: Snapshot, fieldname: str, text: str, boost: float) -> np.ndarray
 
 
 def evaluate(snap: Snapshot, q: Q.Query) -> np.ndarray:
-    """A score per document (0 = no match) for a Whoosh query tree."""
-    boost = getattr(q, "boost", 1.0)
+    """A score per document (0 = no match) for a Whoosh query tree.
+
+    The result may be shared (read-only): copy it before changing it.
+    """
     if isinstance(q, Q.Term):
-        return _term(snap, q.fieldname, q.text, boost)
+        return _term(snap, q.fieldname, q.text, getattr(q, "boost", 1.0))
+    if not isinstance(q, Q.CompoundQuery) or len(q.subqueries) < CACHE_MIN_PARTS:
+        return _evaluate(snap, q)
+    with snap._lock:
+        got = snap.scores.get(q)
+        if got is not None:
+            snap.scores.move_to_end(q)
+    if got is None:
+        got = _evaluate(snap, q)
+        got.flags.writeable = False
+        with snap._lock:
+            snap.scores[q] = got
+            if len(snap.scores) > snap.scores.size:
+                snap.scores.popitem(last=False)
+    return got
+
+
+def _evaluate(snap: Snapshot, q: Q.Query) -> np.ndarray:
+    boost = getattr(q, "boost", 1.0)
     if isinstance(q, Q.AndNot):
-        pos = evaluate(snap, q.a)
+        pos = evaluate(snap, q.a).copy()
         neg = evaluate(snap, q.b)
         pos[neg > 0] = 0
         return pos * boost if boost != 1.0 else pos
@@ -46,9 +70,13 @@ def evaluate(snap: Snapshot, q: Q.Query) -> np.ndarray:
         parts = [evaluate(snap, s) for s in q.subqueries]
         if not parts:
             return np.zeros(snap.n, np.float32)
-        total = parts[0]
+        # Sum in order (the same float32 additions as pairwise), zero the misses once.
+        total = parts[0].copy()
+        hit = total > 0
         for p in parts[1:]:
-            total = np.where((total > 0) & (p > 0), total + p, 0).astype(np.float32)
+            hit &= p > 0
+            total += p
+        total[~hit] = 0
         return total * boost if boost != 1.0 else total
     if isinstance(q, Q.Or):
         total = np.zeros(snap.n, np.float32)

@@ -12,15 +12,19 @@ writes are ordinary Whoosh segments (same codec, same bytes per posting).
 from __future__ import annotations
 
 import json
+from collections import Counter
+from operator import itemgetter
 from pickle import dumps
 
 import numpy as np
-from whoosh.analysis import IDTokenizer
+from whoosh.analysis import IDTokenizer, RegexTokenizer
 from whoosh.fields import ID
+from whoosh.formats import Frequency
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
-from .analysis import EyewearTokenizer, analyze_with_spec
+from .analysis import EyewearTokenizer
+from .highlight import analyze_with_spec
 from .schema import HIGHLIGHT_SPEC, text_parts, to_document
 
 #: Documents per segment a worker writes before it starts a new one.
@@ -38,6 +42,7 @@ def _lenq(length: int) -> int:
 
 
 _LENQ: dict[int, int] = {}
+_INDEXED: dict[tuple, list] = {}
 _SHORT: dict[str, tuple] = {}
 
 
@@ -96,7 +101,9 @@ class FastSegmentWriter(SegmentWriter):
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("limitmb", 32)
         super().__init__(ix, **kwargs)
-        self._posts: dict[tuple[str, bytes], list] = {}
+        # Postings by field, then by term: str (UTF-8 keeps code-point order) or
+        # bytes for the fields Whoosh encodes itself.
+        self._posts: dict[str, dict[str | bytes, list]] = {}
         self._phr: dict[tuple[str, str], list[int]] = {}
         # Fields analysed here: those with the house tokenizer (with sub-words).
         self._boost = {
@@ -107,6 +114,15 @@ class FastSegmentWriter(SegmentWriter):
             and field.format.__class__.__name__ == "Positions"
         }
 
+        # Fields of whole regex matches counted (the "did you mean" vocabulary).
+        self._regex = {
+            name: (field.analyzer.expression, field.format.field_boost)
+            for name, field in self.schema.items()
+            if type(getattr(field, "analyzer", None)) is RegexTokenizer
+            and not field.analyzer.gaps
+            and type(field.format) is Frequency
+            and field.scorable
+        }
         self._ids = {
             name: field.format.field_boost
             for name, field in self.schema.items()
@@ -118,7 +134,7 @@ class FastSegmentWriter(SegmentWriter):
     def add_app_doc(self, kind: str, doc: dict) -> None:
         """Index one app dict (see README), analysing each text part once."""
         cache = _SHORT if len(_SHORT) < 200_000 else {}
-        specs: dict[str, str | None] = {}
+        specs: dict[str, bytes] = {}
 
         def words(text):
             # Short parts (keywords, indicators, organisation names) repeat a lot.
@@ -131,18 +147,12 @@ class FastSegmentWriter(SegmentWriter):
             return got[0]
 
         title = doc.get("title") or ""
-        analysed = {
-            "title": [words(title)],
-            "text": [words(p) for p in text_parts(doc)],
-        }
-        fields = to_document(kind, doc, specs)
+        parts = text_parts(doc)
+        analysed = {"title": [words(title)], "text": [words(p) for p in parts]}
+        fields = to_document(kind, doc, specs, parts)
         if HIGHLIGHT_SPEC not in self.schema:
             fields.pop(HIGHLIGHT_SPEC, None)
-        docnum = self.docnum
         self._add(fields, analysed)
-        for name, lists in analysed.items():
-            for key in _phrases_in(lists):
-                self._phr.setdefault(("phrase:" + name, key), []).append(docnum)
 
     def _add(self, fields: dict, analysed: dict) -> None:
         self._check_state()
@@ -161,40 +171,56 @@ class FastSegmentWriter(SegmentWriter):
                 if name in analysed and name in self._boost:
                     poses, length = _positions(analysed[name])
                     fb = self._boost[name]
+                    for key in _phrases_in(poses):
+                        self._phr.setdefault(("phrase:" + name, key), []).append(docnum)
                     if length:
                         lq = _LENQ.get(length)
                         if lq is None:
                             lq = _LENQ[length] = _lenq(length)
                         one, many = _ONE, _MANY
+                        fposts = posts.setdefault(name, {})
                         for term, plist in poses.items():
-                            key = (name, term.encode("utf-8"))
                             if len(plist) == 1:
                                 vb = one.get(plist[0]) or _encode(plist)
                             else:
                                 vb = many.get(tuple(plist)) or _encode(plist)
                             post = (docnum, len(plist) * fb, vb, lq)
-                            lst = posts.get(key)
+                            lst = fposts.get(term)
                             if lst is None:
-                                posts[key] = [post]
+                                fposts[term] = [post]
                             else:
                                 lst.append(post)
                 elif name in self._ids:
                     # An ID field: the whole value is the one term.
-                    key = (name, value.encode("utf-8"))
                     post = (docnum, self._ids[name], b"", 0)
-                    lst = posts.get(key)
-                    if lst is None:
-                        posts[key] = [post]
-                    else:
-                        lst.append(post)
+                    posts.setdefault(name, {}).setdefault(value, []).append(post)
+                elif name in self._regex:
+                    expression, fb = self._regex[name]
+                    counts = Counter(expression.findall(value))
+                    length = sum(counts.values())
+                    lq = _lenq(length) if length else 0
+                    for word, freq in counts.items():
+                        post = (docnum, freq * fb, pack_uint(freq), lq)
+                        posts.setdefault(name, {}).setdefault(word, []).append(post)
                 elif field.indexed:
-                    items = list(field.index(value))
+                    # Facet-like values (modes, TRL, prices) repeat: index each once.
+                    memo_key = (name, value) if isinstance(value, (str, int)) else None
+                    items = _INDEXED.get(memo_key) if memo_key else None
+                    if items is None:
+                        items = list(field.index(value))
+                        if (
+                            memo_key
+                            and len(_INDEXED) < 100_000
+                            and len(str(value)) < 65
+                        ):
+                            _INDEXED[memo_key] = items
                     if field.scorable:
                         length = sum(freq for _, freq, _, _ in items)
                     lq = _lenq(length) if field.scorable and length else 0
+                    fposts = posts.setdefault(name, {})
                     for tbytes, _freq, weight, vbytes in items:
                         post = (docnum, weight, vbytes or b"", lq)
-                        posts.setdefault((name, tbytes), []).append(post)
+                        fposts.setdefault(tbytes, []).append(post)
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -211,17 +237,14 @@ class FastSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         fw = self.fieldwriter
         schema = self.schema
-        last_field = None
-        for name, btext in sorted(self._posts):
-            if name != last_field:
-                if last_field is not None:
-                    fw.finish_field()
-                fw.start_field(name, schema[name])
-                last_field = name
-            fw.start_term(btext)
-            _add_postings(fw._postwriter, self._posts[(name, btext)])
-            fw.finish_term()
-        if last_field is not None:
+        for name in sorted(self._posts):
+            fposts = self._posts[name]
+            fw.start_field(name, schema[name])
+            for term in sorted(fposts):
+                # Generic fields (numbers) keep their terms as bytes.
+                fw.start_term(term if isinstance(term, bytes) else term.encode("utf-8"))
+                _add_postings(fw._postwriter, fposts[term])
+                fw.finish_term()
             fw.finish_field()
         fw.close()
         self._posts = {}
@@ -240,6 +263,9 @@ class FastSegmentWriter(SegmentWriter):
         return segment
 
 
+_ID, _WEIGHT, _VALUE, _LENGTH = (itemgetter(i) for i in range(4))
+
+
 def _add_postings(pw, plist: list) -> None:
     """``pw.add_posting`` for a whole term, a block at a time (same bytes)."""
     limit = pw._blocklimit
@@ -247,14 +273,14 @@ def _add_postings(pw, plist: list) -> None:
         if i:
             pw._write_block()
         chunk = plist[i : i + limit]
-        weights = [p[1] for p in chunk]
-        pw._ids.extend([p[0] for p in chunk])
+        weights = list(map(_WEIGHT, chunk))
+        pw._ids.extend(map(_ID, chunk))
         pw._weights.extend(weights)
-        pw._values.extend([p[2] for p in chunk if p[2]])
+        pw._values.extend(filter(None, map(_VALUE, chunk)))
         top = max(weights)
         if top > pw._maxweight:
             pw._maxweight = top
-        lengths = [p[3] for p in chunk if p[3]]
+        lengths = list(filter(None, map(_LENGTH, chunk)))
         if lengths:
             low, high = min(lengths), max(lengths)
             if pw._minlength is None or low < pw._minlength:
@@ -266,11 +292,12 @@ def _add_postings(pw, plist: list) -> None:
 _PHRASES: dict | None = None
 
 
-def _phrases_in(lists) -> set[str]:
+def _phrases_in(poses: dict[str, list[int]]) -> list[str]:
     """Multi-word thesaurus keys occurring as phrases (adjacent positions).
 
-    Positions as the index has them: one per word, sub-words at their word's
-    position, so this finds what a Whoosh Phrase query would.
+    ``poses`` maps each term of one field of one document to its positions
+    (one per word, sub-words at their word's position), so this finds what a
+    Whoosh Phrase query would.
     """
     global _PHRASES
     if _PHRASES is None:
@@ -280,24 +307,16 @@ def _phrases_in(lists) -> set[str]:
         for key in get_thesaurus().by_key:
             ws = key.split()
             if len(ws) > 1:
-                index.setdefault(ws[0], []).append((key, ws))
+                index.setdefault(ws[0], []).append((key, ws[1:]))
         _PHRASES = index
-    flat = [w for words in lists for w in words]
-    phrases = _PHRASES
-    if not any(
-        w.text in phrases or (w.subs and any(s in phrases for s in w.subs))
-        for w in flat
-    ):
-        return set()
-    slots = [{w.text, *w.subs} for w in flat]
-    found = set()
-    for p, slot in enumerate(slots):
-        for t in slot:
-            for key, ws in _PHRASES.get(t, ()):
-                if p + len(ws) <= len(slots) and all(
-                    ws[i] in slots[p + i] for i in range(1, len(ws))
-                ):
-                    found.add(key)
+    found = []
+    for first in _PHRASES.keys() & poses.keys():
+        for key, rest in _PHRASES[first]:
+            if all(w in poses for w in rest) and any(
+                all(p + i in poses[w] for i, w in enumerate(rest, 1))
+                for p in poses[first]
+            ):
+                found.append(key)
     return found
 
 
@@ -312,13 +331,12 @@ def _sidecar(posts: dict, phrases: dict | None = None) -> bytes:
     """
     table, docs, weights = [], [], []
     start = 0
-    for (name, btext), plist in posts.items():
-        if name not in SIDECAR_FIELDS:
-            continue
-        docs.extend(p[0] for p in plist)
-        weights.extend(p[1] for p in plist)
-        table.append([name, btext.decode("utf-8"), start, start + len(plist)])
-        start += len(plist)
+    for name in SIDECAR_FIELDS:
+        for term, plist in posts.get(name, {}).items():
+            docs.extend(map(_ID, plist))
+            weights.extend(map(_WEIGHT, plist))
+            table.append([name, term, start, start + len(plist)])
+            start += len(plist)
     # Documents holding each multi-word thesaurus key as a phrase ("phrase:<field>").
     for (name, key), docnums in (phrases or {}).items():
         docs.extend(docnums)

@@ -1,33 +1,152 @@
-"""HTML snippets with <mark> around matched words; everything else is escaped."""
+"""HTML snippets with <mark> around matched words; everything else is escaped.
+
+Highlighting must not run jieba at query time. Each document stores, per
+highlighted text, a *spec*: the boundaries (in the folded text, see
+``analysis.normalize``) of every word the analyzer emitted. A word's index
+terms are a function of its own characters (``analysis.piece_terms``), and a
+word can only match a Chinese query term that occurs inside it, or an English
+one if it starts with that term's stem less its last letter (a Porter stem
+differs from its word in the last letter at most). So highlighting is: find
+where those strings occur, look up the words there, and check only those words.
+"""
 
 from __future__ import annotations
 
+import re
+import sys
+from array import array
+from bisect import bisect_right
+from functools import lru_cache
 from html import escape
+from itertools import accumulate
+from typing import NamedTuple
 
-from .analysis import analyze_for
+from .analysis import _CJK, Word, analyze, normalize, piece_terms
 
 #: Length of a body snippet in characters.
 SNIPPET_CHARS = 160
+#: Array type codes by the largest value they hold (the spec's first byte).
+_TYPECODES = ((0xFF, "B"), (0xFFFF, "H"), (0xFFFFFFFF, "I"))
+_ESCAPED = re.compile(r"[&<>\"']")
+
+
+def encode_spec(bounds: list[tuple[int, int]]) -> bytes:
+    """Word boundaries as bytes: gap before and length of each word, one array."""
+    values = []
+    prev = 0
+    for start, end in bounds:
+        values += (start - prev, end - start)
+        prev = end
+    top = max(values, default=0)
+    code = next(c for limit, c in _TYPECODES if top <= limit)
+    data = array(code, values)
+    if sys.byteorder == "big":  # pragma: no cover - stored little-endian
+        data.byteswap()
+    return code.encode("ascii") + data.tobytes()
+
+
+def decode_spec(spec: bytes) -> tuple[list[int], list[int]]:
+    """(starts, ends) of the words of a spec written by :func:`encode_spec`."""
+    if not spec:
+        return [], []
+    data = array(chr(spec[0]))
+    data.frombytes(spec[1:])
+    if sys.byteorder == "big":  # pragma: no cover
+        data.byteswap()
+    offsets = list(accumulate(data))
+    return offsets[0::2], offsets[1::2]
+
+
+def analyze_with_spec(text: str | None) -> tuple[list[Word], bytes]:
+    """``(analyze(text), highlight_spec(text))`` in one pass (for indexing)."""
+    if not text:
+        return [], b""
+    bounds: list = []
+    words = analyze(text, bounds_out=bounds)
+    return words, encode_spec(bounds)
+
+
+def highlight_spec(text: str | None) -> bytes:
+    """The spec of ``text``: what the index stores to highlight it later."""
+    return analyze_with_spec(text)[1]
+
+
+@lru_cache(maxsize=4096)
+def _spec_now(text: str) -> bytes:
+    # For documents indexed without a spec (an older index): runs jieba.
+    return highlight_spec(text)
+
+
+def _probe(term: str) -> str:
+    """What every word indexed as ``term`` contains (Chinese) or starts with."""
+    if _CJK.search(term) or len(term) < 3:
+        return term
+    return term[:-1]
+
+
+class _Terms(NamedTuple):
+    terms: frozenset[str]
+    #: Finds the probes (see matched_spans for why no overlap is missed).
+    places: re.Pattern | None
+
+
+@lru_cache(maxsize=256)
+def _compile(terms: frozenset[str]) -> _Terms:
+    probes = sorted({_probe(t) for t in terms if t}, key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, probes))
+    return _Terms(terms, re.compile(alternatives) if probes else None)
+
+
+def matched_spans(
+    text: str, terms: set[str] | frozenset[str], spec: bytes | None = None
+) -> list[tuple[int, int]]:
+    """(start, end) in ``text`` of each word whose index terms meet ``terms``."""
+    if not text or not terms:
+        return []
+    t = _compile(terms if isinstance(terms, frozenset) else frozenset(terms))
+    if t.places is None:
+        return []
+    folded, origin = normalize(text)
+    # The scan reports non-overlapping matches, but a probe starting at p is
+    # either reported or starts inside a reported match (the scan tries every
+    # position it has not consumed): so the words overlapping the reported
+    # matches include every word holding a probe.
+    places = [m.span() for m in t.places.finditer(folded)]
+    if not places:
+        return []
+    if not isinstance(spec, bytes):
+        spec = _spec_now(text)
+    starts, ends = decode_spec(spec)
+    candidates = set()
+    n = len(starts)
+    for a, b in places:
+        i = max(bisect_right(starts, a) - 1, 0)
+        while i < n and starts[i] < b:
+            if ends[i] > a:
+                candidates.add(i)
+            i += 1
+    spans = []
+    for i in sorted(candidates):
+        s, e = starts[i], ends[i]
+        word, subs, _ = piece_terms(folded[s:e])
+        if word in t.terms or any(x in t.terms for x in subs):
+            spans.append((s, e) if origin is None else (origin[s], origin[e - 1] + 1))
+    return spans
 
 
 def highlight(
-    text: str, terms: set[str], whole: bool = False, spec: str | None = None
+    text: str, terms: set[str], whole: bool = False, spec: bytes | None = None
 ) -> str:
     """Escape ``text`` and mark the words whose index terms are in ``terms``.
 
     With ``whole`` the full text is returned; otherwise the window of
     SNIPPET_CHARS holding the most matches, with ellipses where it was cut.
     An empty string means nothing matched (and ``whole`` was not asked for).
-    ``spec`` is the text's stored ``analysis.highlight_spec`` (spares jieba).
+    ``spec`` is the text's stored :func:`highlight_spec` (spares jieba).
     """
     if not text:
         return ""
-    spans = []
-    for w in analyze_for(text, frozenset(terms), spec):
-        if w.text in terms or any(s in terms for s in w.subs):
-            if spans and w.start < spans[-1][1]:
-                continue
-            spans.append((w.start, w.end))
+    spans = matched_spans(text, terms, spec)
     if not spans and not whole:
         return ""
     lo, hi = 0, len(text)
@@ -39,14 +158,14 @@ def highlight(
                 best, best_n = s, n
         lo = max(0, min(best - 20, len(text) - SNIPPET_CHARS))
         hi = min(len(text), lo + SNIPPET_CHARS)
+    esc = escape if _ESCAPED.search(text, lo, hi) else str
     out = ["…" if lo > 0 else ""]
     pos = lo
     for a, b in spans:
         if a < lo or b > hi:
             continue
-        out.append(escape(text[pos:a]))
-        out.append(f"<mark>{escape(text[a:b])}</mark>")
+        out += (esc(text[pos:a]), "<mark>", esc(text[a:b]), "</mark>")
         pos = b
-    out.append(escape(text[pos:hi]))
+    out.append(esc(text[pos:hi]))
     out.append("…" if hi < len(text) else "")
     return "".join(out)

@@ -148,11 +148,12 @@ def search(
         scores = evaluate(snap, build_query(parsed, any_of=True))
         matched = np.flatnonzero((scores > 0) & allowed)
         fallback = len(matched) > 0
-    terms = set()
+    found = set()
     for c in parsed.concepts:
-        terms |= c.highlight_terms()
+        found |= c.highlight_terms()
     for p in parsed.phrases:
-        terms |= {w.text for w in p}
+        found |= {w.text for w in p}
+    terms = frozenset(found)
     top = top_docs(snap, scores, matched, sort, limit)
     hits = []
     for docnum in top[(page - 1) * per_page : limit].tolist():

@@ -9,7 +9,8 @@ from whoosh.analysis import RegexTokenizer
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import EyewearAnalyzer, highlight_spec
+from .analysis import EyewearAnalyzer
+from .highlight import highlight_spec
 
 KINDS = ("achievements", "needs")
 FIELDS = (
@@ -136,10 +137,13 @@ def text_parts(doc: dict) -> list[str]:
     return [p for p in parts if p]
 
 
-def to_document(kind: str, doc: dict, specs: dict | None = None) -> dict:
+def to_document(
+    kind: str, doc: dict, specs: dict | None = None, parts: list[str] | None = None
+) -> dict:
     """Turn an app dict (see README) into the fields of one Whoosh document.
 
-    ``specs`` may give the highlight specs of texts already analysed.
+    ``specs`` may give the highlight specs of texts already analysed, and
+    ``parts`` the document's :func:`text_parts`.
     """
     specs = specs or {}
     title = doc.get("title") or ""
@@ -156,7 +160,7 @@ def to_document(kind: str, doc: dict, specs: dict | None = None) -> dict:
         "id": str(doc["id"]),
         "title": title,
         "keywords": kw_text,
-        "text": "\n".join(text_parts(doc)),
+        "text": "\n".join(text_parts(doc) if parts is None else parts),
         "body": body,
         HIGHLIGHT_SPEC: tuple(
             specs[t] if t in specs else highlight_spec(t)

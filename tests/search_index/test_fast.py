@@ -221,3 +221,21 @@ def test_threads_share_one_snapshot_while_the_index_changes(index):
         t.join()
     assert not errors
     assert search(index, "achievements", "新品").total == 5
+
+
+def test_cached_scores_are_shared_read_only_and_equal(index):
+    from search_index.engine import evaluate
+    from search_index.query import build_query, parse
+
+    snap = index.snapshot("achievements")
+    q = build_query(parse("钛合金 镜架 激光"))
+    first = evaluate(snap, q)
+    again = evaluate(snap, q)
+    assert again is first  # served from the cache
+    assert not first.flags.writeable
+    snap.scores.clear()
+    assert (evaluate(snap, q) == first).all()
+    # An exclusion reuses the cached positive side without changing it.
+    minus = build_query(parse("钛合金 镜架 激光 -焊接"))
+    evaluate(snap, minus)
+    assert (evaluate(snap, q) == first).all()
