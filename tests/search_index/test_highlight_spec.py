@@ -101,7 +101,9 @@ def test_spans_equal_the_analyzers_on_generated_text():
     rows = list(synth.generate_listings("achievement", 60, seed=11))
     rows += list(synth.generate_listings("need", 30, seed=12))
     for row in rows:
-        text = " ".join(str(row.get(k) or "") for k in ("title", "summary", "description"))
+        text = " ".join(
+            str(row.get(k) or "") for k in ("title", "summary", "description")
+        )
         words = analyze(text)
         if not words:
             continue
