@@ -34,6 +34,7 @@ translations: $(VENV)/.installed
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
+	$(BIN)/flask search reindex --if-outdated
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 ## Serve without touching the database (after a first `make run`).

@@ -25,6 +25,7 @@ EQUALITY = (
     ("trl_band", "trl_band"),
     ("pricing_mode", "pricing_mode"),
     ("org_type", "org_type"),
+    ("audience", "audience"),
 )
 
 
@@ -147,8 +148,11 @@ def filter_mask(snap: Snapshot, key: tuple) -> np.ndarray:
         return got
     f = dict(key)
     mask = snap.live.copy()
+    schema = snap.searcher.schema
     for name, column in EQUALITY:
-        if name in f:
+        # An index written before a column existed cannot filter on it (until
+        # `reindex`): the filter is left out rather than matching nothing.
+        if name in f and column in schema:
             mask &= snap.mask(column, f[name])
     if "cooperation_mode" in f:
         mask &= _has_member(snap, "coop_key", f["cooperation_mode"])

@@ -25,7 +25,7 @@ from whoosh.writing import SegmentWriter
 
 from .analysis import EyewearTokenizer
 from .highlight import analyze_with_spec
-from .schema import HIGHLIGHT_SPEC, text_parts, to_document
+from .schema import text_parts, to_document
 
 #: Documents per segment a worker writes before it starts a new one.
 SEGMENT_DOCS = 40_000
@@ -150,8 +150,7 @@ class FastSegmentWriter(SegmentWriter):
         parts = text_parts(doc)
         analysed = {"title": [words(title)], "text": [words(p) for p in parts]}
         fields = to_document(kind, doc, specs, parts)
-        if HIGHLIGHT_SPEC not in self.schema:
-            fields.pop(HIGHLIGHT_SPEC, None)
+        fields = {k: v for k, v in fields.items() if k in self.schema}
         self._add(fields, analysed)
 
     def _add(self, fields: dict, analysed: dict) -> None:

@@ -14,7 +14,7 @@ from whoosh.index import LockError
 from .analysis import warm_up
 from .arrays import Snapshot
 from .rebuild import build_segments
-from .schema import HIGHLIGHT_SPEC, KINDS, make_schema, to_document
+from .schema import KINDS, make_schema, to_document
 
 
 def _remember_missing_columns():
@@ -51,6 +51,20 @@ def _kind(kind: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"unknown index kind {kind!r}")
     return kind
+
+
+def _signature(schema) -> list[tuple]:
+    # Whoosh compares column objects by identity, so two equal schemas differ.
+    return sorted(
+        (
+            name,
+            type(field).__name__,
+            type(getattr(field, "analyzer", None)).__name__,
+            bool(field.stored),
+            type(field.column_type).__name__,
+        )
+        for name, field in schema.items()
+    )
 
 
 class SearchIndex:
@@ -101,17 +115,22 @@ class SearchIndex:
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
 
+    def outdated(self, kind: str) -> bool:
+        """Whether the index on disk was written with another schema (reindex it)."""
+        kind = _kind(kind)
+        return _signature(self._ix[kind].schema) != _signature(make_schema(kind))
+
     def upsert(self, kind: str, docs: Iterable[dict]) -> int:
         """Add or replace documents (app dicts) by id; returns how many were written."""
         kind = _kind(kind)
         docs = list(docs)
         if not docs:
             return 0
-        fields = [to_document(kind, d) for d in docs]
         names = set(self._ix[kind].schema.names())
-        if HIGHLIGHT_SPEC not in names:  # an index written before the field existed
-            for f in fields:
-                f.pop(HIGHLIGHT_SPEC, None)
+        # An index written before a field existed keeps working without it.
+        fields = [
+            {k: v for k, v in to_document(kind, d).items() if k in names} for d in docs
+        ]
         writer = self._writer(kind)
         try:
             for f in fields:

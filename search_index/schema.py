@@ -73,6 +73,9 @@ def make_schema(kind: str) -> Schema:
         "org_name": STORED(),
         "org_type": ID(stored=True, sortable=True),
         "status": ID(stored=True, sortable=True),
+        # Who may see the listing in a result list: "public", or "members" (signed-in
+        # users only: a confidential need). Counts and facets filter on it too.
+        "audience": ID(sortable=True),
         # Sort-only values live in columns: no postings to write or merge.
         "published_at": COLUMN(NumericColumn("q")),
         "trl": NUMERIC(int, stored=True, sortable=True, shift_step=0),
@@ -175,6 +178,7 @@ def to_document(
         "org_name": org_name,
         "org_type": doc.get("org_type") or None,
         "status": doc.get("status") or "published",
+        "audience": "members" if doc.get("members_only") else "public",
         "published_at": _epoch(doc.get("published_at")),
         "trl": int(trl) if trl else None,
         "trl_band": trl_band(int(trl)) if trl else None,

@@ -42,10 +42,18 @@ def search_group() -> None:
     help="Writer processes for the rebuild.",
 )
 @click.option("--no-matches", is_flag=True, help="Skip recomputing the stored matches.")
+@click.option(
+    "--if-outdated",
+    is_flag=True,
+    help="Only if the index was written by an older version (another schema).",
+)
 @with_appcontext
-def reindex_command(procs: int, no_matches: bool) -> None:
+def reindex_command(procs: int, no_matches: bool, if_outdated: bool) -> None:
     """Rebuild the index from the database (the truth), then the stored matches."""
     directory = current_app.config["SEARCH_INDEX_DIR"]
+    if if_outdated and not any(get_index().outdated(kind) for kind in MODELS):
+        click.echo("the search index is up to date")
+        return
     # Changes made while we rebuild stay in the outbox and are applied after.
     started = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
     reset_index(directory)

@@ -76,6 +76,8 @@ def need_doc(n: Need) -> dict[str, Any]:
         "budget_max_fen": n.budget_max_fen,
         "org_id": n.organization_id,
         "org_name": "" if n.confidential else (org.name if org else ""),
+        # Listed to signed-in users only: anonymous counts and facets leave it out.
+        "members_only": bool(n.confidential),
         "org_type": str(org.type) if org else None,
         "status": "published",
         "published_at": n.published_at,

@@ -42,8 +42,12 @@ def _params():
 def index():
     kind, q, filters, sort, page = _params()
     per_page = 20
+    scope = dict(filters)
+    if not current_user.is_authenticated:
+        # Confidential needs are for signed-in users: not in the counts either.
+        scope["audience"] = "public"
     result = search(
-        get_index(), kind, q, filters=filters, sort=sort, page=page, per_page=per_page
+        get_index(), kind, q, filters=scope, sort=sort, page=page, per_page=per_page
     )
     model = MODELS[kind]
     ids = [h.id for h in result.hits]

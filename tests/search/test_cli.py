@@ -158,3 +158,30 @@ def test_reindex_rebuilds_from_the_database(app, db, create_achievement):
     from search_index import search
 
     assert [h.id for h in search(get_index(), "achievement", "TR90").hits] == [a.id]
+
+
+def test_reindex_if_outdated_rebuilds_only_an_index_of_an_older_schema(
+    app, db, create_achievement
+):
+    from whoosh import fields
+    from whoosh import index as whoosh_index
+
+    from marketplace.search.service import get_index, reset_index
+    from search_index import search
+
+    a = create_achievement(title="TR90镜架注塑工艺")
+    runner = app.test_cli_runner()
+    args = ["search", "reindex", "--procs", "1", "--if-outdated"]
+    result = runner.invoke(args=args)
+    assert "up to date" in result.output
+    # An index left by an older version: another schema, nothing findable.
+    directory = app.config["SEARCH_INDEX_DIR"]
+    reset_index(directory)
+    old = fields.Schema(id=fields.ID(stored=True, unique=True))
+    whoosh_index.create_in(directory, old, "achievements")
+    assert get_index().outdated("achievement")
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "up to date" not in result.output
+    assert not get_index().outdated("achievement")
+    assert [h.id for h in search(get_index(), "achievement", "TR90").hits] == [a.id]

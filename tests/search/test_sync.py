@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from marketplace.accounts.models import Role
 from marketplace.achievements.models import Achievement
 from marketplace.search.models import SearchOutbox
 from marketplace.search.service import get_index, sync_outbox
@@ -102,3 +103,19 @@ def test_confidential_detail_is_never_searchable(db, client, create_achievement)
     page = client.get("/search/?q=电镀")
     assert "search-hit" in page.get_data(as_text=True)
     assert "绝密词" not in page.get_data(as_text=True)
+
+
+def test_anonymous_need_search_counts_only_public_needs(
+    db, client, login, create_user, create_need
+):
+    create_need(title="镜腿铰链松动问题", confidential=True)
+    create_need(title="镜腿铰链松动问题公开")
+    sync_outbox()
+    anonymous = client.get("/search/?kind=need&q=铰链").get_data(as_text=True)
+    assert anonymous.count("search-hit") == 1
+    assert "共 1 条结果" in anonymous
+    assert "公开" in anonymous
+    login(create_user(role=Role.FIRM))
+    member = client.get("/search/?kind=need&q=铰链").get_data(as_text=True)
+    assert member.count("search-hit") == 2
+    assert "共 2 条结果" in member
