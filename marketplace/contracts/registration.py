@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -119,9 +120,9 @@ def remind_due(now: datetime | None = None) -> int:
         overdue = due <= now
         phase = "overdue" if overdue else "soon"
         title = (
-            _("技术合同认定登记已逾期：%(t)s", t=contract.title)
+            _l("技术合同认定登记已逾期：%(t)s", t=contract.title)
             if overdue
-            else _(
+            else _l(
                 "请在 %(d)s 前办理技术合同认定登记：%(t)s",
                 d=_local_date(due),
                 t=contract.title,

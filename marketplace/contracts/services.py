@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.errors import (
@@ -15,7 +16,7 @@ from ..core.errors import (
 from ..core.timeutil import utcnow
 from ..deals import services as deal_services
 from ..extensions import db
-from ..notifications.services import notify
+from ..notifications.services import Message, notify
 from .models import SIGNING_PARTIES, Contract, ContractSignature, ContractVersion
 from .rules import (
     PATENT_TYPES,
@@ -169,7 +170,7 @@ def draft_contract(deal, actor, body: dict, note: str = "") -> Contract:
     _tell(
         contract,
         actor,
-        _("合同草稿已起草：%(t)s", t=version.title),
+        _l("合同草稿已起草：%(t)s", t=version.title),
         f"contract:{contract.id}:v1",
     )
     return contract
@@ -207,14 +208,14 @@ def save_version(
         audit.record(actor, "contract.edit", contract, version=version.number)
     cleared = sorted(latest.signed_parties())
     text = (
-        _("合同已修改为第 %(n)s 版，需要重新确认签署。", n=version.number)
+        _l("合同已修改为第 %(n)s 版，需要重新确认签署。", n=version.number)
         if cleared
         else ""
     )
     _tell(
         contract,
         actor,
-        _("合同有新版本（第 %(n)s 版）：%(t)s", n=version.number, t=version.title),
+        _l("合同有新版本（第 %(n)s 版）：%(t)s", n=version.number, t=version.title),
         f"contract:{contract.id}:v{version.number}",
         body=text,
     )
@@ -277,7 +278,7 @@ def request_signature(contract: Contract, actor) -> int:
         if notify(
             user,
             "contract.sign",
-            _("请确认签署合同（第 %(n)s 版）：%(t)s", n=latest.number, t=latest.title),
+            _l("请确认签署合同（第 %(n)s 版）：%(t)s", n=latest.number, t=latest.title),
             link=contract_link(contract),
             dedupe_key=f"contract:{contract.id}:sign:v{latest.number}:{user.id}",
         ):
@@ -293,7 +294,10 @@ def contract_link(contract: Contract) -> str:
         return f"/contracts/{contract.id}"
 
 
-def _tell(contract: Contract, actor, title: str, dedupe: str, body: str = "") -> None:
+def _tell(
+    contract: Contract, actor, title: Message, dedupe: str, body: Message = ""
+) -> None:
+    """Tell the deal's other people; title and body are rendered per recipient."""
     for user in deal_services.party_users(contract.deal):
         if user.id != actor.id:
             notify(

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Organization, Role, User
 from ..core import audit
@@ -102,7 +103,7 @@ def _set_broker(
         notify(
             broker,
             "deal.assigned",
-            _("您被指派为交易“%(t)s”的经纪人", t=deal.title),
+            _l("您被指派为交易“%(t)s”的经纪人", t=deal.title),
             reason,
             deal_link(deal),
             dedupe_key=f"deal:{deal.id}:assigned:{now.isoformat()}",

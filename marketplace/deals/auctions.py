@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -178,8 +179,8 @@ def place_bid(
         notify(
             previous.user,
             "deal.outbid",
-            _("您的出价已被超过"),
-            _("当前最高价 %(p)s 元", p=f"{amount_fen / 100:,.2f}"),
+            _l("您的出价已被超过"),
+            _l("当前最高价 %(p)s 元", p=f"{amount_fen / 100:,.2f}"),
             path_for("deals.auction", auction_id=auction.id),
             dedupe_key=f"auction:{auction.id}:outbid:{bid.id}",
         )

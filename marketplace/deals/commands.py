@@ -6,7 +6,7 @@ from datetime import datetime
 
 import click
 from flask.cli import with_appcontext
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -34,7 +34,7 @@ def notify_overdue(now: datetime) -> int:
             notify(
                 deal.broker,
                 "deal.overdue",
-                _("交易“%(t)s”已逾期：%(k)s", t=deal.title, k=row.due_label),
+                _l("交易“%(t)s”已逾期：%(k)s", t=deal.title, k=row.due_label),
                 "",
                 deal_link(deal),
                 dedupe_key=key,

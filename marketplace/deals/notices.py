@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.domain import COOPERATION_LABELS
@@ -96,7 +97,7 @@ def file_objection(
         deal,
         user,
         "deal.objection",
-        _("公示“%(t)s”收到异议", t=notice.title),
+        _l("公示“%(t)s”收到异议", t=notice.title),
         reasons[:200],
         f"notice:{notice.id}:objection:{objection.id}",
         audience=frozenset({pipeline.BROKER, pipeline.SUPPLIER}),
@@ -130,11 +131,12 @@ def handle_objection(
         objection_id=objection.id,
         note=note,
     )
+    label = objection.handling_label  # lazy: rendered in the objector's language
     notify(
         objection.user,
         "deal.objection",
-        _("您对公示“%(t)s”的异议已处理", t=objection.notice.title),
-        f"{objection.handling_label}: {note}",
+        _l("您对公示“%(t)s”的异议已处理", t=objection.notice.title),
+        lambda: f"{label}: {note}",
         path_for("notices.detail", notice_id=objection.notice_id),
         dedupe_key=f"objection:{objection.id}:handled",
     )

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.timeutil import utcnow
@@ -52,7 +53,7 @@ def post_message(
         deal,
         actor,
         "deal.message",
-        _("交易“%(t)s”有新%(k)s", t=deal.title, k=message.kind_label),
+        _l("交易“%(t)s”有新%(k)s", t=deal.title, k=message.kind_label),
         body[:200],
         f"deal:{deal.id}:msg:{message.id}",
         audience=MESSAGE_AUDIENCE[kind],

@@ -19,6 +19,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,7 +28,7 @@ from ..core import audit
 from ..core.errors import InvalidTransition, StaleObject, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
-from ..notifications.services import notify
+from ..notifications.services import Message, notify
 from ..uploads.services import register_owner_rule, save_upload
 from . import pipeline
 from .models import Deal, DealEvent, DealStage
@@ -169,7 +170,7 @@ def apply_action(
             deal,
             actor,
             "deal.stage",
-            _("交易“%(t)s”进入%(s)s", t=deal.title, s=deal.stage_label),
+            _l("交易“%(t)s”进入%(s)s", t=deal.title, s=deal.stage_label),
             reason,
             f"deal:{deal.id}:event:{ev.id}",
         )
@@ -211,12 +212,15 @@ def tell_parties(
     deal: Deal,
     actor,
     kind: str,
-    title: str,
-    body: str,
+    title: Message,
+    body: Message,
     dedupe: str,
     audience: frozenset[str] | None = None,
 ) -> None:
-    """Notify each party user except the actor (optionally only some parties)."""
+    """Notify each party user except the actor (optionally only some parties).
+
+    `title` and `body` are messages rendered per recipient (notifications.services).
+    """
     for user in party_users(deal):
         if actor is not None and user.id == actor.id:
             continue

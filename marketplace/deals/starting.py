@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..achievements.models import Achievement, NdaRequest, NdaState
 from ..core.errors import PermissionDenied, ValidationFailed
@@ -110,7 +111,7 @@ def _create(
         deal,
         actor,
         "deal.new",
-        _("新的交易意向：%(t)s", t=deal.title),
+        _l("新的交易意向：%(t)s", t=deal.title),
         text,
         f"deal:{deal.id}:new",
     )

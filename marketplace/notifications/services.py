@@ -1,27 +1,74 @@
-"""Telling people that something needs them: one notification, maybe one e-mail."""
+"""Telling people that something needs them: one notification, maybe one e-mail.
+
+A notification speaks the recipient's language, not the acting user's: a broker
+working in English tells a Chinese factory owner in Chinese. So callers do not pass
+finished text but *messages*, and `notify` renders them inside
+`force_locale(recipient's locale)`, for the stored row and for the e-mail (subject,
+body and the template's greeting) alike. A message is one of:
+
+- `lazy_gettext("新需求与您的成果匹配：%(title)s", title=need.title)` (imported as
+  `_l`): translated when rendered. Its %(name)s values are data shown as given
+  (listing titles, reasons people typed); a lazy label among them (`deal.stage_label`)
+  is translated in the same locale.
+- a plain `str`: data, shown as is and never translated.
+- a callable without arguments returning one of those, for text put together from
+  several parts, e.g. `lambda: f"{objection.handling_label}: {note}"`.
+
+An eager `gettext(...)` result is a plain str already in the actor's language, which is
+the mistake this avoids; tests/notifications/test_callers.py checks that no caller
+passes one.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel.speaklater import LazyString
 
 from ..core.mail import send_mail
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import Notification
 
+#: What callers pass as a title or body (see the module docstring).
+Message = str | LazyString | Callable[[], "str | LazyString"] | None
+
+
+def recipient_locale(user) -> str:
+    """The language `user` reads: their setting when the market offers it, else Chinese."""
+    cfg = current_app.config
+    locale = getattr(user, "locale", None)
+    return locale if locale in cfg["LANGUAGES"] else cfg["BABEL_DEFAULT_LOCALE"]
+
+
+def render(message: Message, locale: str | None = None) -> str:
+    """`message` as text, in `locale` (default: the current one)."""
+    if locale is not None:
+        with force_locale(locale):
+            return render(message)
+    if message is None:
+        return ""
+    if callable(message):
+        message = message()
+    return str(message)
+
 
 def notify(
     user,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Message,
+    body: Message = "",
     link: str = "",
     dedupe_key: str | None = None,
     email: bool = True,
 ) -> Notification | None:
-    """Add a notification for `user` (once per dedupe_key); e-mail it if they opted in."""
+    """Add a notification for `user` (once per dedupe_key); e-mail it if they opted in.
+
+    `title` and `body` are rendered in the recipient's language (module docstring).
+    """
     if user is None or not user.active:
         return None
     if dedupe_key and db.session.scalar(
@@ -30,21 +77,22 @@ def notify(
         )
     ):
         return None
-    note = Notification(
-        user_id=user.id,
-        kind=kind,
-        title=title[:200],
-        body=body,
-        link=link,
-        dedupe_key=dedupe_key,
-    )
-    db.session.add(note)
-    if email and user.email_notifications:
-        # The mail speaks the recipient's language, not the acting user's.
-        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            sent = send_mail(user.email, title, "notification", user=user, note=note)
-        if sent:
-            note.emailed_at = utcnow()
+    with force_locale(recipient_locale(user)):
+        note = Notification(
+            user_id=user.id,
+            kind=kind,
+            title=render(title)[:200],
+            body=render(body),
+            link=link,
+            dedupe_key=dedupe_key,
+        )
+        db.session.add(note)
+        if email and user.email_notifications:
+            sent = send_mail(
+                user.email, note.title, "notification", user=user, note=note
+            )
+            if sent:
+                note.emailed_at = utcnow()
     db.session.flush()
     return note
 

@@ -7,6 +7,7 @@ import logging
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -129,7 +130,7 @@ def book_stripe_payment(
         from .services import tell_payer
 
         on_paid(req)
-        tell_payer(req, _("付款已到账：%(t)s", t=req.title))
+        tell_payer(req, _l("付款已到账：%(t)s", t=req.title))
     return True, ""
 
 
@@ -154,7 +155,7 @@ def submit_transfer(
 
     tell_operators(
         "payment.transfer",
-        _("有新的转账回单待确认"),
+        _l("有新的转账回单待确认"),
         req.title,
         link_for(req),
         f"transfer:{transfer.id}",
@@ -212,7 +213,7 @@ def confirm_transfer(
     from .services import tell_payer
 
     on_paid(req)
-    tell_payer(req, _("对公转账已确认到账：%(t)s", t=req.title))
+    tell_payer(req, _l("对公转账已确认到账：%(t)s", t=req.title))
     return transfer
 
 
@@ -230,7 +231,7 @@ def reject_transfer(transfer: BankTransfer, actor, note: str) -> BankTransfer:
     )
     from .services import tell_payer
 
-    tell_payer(transfer.request, _("转账未能确认：%(t)s", t=transfer.request.title))
+    tell_payer(transfer.request, _l("转账未能确认：%(t)s", t=transfer.request.title))
     db.session.flush()
     return transfer
 

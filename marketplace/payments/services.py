@@ -11,12 +11,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
-from ..notifications.services import notify
+from ..notifications.services import Message, notify, render
 from ..vouchers.rules import CONTRACT_SERVICE_KIND, FEE_SERVICE_KIND
 from . import fees, royalties
 from .models import PaymentKind, PaymentRequest
@@ -48,8 +49,13 @@ def link_for(req: PaymentRequest) -> str:
     return path_for("payments.detail", request_id=req.id)
 
 
-def tell_payer(req: PaymentRequest, title: str) -> None:
-    """Notify the payer organisation's members that something is due or changed."""
+def tell_payer(req: PaymentRequest, title: Message) -> None:
+    """Notify the payer organisation's members that something is due or changed.
+
+    `title` is rendered in each member's language; the dedupe key uses the default
+    language's text, so it does not depend on who acted.
+    """
+    key = render(title, current_app.config["BABEL_DEFAULT_LOCALE"])
     users = db.session.scalars(
         sa.select(User).where(
             User.organization_id == req.payer_org_id, User.active.is_(True)
@@ -62,11 +68,14 @@ def tell_payer(req: PaymentRequest, title: str) -> None:
             title,
             req.title,
             link_for(req),
-            dedupe_key=f"payment:{req.id}:{title}:{user.id}",
+            dedupe_key=f"payment:{req.id}:{key}:{user.id}",
         )
 
 
-def tell_operators(kind: str, title: str, body: str, link: str, dedupe: str) -> None:
+def tell_operators(
+    kind: str, title: Message, body: Message, link: str, dedupe: str
+) -> None:
+    """Notify every active operator; title and body are rendered per recipient."""
     from ..accounts.models import Role
 
     for user in db.session.scalars(
@@ -147,7 +156,7 @@ def on_contract_signed(deal, contract_version, actor) -> list[PaymentRequest]:
 
     apply_winner_deposit(deal, made, actor)
     for req in made:
-        tell_payer(req, _("新的付款通知：%(t)s", t=req.title))
+        tell_payer(req, _l("新的付款通知：%(t)s", t=req.title))
     current_app.logger.info("payments for deal %s: %d requests", deal.id, len(made))
     return made
 

@@ -11,6 +11,7 @@ import logging
 
 import sqlalchemy as sa
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
@@ -36,7 +37,7 @@ def _flag(event: StripeEvent, problem: str) -> str:
     audit.record(None, "payment.webhook_flagged", None, event=event.id, problem=problem)
     tell_operators(
         "payment.flagged",
-        "Stripe 事件金额不符，请核查",
+        _l("Stripe 事件金额不符，请核查"),
         f"{event.id}: {problem}",
         "/payments/",
         f"stripe-flag:{event.id}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
 from ..extensions import db
@@ -28,13 +28,13 @@ def new_listing_published(kind: str, obj, matches) -> None:
             continue
         if kind == "achievement":
             other = m.need
-            title = _("新成果可能解决您的需求：%(title)s", title=obj.title)
+            title = _l("新成果可能解决您的需求：%(title)s", title=obj.title)
         else:
             other = m.achievement
-            title = _("新需求与您的成果匹配：%(title)s", title=obj.title)
+            title = _l("新需求与您的成果匹配：%(title)s", title=obj.title)
         if other is None or not other.is_public:
             continue
-        body = _(
+        body = _l(
             "匹配度 %(score)s，与「%(other)s」相关。",
             score=round(m.score),
             other=other.title,
@@ -71,11 +71,11 @@ def _saved_searches(kind: str, obj) -> None:
             facets=False,
         )
         if any(h.id == obj.id for h in result.hits) and obj.can_view(s.user):
-            label = _("成果") if kind == "achievement" else _("需求")
+            label = _l("成果") if kind == "achievement" else _l("需求")
             notify(
                 s.user,
                 "saved_search",
-                _(
+                _l(
                     "您保存的搜索“%(q)s”有新%(label)s：%(title)s",
                     q=s.query,
                     label=label,
