@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 
 import numpy as np
@@ -164,6 +165,7 @@ class Snapshot:
                 dead = np.fromiter(sub.segment().deleted_docs(), dtype=np.int64)
                 mask[dead[dead < len(mask)]] = False
             live.append(mask)
+        self._offsets = [offset for _, _, offset in self.leaves]
         self.n = reader.doc_count_all()
         self.live = np.concatenate(live) if live else np.zeros(0, bool)
         self.doc_count = int(self.live.sum())
@@ -181,9 +183,18 @@ class Snapshot:
     def stored_fields(self, docnum: int) -> dict:
         """The stored fields of one document (cached; do not modify the dict)."""
         with self._lock:
-            return self._stored.get_or(
-                docnum, lambda: self.searcher.stored_fields(docnum)
-            )
+            return self._stored.get_or(docnum, lambda: self._read_stored(docnum))
+
+    def _read_stored(self, docnum: int) -> dict:
+        # Straight from the segment's stored column: Whoosh's reader would also
+        # check every name against the schema, which costs more than the read.
+        i = bisect_right(self._offsets, docnum) - 1
+        if i >= 0:
+            _, sub, offset = self.leaves[i]
+            perdoc = getattr(sub, "_perdoc", None)
+            if perdoc is not None and hasattr(perdoc, "stored_fields"):
+                return perdoc.stored_fields(docnum - offset)
+        return self.searcher.stored_fields(docnum)
 
     # -- terms ---------------------------------------------------------------
 

@@ -116,14 +116,10 @@ def _add_or(snap: Snapshot, q: Q.Or, total: np.ndarray, fresh: bool = True) -> N
 
 
 def _phrase(snap: Snapshot, q: Q.Phrase) -> np.ndarray:
-    # Candidates: documents with every word; then Whoosh checks the positions.
-    scores = np.zeros(snap.n, np.float32)
-    have = np.ones(snap.n, bool)
-    for word in q.words:
-        s = _term(snap, q.fieldname, word, 1.0)
-        have &= s > 0
-        scores += s
-    if not have.any():
+    # The documents holding the phrase (from the sidecars, else Whoosh checks the
+    # positions), then the words' scores summed at just those documents.
+    postings = [snap.bm25(q.fieldname, word, 1.0) for word in q.words]
+    if any(not len(d) for d, _ in postings):
         return np.zeros(snap.n, np.float32)
     key = ("phrase", q.fieldname, tuple(q.words), q.slop)
     with snap._lock:
@@ -135,7 +131,11 @@ def _phrase(snap: Snapshot, q: Q.Phrase) -> np.ndarray:
         snap.cache[key] = docs
     out = np.zeros(snap.n, np.float32)
     if len(docs):
-        out[docs] = scores[docs]
+        total = np.zeros(len(docs), np.float32)
+        for word_docs, word_scores in postings:  # in order: the same float sums
+            at = np.minimum(np.searchsorted(word_docs, docs), len(word_docs) - 1)
+            total += np.where(word_docs[at] == docs, word_scores[at], 0)
+        out[docs] = total
     return out
 
 
