@@ -84,34 +84,44 @@ def _probe(term: str) -> str:
     return term[:-1]
 
 
-class _Terms(NamedTuple):
+class Terms(NamedTuple):
+    """What to mark: the index terms, and patterns that find where they occur."""
+
     terms: frozenset[str]
-    #: Finds the probes (see matched_spans for why no overlap is missed).
-    places: re.Pattern | None
+    #: Each finds the probes of one group of terms (see matched_spans for why no
+    #: overlap is missed). One per query word: compiling a pattern costs far more
+    #: than scanning with it, and the same words come back in other queries.
+    patterns: tuple[re.Pattern, ...]
 
 
-@lru_cache(maxsize=256)
-def _compile(terms: frozenset[str]) -> _Terms:
-    probes = sorted({_probe(t) for t in terms if t}, key=len, reverse=True)
-    alternatives = "|".join(map(re.escape, probes))
-    return _Terms(terms, re.compile(alternatives) if probes else None)
+@lru_cache(maxsize=1024)
+def _pattern(group: frozenset[str]) -> re.Pattern | None:
+    probes = sorted({_probe(t) for t in group if t}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, probes))) if probes else None
+
+
+def terms_to_mark(groups) -> Terms:
+    """A :class:`Terms` from groups of index terms (one per query word, say)."""
+    groups = [frozenset(g) for g in groups]
+    patterns = tuple(p for p in map(_pattern, groups) if p is not None)
+    return Terms(frozenset().union(*groups), patterns)
 
 
 def matched_spans(
-    text: str, terms: set[str] | frozenset[str], spec: bytes | None = None
+    text: str, terms: Terms | set[str] | frozenset[str], spec: bytes | None = None
 ) -> list[tuple[int, int]]:
     """(start, end) in ``text`` of each word whose index terms meet ``terms``."""
     if not text or not terms:
         return []
-    t = _compile(terms if isinstance(terms, frozenset) else frozenset(terms))
-    if t.places is None:
+    t = terms if isinstance(terms, Terms) else terms_to_mark([terms])
+    if not t.patterns:
         return []
     folded, origin = normalize(text)
     # The scan reports non-overlapping matches, but a probe starting at p is
     # either reported or starts inside a reported match (the scan tries every
     # position it has not consumed): so the words overlapping the reported
     # matches include every word holding a probe.
-    places = [m.span() for m in t.places.finditer(folded)]
+    places = [m.span() for p in t.patterns for m in p.finditer(folded)]
     if not places:
         return []
     if not isinstance(spec, bytes):
@@ -135,7 +145,7 @@ def matched_spans(
 
 
 def highlight(
-    text: str, terms: set[str], whole: bool = False, spec: bytes | None = None
+    text: str, terms: Terms | set[str], whole: bool = False, spec: bytes | None = None
 ) -> str:
     """Escape ``text`` and mark the words whose index terms are in ``terms``.
 

@@ -11,7 +11,7 @@ from whoosh import query as Q
 from .analysis import analyze
 from .arrays import Snapshot
 from .engine import _int, evaluate, facet_counts, filter_mask, top_docs
-from .highlight import highlight
+from .highlight import highlight, terms_to_mark
 from .indexer import SearchIndex, _kind
 from .qbuild import Concept, concept_query, concepts, phrase_query
 from .schema import HIGHLIGHT_FIELDS, HIGHLIGHT_SPEC
@@ -148,12 +148,10 @@ def search(
         scores = evaluate(snap, build_query(parsed, any_of=True))
         matched = np.flatnonzero((scores > 0) & allowed)
         fallback = len(matched) > 0
-    found = set()
-    for c in parsed.concepts:
-        found |= c.highlight_terms()
-    for p in parsed.phrases:
-        found |= {w.text for w in p}
-    terms = frozenset(found)
+    terms = terms_to_mark(
+        [c.highlight_terms() for c in parsed.concepts]
+        + [{w.text for w in p} for p in parsed.phrases]
+    )
     top = top_docs(snap, scores, matched, sort, limit)
     hits = []
     for docnum in top[(page - 1) * per_page : limit].tolist():
