@@ -111,16 +111,57 @@ def _add_or(snap: Snapshot, q: Q.Or, total: np.ndarray, fresh: bool = True) -> N
             fresh and i == 0 and isinstance(s, Q.Or) and getattr(s, "boost", 1.0) == 1.0
         ):
             _add_or(snap, s, total, True)
+        elif isinstance(s, Q.Phrase):
+            # Only the phrase's documents change; the same float32 sums as a full
+            # array (adding 0 elsewhere changes nothing).
+            docs, scores = _phrase_scores(snap, s)
+            if len(docs):
+                total[docs] += scores * getattr(s, "boost", 1.0)
+        elif isinstance(s, Q.And) and all(isinstance(t, Q.Term) for t in s.subqueries):
+            docs, scores = _and_of_terms(snap, s)
+            boost = getattr(s, "boost", 1.0)
+            if len(docs):
+                total[docs] += scores * boost if boost != 1.0 else scores
         else:
             total += evaluate(snap, s)
 
 
+def _and_of_terms(snap: Snapshot, q: Q.And):
+    """(docnums, summed scores) of the documents holding every term, sparsely."""
+    docs = scores = None
+    for t in q.subqueries:
+        d, s = snap.bm25(t.fieldname, t.text, getattr(t, "boost", 1.0))
+        if docs is None:
+            docs, scores = d, s
+            continue
+        if not len(d) or not len(docs):
+            return _NONE
+        at = np.minimum(np.searchsorted(d, docs), len(d) - 1)
+        keep = d[at] == docs
+        docs, scores = docs[keep], scores[keep] + s[at[keep]]
+    return _NONE if docs is None else (docs, scores)
+
+
+_NONE = (np.zeros(0, np.int64), np.zeros(0, np.float32))
+
+
 def _phrase(snap: Snapshot, q: Q.Phrase) -> np.ndarray:
-    # The documents holding the phrase (from the sidecars, else Whoosh checks the
-    # positions), then the words' scores summed at just those documents.
+    out = np.zeros(snap.n, np.float32)
+    docs, scores = _phrase_scores(snap, q)
+    if len(docs):
+        out[docs] = scores
+    return out
+
+
+def _phrase_scores(snap: Snapshot, q: Q.Phrase):
+    """(docnums, summed word scores) of the documents holding the phrase.
+
+    The documents come from the sidecars (thesaurus phrases), else Whoosh
+    checks the positions; the words' scores are summed at just those documents.
+    """
     postings = [snap.bm25(q.fieldname, word, 1.0) for word in q.words]
     if any(not len(d) for d, _ in postings):
-        return np.zeros(snap.n, np.float32)
+        return _NONE
     key = ("phrase", q.fieldname, tuple(q.words), q.slop)
     with snap._lock:
         docs = snap.cache.get(key)
@@ -129,14 +170,11 @@ def _phrase(snap: Snapshot, q: Q.Phrase) -> np.ndarray:
         if docs is None:
             docs = np.fromiter(q.docs(snap.searcher), dtype=np.int64)
         snap.cache[key] = docs
-    out = np.zeros(snap.n, np.float32)
-    if len(docs):
-        total = np.zeros(len(docs), np.float32)
-        for word_docs, word_scores in postings:  # in order: the same float sums
-            at = np.minimum(np.searchsorted(word_docs, docs), len(word_docs) - 1)
-            total += np.where(word_docs[at] == docs, word_scores[at], 0)
-        out[docs] = total
-    return out
+    total = np.zeros(len(docs), np.float32)
+    for word_docs, word_scores in postings:  # in order: the same float sums
+        at = np.minimum(np.searchsorted(word_docs, docs), len(word_docs) - 1)
+        total += np.where(word_docs[at] == docs, word_scores[at], 0)
+    return docs, total
 
 
 def filter_mask(snap: Snapshot, key: tuple) -> np.ndarray:
