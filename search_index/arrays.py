@@ -217,7 +217,9 @@ class Snapshot:
                 weights.append(w)
         if not docs:
             return _EMPTY
-        return np.concatenate(docs).astype(np.int32), np.concatenate(weights)
+        return np.concatenate(docs).astype(np.int32, copy=False), np.concatenate(
+            weights
+        )
 
     def phrase_docs(self, fieldname: str, words) -> np.ndarray | None:
         """Documents holding a multi-word thesaurus key as a phrase, from the
@@ -278,7 +280,7 @@ class Snapshot:
         if len(docs):
             norm = self._norms(fieldname)[docs]
             scores = self.idf(fieldname, text) * (w * (BM25_K1 + 1)) / (w + norm)
-            scores = scores.astype(np.float32)
+            scores = scores.astype(np.float32, copy=False)
         else:
             scores = np.zeros(0, np.float32)
         with self._lock:

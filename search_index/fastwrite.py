@@ -27,8 +27,9 @@ from .analysis import EyewearTokenizer
 from .highlight import analyze_with_spec
 from .schema import text_parts, to_document
 
-#: Documents per segment a worker writes before it starts a new one.
-SEGMENT_DOCS = 40_000
+#: Documents per segment a worker writes before it starts a new one: fewer,
+#: larger segments search faster; a worker holds its segment's postings in memory.
+SEGMENT_DOCS = 60_000
 #: Extension and fields of the per-segment posting sidecar (see _sidecar).
 SIDECAR_EXT = ".eyw"
 SIDECAR_FIELDS = ("text", "title")

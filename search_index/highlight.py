@@ -161,9 +161,12 @@ def highlight(
         return ""
     lo, hi = 0, len(text)
     if not whole and len(text) > SNIPPET_CHARS:
+        # Spans are in order and do not overlap, so their ends are sorted too:
+        # the spans of the window starting at the i-th are i..(those ending in it).
+        ends = [b for _, b in spans]
         best, best_n = spans[0][0], 0
-        for s, _ in spans:
-            n = sum(1 for a, b in spans if s <= a and b <= s + SNIPPET_CHARS)
+        for i, (s, _) in enumerate(spans):
+            n = bisect_right(ends, s + SNIPPET_CHARS) - i
             if n > best_n:
                 best, best_n = s, n
         lo = max(0, min(best - 20, len(text) - SNIPPET_CHARS))
