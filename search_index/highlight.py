@@ -117,11 +117,18 @@ def matched_spans(
     if not t.patterns:
         return []
     folded, origin = normalize(text)
+    return _spans(text, folded, origin, _places(t, folded), spec, t)
+
+
+def _places(t: Terms, folded: str) -> list[tuple[int, int]]:
     # The scan reports non-overlapping matches, but a probe starting at p is
     # either reported or starts inside a reported match (the scan tries every
     # position it has not consumed): so the words overlapping the reported
     # matches include every word holding a probe.
-    places = [m.span() for p in t.patterns for m in p.finditer(folded)]
+    return [m.span() for p in t.patterns for m in p.finditer(folded)]
+
+
+def _spans(text, folded, origin, places, spec, t: Terms) -> list[tuple[int, int]]:
     if not places:
         return []
     if not isinstance(spec, bytes):
@@ -144,6 +151,33 @@ def matched_spans(
     return spans
 
 
+def highlight_all(
+    texts: list[str], terms: Terms, wholes: list[bool], specs: list
+) -> list[str]:
+    """:func:`highlight` of several texts of one document, scanned in one pass.
+
+    Folding and scanning once over the texts joined by newlines (which no
+    word or term holds) gives each text's places; only texts with places are
+    looked at further. Same results as highlighting each text on its own.
+    """
+    joined = "\n".join(texts)
+    folded, origin = normalize(joined)
+    if origin is not None:  # folding changed lengths: offsets need each text alone
+        return [
+            highlight(x, terms, w, sp)
+            for x, w, sp in zip(texts, wholes, specs, strict=True)
+        ]
+    places = _places(terms, folded) if terms.patterns else []
+    out, base = [], 0
+    for text, whole, spec in zip(texts, wholes, specs, strict=True):
+        end = base + len(text)
+        mine = [(a - base, b - base) for a, b in places if base <= a < end]
+        spans = _spans(text, folded[base:end], None, mine, spec, terms)
+        out.append(_render(text, spans, whole))
+        base = end + 1
+    return out
+
+
 def highlight(
     text: str, terms: Terms | set[str], whole: bool = False, spec: bytes | None = None
 ) -> str:
@@ -156,8 +190,11 @@ def highlight(
     """
     if not text:
         return ""
-    spans = matched_spans(text, terms, spec)
-    if not spans and not whole:
+    return _render(text, matched_spans(text, terms, spec), whole)
+
+
+def _render(text: str, spans: list[tuple[int, int]], whole: bool) -> str:
+    if not text or (not spans and not whole):
         return ""
     lo, hi = 0, len(text)
     if not whole and len(text) > SNIPPET_CHARS:

@@ -11,7 +11,7 @@ from whoosh import query as Q
 from .analysis import analyze
 from .arrays import Snapshot
 from .engine import _int, evaluate, facet_counts, filter_mask, top_docs
-from .highlight import highlight, terms_to_mark
+from .highlight import highlight_all, terms_to_mark
 from .indexer import SearchIndex, _kind
 from .qbuild import Concept, concept_query, concepts, phrase_query
 from .schema import HIGHLIGHT_FIELDS, HIGHLIGHT_SPEC
@@ -156,13 +156,12 @@ def search(
     hits = []
     for docnum in top[(page - 1) * per_page : limit].tolist():
         stored = snap.stored_fields(docnum)
-        specs = stored.get(HIGHLIGHT_SPEC) or (None, None, None)
-        hl = {
-            name: highlight(
-                stored.get(name) or "", terms, whole=(name != "body"), spec=spec
-            )
-            for name, spec in zip(HIGHLIGHT_FIELDS, specs, strict=False)
-        }
+        texts = [stored.get(name) or "" for name in HIGHLIGHT_FIELDS]
+        specs = list(stored.get(HIGHLIGHT_SPEC) or ())[: len(texts)]
+        specs += [None] * (len(texts) - len(specs))
+        wholes = [name != "body" for name in HIGHLIGHT_FIELDS]
+        marked = highlight_all(texts, terms, wholes, specs)
+        hl = dict(zip(HIGHLIGHT_FIELDS, marked, strict=True))
         score = float(scores[docnum]) if sort == "relevance" else 0.0
         hits.append(Hit(int(stored["id"]), round(score, 4), hl))
     result = SearchResult(hits, len(matched), False, fallback_any=fallback)

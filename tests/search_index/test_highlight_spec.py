@@ -127,3 +127,19 @@ def test_search_hits_use_stored_specs(index):
     assert all(isinstance(s, bytes) for s in stored[HIGHLIGHT_SPEC])
     hit = search(index, "achievements", "附着力").hits[0]
     assert "<mark>附着力</mark>" in hit.highlights["title"]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_highlighting_a_documents_texts_together_equals_one_by_one(achievements, q):
+    from search_index.highlight import highlight_all, terms_to_mark
+
+    marks = terms_to_mark([c.highlight_terms() for c in parse(q).concepts])
+    texts = list(_texts(achievements))
+    for i in range(0, len(texts) - 2):
+        group = texts[i : i + 3]
+        specs = [highlight_spec(t) for t in group]
+        wholes = [True, True, False]
+        assert highlight_all(group, marks, wholes, specs) == [
+            highlight(t, marks, w, s)
+            for t, w, s in zip(group, wholes, specs, strict=True)
+        ]
