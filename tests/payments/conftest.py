@@ -24,9 +24,8 @@ from tests.fixtures.services import free_port
 WEBHOOK_SECRET = "whsec_test_market"  # noqa: S105
 
 
-@pytest.fixture(scope="session")
-def localstripe():
-    """A real localstripe server on a free loopback port; yields its base URL."""
+def _start_localstripe(deadline: float):
+    """(process, url) of a localstripe answering on a free port, or (None, reason)."""
     port = free_port()
     exe = Path(sys.executable).with_name("localstripe")
     proc = subprocess.Popen(
@@ -35,17 +34,36 @@ def localstripe():
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 20
     while True:
         try:
             urllib.request.urlopen(f"{url}/v1/customers", timeout=1)  # noqa: S310
         except urllib.error.HTTPError:
-            break  # it answers (401 without a key)
+            return proc, url  # it answers (401 without a key)
         except OSError:
+            if proc.poll() is not None:  # it exited: the port was taken meanwhile
+                return None, f"exited with {proc.returncode}"
             if time.time() > deadline:
                 proc.kill()
-                pytest.fail("localstripe did not start")
+                return None, "no answer in time"
             time.sleep(0.2)
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """A real localstripe server on a free loopback port; yields its base URL.
+
+    Another test process can take the free port before localstripe binds it,
+    and a busy machine slows its start: it gets three tries and a minute.
+    """
+    deadline = time.time() + 60
+    reasons = []
+    for _ in range(3):
+        proc, url = _start_localstripe(deadline)
+        if proc is not None:
+            break
+        reasons.append(url)
+    else:
+        pytest.fail(f"localstripe did not start: {reasons}")
     yield url
     proc.terminate()
     proc.wait(10)
