@@ -37,14 +37,24 @@ class _LRU(OrderedDict):
         self.size = size
 
     def get_or(self, key, build):
-        try:
+        got = self.lookup(key)
+        if got is None:
+            got = self.put(key, build())
+        return got
+
+    def lookup(self, key):
+        """The value of ``key`` (now the most recently used), or None."""
+        got = self.get(key)
+        if got is not None:
             self.move_to_end(key)
-            return self[key]
-        except KeyError:
-            value = self[key] = build()
-            if len(self) > self.size:
-                self.popitem(last=False)
-            return value
+        return got
+
+    def put(self, key, value):
+        """Keep ``value`` under ``key``, dropping the least recently used."""
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
 
 
 def _read_postings(reader, fieldname: str, text: str):

@@ -46,17 +46,14 @@ def evaluate(snap: Snapshot, q: Q.Query) -> np.ndarray:
         return _term(snap, q.fieldname, q.text, getattr(q, "boost", 1.0))
     if not isinstance(q, Q.CompoundQuery) or len(q.subqueries) < CACHE_MIN_PARTS:
         return _evaluate(snap, q)
+    # Evaluated outside the lock, so other threads' queries are not held up.
     with snap._lock:
-        got = snap.scores.get(q)
-        if got is not None:
-            snap.scores.move_to_end(q)
+        got = snap.scores.lookup(q)
     if got is None:
         got = _evaluate(snap, q)
         got.flags.writeable = False
         with snap._lock:
-            snap.scores[q] = got
-            if len(snap.scores) > snap.scores.size:
-                snap.scores.popitem(last=False)
+            snap.scores.put(q, got)
     return got
 
 

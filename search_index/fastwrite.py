@@ -43,7 +43,6 @@ def _lenq(length: int) -> int:
 
 
 _LENQ: dict[int, int] = {}
-_INDEXED: dict[tuple, list] = {}
 _SHORT: dict[str, tuple] = {}
 
 
@@ -106,6 +105,9 @@ class FastSegmentWriter(SegmentWriter):
         # bytes for the fields Whoosh encodes itself.
         self._posts: dict[str, dict[str | bytes, list]] = {}
         self._phr: dict[tuple[str, str], list[int]] = {}
+        # Facet-like values (modes, TRL, prices) repeat: each is indexed once
+        # per writer, with this writer's schema.
+        self._indexed: dict[tuple, list] = {}
         # Fields analysed here: those with the house tokenizer (with sub-words).
         self._boost = {
             name: field.format.field_boost
@@ -203,17 +205,12 @@ class FastSegmentWriter(SegmentWriter):
                         post = (docnum, freq * fb, pack_uint(freq), lq)
                         posts.setdefault(name, {}).setdefault(word, []).append(post)
                 elif field.indexed:
-                    # Facet-like values (modes, TRL, prices) repeat: index each once.
                     memo_key = (name, value) if isinstance(value, (str, int)) else None
-                    items = _INDEXED.get(memo_key) if memo_key else None
+                    items = self._indexed.get(memo_key) if memo_key else None
                     if items is None:
                         items = list(field.index(value))
-                        if (
-                            memo_key
-                            and len(_INDEXED) < 100_000
-                            and len(str(value)) < 65
-                        ):
-                            _INDEXED[memo_key] = items
+                        if memo_key and len(str(value)) < 65:
+                            self._indexed[memo_key] = items
                     if field.scorable:
                         length = sum(freq for _, freq, _, _ in items)
                     lq = _lenq(length) if field.scorable and length else 0

@@ -154,12 +154,12 @@ def search(
     )
     top = top_docs(snap, scores, matched, sort, limit)
     hits = []
+    wholes = [name != "body" for name in HIGHLIGHT_FIELDS]
     for docnum in top[(page - 1) * per_page : limit].tolist():
         stored = snap.stored_fields(docnum)
         texts = [stored.get(name) or "" for name in HIGHLIGHT_FIELDS]
         specs = list(stored.get(HIGHLIGHT_SPEC) or ())[: len(texts)]
         specs += [None] * (len(texts) - len(specs))
-        wholes = [name != "body" for name in HIGHLIGHT_FIELDS]
         marked = highlight_all(texts, terms, wholes, specs)
         hl = dict(zip(HIGHLIGHT_FIELDS, marked, strict=True))
         score = float(scores[docnum]) if sort == "relevance" else 0.0
