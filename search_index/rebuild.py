@@ -7,9 +7,11 @@ queue, and return their segments; the caller commits them in one TOC.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import traceback
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 
 from .fastwrite import SEGMENT_DOCS, FastSegmentWriter
 
@@ -19,11 +21,34 @@ BATCH = 500
 _SHARED: Sequence | None = None
 
 
+@contextmanager
+def _without_cycle_collection():
+    """Pause Python's cyclic garbage collector (restored afterwards).
+
+    A writer keeps millions of posting tuples and lists alive until its
+    segment is written; the collector would walk them again and again as they
+    pile up (about a tenth of the CPU time of a rebuild). They hold no cycles:
+    reference counting frees them when the segment is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _write_docs(ix, kind: str, docs: Iterable[dict], tick=None) -> list:
     """Write ``docs`` into new segments of ``ix``; returns the segments.
 
     ``tick()`` is called after every 100 documents.
     """
+    with _without_cycle_collection():
+        return _write_segments(ix, kind, docs, tick)
+
+
+def _write_segments(ix, kind: str, docs: Iterable[dict], tick) -> list:
     segments = []
     writer = None
     for doc in docs:
