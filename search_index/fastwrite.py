@@ -12,6 +12,7 @@ writes are ordinary Whoosh segments (same codec, same bytes per posting).
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter
 from operator import itemgetter
 from pickle import dumps
@@ -30,7 +31,7 @@ from .schema import text_parts, to_document
 #: Documents per segment a worker writes before it starts a new one: fewer,
 #: larger segments search faster; a worker holds its segment's postings in memory.
 SEGMENT_DOCS = 60_000
-#: Extension and fields of the per-segment posting sidecar (see _sidecar).
+#: Extension and fields of the per-segment posting sidecar (see _Sidecar).
 SIDECAR_EXT = ".eyw"
 SIDECAR_FIELDS = ("text", "title")
 
@@ -230,26 +231,36 @@ class FastSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     def _flush_segment(self):
-        self._sidecar = _sidecar(self._posts, self._phr)
         self.perdocwriter.close()
         fw = self.fieldwriter
         schema = self.schema
+        side = _Sidecar()
         for name in sorted(self._posts):
             fposts = self._posts[name]
             fw.start_field(name, schema[name])
+            in_sidecar = name in SIDECAR_FIELDS
             for term in sorted(fposts):
+                plist = fposts[term]
+                ids = list(map(_ID, plist))
+                weights = list(map(_WEIGHT, plist))
+                if in_sidecar:
+                    side.add(name, term, ids, weights)
                 # Generic fields (numbers) keep their terms as bytes.
                 fw.start_term(term if isinstance(term, bytes) else term.encode("utf-8"))
-                _add_postings(fw._postwriter, fposts[term])
+                _add_postings(fw._postwriter, plist, ids, weights)
                 fw.finish_term()
             fw.finish_field()
         fw.close()
+        # Documents holding each multi-word thesaurus key as a phrase.
+        for (name, key), docnums in self._phr.items():
+            side.add(name, key, docnums, [0.0] * len(docnums))
+        self._sidecar = side.to_bytes()
         self._posts = {}
 
     def finish(self):
         """Write the segment files and return the segment (no TOC change).
 
-        Also writes the sidecar (see :func:`_sidecar`) after the compound file
+        Also writes the sidecar (see :class:`_Sidecar`) after the compound file
         is assembled, so it stays a file of its own, named after the segment:
         Whoosh deletes it with the segment.
         """
@@ -263,18 +274,21 @@ class FastSegmentWriter(SegmentWriter):
 _ID, _WEIGHT, _VALUE, _LENGTH = (itemgetter(i) for i in range(4))
 
 
-def _add_postings(pw, plist: list) -> None:
-    """``pw.add_posting`` for a whole term, a block at a time (same bytes)."""
+def _add_postings(pw, plist: list, ids: list, weights: list) -> None:
+    """``pw.add_posting`` for a whole term, a block at a time (same bytes).
+
+    ``ids`` and ``weights`` are the postings' docnums and weights.
+    """
     limit = pw._blocklimit
     for i in range(0, len(plist), limit):
         if i:
             pw._write_block()
-        chunk = plist[i : i + limit]
-        weights = list(map(_WEIGHT, chunk))
-        pw._ids.extend(map(_ID, chunk))
-        pw._weights.extend(weights)
+        chunk = plist[i : i + limit] if len(plist) > limit else plist
+        block_weights = weights[i : i + limit] if len(plist) > limit else weights
+        pw._ids.extend(ids[i : i + limit] if len(plist) > limit else ids)
+        pw._weights.extend(block_weights)
         pw._values.extend(filter(None, map(_VALUE, chunk)))
-        top = max(weights)
+        top = max(block_weights)
         if top > pw._maxweight:
             pw._maxweight = top
         lengths = list(filter(None, map(_LENGTH, chunk)))
@@ -317,38 +331,38 @@ def _phrases_in(poses: dict[str, list[int]]) -> list[str]:
     return found
 
 
-def _sidecar(posts: dict, phrases: dict | None = None) -> bytes:
-    """Docnums and weights of every text/title term, as flat arrays.
+class _Sidecar:
+    """Docnums and weights of every text/title term of a segment, as flat arrays.
 
     Layout: 8-byte little-endian length of a JSON term table
     ``[[field, term, start, end], ...]``, the table, then the int32 docnums
     and the float32 weights. Loading it is one read, where decoding Whoosh's
     posting blocks (pickled positions included) costs milliseconds per
-    common term.
+    common term. Multi-word thesaurus keys are listed under "phrase:<field>"
+    with the documents holding them as a phrase.
     """
-    table, docs, weights = [], [], []
-    start = 0
-    for name in SIDECAR_FIELDS:
-        for term, plist in posts.get(name, {}).items():
-            docs.extend(map(_ID, plist))
-            weights.extend(map(_WEIGHT, plist))
-            table.append([name, term, start, start + len(plist)])
-            start += len(plist)
-    # Documents holding each multi-word thesaurus key as a phrase ("phrase:<field>").
-    for (name, key), docnums in (phrases or {}).items():
-        docs.extend(docnums)
-        weights.extend([0.0] * len(docnums))
-        table.append([name, key, start, start + len(docnums)])
-        start += len(docnums)
-    head = json.dumps(table, ensure_ascii=False).encode("utf-8")
-    return b"".join(
-        (
-            len(head).to_bytes(8, "little"),
-            head,
-            np.array(docs, "<i4").tobytes(),
-            np.array(weights, "<f4").tobytes(),
+
+    def __init__(self):
+        self.table: list = []
+        self.docs = array("i")
+        self.weights = array("f")
+
+    def add(self, field: str, term: str, docs, weights) -> None:
+        start = len(self.docs)
+        self.docs.extend(docs)
+        self.weights.extend(weights)
+        self.table.append([field, term, start, len(self.docs)])
+
+    def to_bytes(self) -> bytes:
+        head = json.dumps(self.table, ensure_ascii=False).encode("utf-8")
+        return b"".join(
+            (
+                len(head).to_bytes(8, "little"),
+                head,
+                np.frombuffer(self.docs, np.int32).astype("<i4").tobytes(),
+                np.frombuffer(self.weights, np.float32).astype("<f4").tobytes(),
+            )
         )
-    )
 
 
 def read_sidecar(data: bytes):
