@@ -30,29 +30,36 @@ _TYPECODES = ((0xFF, "B"), (0xFFFF, "H"), (0xFFFFFFFF, "I"))
 _ESCAPED = re.compile(r"[&<>\"']")
 
 
+#: First byte of a spec holding absolute offsets (the array type code follows).
+_ABSOLUTE = 2
+
+
 def encode_spec(bounds: list[tuple[int, int]]) -> bytes:
-    """Word boundaries as bytes: gap before and length of each word, one array."""
-    values = []
-    prev = 0
-    for start, end in bounds:
-        values += (start - prev, end - start)
-        prev = end
+    """Word boundaries as bytes: every word's start, then every word's end."""
+    values = [a for a, _ in bounds] + [b for _, b in bounds]
     top = max(values, default=0)
     code = next(c for limit, c in _TYPECODES if top <= limit)
     data = array(code, values)
     if sys.byteorder == "big":  # pragma: no cover - stored little-endian
         data.byteswap()
-    return code.encode("ascii") + data.tobytes()
+    return bytes((_ABSOLUTE, ord(code))) + data.tobytes()
 
 
-def decode_spec(spec: bytes) -> tuple[list[int], list[int]]:
-    """(starts, ends) of the words of a spec written by :func:`encode_spec`."""
+def decode_spec(spec: bytes) -> tuple[array | list[int], array | list[int]]:
+    """(starts, ends) of the words of a spec written by :func:`encode_spec`.
+
+    Also reads the older layout (a type code, then each word's gap and length).
+    """
     if not spec:
         return [], []
-    data = array(chr(spec[0]))
-    data.frombytes(spec[1:])
+    absolute = spec[0] == _ABSOLUTE
+    data = array(chr(spec[1] if absolute else spec[0]))
+    data.frombytes(spec[2:] if absolute else spec[1:])
     if sys.byteorder == "big":  # pragma: no cover
         data.byteswap()
+    if absolute:
+        half = len(data) // 2
+        return data[:half], data[half:]
     offsets = list(accumulate(data))
     return offsets[0::2], offsets[1::2]
 
@@ -85,26 +92,32 @@ def _probe(term: str) -> str:
 
 
 class Terms(NamedTuple):
-    """What to mark: the index terms, and patterns that find where they occur."""
+    """What to mark: the index terms, and the strings that show where they occur."""
 
     terms: frozenset[str]
-    #: Each finds the probes of one group of terms (see matched_spans for why no
-    #: overlap is missed). One per query word: compiling a pattern costs far more
-    #: than scanning with it, and the same words come back in other queries.
-    patterns: tuple[re.Pattern, ...]
+    #: Probes (see _probe) of the terms, none holding another: a word holding
+    #: a longer probe also holds the shorter one inside it.
+    probes: tuple[str, ...]
+
+
+def _fewest(probes) -> tuple[str, ...]:
+    kept: list[str] = []
+    for p in sorted(set(probes), key=len):
+        if p and not any(k in p for k in kept):
+            kept.append(p)
+    return tuple(kept)
 
 
 @lru_cache(maxsize=1024)
-def _pattern(group: frozenset[str]) -> re.Pattern | None:
-    probes = sorted({_probe(t) for t in group if t}, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, probes))) if probes else None
+def _group_probes(group: frozenset[str]) -> tuple[str, ...]:
+    return _fewest(_probe(t) for t in group if t)
 
 
 def terms_to_mark(groups) -> Terms:
     """A :class:`Terms` from groups of index terms (one per query word, say)."""
     groups = [frozenset(g) for g in groups]
-    patterns = tuple(p for p in map(_pattern, groups) if p is not None)
-    return Terms(frozenset().union(*groups), patterns)
+    probes = _fewest(p for g in groups for p in _group_probes(g))
+    return Terms(frozenset().union(*groups), probes)
 
 
 def matched_spans(
@@ -114,18 +127,23 @@ def matched_spans(
     if not text or not terms:
         return []
     t = terms if isinstance(terms, Terms) else terms_to_mark([terms])
-    if not t.patterns:
+    if not t.probes:
         return []
     folded, origin = normalize(text)
     return _spans(text, folded, origin, _places(t, folded), spec, t)
 
 
 def _places(t: Terms, folded: str) -> list[tuple[int, int]]:
-    # The scan reports non-overlapping matches, but a probe starting at p is
-    # either reported or starts inside a reported match (the scan tries every
-    # position it has not consumed): so the words overlapping the reported
-    # matches include every word holding a probe.
-    return [m.span() for p in t.patterns for m in p.finditer(folded)]
+    # Every occurrence of every probe: the words overlapping them include every
+    # word holding a probe. (str.find needs no pattern compiled per query.)
+    out = []
+    for probe in t.probes:
+        size = len(probe)
+        at = folded.find(probe)
+        while at >= 0:
+            out.append((at, at + size))
+            at = folded.find(probe, at + 1)
+    return out
 
 
 def _spans(text, folded, origin, places, spec, t: Terms) -> list[tuple[int, int]]:
@@ -167,7 +185,7 @@ def highlight_all(
             highlight(x, terms, w, sp)
             for x, w, sp in zip(texts, wholes, specs, strict=True)
         ]
-    places = _places(terms, folded) if terms.patterns else []
+    places = _places(terms, folded)
     out, base = [], 0
     for text, whole, spec in zip(texts, wholes, specs, strict=True):
         end = base + len(text)

@@ -1,6 +1,7 @@
 """Highlights from stored word boundaries mark exactly the words the analyzer matches."""
 
 import random
+from array import array
 from pathlib import Path
 
 import pytest
@@ -66,8 +67,14 @@ def _oracle(text, terms):
 def test_spec_round_trips_word_boundaries():
     bounds = [(0, 2), (3, 300), (300, 70_000)]
     assert list(zip(*decode_spec(encode_spec(bounds)), strict=True)) == bounds
-    assert decode_spec(encode_spec([])) == ([], [])
-    assert encode_spec([(0, 2), (2, 5)])[:1] == b"B"  # one byte a value when small
+    assert [list(x) for x in decode_spec(encode_spec([]))] == [[], []]
+    assert encode_spec([(0, 2), (2, 5)])[:2] == b"\x02B"  # one byte a value when small
+
+
+def test_specs_of_the_older_layout_still_decode():
+    # Type code, then each word's gap from the previous end and its length.
+    old = b"H" + array("H", [0, 2, 1, 297, 0, 1]).tobytes()
+    assert list(zip(*decode_spec(old), strict=True)) == [(0, 2), (3, 300), (300, 301)]
 
 
 def test_analyze_with_spec_is_analyze(achievements):
