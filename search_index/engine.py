@@ -8,6 +8,8 @@ numpy arrays with one slot per document instead of pure-Python matchers.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from whoosh import query as Q
 
@@ -227,17 +229,61 @@ def _has_member(snap: Snapshot, column: str, member: str) -> np.ndarray:
     return lut[codes]  # code -1 picks the trailing False
 
 
+#: Most combinations of facet values counted in one pass (see _joint_codes).
+MAX_JOINT = 1 << 20
+
+
+def _joint_codes(snap: Snapshot, columns: tuple[str, ...]):
+    """(code, shape): one code per document for its tuple of values in ``columns``
+    (each value's code + 1, 0 for none, in mixed radix), or None when there
+    are too many combinations. Cached per snapshot."""
+    key = ("joint", columns)
+    with snap._lock:
+        got = snap.cache.get(key)
+    if got is None:
+        parts = [snap.codes(c) for c in columns]
+        shape = tuple(len(labels) + 1 for _, labels in parts)
+        got = False
+        if math.prod(shape) <= MAX_JOINT:
+            joint = np.zeros(snap.n, np.int64)
+            for (codes, _), size in zip(parts, shape, strict=True):
+                joint = joint * size + (codes + 1)
+            got = (joint.astype(np.int32), shape)
+        with snap._lock:
+            snap.cache[key] = got
+    return got or None
+
+
+def _value_counts(snap: Snapshot, matched: np.ndarray, columns: tuple[str, ...]):
+    """Per column, the number of matched documents holding each code."""
+    joint = _joint_codes(snap, columns)
+    if joint is None:
+        out = []
+        for column in columns:
+            codes, labels = snap.codes(column)
+            sub = codes[matched]
+            out.append(np.bincount(sub[sub >= 0], minlength=len(labels)))
+        return out
+    # One gather and one count for all the facets, then each facet's margin.
+    codes, shape = joint
+    counts = np.bincount(codes[matched], minlength=math.prod(shape)).reshape(shape)
+    axes = range(len(shape))
+    return [counts.sum(axis=tuple(j for j in axes if j != i))[1:] for i in axes]
+
+
+def _facet_columns(facets) -> tuple[str, ...]:
+    return tuple("coop_key" if f == "cooperation_modes" else f for f in facets)
+
+
 def facet_counts(snap: Snapshot, matched: np.ndarray, facets) -> dict:
     """{facet: [(value, count), ...]} most common first, over the matched docnums."""
     out = {}
-    for name in facets:
-        column = "coop_key" if name == "cooperation_modes" else name
-        codes, labels = snap.codes(column)
-        sub = codes[matched]
-        sub = sub[sub >= 0]
-        counts = np.bincount(sub, minlength=len(labels)) if len(labels) else []
+    columns = _facet_columns(facets)
+    all_counts = _value_counts(snap, matched, columns)
+    for name, column, counts in zip(facets, columns, all_counts, strict=True):
+        labels = snap.codes(column)[1]
         # Ties: the order values first occur in the index (stable per generation).
-        present = [int(c) for c in np.flatnonzero(counts)] if len(sub) else []
+        present = [int(c) for c in np.flatnonzero(counts)]
         if column == "coop_key":
             merged: dict[str, int] = {}
             for code in present:

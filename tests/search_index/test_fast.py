@@ -105,6 +105,27 @@ def test_facet_counts_are_exact(index, q, achievements):
     assert counts == sorted(counts, reverse=True)
 
 
+@pytest.mark.parametrize("q", ["镜架", "acetate", ""])
+def test_facets_counted_in_one_pass_equal_facets_counted_one_by_one(
+    index, q, monkeypatch
+):
+    import numpy as np
+
+    from search_index import engine
+    from search_index.query import FACETS
+
+    snap = index.snapshot("achievements")
+    scores = evaluate(snap, build_query(parse(q)) or engine.Q.Every())
+    matched = np.flatnonzero(scores > 0)
+    joint = engine.facet_counts(snap, matched, FACETS)
+    assert snap.cache[("joint", engine._facet_columns(FACETS))]
+    monkeypatch.setattr(engine, "MAX_JOINT", 1)  # too many combinations: one by one
+    snap.cache.clear()
+    assert engine.facet_counts(snap, matched, FACETS) == joint
+    assert snap.cache[("joint", engine._facet_columns(FACETS))] is False
+    assert sum(c for _, c in joint["field"]) == len(matched)
+
+
 def test_deletes_and_updates_show_after_refresh(index, achievements):
     before = index.snapshot("achievements")
     assert 4 in [h.id for h in search(index, "achievements", "镜架").hits]
