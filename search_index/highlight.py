@@ -25,7 +25,7 @@ from .analysis import _CJK, Word, analyze, normalize, piece_terms
 
 #: Length of a body snippet in characters.
 SNIPPET_CHARS = 160
-#: Array type codes by the largest value they hold (the spec's first byte).
+#: Array type codes by the largest value they hold (a spec's second byte).
 _TYPECODES = ((0xFF, "B"), (0xFFFF, "H"), (0xFFFFFFFF, "I"))
 _ESCAPED = re.compile(r"[&<>\"']")
 
