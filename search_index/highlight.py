@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sys
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from html import escape
 from itertools import accumulate
@@ -98,6 +98,8 @@ class Terms(NamedTuple):
     #: Probes (see _probe) of the terms, none holding another: a word holding
     #: a longer probe also holds the shorter one inside it.
     probes: tuple[str, ...]
+    #: Words (folded) already checked against ``terms``, and the answers.
+    seen: dict[str, bool]
 
 
 def _fewest(probes) -> tuple[str, ...]:
@@ -117,7 +119,7 @@ def terms_to_mark(groups) -> Terms:
     """A :class:`Terms` from groups of index terms (one per query word, say)."""
     groups = [frozenset(g) for g in groups]
     probes = _fewest(p for g in groups for p in _group_probes(g))
-    return Terms(frozenset().union(*groups), probes)
+    return Terms(frozenset().union(*groups), probes, {})
 
 
 def matched_spans(
@@ -155,16 +157,22 @@ def _spans(text, folded, origin, places, spec, t: Terms) -> list[tuple[int, int]
     candidates = set()
     n = len(starts)
     for a, b in places:
-        i = max(bisect_right(starts, a) - 1, 0)
+        # Words do not overlap, so their ends ascend: from the first word ending
+        # after a, every word starting before b overlaps the place.
+        i = bisect_right(ends, a)
         while i < n and starts[i] < b:
-            if ends[i] > a:
-                candidates.add(i)
+            candidates.add(i)
             i += 1
     spans = []
+    seen = t.seen
     for i in sorted(candidates):
         s, e = starts[i], ends[i]
-        word, subs, _ = piece_terms(folded[s:e])
-        if word in t.terms or any(x in t.terms for x in subs):
+        piece = folded[s:e]
+        hit = seen.get(piece)
+        if hit is None:
+            word, subs, _ = piece_terms(piece)
+            hit = seen[piece] = word in t.terms or any(x in t.terms for x in subs)
+        if hit:
             spans.append((s, e) if origin is None else (origin[s], origin[e - 1] + 1))
     return spans
 
@@ -185,11 +193,13 @@ def highlight_all(
             highlight(x, terms, w, sp)
             for x, w, sp in zip(texts, wholes, specs, strict=True)
         ]
-    places = _places(terms, folded)
+    places = sorted(_places(terms, folded))
+    starts = [a for a, _ in places]
     out, base = [], 0
     for text, whole, spec in zip(texts, wholes, specs, strict=True):
         end = base + len(text)
-        mine = [(a - base, b - base) for a, b in places if base <= a < end]
+        lo, hi = bisect_left(starts, base), bisect_left(starts, end)
+        mine = [(a - base, b - base) for a, b in places[lo:hi]]
         spans = _spans(text, folded[base:end], None, mine, spec, terms)
         out.append(_render(text, spans, whole))
         base = end + 1
