@@ -20,6 +20,8 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from .fastwrite import sidecar_range
+
 #: Posting lists kept per segment and per generation (least recently used go).
 MAX_TERMS = 50_000
 #: Memory for cached score arrays of query parts, per snapshot.
@@ -121,7 +123,7 @@ class SegmentArrays:
         side = self.sidecar(reader)
         if side and fieldname in side[3]:
             terms, docs, weights, _ = side
-            lo, hi = terms.get((fieldname, text), (0, 0))
+            lo, hi = sidecar_range(terms, fieldname, text)
             return docs[lo:hi], weights[lo:hi]
         with self._lock:
             return self._postings.get_or(
@@ -147,9 +149,10 @@ class SegmentArrays:
             col = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
             raw = np.fromiter(col, dtype=np.uint8, count=self.n)
             return _LEN_TABLE[raw]
-        if not reader.has_column(name):
-            return [None] * self.n
-        return list(reader.column_reader(name))
+        values = np.empty(self.n, object)  # not walked by the garbage collector
+        if reader.has_column(name):
+            values[:] = list(reader.column_reader(name))
+        return values
 
 
 class Snapshot:
@@ -244,7 +247,7 @@ class Snapshot:
             side = arrays.sidecar(sub)
             if not side or f"phrase:{fieldname}" not in side[3]:
                 return None
-            lo, hi = side[0].get((f"phrase:{fieldname}", key), (0, 0))
+            lo, hi = sidecar_range(side[0], f"phrase:{fieldname}", key)
             parts.append(side[1][lo:hi].astype(np.int64) + offset)
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
@@ -301,15 +304,20 @@ class Snapshot:
 
     # -- columns -------------------------------------------------------------
 
-    def column(self, name: str):
-        """A stored column over all documents: numpy for lengths, else a list."""
+    def column(self, name: str) -> np.ndarray:
+        """A stored column over all documents: float32 for lengths, else objects.
+
+        Object arrays, unlike lists, are never walked by the garbage collector
+        (a young list of 100,000 values made a collection cost milliseconds).
+        """
         with self._lock:
             if name not in self._columns:
                 parts = [a.column(sub, name) for a, sub, _ in self.leaves]
-                if name.startswith("_len:"):
-                    value = np.concatenate(parts) if parts else np.zeros(0, np.float32)
+                if parts:
+                    value = np.concatenate(parts)
                 else:
-                    value = [v for p in parts for v in p]
+                    lengths = name.startswith("_len:")
+                    value = np.zeros(0, np.float32 if lengths else object)
                 self._columns[name] = value
             return self._columns[name]
 
