@@ -291,8 +291,13 @@ class Snapshot:
             return docs, scores * boost if boost != 1.0 else scores
         docs, w = self.postings(fieldname, text)
         if len(docs):
-            norm = self._norms(fieldname)[docs]
-            scores = self.idf(fieldname, text) * (w * (BM25_K1 + 1)) / (w + norm)
+            # idf * (w * (k1 + 1)) / (w + norm), in place: the same float32
+            # operations in the same order, two fewer arrays.
+            scores = w * (BM25_K1 + 1)
+            scores *= self.idf(fieldname, text)
+            den = self._norms(fieldname)[docs]
+            den += w
+            scores /= den
             scores = scores.astype(np.float32, copy=False)
         else:
             scores = np.zeros(0, np.float32)
