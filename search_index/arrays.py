@@ -149,10 +149,10 @@ class SegmentArrays:
             col = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
             raw = np.fromiter(col, dtype=np.uint8, count=self.n)
             return _LEN_TABLE[raw]
-        values = np.empty(self.n, object)  # not walked by the garbage collector
-        if reader.has_column(name):
-            values[:] = list(reader.column_reader(name))
-        return values
+        # An object array: never walked by the garbage collector (see column).
+        if not reader.has_column(name):
+            return np.full(self.n, None, object)
+        return np.fromiter(reader.column_reader(name), object, count=self.n)
 
 
 class Snapshot:

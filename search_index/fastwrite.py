@@ -283,9 +283,9 @@ def _add_postings(pw, plist: list, ids: list, weights: list) -> None:
     for i in range(0, len(plist), limit):
         if i:
             pw._write_block()
-        chunk = plist[i : i + limit] if len(plist) > limit else plist
-        block_weights = weights[i : i + limit] if len(plist) > limit else weights
-        pw._ids.extend(ids[i : i + limit] if len(plist) > limit else ids)
+        j = i + limit
+        chunk, block_weights = plist[i:j], weights[i:j]
+        pw._ids.extend(ids[i:j])
         pw._weights.extend(block_weights)
         pw._values.extend(filter(None, map(_VALUE, chunk)))
         top = max(block_weights)
