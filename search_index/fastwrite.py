@@ -12,7 +12,6 @@ writes are ordinary Whoosh segments (same codec, same bytes per posting).
 from __future__ import annotations
 
 import json
-import zlib
 from array import array
 from collections import Counter
 from operator import itemgetter
@@ -20,11 +19,9 @@ from pickle import dumps
 
 import numpy as np
 from whoosh.analysis import IDTokenizer, RegexTokenizer
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.fields import ID
 from whoosh.formats import Frequency
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
-from whoosh.util.numeric import length_to_byte
+from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from .analysis import EyewearTokenizer
@@ -242,7 +239,6 @@ class FastSegmentWriter(SegmentWriter):
             fposts = self._posts[name]
             fw.start_field(name, schema[name])
             in_sidecar = name in SIDECAR_FIELDS
-            small = _SmallTerms(fw, schema[name].format)
             for term in sorted(fposts):
                 plist = fposts[term]
                 ids = list(map(_ID, plist))
@@ -250,11 +246,7 @@ class FastSegmentWriter(SegmentWriter):
                 if in_sidecar:
                     side.add(name, term, ids, weights)
                 # Generic fields (numbers) keep their terms as bytes.
-                btext = term if isinstance(term, bytes) else term.encode("utf-8")
-                if len(plist) <= small.limit:
-                    small.write(btext, plist, ids, weights)
-                    continue
-                fw.start_term(btext)
+                fw.start_term(term if isinstance(term, bytes) else term.encode("utf-8"))
                 _add_postings(fw._postwriter, plist, ids, weights)
                 fw.finish_term()
             fw.finish_field()
@@ -308,65 +300,6 @@ def _add_postings(pw, plist: list, ids: list, weights: list) -> None:
                 pw._maxlength = high
 
 
-class _SmallTerms:
-    """Writes a term whose postings fit in one block, as Whoosh's W3 codec does.
-
-    The codec's path (start_postings, a block object, add_block, the term
-    info object, finish_term) costs more than the bytes it writes, and most
-    terms have a handful of postings. This writes the same bytes: the block
-    header, the pickled (and compressed) delta-coded ids, weights and values,
-    then the term-info row (checked against the codec in the tests).
-    """
-
-    def __init__(self, fw, fmt):
-        pw = fw._postwriter
-        self.limit = pw._blocklimit
-        self.comp = pw._compression
-        self.post = fw._postfile
-        self.add_row = fw._tindex.add
-        self.key = pack_ushort(fw._fieldid)
-        self.fixed = fmt.fixed_value_size()
-
-    def write(self, btext: bytes, plist: list, ids: list, weights: list) -> None:
-        start = self.post.tell()
-        stored = array("f", weights)  # the codec keeps weights as float32
-        deltas = [b - a for a, b in zip([0, *ids], ids, strict=False)]
-        first = stored[0]
-        if all(w == 1.0 for w in stored):
-            mini_weights = None
-        elif all(w == first for w in stored):
-            mini_weights = first
-        else:
-            mini_weights = tuple(stored)
-        values = list(filter(None, map(_VALUE, plist)))
-        fixed = self.fixed
-        if fixed is None or fixed < 0:
-            mini_values = tuple(values)
-        elif fixed == 0:
-            mini_values = None
-        else:
-            mini_values = b"".join(values)
-        data = dumps((tuple(deltas), mini_weights, mini_values), 2)
-        if self.comp:
-            data = zlib.compress(data, self.comp)
-        lengths = list(filter(None, map(_LENGTH, plist)))
-        low, high = (min(lengths), max(lengths)) if lengths else (None, 0)
-        top = max(0, max(weights))
-        low_b, high_b = length_to_byte(low), length_to_byte(high)
-        info = dumps((len(ids), ids[-1], top, self.comp, low_b, high_b), 2)
-        self.post.write(
-            b"".join(
-                (WHOOSH3_HEADER_MAGIC, pack_int(-len(info) - len(data)), info, data)
-            )
-        )
-        row = _TERMINFO.pack(
-            False, sum(stored), len(ids), low_b, high_b, top, ids[0], ids[-1]
-        )
-        length = self.post.tell() - start
-        self.add_row(self.key + btext, row + pack_long(start) + pack_int(length))
-
-
-_TERMINFO = W3TermInfo._struct
 _PHRASES: dict | None = None
 
 

@@ -63,45 +63,6 @@ def test_fast_writer_writes_what_the_stock_writer_writes(tmp_path, kind, request
     assert _dump(fast) == _dump(stock)
 
 
-def _segment_files(ix) -> dict[str, bytes]:
-    """The postings and term files of an index's one segment, by extension."""
-    from whoosh.filedb.compound import CompoundStorage
-
-    (segment,) = ix._segments()
-    files = CompoundStorage(ix.storage.open_file(segment.make_filename(".seg")))
-    return {n.rsplit(".", 1)[1]: files.open_file(n).read() for n in files.list()}
-
-
-def test_small_terms_are_written_byte_for_byte_as_the_codec_writes_them(
-    tmp_path, achievements, monkeypatch
-):
-    from search_index import fastwrite
-
-    def build(path):
-        ix = SearchIndex(path).index("achievements")
-        holder = ix.writer()
-        fw = FastSegmentWriter(ix, _lk=False)
-        for d in achievements:
-            fw.add_app_doc("achievements", d)
-        segment = fw.finish()
-        holder._close_segment()
-        holder._commit_toc([segment])
-        holder._finish()
-        return _segment_files(ix)
-
-    fast = build(tmp_path / "fast")
-    init = fastwrite._SmallTerms.__init__
-
-    def codec_only(self, fw, fmt):
-        init(self, fw, fmt)
-        self.limit = -1  # every term through Whoosh's own postings writer
-
-    monkeypatch.setattr(fastwrite._SmallTerms, "__init__", codec_only)
-    codec = build(tmp_path / "codec")
-    assert fast["pst"] == codec["pst"] and fast["trm"] == codec["trm"]
-    assert len(fast["pst"]) > 1000
-
-
 def _whoosh_top(index, q, filters=None, limit=20):
     """The old path: Whoosh's own matchers and collector."""
     parsed = parse(q)
