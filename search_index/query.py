@@ -123,11 +123,13 @@ def search(
     page: int = 1,
     per_page: int = 20,
     facets: bool = True,
+    highlights: bool = True,
 ) -> SearchResult:
     """Search one index (achievements or needs) with the house query syntax.
 
     Plain words must all match (each with its thesaurus synonyms); when no
-    document has them all, any may match and ``fallback_any`` is set.
+    document has them all, any may match and ``fallback_any`` is set. Without
+    ``highlights`` the hits carry no snippets (for callers that show none).
     """
     kind = _kind(kind)
     sort = sort if sort in SORTS else "relevance"
@@ -148,20 +150,14 @@ def search(
         scores = evaluate(snap, build_query(parsed, any_of=True))
         matched = np.flatnonzero((scores > 0) & allowed)
         fallback = len(matched) > 0
-    terms = terms_to_mark(
-        [c.highlight_terms() for c in parsed.concepts]
-        + [{w.text for w in p} for p in parsed.phrases]
-    )
+    groups = [c.highlight_terms() for c in parsed.concepts]
+    groups += [{w.text for w in p} for p in parsed.phrases]
+    terms = terms_to_mark(groups) if highlights else None
     top = top_docs(snap, scores, matched, sort, limit)
     hits = []
-    wholes = [name != "body" for name in HIGHLIGHT_FIELDS]
     for docnum in top[(page - 1) * per_page : limit].tolist():
         stored = snap.stored_fields(docnum)
-        texts = [stored.get(name) or "" for name in HIGHLIGHT_FIELDS]
-        specs = list(stored.get(HIGHLIGHT_SPEC) or ())[: len(texts)]
-        specs += [None] * (len(texts) - len(specs))
-        marked = highlight_all(texts, terms, wholes, specs)
-        hl = dict(zip(HIGHLIGHT_FIELDS, marked, strict=True))
+        hl = _highlights(stored, terms) if highlights else {}
         score = float(scores[docnum]) if sort == "relevance" else 0.0
         hits.append(Hit(int(stored["id"]), round(score, 4), hl))
     result = SearchResult(hits, len(matched), False, fallback_any=fallback)
@@ -172,6 +168,18 @@ def search(
     if not len(matched):
         result.suggestions = suggestions(snap, parsed)
     return result
+
+
+_WHOLES = [name != "body" for name in HIGHLIGHT_FIELDS]
+
+
+def _highlights(stored: dict, terms) -> dict[str, str]:
+    """Snippets of one hit's title, keywords and body (HTML, words marked)."""
+    texts = [stored.get(name) or "" for name in HIGHLIGHT_FIELDS]
+    specs = list(stored.get(HIGHLIGHT_SPEC) or ())[: len(texts)]
+    specs += [None] * (len(texts) - len(specs))
+    marked = highlight_all(texts, terms, _WHOLES, specs)
+    return dict(zip(HIGHLIGHT_FIELDS, marked, strict=True))
 
 
 def did_you_mean(searcher, q: str, english: list[str]) -> str | None:

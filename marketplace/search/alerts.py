@@ -69,6 +69,7 @@ def _saved_searches(kind: str, obj) -> None:
             filters=s.filters or None,
             per_page=50,
             facets=False,
+            highlights=False,
         )
         if any(h.id == obj.id for h in result.hits) and obj.can_view(s.user):
             label = _l("成果") if kind == "achievement" else _l("需求")

@@ -75,6 +75,15 @@ def test_facet_counts(index):
     assert r.total == len(r.hits) and not r.total_is_estimate
 
 
+def test_search_without_highlights_gives_the_same_hits_and_no_snippets(index):
+    full = search(index, "achievements", "镜架 acetate")
+    bare = search(index, "achievements", "镜架 acetate", highlights=False)
+    assert [(h.id, h.score) for h in bare.hits] == [(h.id, h.score) for h in full.hits]
+    assert bare.total == full.total and bare.facets == full.facets
+    assert all(h.highlights == {} for h in bare.hits)
+    assert any(h.highlights for h in full.hits)
+
+
 def test_filters(index):
     assert ids(
         search(index, "achievements", "镜架", filters={"field": "automation"})
