@@ -281,6 +281,33 @@ class Snapshot:
                 self.cache[key] = got
         return got
 
+    def bm25_at(self, fieldname: str, text: str, docs: np.ndarray) -> np.ndarray:
+        """One term's BM25F scores at ``docs`` (ascending; 0 where it is absent).
+
+        The same float32 values :meth:`bm25` gives there, but a term not yet
+        scored is scored only at ``docs``: a common word inside a phrase or
+        an AND of few documents is not scored over all its postings.
+        """
+        with self._lock:
+            got = self.cache.get(("bm25", fieldname, text))
+        if got is not None:
+            word_docs, values = got
+        else:
+            word_docs, values = self.postings(fieldname, text)
+        if not len(word_docs):
+            return np.zeros(len(docs), np.float32)
+        at = np.minimum(np.searchsorted(word_docs, docs), len(word_docs) - 1)
+        present = word_docs[at] == docs
+        if got is None:
+            w = values[at]
+            values = w * (BM25_K1 + 1)  # as in bm25: the same float32 steps
+            values *= self.idf(fieldname, text)
+            den = self._norms(fieldname)[docs]
+            den += w
+            values /= den
+            return np.where(present, values, 0).astype(np.float32, copy=False)
+        return np.where(present, values[at], 0).astype(np.float32, copy=False)
+
     def bm25(self, fieldname: str, text: str, boost: float = 1.0):
         """(docnums, BM25F scores) of one term, scored as Whoosh's BM25F does."""
         key = ("bm25", fieldname, text)

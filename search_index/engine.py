@@ -126,19 +126,45 @@ def _add_or(snap: Snapshot, q: Q.Or, total: np.ndarray, fresh: bool = True) -> N
 
 
 def _and_of_terms(snap: Snapshot, q: Q.And):
-    """(docnums, summed scores) of the documents holding every term, sparsely."""
-    docs = scores = None
+    """(docnums, summed scores) of the documents holding every term, sparsely.
+
+    The documents are found from the posting lists first; the terms are then
+    scored only there (in order: the same float32 sums as dense arrays).
+    """
+    docs = None
     for t in q.subqueries:
-        d, s = snap.bm25(t.fieldname, t.text, getattr(t, "boost", 1.0))
-        if docs is None:
-            docs, scores = d, s
-            continue
-        if not len(d) or not len(docs):
+        d = snap.postings(t.fieldname, t.text)[0]
+        docs = d if docs is None else _common(docs, d)
+        if not len(docs):
             return _NONE
-        at = np.minimum(np.searchsorted(d, docs), len(d) - 1)
-        keep = d[at] == docs
-        docs, scores = docs[keep], scores[keep] + s[at[keep]]
-    return _NONE if docs is None else (docs, scores)
+    if docs is None:
+        return _NONE
+    return docs, _sum_at(
+        snap, [(t.fieldname, t.text, _boost(t)) for t in q.subqueries], docs
+    )
+
+
+def _common(docs: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """The docnums in both ascending arrays."""
+    if not len(other):
+        return docs[:0]
+    at = np.minimum(np.searchsorted(other, docs), len(other) - 1)
+    return docs[other[at] == docs]
+
+
+def _boost(q) -> float:
+    return getattr(q, "boost", 1.0)
+
+
+def _sum_at(snap: Snapshot, terms, docs: np.ndarray) -> np.ndarray:
+    """The terms' scores (times their boosts) at ``docs``, added in order."""
+    total = None
+    for fieldname, text, boost in terms:
+        scores = snap.bm25_at(fieldname, text, docs)
+        if boost != 1.0:
+            scores = scores * boost
+        total = scores if total is None else total + scores
+    return total
 
 
 _NONE = (np.zeros(0, np.int64), np.zeros(0, np.float32))
@@ -156,11 +182,8 @@ def _phrase_scores(snap: Snapshot, q: Q.Phrase):
     """(docnums, summed word scores) of the documents holding the phrase.
 
     The documents come from the sidecars (thesaurus phrases), else Whoosh
-    checks the positions; the words' scores are summed at just those documents.
+    checks the positions; the words are scored at just those documents.
     """
-    postings = [snap.bm25(q.fieldname, word, 1.0) for word in q.words]
-    if any(not len(d) for d, _ in postings):
-        return _NONE
     key = ("phrase", q.fieldname, tuple(q.words), q.slop)
     with snap._lock:
         docs = snap.cache.get(key)
@@ -169,11 +192,9 @@ def _phrase_scores(snap: Snapshot, q: Q.Phrase):
         if docs is None:
             docs = np.fromiter(q.docs(snap.searcher), dtype=np.int64)
         snap.cache[key] = docs
-    total = np.zeros(len(docs), np.float32)
-    for word_docs, word_scores in postings:  # in order: the same float sums
-        at = np.minimum(np.searchsorted(word_docs, docs), len(word_docs) - 1)
-        total += np.where(word_docs[at] == docs, word_scores[at], 0)
-    return docs, total
+    if not len(docs):
+        return _NONE
+    return docs, _sum_at(snap, [(q.fieldname, w, 1.0) for w in q.words], docs)
 
 
 def filter_mask(snap: Snapshot, key: tuple) -> np.ndarray:
