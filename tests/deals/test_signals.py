@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from marketplace.core.errors import PermissionDenied
-from marketplace.core.timeutil import utcnow
 from marketplace.deals import auctions, services
 from marketplace.deals.models import DealStage
-from marketplace.deals.models_pricing import Auction
 from marketplace.deals.signals import auction_bidder_registered, deal_action_applied
 
 
@@ -39,21 +35,11 @@ def test_a_refused_action_sends_nothing(make_deal):
     assert seen == []
 
 
-def test_registering_a_bidder_sends_the_bidder(make_deal, db):
+def test_registering_a_bidder_sends_the_bidder(make_deal, db, create_auction):
     ns = make_deal(DealStage.NEGOTIATION, pricing_mode="auction")
-    now = utcnow()
-    auction = Auction(
-        deal_id=ns.deal.id,
-        start_price_fen=100,
-        increment_fen=10,
-        reserve_fen=100,
-        deposit_fen=0,
-        starts_at=now,
-        ends_at=now + timedelta(hours=1),
-        scheduled_end_at=now + timedelta(hours=1),
+    auction = create_auction(
+        ns.deal, start_price_fen=100, increment_fen=10, deposit_fen=0
     )
-    db.session.add(auction)
-    db.session.commit()
     seen = []
     with auction_bidder_registered.connected_to(
         lambda bidder, actor: seen.append((bidder.id, actor))

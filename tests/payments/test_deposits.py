@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from marketplace.accounts.models import Role
 from marketplace.core.timeutil import utcnow
 from marketplace.deals import auctions
-from marketplace.deals.models_pricing import Auction, AuctionBidder
+from marketplace.deals.models_pricing import AuctionBidder
 from marketplace.payments import deposits, ledger, paying
 from marketplace.payments.models import BankTransfer, PaymentRequest
 
@@ -22,22 +22,13 @@ def _pay_by_bank(db, req, payer, operator):
 
 
 def test_losing_deposits_are_refunded_and_the_winners_counts_toward_the_price(
-    app, db, deal, people, create_user, sign_contract
+    app, db, deal, people, create_user, sign_contract, create_auction
 ):
     deal.pricing_mode = "auction"
     now = utcnow()
-    auction = Auction(
-        deal_id=deal.id,
-        start_price_fen=20_000_000,
-        increment_fen=100_000,
-        reserve_fen=20_000_000,
-        deposit_fen=1_000_000,
-        starts_at=now,
-        ends_at=now + timedelta(hours=1),
-        scheduled_end_at=now + timedelta(hours=1),
+    auction = create_auction(
+        deal, start_price_fen=20_000_000, increment_fen=100_000, deposit_fen=1_000_000
     )
-    db.session.add(auction)
-    db.session.commit()
     rival = create_user(role=Role.FIRM)
     with app.test_request_context():
         for user in (people.firm, rival):

@@ -3,8 +3,6 @@ and the requests are written in the deal's own transaction."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 import sqlalchemy as sa
 
@@ -12,10 +10,8 @@ from marketplace import create_app
 from marketplace.accounts.models import Role
 from marketplace.config import TestingConfig
 from marketplace.contracts import services as contract_services
-from marketplace.core.timeutil import utcnow
 from marketplace.deals import auctions
 from marketplace.deals.models import DealStage
-from marketplace.deals.models_pricing import Auction
 from marketplace.deals.services import apply_action
 from marketplace.deals.signals import auction_bidder_registered, deal_action_applied
 from marketplace.payments import hooks, services
@@ -124,22 +120,12 @@ def test_other_actions_and_unsigned_contracts_create_no_payments(
 
 
 def test_registering_a_bidder_opens_one_deposit_request_before_the_commit(
-    second_app, db, deal, people, create_user
+    second_app, db, deal, people, create_user, create_auction
 ):
     deal.pricing_mode = "auction"
-    now = utcnow()
-    auction = Auction(
-        deal_id=deal.id,
-        start_price_fen=20_000_000,
-        increment_fen=100_000,
-        reserve_fen=20_000_000,
-        deposit_fen=1_000_000,
-        starts_at=now,
-        ends_at=now + timedelta(hours=1),
-        scheduled_end_at=now + timedelta(hours=1),
+    auction = create_auction(
+        deal, start_price_fen=20_000_000, increment_fen=100_000, deposit_fen=1_000_000
     )
-    db.session.add(auction)
-    db.session.commit()
     with second_app.test_request_context():
         auctions.register_bidder(auction, people.firm)
         assert _kinds(db, deal) == ["deposit"]
