@@ -27,6 +27,16 @@ def _contracts(db) -> int:
     return db.session.scalar(db.select(db.func.count()).select_from(Contract))
 
 
+def _draft_before_a_price_is_agreed(app, db, deal, people, body):
+    """A version at ¥280,000 saved while the deal has no agreed price yet."""
+    deal.agreed_price_fen = None
+    db.session.commit()
+    with app.test_request_context():
+        return services.draft_contract(
+            deal, people["broker"], body(price_fen=28_000_000)
+        )
+
+
 @pytest.mark.parametrize(
     "overrides",
     [
@@ -132,12 +142,7 @@ def test_the_edit_form_offers_a_newly_agreed_price(
     app, db, deal, people, body, client_for
 ):
     """A version saved before the price was agreed is edited toward the agreed price."""
-    deal.agreed_price_fen = None
-    db.session.commit()
-    with app.test_request_context():
-        contract = services.draft_contract(
-            deal, people["broker"], body(price_fen=28_000_000)
-        )
+    contract = _draft_before_a_price_is_agreed(app, db, deal, people, body)
     deal.agreed_price_fen = 30_000_000
     db.session.commit()
     page = client_for(people["broker"]).get(f"/contracts/{contract.id}/edit")
@@ -145,12 +150,7 @@ def test_the_edit_form_offers_a_newly_agreed_price(
 
 
 def test_without_an_agreed_price_any_price_is_saved(app, db, deal, people, body):
-    deal.agreed_price_fen = None
-    db.session.commit()
-    with app.test_request_context():
-        contract = services.draft_contract(
-            deal, people["broker"], body(price_fen=28_000_000)
-        )
+    contract = _draft_before_a_price_is_agreed(app, db, deal, people, body)
     assert contract.latest.body["price_fen"] == 28_000_000
 
 
@@ -158,12 +158,7 @@ def test_a_version_at_another_price_cannot_be_signed(
     app, db, deal, people, body, client_for
 ):
     """The price may be agreed after the version was saved: signing checks it again."""
-    deal.agreed_price_fen = None
-    db.session.commit()
-    with app.test_request_context():
-        contract = services.draft_contract(
-            deal, people["broker"], body(price_fen=28_000_000)
-        )
+    contract = _draft_before_a_price_is_agreed(app, db, deal, people, body)
     deal.agreed_price_fen = 30_000_000
     db.session.commit()
     with app.test_request_context(), pytest.raises(InvalidTransition, match="约定价格"):
