@@ -2,6 +2,7 @@
 
 No Flask: synth.py is loaded from its file, as a standalone benchmark would; it then
 imports its sibling modules (synth_orgs, synth_listings, synth_common) by itself.
+What it must emit is checked against the app's own vocabulary (core.domain).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from marketplace.core.domain import CooperationMode, Field, IpForm, PricingMode
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "marketplace" / "demo" / "data"
 
@@ -25,29 +28,12 @@ _spec = importlib.util.spec_from_file_location("demo_synth", SYNTH_PATH)
 synth = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(synth)
 
-FIELD_CODES = {
-    "frame_materials",
-    "surface_treatment",
-    "lenses_coatings",
-    "myopia_control",
-    "optometry_devices",
-    "smart_glasses",
-    "design_3d_printing",
-    "automation",
-    "environmental",
-}
-IP_FORMS = {
-    "invention_patent",
-    "utility_model",
-    "design_patent",
-    "software_copyright",
-    "know_how",
-    "process",
-    "formula",
-}
+# The app's own vocabulary (the generator emits no "other" field).
+FIELD_CODES = {f.value for f in Field} - {Field.OTHER.value}
+IP_FORMS = {f.value for f in IpForm}
 PATENT_FORMS = {"invention_patent": "1", "utility_model": "2", "design_patent": "3"}
-COOP = {"assignment", "licence", "equity", "joint_development", "service"}
-PRICING = {"agreement", "listing", "auction", "negotiable"}
+COOP = {m.value for m in CooperationMode}
+PRICING = {m.value for m in PricingMode}
 ACHIEVEMENT_KEYS = {
     "external_ref",
     "organization",
