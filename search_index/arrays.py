@@ -193,6 +193,20 @@ class Snapshot:
         # same words come back in many queries. Bounded in bytes, not entries.
         self.scores = _LRU(max(4, SCORE_CACHE_BYTES // (4 * max(self.n, 1))))
 
+    def doc_ids(self) -> np.ndarray | None:
+        """Every document's app id (int64, -1 if none) from the ``id`` column,
+        or None for an index written before that column existed."""
+        with self._lock:
+            if "#id" not in self._codes:
+                ids = None
+                if all(sub.has_column("id") for _, sub, _ in self.leaves):
+                    values = self.column("id")
+                    ids = np.fromiter(
+                        (int(v) if v else -1 for v in values), np.int64, len(values)
+                    )
+                self._codes["#id"] = ids
+            return self._codes["#id"]
+
     def stored_fields(self, docnum: int) -> dict:
         """The stored fields of one document (cached; do not modify the dict)."""
         with self._lock:

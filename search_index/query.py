@@ -154,12 +154,20 @@ def search(
     groups += [{w.text for w in p} for p in parsed.phrases]
     terms = terms_to_mark(groups) if highlights else None
     top = top_docs(snap, scores, matched, sort, limit)
+    # Without snippets the ids come from their column: no stored fields read.
+    ids = None if highlights else snap.doc_ids()
     hits = []
     for docnum in top[(page - 1) * per_page : limit].tolist():
-        stored = snap.stored_fields(docnum)
-        hl = _highlights(stored, terms) if highlights else {}
+        hl = {}
+        if ids is None:
+            stored = snap.stored_fields(docnum)
+            doc_id = int(stored["id"])
+            if highlights:
+                hl = _highlights(stored, terms)
+        else:
+            doc_id = int(ids[docnum])
         score = float(scores[docnum]) if sort == "relevance" else 0.0
-        hits.append(Hit(int(stored["id"]), round(score, 4), hl))
+        hits.append(Hit(doc_id, round(score, 4), hl))
     result = SearchResult(hits, len(matched), False, fallback_any=fallback)
     if facets:
         result.facets = facet_counts(snap, matched, FACETS)

@@ -54,7 +54,8 @@ def make_schema(kind: str) -> Schema:
     """The schema of one index; both share the text and facet fields."""
     analyzer = EyewearAnalyzer()
     fields = {
-        "id": ID(stored=True, unique=True),
+        # Also a column: a result list without snippets needs only the ids.
+        "id": ID(stored=True, unique=True, sortable=True),
         "title": TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
         # Keywords are searched through ``text``; stored here for highlights.
         "keywords": STORED(),

@@ -82,6 +82,30 @@ def test_search_without_highlights_gives_the_same_hits_and_no_snippets(index):
     assert bare.total == full.total and bare.facets == full.facets
     assert all(h.highlights == {} for h in bare.hits)
     assert any(h.highlights for h in full.hits)
+    # Read from the id column, not the stored fields.
+    assert index.snapshot("achievements").doc_ids() is not None
+
+
+def test_ids_of_an_index_written_before_the_id_column_come_from_stored_fields(
+    tmp_path, achievements
+):
+    from whoosh import fields
+    from whoosh import index as whoosh_index
+
+    from search_index import SearchIndex
+    from search_index.schema import make_schema
+
+    schema = make_schema("achievements")
+    schema.remove("id")
+    schema.add("id", fields.ID(stored=True, unique=True))
+    whoosh_index.create_in(tmp_path, schema, "achievements")
+    old = SearchIndex(tmp_path)
+    old.upsert("achievements", achievements)
+    assert old.snapshot("achievements").doc_ids() is None
+    full = search(old, "achievements", "镜架 acetate")
+    bare = search(old, "achievements", "镜架 acetate", highlights=False)
+    assert ids(full) and ids(bare) == ids(full)
+    old.close()
 
 
 def test_filters(index):
