@@ -148,7 +148,14 @@ def _places(t: Terms, folded: str) -> list[tuple[int, int]]:
     return out
 
 
-def _spans(text, folded, origin, places, spec, t: Terms) -> list[tuple[int, int]]:
+def _spans(
+    text, folded, origin, places, spec, t: Terms, base: int = 0
+) -> list[tuple[int, int]]:
+    """Spans in ``text`` of the words at ``places`` that meet the terms.
+
+    ``text`` is folded into ``folded`` from ``base`` on, where ``places``
+    (start, end) are.
+    """
     if not places:
         return []
     if not isinstance(spec, bytes):
@@ -159,15 +166,15 @@ def _spans(text, folded, origin, places, spec, t: Terms) -> list[tuple[int, int]
     for a, b in places:
         # Words do not overlap, so their ends ascend: from the first word ending
         # after a, every word starting before b overlaps the place.
-        i = bisect_right(ends, a)
-        while i < n and starts[i] < b:
+        i = bisect_right(ends, a - base)
+        while i < n and starts[i] < b - base:
             candidates.add(i)
             i += 1
     spans = []
     seen = t.seen
     for i in sorted(candidates):
         s, e = starts[i], ends[i]
-        piece = folded[s:e]
+        piece = folded[base + s : base + e]
         hit = seen.get(piece)
         if hit is None:
             word, subs, _ = piece_terms(piece)
@@ -180,29 +187,50 @@ def _spans(text, folded, origin, places, spec, t: Terms) -> list[tuple[int, int]
 def highlight_all(
     texts: list[str], terms: Terms, wholes: list[bool], specs: list
 ) -> list[str]:
-    """:func:`highlight` of several texts of one document, scanned in one pass.
+    """:func:`highlight` of several texts of one document (see highlight_docs)."""
+    return highlight_docs([(texts, specs)], terms, wholes)[0]
 
-    Folding and scanning once over the texts joined by newlines (which no
-    word or term holds) gives each text's places; only texts with places are
-    looked at further. Same results as highlighting each text on its own.
+
+def highlight_docs(
+    docs: list[tuple[list[str], list]], terms: Terms, wholes: list[bool]
+) -> list[list[str]]:
+    """:func:`highlight` of the texts of several documents, scanned in one pass.
+
+    ``docs`` holds each document's texts and their specs; ``wholes`` says per
+    text position whether the whole text is wanted. Folding and scanning once
+    over all the texts joined by newlines (which no word or term holds) gives
+    each text's places; only texts with places are looked at further. Same
+    results as highlighting each text on its own.
     """
-    joined = "\n".join(texts)
-    folded, origin = normalize(joined)
-    if origin is not None:  # folding changed lengths: offsets need each text alone
-        return [
-            highlight(x, terms, w, sp)
-            for x, w, sp in zip(texts, wholes, specs, strict=True)
-        ]
+    out: list = [None] * len(docs)
+    joined = ["\n".join(texts) for texts, _ in docs]
+    folded, origin = normalize("\n".join(joined))
+    batch = list(range(len(docs)))
+    if origin is not None:
+        # Folding changed lengths somewhere: those documents' offsets need each
+        # text folded alone; the others are still scanned together.
+        parts = [normalize(j) for j in joined]
+        batch = [k for k, (_, o) in enumerate(parts) if o is None]
+        for k, (_, o) in enumerate(parts):
+            if o is not None:
+                texts, specs = docs[k]
+                out[k] = [
+                    highlight(x, terms, w, sp)
+                    for x, w, sp in zip(texts, wholes, specs, strict=True)
+                ]
+        folded = "\n".join(parts[k][0] for k in batch)
     places = sorted(_places(terms, folded))
     starts = [a for a, _ in places]
-    out, base = [], 0
-    for text, whole, spec in zip(texts, wholes, specs, strict=True):
-        end = base + len(text)
-        lo, hi = bisect_left(starts, base), bisect_left(starts, end)
-        mine = [(a - base, b - base) for a, b in places[lo:hi]]
-        spans = _spans(text, folded[base:end], None, mine, spec, terms)
-        out.append(_render(text, spans, whole))
-        base = end + 1
+    base = hi = 0
+    for k in batch:
+        texts, specs = docs[k]
+        marked = out[k] = []
+        for text, whole, spec in zip(texts, wholes, specs, strict=True):
+            end = base + len(text)
+            lo, hi = hi, bisect_left(starts, end, hi)
+            spans = _spans(text, folded, None, places[lo:hi], spec, terms, base)
+            marked.append(_render(text, spans, whole))
+            base = end + 1
     return out
 
 
@@ -224,6 +252,8 @@ def highlight(
 def _render(text: str, spans: list[tuple[int, int]], whole: bool) -> str:
     if not text or (not spans and not whole):
         return ""
+    if not spans:
+        return escape(text) if _ESCAPED.search(text) else text
     lo, hi = 0, len(text)
     if not whole and len(text) > SNIPPET_CHARS:
         # Spans are in order and do not overlap, so their ends are sorted too:

@@ -11,7 +11,7 @@ from whoosh import query as Q
 from .analysis import analyze
 from .arrays import Snapshot
 from .engine import _int, evaluate, facet_counts, filter_mask, top_docs
-from .highlight import highlight_all, terms_to_mark
+from .highlight import highlight_docs, terms_to_mark
 from .indexer import SearchIndex, _kind
 from .qbuild import Concept, concept_query, concepts, phrase_query
 from .schema import HIGHLIGHT_FIELDS, HIGHLIGHT_SPEC
@@ -156,18 +156,18 @@ def search(
     top = top_docs(snap, scores, matched, sort, limit)
     # Without snippets the ids come from their column: no stored fields read.
     ids = None if highlights else snap.doc_ids()
-    hits = []
+    hits, stored = [], []
     for docnum in top[(page - 1) * per_page : limit].tolist():
-        hl = {}
         if ids is None:
-            stored = snap.stored_fields(docnum)
-            doc_id = int(stored["id"])
-            if highlights:
-                hl = _highlights(stored, terms)
+            stored.append(snap.stored_fields(docnum))
+            doc_id = int(stored[-1]["id"])
         else:
             doc_id = int(ids[docnum])
         score = float(scores[docnum]) if sort == "relevance" else 0.0
-        hits.append(Hit(doc_id, round(score, 4), hl))
+        hits.append(Hit(doc_id, round(score, 4)))
+    if highlights:
+        for hit, snippets in zip(hits, _snippets(stored, terms), strict=True):
+            hit.highlights = snippets
     result = SearchResult(hits, len(matched), False, fallback_any=fallback)
     if facets:
         result.facets = facet_counts(snap, matched, FACETS)
@@ -181,13 +181,17 @@ def search(
 _WHOLES = [name != "body" for name in HIGHLIGHT_FIELDS]
 
 
-def _highlights(stored: dict, terms) -> dict[str, str]:
-    """Snippets of one hit's title, keywords and body (HTML, words marked)."""
-    texts = [stored.get(name) or "" for name in HIGHLIGHT_FIELDS]
-    specs = list(stored.get(HIGHLIGHT_SPEC) or ())[: len(texts)]
-    specs += [None] * (len(texts) - len(specs))
-    marked = highlight_all(texts, terms, _WHOLES, specs)
-    return dict(zip(HIGHLIGHT_FIELDS, marked, strict=True))
+def _snippets(stored: list[dict], terms) -> list[dict[str, str]]:
+    """Per hit (its stored fields), the snippets of its title, keywords and
+    body (HTML, words marked), all hits scanned in one pass."""
+    docs = []
+    for fields in stored:
+        texts = [fields.get(name) or "" for name in HIGHLIGHT_FIELDS]
+        specs = list(fields.get(HIGHLIGHT_SPEC) or ())[: len(texts)]
+        specs += [None] * (len(texts) - len(specs))
+        docs.append((texts, specs))
+    marked = highlight_docs(docs, terms, _WHOLES)
+    return [dict(zip(HIGHLIGHT_FIELDS, m, strict=True)) for m in marked]
 
 
 def did_you_mean(searcher, q: str, english: list[str]) -> str | None:

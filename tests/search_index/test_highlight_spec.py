@@ -150,3 +150,26 @@ def test_highlighting_a_documents_texts_together_equals_one_by_one(achievements,
             highlight(t, marks, w, s)
             for t, w, s in zip(group, wholes, specs, strict=True)
         ]
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_highlighting_many_documents_together_equals_one_by_one(achievements, q):
+    from search_index.highlight import highlight_docs, terms_to_mark
+
+    marks = terms_to_mark([c.highlight_terms() for c in parse(q).concepts])
+    texts = list(_texts(achievements))
+    # Documents of three texts each; some fold to another length (㎜, ﬁ).
+    docs = [texts[i : i + 3] for i in range(0, len(texts) - 2, 2)]
+    assert any("㎜" in "".join(d) for d in docs)
+    wholes = [True, True, False]
+    got = highlight_docs(
+        [(d, [highlight_spec(t) for t in d]) for d in docs], marks, wholes
+    )
+    assert got == [
+        [
+            highlight(t, marks, w, highlight_spec(t))
+            for t, w in zip(d, wholes, strict=True)
+        ]
+        for d in docs
+    ]
+    assert any("<mark>" in s for doc in got for s in doc)
