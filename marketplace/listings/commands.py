@@ -57,9 +57,10 @@ def import_command(file: Path, create_orgs: bool) -> None:
     sync_with_progress()
     for line, reasons in report.errors:
         click.echo(f"line {line}: " + "; ".join(reasons), err=True)
+    bad = len(report.errors)
     click.echo(
         f"imported: {report.created} created, {report.updated} updated, "
-        f"{len(report.errors)} rows with errors"
+        f"{bad} {'row' if bad == 1 else 'rows'} with errors"
     )
     if report.errors and not report.ok:
         raise SystemExit(1)

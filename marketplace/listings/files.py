@@ -60,6 +60,20 @@ def _header(name: Any) -> str:
     return HEADER_ALIASES.get(text, text)
 
 
+def _headers(row) -> list[str]:
+    """The field names of a header row; a row naming no known field is refused
+    (a file of something else, or one without its header row)."""
+    header = [_header(h) for h in row]
+    if not set(header) & set(HEADER_ALIASES.values()):
+        raise FileFormatError(
+            _(
+                "第一行不是可识别的表头：%(found)s（需要 kind、organization、title 等列，见导入模板）",
+                found="、".join(h for h in header if h)[:200] or "?",
+            )
+        )
+    return header
+
+
 def read_records(
     path: str | Path, data: bytes | None = None
 ) -> Iterator[tuple[int, dict]]:
@@ -94,7 +108,7 @@ def _decode(data: bytes) -> str:
 def _csv(data: bytes) -> Iterator[tuple[int, dict]]:
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
     try:
-        header = [_header(h) for h in next(reader)]
+        header = _headers(next(reader))
     except StopIteration:
         raise FileFormatError(_("文件为空。")) from None
     for row in reader:
@@ -140,7 +154,7 @@ def _xlsx(data: bytes) -> Iterator[tuple[int, dict]]:
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     try:
-        header = [_header(h) for h in next(rows)]
+        header = _headers(next(rows))
     except StopIteration:
         raise FileFormatError(_("文件为空。")) from None
     for number, row in enumerate(rows, start=2):

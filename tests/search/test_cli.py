@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
@@ -87,6 +88,18 @@ def test_import_reports_bad_rows_and_imports_good_ones(app, db, tmp_path):
     ).is_verified
 
 
+@pytest.mark.parametrize("header", ["a,b", "foo,bar\n1,2"])
+def test_import_refuses_a_file_whose_first_row_is_no_known_header(
+    app, db, tmp_path, header
+):
+    path = tmp_path / "other.csv"
+    path.write_text(header + "\n", "utf-8")
+    result = app.test_cli_runner().invoke(args=["listings", "import", str(path)])
+    assert result.exit_code == 1
+    assert "不是可识别的表头" in result.output and "kind" in result.output
+    assert "imported:" not in result.output
+
+
 def test_import_without_create_orgs_makes_missing_org_a_row_error(
     app, db, tmp_path, create_org
 ):
@@ -97,7 +110,7 @@ def test_import_without_create_orgs_makes_missing_org_a_row_error(
     )
     result = app.test_cli_runner().invoke(args=["listings", "import", str(path)])
     assert "line 2" in result.output and "浙江工业大学" in result.output
-    assert "1 created" in result.output
+    assert "1 created" in result.output and "1 row with errors" in result.output
 
 
 def test_reimporting_the_same_external_ref_updates(app, db, tmp_path):
