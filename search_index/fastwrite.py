@@ -6,7 +6,8 @@ into an external sort pool and looks each posting's document length up again
 from disk when it writes the segment. ``FastSegmentWriter`` analyses each part
 of a document once, keeps postings in memory grouped by term, and writes them
 straight to Whoosh's codec with the lengths it already knows. The files it
-writes are ordinary Whoosh segments (same codec, same bytes per posting).
+writes are ordinary Whoosh segments (the same W3 codec and postings; posting
+blocks are stored uncompressed, see POSTING_COMPRESSION).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pickle import dumps
 
 import numpy as np
 from whoosh.analysis import IDTokenizer, RegexTokenizer
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID
 from whoosh.formats import Frequency
 from whoosh.system import pack_uint
@@ -31,6 +33,11 @@ from .schema import text_parts, to_document
 #: Documents per segment a worker writes before it starts a new one: fewer,
 #: larger segments search faster; a worker holds its segment's postings in memory.
 SEGMENT_DOCS = 60_000
+#: zlib level of posting blocks in rebuilt segments. Whoosh compresses them
+#: (level 3) by default; compressing was ~8% of a rebuild's CPU for a third
+#: more disk, and queries read most postings from the sidecar anyway. Each
+#: block records its own level, so any Whoosh reader or merge reads them.
+POSTING_COMPRESSION = 0
 #: Extension and fields of the per-segment posting sidecar (see _Sidecar).
 SIDECAR_EXT = ".eyw"
 SIDECAR_FIELDS = ("text", "title")
@@ -101,6 +108,7 @@ class FastSegmentWriter(SegmentWriter):
 
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("limitmb", 32)
+        kwargs.setdefault("codec", W3Codec(compression=POSTING_COMPRESSION))
         super().__init__(ix, **kwargs)
         # Postings by field, then by term: str (UTF-8 keeps code-point order) or
         # bytes for the fields Whoosh encodes itself.

@@ -150,6 +150,24 @@ def test_evaluate_and_or_not(index):
     assert 4 not in ids and ids
 
 
+def test_rebuilt_segments_merge_with_the_stock_writers(tmp_path, achievements):
+    # Rebuilt segments keep their posting blocks uncompressed; Whoosh's own
+    # writer compresses. An update and a merge mix both and lose nothing.
+    ix = SearchIndex(tmp_path / "mixed")
+    ix.rebuild("achievements", achievements[:-2], procs=1)
+    ix.upsert("achievements", achievements[-2:])
+    whoosh_ix = ix.index("achievements")
+    assert len(whoosh_ix._segments()) == 2
+    whoosh_ix.optimize()
+    assert len(whoosh_ix._segments()) == 1
+    stock = SearchIndex(tmp_path / "stock").index("achievements")
+    with stock.writer() as w:
+        for d in achievements:
+            w.add_document(**to_document("achievements", d))
+    assert _dump(whoosh_ix) == _dump(stock)
+    ix.close()
+
+
 def test_parallel_rebuild_matches_a_single_writer(tmp_path, achievements):
     docs = [dict(d, id=d["id"] + k * 100) for k in range(30) for d in achievements]
     one, two = SearchIndex(tmp_path / "one"), SearchIndex(tmp_path / "two")
