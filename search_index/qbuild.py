@@ -12,6 +12,8 @@ from .thesaurus import get_thesaurus
 #: Weight of a thesaurus synonym and of a compound's parts, against 1.0 for the word.
 SYNONYM_WEIGHT = 0.6
 PARTS_WEIGHT = 0.5
+#: Weight of an index term holding a one-character query word (钛 -> 钛合金).
+CONTAINS_WEIGHT = 0.5
 #: Bounds that keep a query fast whatever the user typed.
 MAX_SYNONYMS = 8
 TEXT_FIELDS = ("text", "title")
@@ -25,11 +27,13 @@ class Concept:
     surface: str
     synonyms: list[str] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
+    #: Index terms holding a one-character word (see query.expand_characters).
+    contains: list[str] = field(default_factory=list)
 
     def highlight_terms(self) -> set[str]:
         """Every single index term that counts as a hit for this concept."""
         out = {t for k in (self.key, *self.synonyms) for t in k.split()}
-        return out | set(self.parts)
+        return out | set(self.parts) | set(self.contains)
 
 
 def term_query(key: str, boost: float = 1.0, fields=TEXT_FIELDS) -> Q.Query:
@@ -90,9 +94,11 @@ def concepts(
 
 
 def concept_query(c: Concept) -> Q.Query:
-    """The OR group for one concept: the word, its synonyms, its parts ANDed."""
+    """The OR group for one concept: the word, its synonyms, its parts ANDed,
+    the index terms holding it (a one-character word)."""
     alts = [term_query(c.key)]
     alts += [term_query(s, SYNONYM_WEIGHT, ("text",)) for s in c.synonyms]
+    alts += [term_query(t, CONTAINS_WEIGHT, ("text",)) for t in c.contains]
     if c.parts:
         parts = Q.And([term_query(p, 1.0, ("text",)) for p in c.parts])
         parts.boost = PARTS_WEIGHT

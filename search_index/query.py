@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from whoosh import query as Q
+from whoosh.support.levenshtein import damerau_levenshtein
 
-from .analysis import analyze
+from .analysis import _CJK, _RUN, analyze, normalize
 from .arrays import Snapshot
 from .engine import _int, evaluate, facet_counts, filter_mask, top_docs
 from .highlight import highlight_docs, terms_to_mark
@@ -20,6 +22,12 @@ from .thesaurus import get_thesaurus
 MAX_QUERY_CHARS = 300
 MAX_CONCEPTS = 8
 MAX_EXCLUDES = 4
+#: Index terms holding a one-character Chinese word that it also finds (the
+#: most frequent; 钛 finds 钛合金, 纯钛, β钛 ...).
+MAX_CONTAINS = 40
+#: Edits "did you mean" allows, and candidate queries a suggestion list tries.
+MAX_EDITS = 2
+MAX_SUGGESTION_TRIES = 12
 FACETS = ("field", "trl_band", "cooperation_modes", "pricing_mode", "org_type")
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 _CHUNK = re.compile(r'(-?)(?:"([^"]*)"|“([^”]*)”|「([^」]*)」|(\S+))')
@@ -57,35 +65,81 @@ class ParsedQuery:
     english: list[str]
 
 
-def parse(q: str) -> ParsedQuery:
-    """Split a user string safely: never raises, bounds the number of clauses."""
+def _lone_characters(text: str, words: list) -> set[str]:
+    """Chinese characters written as a word of their own (between spaces or
+    punctuation) in ``text`` (analysed into ``words``), folded as the
+    analyzer folds them."""
+    if not any(len(w.text) == 1 and _CJK.match(w.text) for w in words):
+        return set()
+    return {
+        run
+        for run in (m.group() for m in _RUN.finditer(normalize(text)[0]))
+        if len(run) == 1 and _CJK.match(run)
+    }
+
+
+def expand_characters(snap: Snapshot | None, found: list[Concept], chars) -> None:
+    """Let each concept that is one of ``chars`` (a character written alone)
+    also find the index's words holding it: the term 钛 alone is rare, as
+    jieba keeps 钛合金 or 纯钛 whole. The most frequent such terms of the
+    ``text`` field, cached per index generation."""
+    if snap is None or not chars:
+        return
+    for c in found:
+        if c.key in chars:
+            known = {c.key, *c.synonyms}
+            terms = snap.terms_containing("text", c.key, MAX_CONTAINS)
+            c.contains = [t for t in terms if t not in known]
+
+
+def _exclusion(words: list, surfaces: list[str], snap, chars) -> Q.Query:
+    """What a plain word after a minus finds as a search word: each of its
+    concepts (synonyms in both languages, parts, words holding a lone
+    character), all of them (as one positive word would need)."""
+    found = concepts(words, surfaces=surfaces)[:MAX_CONCEPTS]
+    expand_characters(snap, found, chars)
+    clauses = [concept_query(c) for c in found]
+    return clauses[0] if len(clauses) == 1 else Q.And(clauses)
+
+
+def parse(q: str, snap: Snapshot | None = None) -> ParsedQuery:
+    """Split a user string safely: never raises, bounds the number of clauses.
+
+    With ``snap`` (the index searched) a Chinese character written alone also
+    finds the index's words that hold it (see :func:`expand_characters`).
+    """
     q = (q or "")[:MAX_QUERY_CHARS]
     words, surfaces, phrases, excludes, english = [], [], [], [], []
+    lone: set[str] = set()
     for m in _CHUNK.finditer(q):
         neg = bool(m.group(1))
         quoted = next((g for g in m.group(2, 3, 4) if g is not None), None)
         text = quoted if quoted is not None else m.group(5)
+        if neg and len(excludes) >= MAX_EXCLUDES:
+            continue
         analysed = analyze(text)
         if not analysed:
             continue
+        if quoted is not None:
+            if neg:
+                excludes.append(phrase_query(analysed))
+            else:
+                phrases.append(analysed)
+            continue
+        chunk = [text[w.start : w.end] for w in analysed]
         if neg:
-            pq = phrase_query(analysed) if quoted is not None else None
-            if pq is None:
-                pq = Q.Or([phrase_query([w]) for w in analysed])
-            excludes.append(pq)
-        elif quoted is not None:
-            phrases.append(analysed)
+            excludes.append(
+                _exclusion(analysed, chunk, snap, _lone_characters(text, analysed))
+            )
         else:
             words.extend(analysed)
-            surfaces += [text[w.start : w.end] for w in analysed]
+            surfaces += chunk
+            lone |= _lone_characters(text, analysed)
     english = [w.lower() for w in surfaces]
     english = [w for w in english if w.isascii() and w.isalpha() and len(w) >= 4]
-    return ParsedQuery(
-        concepts(words, surfaces=surfaces)[:MAX_CONCEPTS],
-        phrases[:MAX_CONCEPTS],
-        excludes[:MAX_EXCLUDES],
-        english,
-    )
+    found = concepts(words, surfaces=surfaces)[:MAX_CONCEPTS]
+    expand_characters(snap, found, lone)
+    return ParsedQuery(found, phrases[:MAX_CONCEPTS], excludes, english)
 
 
 def _filter_key(filters: dict | None) -> tuple:
@@ -103,12 +157,20 @@ def allowed_docs(searcher_or_snapshot, filters: dict | None) -> set[int]:
 
 
 def build_query(parsed: ParsedQuery, any_of: bool = False) -> Q.Query | None:
-    """AND (or OR) of the concepts and phrases, minus the exclusions."""
+    """AND (or OR) of the concepts and phrases, minus the exclusions.
+
+    Only exclusions: every document but the excluded ones.
+    """
     clauses = [concept_query(c) for c in parsed.concepts]
     clauses += [phrase_query(p) for p in parsed.phrases]
+    if not clauses and not parsed.excludes:
+        return None
     if not clauses:
-        return Q.Every() if parsed.excludes else None
-    q = clauses[0] if len(clauses) == 1 else (Q.Or if any_of else Q.And)(clauses)
+        q = Q.Every()
+    elif len(clauses) == 1:
+        q = clauses[0]
+    else:
+        q = (Q.Or if any_of else Q.And)(clauses)
     if parsed.excludes:
         q = Q.AndNot(q, Q.Or(parsed.excludes))
     return q
@@ -136,16 +198,16 @@ def search(
     page = max(1, _int(page) or 1)
     per_page = min(max(1, _int(per_page) or 20), 100)
     snap = index.snapshot(kind)
-    parsed = parse(q)
+    parsed = parse(q, snap)
     allowed = filter_mask(snap, _filter_key(filters))
-    query = build_query(parsed)
-    if query is None:
-        query, sort = Q.Every(), ("newest" if sort == "relevance" else sort)
+    query = build_query(parsed) or Q.Every()
+    n_clauses = len(parsed.concepts) + len(parsed.phrases)
+    if not n_clauses and sort == "relevance":
+        sort = "newest"  # nothing to rank by (no words, or only exclusions)
     limit = page * per_page
     scores = evaluate(snap, query)
     matched = np.flatnonzero((scores > 0) & allowed)
     fallback = False
-    n_clauses = len(parsed.concepts) + len(parsed.phrases)
     if not len(matched) and n_clauses > 1:
         scores = evaluate(snap, build_query(parsed, any_of=True))
         matched = np.flatnonzero((scores > 0) & allowed)
@@ -171,10 +233,13 @@ def search(
     result = SearchResult(hits, len(matched), False, fallback_any=fallback)
     if facets:
         result.facets = facet_counts(snap, matched, FACETS)
-    with snap._lock:
-        result.did_you_mean = did_you_mean(snap.searcher, q, parsed.english)
+    # Hints are checked against what their links search: the same kind of
+    # reader (status and audience), without the page's other filters.
+    scope = {k: v for k, v in (filters or {}).items() if k in ("status", "audience")}
+    result.did_you_mean = did_you_mean(snap.searcher, q, parsed.english, snap, scope)
     if not len(matched):
-        result.suggestions = suggestions(snap, parsed)
+        reach = filter_mask(snap, _filter_key(scope))
+        result.suggestions = suggestions(snap, parsed, reach, q=q)
     return result
 
 
@@ -194,39 +259,130 @@ def _snippets(stored: list[dict], terms) -> list[dict[str, str]]:
     return [dict(zip(HIGHLIGHT_FIELDS, m, strict=True)) for m in marked]
 
 
-def did_you_mean(searcher, q: str, english: list[str]) -> str | None:
-    """The query with unknown English words replaced by close indexed words."""
+def did_you_mean(
+    searcher,
+    q: str,
+    english: list[str],
+    snap: Snapshot | None = None,
+    scope: dict | None = None,
+) -> str | None:
+    """The query with unknown English words replaced by close known words.
+
+    Known words are those of the listings (the ``spell`` field) and, with
+    ``snap``, the thesaurus's English words whose search finds a listing
+    passing the filters ``scope``: "photochromic" finds 光致变色 listings
+    even where no listing spells it out.
+    """
     if not english:
         return None
     fixed = q
     changed = False
     for word in dict.fromkeys(english):
-        if searcher.doc_frequency("spell", word):
-            continue
-        corrector = searcher.corrector("spell")
-        best = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-        if best and best[0] != word:
-            fixed = re.sub(re.escape(word), best[0], fixed, flags=re.IGNORECASE)
+        if snap is None:
+            best = _index_correction(searcher, word)[1]
+        else:
+            key = ("did_you_mean", word, _filter_key(scope))
+            with snap._lock:
+                best = snap.cache.get(key, False)
+            if best is False:
+                best = _correction(searcher, word, snap, key[2])
+                with snap._lock:
+                    snap.cache[key] = best
+        if best and best != word:
+            fixed = re.sub(re.escape(word), best, fixed, flags=re.IGNORECASE)
             changed = True
     return fixed if changed else None
 
 
-def suggestions(snap, parsed: ParsedQuery, limit: int = 5) -> list[str]:
-    """Broader queries to offer when nothing matched: synonyms, fewer words."""
+def _index_correction(searcher, word: str) -> tuple[bool, str | None]:
+    """(whether the listings hold ``word``, the closest word they hold)."""
+    if searcher.doc_frequency("spell", word):
+        return True, None
+    corrector = searcher.corrector("spell")
+    best = corrector.suggest(word, limit=1, maxdist=MAX_EDITS, prefix=1)
+    return False, (best[0] if best else None)
+
+
+def _correction(searcher, word: str, snap: Snapshot, scope_key: tuple) -> str | None:
+    """The listings' closest word, or a closer thesaurus word that finds some."""
+    with snap._lock:
+        known, best = _index_correction(searcher, word)
+    if known:
+        return None
+    vocabulary = get_thesaurus().english_words()
+    # A word the thesaurus knows is searched as it is: only the listings'
+    # own words are offered for it (polarised -> polarized, as before).
+    if word in vocabulary:
+        return best
+    edits = damerau_levenshtein(word, best) if best else MAX_EDITS + 1
+    allowed = filter_mask(snap, scope_key)
+    for d, candidate in _close_words(word, vocabulary):
+        if d > edits or (d == edits and best):
+            break  # the listings' own word is as close
+        if _finds(snap, candidate, allowed):
+            return candidate
+    return best
+
+
+@lru_cache(maxsize=4096)
+def _close_words(word: str, vocabulary: frozenset) -> tuple:
+    """(edits, word) of the vocabulary's words within MAX_EDITS of ``word``
+    that start with its letter (as the listings' corrector asks), closest
+    first."""
+    out = []
+    for w in vocabulary:
+        if w[0] != word[0] or abs(len(w) - len(word)) > MAX_EDITS or w == word:
+            continue
+        d = damerau_levenshtein(word, w, MAX_EDITS)
+        if d <= MAX_EDITS:
+            out.append((d, w))
+    return tuple(sorted(out))
+
+
+def _finds(snap: Snapshot, q: str, allowed: np.ndarray | None) -> bool:
+    """Whether searching ``q`` finds a listing (``allowed``: which count), as
+    :func:`search` would: all words, else any of them."""
+    parsed = parse(q, snap)
+    query = build_query(parsed)
+    if query is None:
+        return False
+    tries = [query]
+    if len(parsed.concepts) + len(parsed.phrases) > 1:
+        tries.append(build_query(parsed, any_of=True))
+    for query in tries:
+        hit = evaluate(snap, query) > 0
+        if (hit & allowed if allowed is not None else hit).any():
+            return True
+    return False
+
+
+def suggestions(
+    snap, parsed: ParsedQuery, allowed: np.ndarray | None = None, limit: int = 5, q=""
+) -> list[str]:
+    """Other queries to offer when nothing matched, each one that finds
+    listings (``allowed``: which count): members of the words' synonym
+    groups not searched already, of the groups related to them, the query
+    less one word. None rather than a dead end."""
     th = get_thesaurus()
-    out: list[str] = []
+    candidates: list[str] = []
     for c in parsed.concepts:
-        for member in th.members(c.key):
+        searched = {c.key, *c.synonyms, *c.contains}
+        for member in [*th.members(c.key), *th.related_members(c.key)]:
             keys = [w.text for w in analyze(member)]
-            if (
-                len(keys) == 1
-                and keys[0] != c.key
-                and member not in out
-                and snap.doc_frequency("text", keys[0])
-            ):
-                out.append(member)
+            if len(keys) == 1 and keys[0] not in searched:
+                candidates.append(member)
     if len(parsed.concepts) > 1:
         for i in range(len(parsed.concepts)):
             rest = [c.surface for j, c in enumerate(parsed.concepts) if j != i]
-            out.append(" ".join(rest))
-    return out[:limit]
+            candidates.append(" ".join(rest))
+    out: list[str] = []
+    tries = 0
+    for candidate in dict.fromkeys(candidates):
+        if len(out) >= limit or tries >= MAX_SUGGESTION_TRIES:
+            break
+        if candidate == q.strip():
+            continue
+        tries += 1
+        if _finds(snap, candidate, allowed):
+            out.append(candidate)
+    return out

@@ -12,6 +12,7 @@ THESAURUS_PATH = Path(__file__).parent / "data" / "thesaurus.txt"
 #: The longest member, in analysed words, that a token sequence is matched against.
 MAX_MEMBER_WORDS = 5
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-z]{3,}")
 
 
 def _lines(path: Path = THESAURUS_PATH) -> list[str]:
@@ -111,6 +112,28 @@ class Thesaurus:
         for g in self._ids(term):
             out.extend(m for m in self.groups[g].members if m not in out)
         return out
+
+    def related_members(self, term: str) -> list[str]:
+        """Members as written of the groups linked to the term's groups."""
+        own = set(self._ids(term))
+        out: list[str] = []
+        for g in self._ids(term):
+            for r in sorted(self.groups[g].related - own):
+                out.extend(m for m in self.groups[r].members if m not in out)
+        return out
+
+    def english_words(self) -> frozenset[str]:
+        """Every ASCII word of three or more letters in a member (lower case)."""
+        words = self.__dict__.get("_english")
+        if words is None:
+            words = frozenset(
+                w
+                for group in self.groups
+                for m in group.members
+                for w in _LATIN_WORD.findall(m.lower())
+            )
+            self.__dict__["_english"] = words
+        return words
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
         """Greedy longest matches of member keys in a token list: (start, end, key)."""

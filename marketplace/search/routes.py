@@ -21,6 +21,7 @@ from .service import MODELS, get_index
 FILTER_KEYS = ("field", "trl_band", "cooperation_mode", "pricing_mode", "org_type")
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 MAX_QUERY = 200
+PER_PAGE = 20
 
 
 def _params():
@@ -41,7 +42,7 @@ def _params():
 @bp.route("/")
 def index():
     kind, q, filters, sort, page = _params()
-    per_page = 20
+    per_page = PER_PAGE
     scope = dict(filters)
     if not current_user.is_authenticated:
         # Confidential needs are for signed-in users: not in the counts either.
@@ -49,6 +50,21 @@ def index():
     result = search(
         get_index(), kind, q, filters=scope, sort=sort, page=page, per_page=per_page
     )
+    pages = max(1, math.ceil(result.total / per_page))
+    if page > pages:
+        # A page past the end (an old link, a result list grown shorter): the
+        # last page, with its pager.
+        page = pages
+        if result.total:
+            result = search(
+                get_index(),
+                kind,
+                q,
+                filters=scope,
+                sort=sort,
+                page=page,
+                per_page=per_page,
+            )
     model = MODELS[kind]
     ids = [h.id for h in result.hits]
     objs = {
@@ -61,7 +77,6 @@ def index():
         for h in result.hits
         if h.id in objs and objs[h.id].is_public and objs[h.id].can_view(current_user)
     ]
-    pages = max(1, math.ceil(result.total / per_page)) if result.total else 1
     return render_template(
         "search/index.html",
         kind=kind,

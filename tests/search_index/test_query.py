@@ -2,7 +2,8 @@
 
 import pytest
 
-from search_index import search
+from search_index import SearchIndex, search
+from search_index.query import build_query, parse
 
 
 def ids(result):
@@ -171,7 +172,7 @@ def test_suggestions_when_nothing_matches(index):
     r = search(index, "achievements", "板材 qqqzzz")
     assert r.fallback_any
     r = search(index, "achievements", "qqqzzz wwwyyy")
-    assert r.total == 0 and r.suggestions
+    assert r.total == 0 and r.suggestions == []  # no dead ends (see below)
 
 
 def test_needs_index_is_searchable(index):
@@ -195,3 +196,133 @@ def test_upsert_replaces(index):
     index.upsert("achievements", [doc])
     assert ids(search(index, "achievements", "无氰电镀")) == [7]
     assert ids(search(index, "achievements", "废水")) == []
+
+
+# Listings with 钛 only inside longer words (jieba keeps 钛合金, 纯钛 whole), a
+# polarised lens and a photochromic one described in Chinese only.
+def _listing(id, title, body, field):
+    return {"id": id, "title": title, "body": body, "field": field, "org_id": id}
+
+
+MORE = [
+    _listing(
+        20, "纯钛超轻镜架设计", "镜圈与镜腿采用纯钛，整副重量8克。", "frame_materials"
+    ),
+    _listing(
+        21,
+        "3D打印钛合金个性化镜腿",
+        "选区激光熔化成形，钛合金粉末。",
+        "frame_materials",
+    ),
+    _listing(
+        22,
+        "高消光比偏光镜片",
+        "偏光膜与树脂镜片贴合，消光比大于99%。",
+        "lenses_coatings",
+    ),
+    _listing(
+        23,
+        "快速变色光致变色镜片",
+        "螺吡喃类光致变色染料旋涂于镜片表面。",
+        "lenses_coatings",
+    ),
+]
+TITANIUM = {6, 20, 21}  # 鈦合金 and β钛, 纯钛, 钛合金
+
+
+@pytest.fixture
+def more(index):
+    index.upsert("achievements", MORE)
+    return index
+
+
+def test_a_lone_chinese_character_finds_the_words_holding_it(more):
+    r = search(more, "achievements", "钛")
+    assert set(ids(r)) == TITANIUM
+    marked = {h.id: h.highlights for h in r.hits}
+    assert "<mark>钛合金</mark>" in marked[21]["title"]
+    assert "<mark>β钛</mark>" in marked[6]["body"]
+    assert "<mark>鈦合金</mark>" in marked[6]["title"]  # traditional, folded
+    # Also as one word of several.
+    assert set(ids(search(more, "achievements", "钛 镜腿"))) == {6, 20, 21}
+
+
+def test_only_a_character_written_alone_is_expanded(more):
+    snap = more.snapshot("achievements")
+    (lone,) = parse("钛", snap).concepts
+    assert "钛合金" in lone.contains
+    assert all("钛" in t and t != "钛" for t in lone.contains)
+    assert len(lone.contains) <= 40
+    # Words of several characters, and quoted phrases, search as before.
+    for q in [
+        "钛合金",
+        "钛合金 镜架 激光",
+        "镜架 附着力",
+        '"钛"',
+        '"progressive lens"',
+    ]:
+        assert repr(build_query(parse(q, snap))) == repr(build_query(parse(q))), q
+    assert ids(search(more, "achievements", '"钛"')) == []
+
+
+def test_terms_holding_a_character_are_the_same_with_or_without_sidecars(
+    tmp_path, achievements
+):
+    docs = achievements + MORE
+    fast, stock = SearchIndex(tmp_path / "fast"), SearchIndex(tmp_path / "stock")
+    fast.rebuild("achievements", docs, procs=1)  # segments with sidecars
+    stock.upsert("achievements", docs[:5])  # Whoosh's writer, two segments
+    stock.upsert("achievements", docs[5:])
+    a, b = fast.snapshot("achievements"), stock.snapshot("achievements")
+    assert a.leaves[0][0].sidecar(a.leaves[0][1])
+    assert not any(arr.sidecar(sub) for arr, sub, _ in b.leaves)
+    for char in "钛镜片光":
+        got = a.terms_containing("text", char, 40)
+        assert got and got == b.terms_containing("text", char, 40)
+        assert a.terms_containing("text", char, 40) is got  # cached
+    fast.close()
+    stock.close()
+
+
+def test_an_exclusion_removes_what_the_word_would_find(more):
+    framed = set(ids(search(more, "achievements", "镜架", per_page=100)))
+    assert framed & TITANIUM
+    assert set(ids(search(more, "achievements", "镜架 -钛"))) == framed - TITANIUM
+    # Through the thesaurus in both languages, as a search word goes.
+    lenses = set(ids(search(more, "achievements", "lens", per_page=100)))
+    assert 22 in lenses
+    assert set(ids(search(more, "achievements", "lens -polarized"))) == lenses - {22}
+    assert 22 not in ids(search(more, "achievements", "镜片 -偏光"))
+    # A quoted phrase excludes the phrase only.
+    assert set(ids(search(more, "achievements", '镜架 -"激光焊接"'))) == framed - {6}
+    assert 4 in ids(search(more, "achievements", '镜架 -"附着 力量"'))
+
+
+def test_only_exclusions_give_everything_else(more):
+    everything = search(more, "achievements", "", per_page=100)
+    r = search(more, "achievements", "-钛", per_page=100)
+    assert set(ids(r)) == set(ids(everything)) - TITANIUM
+    assert r.total == everything.total - len(TITANIUM)
+    assert ids(r) == [i for i in ids(everything) if i not in TITANIUM]  # newest
+    assert search(more, "achievements", "-qqqzzz").total == everything.total
+
+
+def test_suggestions_are_never_dead_ends(more):
+    r = search(more, "achievements", "quantum blockchain")
+    assert r.total == 0 and r.suggestions == []
+    # Nothing in this field: the words elsewhere are offered, and each finds some.
+    r = search(more, "achievements", "镜架 附着力", filters={"field": "environmental"})
+    assert r.total == 0 and r.suggestions
+    for s in r.suggestions:
+        assert search(more, "achievements", s).total, s
+
+
+def test_did_you_mean_knows_the_thesaurus_words_that_find_listings(more):
+    # No listing spells "photochromic"; 光致变色 listings are what it finds.
+    assert ids(search(more, "achievements", "photochromic")) == [23]
+    assert search(more, "achievements", "photochromic").did_you_mean is None
+    r = search(more, "achievements", "photocromic lens")
+    assert r.did_you_mean == "photochromic lens"
+    assert search(more, "achievements", r.did_you_mean).total
+    # A thesaurus word nothing in the index is found by is not offered.
+    assert search(more, "achievements", "qqqzzz").did_you_mean is None
