@@ -17,16 +17,21 @@ JUNK = (
 
 def _get_rules(app):
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.rule.startswith(("/static", "/api/v1/docs")):
+        if "GET" not in rule.methods or rule.rule.startswith(
+            ("/static", "/api/v1/docs")
+        ):
             continue
         url = re.sub(r"<int:[^>]+>", "1", rule.rule)
         url = re.sub(r"<[^>]+>", "x", url)
         yield url
 
 
-@pytest.mark.parametrize("role", [None, Role.FIRM, Role.SUPPLIER, Role.BROKER, Role.OPERATOR])
-def test_no_page_answers_5xx(app, client, login, role, create_user, create_org,
-                             create_achievement, create_need):
+@pytest.mark.parametrize(
+    "role", [None, Role.FIRM, Role.SUPPLIER, Role.BROKER, Role.OPERATOR]
+)
+def test_no_page_answers_5xx(
+    app, client, login, role, create_user, create_org, create_achievement, create_need
+):
     uni = create_org(type=OrgType.UNIVERSITY)
     create_achievement(org=uni)
     create_need()

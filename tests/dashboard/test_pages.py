@@ -106,7 +106,9 @@ def test_public_stats_shows_aggregates_and_nothing_private(client, kpi_world):
         assert private not in html
 
 
-def test_dashboard_headers_have_their_own_english(client, login, create_user, kpi_world):
+def test_dashboard_headers_have_their_own_english(
+    client, login, create_user, kpi_world
+):
     """The same Chinese words are a button and a spec column elsewhere."""
     login(create_user(role=Role.OPERATOR))
     html = client.get("/dashboard/" + MARCH_ARGS + "&lang=en").get_data(as_text=True)
