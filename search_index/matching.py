@@ -14,7 +14,10 @@
    organisation's name, and the reasons name the source's word and the
    partner's own words for it.
 4. One score orders the list and is shown: coverage of the source's
-   concepts, text score, field/TRL/price/cooperation fit.
+   concepts and text score, both against what the source itself could reach
+   (not the list's best), scaled by the strength of the matched evidence, plus
+   small field/TRL/price/cooperation adjustments. A candidate's score does not
+   depend on the other candidates; a source of one or two weak words stays low.
 """
 
 from __future__ import annotations
@@ -74,6 +77,14 @@ SUBWORD_MAX_RATE = 0.01
 #: Weights of the parts of the final score (the list is ordered by it).
 COVERAGE_SHARE = 0.55
 TEXT_SHARE = 0.45
+#: The score is absolute: the text score is measured against what the source
+#: itself could reach (a partner holding all its concepts, in the title), and
+#: the whole is scaled by the strength of the evidence, 1 - exp(-E / EVIDENCE),
+#: where E is the matched concept weight in units of a specific term's IDF (a
+#: term held by REF_DF_RATE of the documents, or by one in a small index). One
+#: specific word matched scores at most about half; a generic word, far less.
+EVIDENCE = 2.0
+REF_DF_RATE = 0.005
 #: Words too generic to choose a partner by (IDF alone misses them in small
 #: indexes): everyday words, patent boilerplate, English function words.
 GENERIC = frozenset(
@@ -275,6 +286,14 @@ def _idf(snap, term: str) -> float:
     n = max(snap.doc_count, 1)
     extra = PRIOR_DOCS * max(0.0, _prior_rate(term) - _rate(TRADE_TERM_FREQ))
     return math.log(1 + max(0.0, n - df + 0.5) / (df + extra + 0.5))
+
+
+def _reference_idf(snap) -> float:
+    """IDF of a specific term: held by REF_DF_RATE of the documents (by one
+    document in an index too small for that). The unit of evidence."""
+    n = max(snap.doc_count, 1)
+    df = max(1.0, REF_DF_RATE * n)
+    return math.log(1 + max(0.5, n - df + 0.5) / (df + 0.5))
 
 
 def _choose(snap, found: dict[str, _Concept]) -> list[_Concept]:
@@ -672,6 +691,7 @@ def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
         allowed = allowed & ~own if own.any() else allowed
     hits = _accumulate(snap, chosen, allowed)
     total_weight = sum(c.weight for c in chosen)
+    unit = _reference_idf(snap)
     checked = []
     for docnum, h in hits.items():
         stored = snap.stored_fields(docnum)
@@ -688,16 +708,20 @@ def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
             checked.append((raw * h.norm, docnum, stored, matched))
     if not checked:
         return []
-    best = max(raw for raw, *_ in checked) or 1.0
+    # What the source itself could reach: a partner of average length holding
+    # all its concepts in the title. Not the list's best: a candidate's score
+    # does not depend on the others.
+    ideal = total_weight * (1.0 + TITLE_BONUS)
     out = []
     for raw, docnum, stored, matched in checked:
         # A synonym covers the concept (the same thing in other words); a
         # related group covers it only in part.
-        coverage = (
-            sum(c.weight * min(1.0, ev.weight / SYNONYM_WEIGHT) for c, _, ev in matched)
-            / total_weight
+        covered = sum(
+            c.weight * min(1.0, ev.weight / SYNONYM_WEIGHT) for c, _, ev in matched
         )
-        text = raw / best
+        coverage = covered / total_weight
+        text = min(1.0, raw / ideal)
+        strength = 1.0 - math.exp(-covered / unit / EVIDENCE)
         if target_kind == "achievements":
             trl = _trl_fit(source.get("trl_min"), stored.get("trl"))
             price = _price_fit(stored.get("price"), source.get("budget_max_fen"))
@@ -711,7 +735,7 @@ def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
         adjust = _ADJUST[ffit["fit"]] + _ADJUST[trl["fit"]] + _ADJUST[price["fit"]]
         if mine and theirs:
             adjust += 0.02 if shared else -0.02
-        value = COVERAGE_SHARE * coverage + TEXT_SHARE * text + adjust
+        value = strength * (COVERAGE_SHARE * coverage + TEXT_SHARE * text) + adjust
         reasons = {
             "field_fit": ffit,
             "trl_fit": trl,
@@ -719,6 +743,7 @@ def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
             "cooperation_fit": {"shared": shared},
             "text_score": round(text, 3),
             "coverage": round(coverage, 3),
+            "evidence": round(strength, 3),
         }
         out.append((value, raw, docnum, stored, matched, reasons))
     # One value orders the list and is the score shown; ties by text score,

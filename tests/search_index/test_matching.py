@@ -314,3 +314,62 @@ def test_unknown_field_is_null_on_both_sides(listings):
     m = match_need(listings, NEEDS[4])[0]
     assert m.reasons["field_fit"]["source"] is None
     assert m.reasons["field_fit"]["fit"] == "unknown"
+
+
+# -- the score is absolute ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "need",
+    [
+        {"id": 21, "title": "frame", "body": ""},
+        {"id": 22, "title": "未知机构需求", "body": "需要 something"},
+        {"id": 23, "title": "镜片", "body": "需要"},
+    ],
+)
+def test_a_thin_source_does_not_score_high(tmp_path, need):
+    extra = {
+        "id": 7,
+        "title": "眼镜检测机构的镜片检测服务",
+        "body": "本机构为镜片和 frame 提供检测服务。",
+        "org_id": 7,
+    }
+    ix = SearchIndex(tmp_path / "index")
+    ix.upsert("achievements", [*ACHIEVEMENTS, extra])
+    try:
+        matches = match_need(ix, need)
+        assert matches, need
+        # The best candidate is no longer 100 because it is the best.
+        assert all(m.score < 60 for m in matches), [(m.id, m.score) for m in matches]
+    finally:
+        ix.close()
+
+
+def test_a_better_candidate_does_not_lower_the_others(tmp_path):
+    need = NEEDS[2]
+    better = {
+        "id": 8,
+        "title": need["title"] + " solved: nickel-free plating",
+        "body": need["body"],
+        "keywords": need["keywords"],
+        "field": need["field"],
+        "org_id": 8,
+    }
+    ix = SearchIndex(tmp_path / "index")
+    ix.upsert("achievements", [*ACHIEVEMENTS, better])
+    try:
+        # The same index statistics; the better candidate is in the list or
+        # not (the need's own organisation's listings are left out).
+        without = {m.id: m.score for m in match_need(ix, dict(need, org_id=8))}
+        with_it = {m.id: m.score for m in match_need(ix, need)}
+    finally:
+        ix.close()
+    assert 8 not in without and next(iter(with_it)) == 8
+    assert with_it[8] > with_it[5]
+    assert {i: s for i, s in with_it.items() if i != 8} == without
+
+
+def test_a_good_pair_scores_high_and_a_weak_one_low(listings):
+    matches = {m.id: m.score for m in match_need(listings, NEEDS[2])}
+    assert matches[5] >= 60
+    assert all(s < 30 for i, s in matches.items() if i != 5), matches
