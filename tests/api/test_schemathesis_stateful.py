@@ -142,6 +142,15 @@ def test_linked_call_sequences_get_conforming_responses(app, parties, who, expec
     machine = _machine(app, parties[who], followed)
 
     run_state_machine_as_test(machine, settings=SETTINGS)
+    # The fixed seed's walk usually takes every expected link, but which links a
+    # step can take depends on the responses so far; a walk that missed one gets
+    # up to two more, freshly seeded, before the link counts as not followable.
+    for _ in range(2):
+        if all(any(part in link for link in followed) for part in expected):
+            break
+        run_state_machine_as_test(
+            machine, settings=settings(SETTINGS, derandomize=False)
+        )
 
     # Links were really followed: a value from one response went into the next call,
     # among them from the user's own creations (and the firm's deal to its action).
