@@ -79,17 +79,23 @@ def _lone_characters(text: str, words: list) -> set[str]:
 
 
 def expand_characters(snap: Snapshot | None, found: list[Concept], chars) -> None:
-    """Let each concept that is one of ``chars`` (a character written alone)
-    also find the index's words holding it: the term 钛 alone is rare, as
-    jieba keeps 钛合金 or 纯钛 whole. The most frequent such terms of the
-    ``text`` field, cached per index generation."""
-    if snap is None or not chars:
+    """Let each concept that is one of ``chars`` (a character written alone),
+    or has a one-character synonym (titanium: 钛), also find the index's words
+    holding that character: the term 钛 alone is rare, as jieba keeps 钛合金 or
+    纯钛 whole. The most frequent such terms of the ``text`` field, cached
+    per index generation."""
+    if snap is None:
         return
     for c in found:
-        if c.key in chars:
-            known = {c.key, *c.synonyms}
-            terms = snap.terms_containing("text", c.key, MAX_CONTAINS)
-            c.contains = [t for t in terms if t not in known]
+        seeds = [c.key] if c.key in chars else []
+        seeds += [s for s in c.synonyms if len(s) == 1 and _CJK.match(s)]
+        if not seeds:
+            continue
+        known = {c.key, *c.synonyms}
+        terms = [
+            t for ch in seeds for t in snap.terms_containing("text", ch, MAX_CONTAINS)
+        ]
+        c.contains = [t for t in dict.fromkeys(terms) if t not in known][:MAX_CONTAINS]
 
 
 def _exclusion(words: list, surfaces: list[str], snap, chars) -> Q.Query:
