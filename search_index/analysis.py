@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import threading
@@ -217,8 +218,10 @@ class EyewearTokenizer(Tokenizer):
     compound (合金 inside 钛合金) still finds it.
     """
 
-    def __init__(self, subwords: bool = True):
+    def __init__(self, subwords: bool = True, dictionary: str | None = None):
         self.subwords = subwords
+        #: The dictionary_version() the index was written with (kept in its schema).
+        self.dictionary = dictionary
 
     def __call__(
         self,
@@ -261,4 +264,17 @@ class EyewearTokenizer(Tokenizer):
 
 def EyewearAnalyzer(subwords: bool = True) -> EyewearTokenizer:
     """The analyzer stored in the schema (a tokenizer that does all the work)."""
-    return EyewearTokenizer(subwords=subwords)
+    return EyewearTokenizer(subwords=subwords, dictionary=dictionary_version())
+
+
+@lru_cache(maxsize=1)
+def dictionary_version() -> str:
+    """A fingerprint of the data that decides how text is cut into terms: the
+    trade dictionary and the thesaurus (jieba learns its Chinese members). An
+    index written with other data is outdated (``SearchIndex.outdated``)."""
+    from .thesaurus import THESAURUS_PATH
+
+    digest = hashlib.sha256()
+    for path in (USERDICT_PATH, THESAURUS_PATH):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

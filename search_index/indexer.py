@@ -62,6 +62,8 @@ def _signature(schema) -> list[tuple]:
             type(getattr(field, "analyzer", None)).__name__,
             bool(field.stored),
             type(field.column_type).__name__,
+            # The dictionary an index's text was cut with (see dictionary_version).
+            getattr(getattr(field, "analyzer", None), "dictionary", None),
         )
         for name, field in schema.items()
     )
@@ -116,7 +118,8 @@ class SearchIndex:
                 delay = min(delay * 2, 0.5)
 
     def outdated(self, kind: str) -> bool:
-        """Whether the index on disk was written with another schema (reindex it)."""
+        """Whether the index on disk was written with another schema or trade
+        dictionary (reindex it)."""
         kind = _kind(kind)
         return _signature(self._ix[kind].schema) != _signature(make_schema(kind))
 

@@ -64,3 +64,26 @@ def test_a_second_process_view_sees_writes(index, tmp_path):
 def test_unknown_kind_is_refused(index):
     with pytest.raises(ValueError):
         index.doc_count("patents")
+
+
+def test_an_index_cut_with_another_trade_dictionary_is_outdated(tmp_path):
+    from whoosh import index as whoosh_index
+
+    from search_index.analysis import dictionary_version
+    from search_index.schema import make_schema
+
+    fresh = SearchIndex(tmp_path / "fresh")
+    assert not fresh.outdated("achievements")
+    assert fresh.index("achievements").schema["text"].analyzer.dictionary == (
+        dictionary_version()
+    )
+    fresh.close()
+    # Written before the thesaurus or the user dictionary changed.
+    schema = make_schema("achievements")
+    for name in ("title", "text"):
+        schema[name].analyzer.dictionary = "older"
+    (tmp_path / "old").mkdir()
+    whoosh_index.create_in(tmp_path / "old", schema, "achievements")
+    old = SearchIndex(tmp_path / "old")
+    assert old.outdated("achievements") and not old.outdated("needs")
+    old.close()
