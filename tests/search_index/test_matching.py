@@ -215,15 +215,18 @@ def _partner_text(doc: dict) -> str:
     return _fold(" ".join(as_text(doc.get(k)) for k in ("title", "keywords", "body")))
 
 
+def _dataset(data, index, listings, achievements, needs):
+    """(index, achievements, needs): the small fixture set or the listings set."""
+    if data == "small":
+        return index, achievements, needs
+    return listings, ACHIEVEMENTS, NEEDS
+
+
 @pytest.mark.parametrize("data", ["small", "listings"])
 def test_every_match_list_is_ordered_by_its_score(
     data, index, listings, achievements, needs
 ):
-    ix, achs, nds = (
-        (index, achievements, needs)
-        if data == "small"
-        else (listings, ACHIEVEMENTS, NEEDS)
-    )
+    ix, achs, nds = _dataset(data, index, listings, achievements, needs)
     lists = list(_lists(ix, achs, nds))
     assert any(len(ms) > 2 for ms in lists)
     for ms in lists:
@@ -239,11 +242,7 @@ def test_every_match_list_is_ordered_by_its_score(
 def test_reasons_name_source_words_and_partner_words(
     data, index, listings, achievements, needs
 ):
-    ix, achs, nds = (
-        (index, achievements, needs)
-        if data == "small"
-        else (listings, ACHIEVEMENTS, NEEDS)
-    )
+    ix, achs, nds = _dataset(data, index, listings, achievements, needs)
     checked = 0
     for source, partner, m in _all_matches(ix, achs, nds):
         words, text = _source_phrases(source), _partner_text(partner)
