@@ -5,8 +5,8 @@ import json
 import pytest
 
 from search_index import SearchIndex, analyze, match_achievement, match_need
+from search_index.concepts import _source_concepts
 from search_index.folding import normalize
-from search_index.matching import _source_concepts
 from search_index.schema import as_text
 
 
