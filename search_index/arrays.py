@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import threading
 from bisect import bisect_right
-from collections import OrderedDict
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -21,46 +20,18 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .fastwrite import sidecar_range
+from .lru import _LRU
+from .vocabulary import SegmentVocabulary, terms_containing
 
 #: Posting lists kept per segment and per generation (least recently used go).
 MAX_TERMS = 50_000
 #: Memory for cached score arrays of query parts, per snapshot.
 SCORE_CACHE_BYTES = 32 * 2**20
-#: Characters whose containing terms are remembered per segment, and how many
-#: of a character's terms (the most frequent) each segment keeps.
-MAX_CHARS = 1024
-CHAR_TERMS_PER_SEGMENT = 128
 #: BM25F parameters, as Whoosh's default weighting.
 BM25_B = 0.75
 BM25_K1 = 1.2
 _LEN_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
-
-
-class _LRU(OrderedDict):
-    def __init__(self, size: int):
-        super().__init__()
-        self.size = size
-
-    def get_or(self, key, build):
-        got = self.lookup(key)
-        if got is None:
-            got = self.put(key, build())
-        return got
-
-    def lookup(self, key):
-        """The value of ``key`` (now the most recently used), or None."""
-        got = self.get(key)
-        if got is not None:
-            self.move_to_end(key)
-        return got
-
-    def put(self, key, value):
-        """Keep ``value`` under ``key``, dropping the least recently used."""
-        self[key] = value
-        if len(self) > self.size:
-            self.popitem(last=False)
-        return value
 
 
 def _read_postings(reader, fieldname: str, text: str):
@@ -116,8 +87,8 @@ class SegmentArrays:
         self._columns: dict = {}
         self._lock = threading.Lock()
         self._side = None
-        self._vocab: dict = {}
-        self._char_terms = _LRU(MAX_CHARS)
+        #: The segment's terms holding a character (see vocabulary.py).
+        self.vocabulary = SegmentVocabulary()
 
     def sidecar(self, reader):
         """The segment's sidecar (terms, docnums, weights, fields) or False."""
@@ -135,64 +106,6 @@ class SegmentArrays:
             return self._postings.get_or(
                 (fieldname, text), lambda: _read_postings(reader, fieldname, text)
             )
-
-    def terms_containing(self, reader, fieldname: str, char: str):
-        """(term, doc frequency) of the most frequent terms of ``fieldname``
-        holding the non-ASCII character ``char``, most frequent first (cached)."""
-        with self._lock:
-            got = self._char_terms.lookup((fieldname, char))
-        if got is not None:
-            return got
-        joined, frequency = self._vocabulary(reader, fieldname)
-        found = []
-        # ``joined`` is "\n"-separated and starts and ends with one: the term
-        # around each occurrence lies between the newlines either side.
-        at = joined.find(char)
-        while at >= 0:
-            start = joined.rfind("\n", 0, at) + 1
-            end = joined.find("\n", at)
-            found.append(joined[start:end])
-            at = joined.find(char, end)
-        ranked = sorted(((t, frequency(t)) for t in found), key=lambda x: (-x[1], x[0]))
-        got = tuple(ranked[:CHAR_TERMS_PER_SEGMENT])
-        with self._lock:
-            self._char_terms.put((fieldname, char), got)
-        return got
-
-    def _vocabulary(self, reader, fieldname: str):
-        """(joined, frequency): the segment's non-ASCII terms of ``fieldname``
-        joined by newlines (one string: searched with str.find, not walked by
-        the garbage collector), and a term's doc frequency. Built once."""
-        got = self._vocab.get(fieldname)
-        if got is not None:
-            return got
-        side = self.sidecar(reader)
-        if side and fieldname in side[3]:
-            table, prefix = side[0], f"{fieldname}\0"
-            cut = len(prefix)
-            body = "\n".join(
-                k[cut:] for k in table if k.startswith(prefix) and not k.isascii()
-            )
-
-            def frequency(term, table=table, prefix=prefix):
-                return table[prefix + term] & 0xFFFFFFFF
-
-        else:
-            # A segment without a sidecar (written by Whoosh's own writer: an
-            # update, usually small): its term list, once.
-            counts: dict[str, int] = {}
-            try:
-                for b, info in reader.iter_field(fieldname):
-                    if not b.isascii():
-                        counts[b.decode("utf-8")] = info.doc_frequency()
-            except (KeyError, TermNotFound):
-                pass
-            body = "\n".join(counts)
-            frequency = counts.__getitem__
-
-        got = (f"\n{body}\n", frequency)
-        self._vocab[fieldname] = got
-        return got
 
     def column(self, reader, name: str):
         """A column's values as a Python list (None where missing)."""
@@ -330,19 +243,13 @@ class Snapshot:
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
     def terms_containing(self, fieldname: str, char: str, limit: int) -> tuple:
-        """The ``limit`` most frequent terms of ``fieldname`` that hold the
-        non-ASCII character ``char`` (``char`` itself left out), most frequent
-        first; cached per generation, each segment's part per segment."""
+        """The ``limit`` most frequent terms of ``fieldname`` holding the
+        non-ASCII character ``char`` (see vocabulary.terms_containing)."""
         key = ("containing", fieldname, char, limit)
         with self._lock:
             got = self.cache.get(key)
         if got is None:
-            counts: dict[str, int] = {}
-            for arrays, sub, _ in self.leaves:
-                for term, n in arrays.terms_containing(sub, fieldname, char):
-                    counts[term] = counts.get(term, 0) + n
-            counts.pop(char, None)
-            got = tuple(sorted(counts, key=lambda t: (-counts[t], t))[:limit])
+            got = terms_containing(self.leaves, fieldname, char, limit)
             with self._lock:
                 self.cache[key] = got
         return got
