@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .analysis import _FROM_PLACEHOLDER, _TO_PLACEHOLDER, analyze, stem, warm_up
+from .analysis import _CJK, _FROM_PLACEHOLDER, _TO_PLACEHOLDER, analyze, stem, warm_up
 from .schema import as_text
 from .thesaurus import get_thesaurus
 
@@ -63,7 +63,6 @@ GENERIC = frozenset(
 )
 GENERIC = frozenset(stem(w) if w.isascii() else w for w in GENERIC)
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _NUMBER = re.compile(r"[0-9.%]+")
 #: Chinese numerals, and what may follow one in a count ("三个", "十年", "第二").
 _ZH_NUMERALS = frozenset("〇零一二三四五六七八九十百千万亿两")

@@ -10,8 +10,9 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
-from .analysis import normalize, piece_terms
-from .concepts import _CJK, SYNONYM_WEIGHT, _Concept
+from .analysis import _CJK, normalize, piece_terms
+from .concepts import SYNONYM_WEIGHT, _Concept
+from .highlight import _probe as highlight_probe
 from .highlight import decode_spec, highlight_spec
 from .schema import HIGHLIGHT_SPEC
 from .thesaurus import MAX_MEMBER_WORDS, get_thesaurus
@@ -97,9 +98,7 @@ def _surface(t: _Text, first: int, last: int) -> str:
 def _probe(alt: str) -> tuple[list[str], bool, str]:
     """(words, Chinese?, what every word indexed as the first word contains)."""
     words = alt.split()
-    cjk = bool(_CJK.search(words[0]))
-    # A Porter stem differs from its word in the last letter at most.
-    return words, cjk, words[0] if cjk or len(words[0]) < 3 else words[0][:-1]
+    return words, bool(_CJK.search(words[0])), highlight_probe(words[0])
 
 
 @lru_cache(maxsize=65536)
