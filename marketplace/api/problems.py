@@ -11,11 +11,11 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from ..core.errors import (
     InvalidTransition,
-    PermissionDenied,
     ServiceError,
     StaleObject,
     ValidationFailed,
 )
+from ..core.transaction import status_of
 from ..extensions import db
 
 MEDIA_TYPE = "application/problem+json"
@@ -85,17 +85,16 @@ def field_errors(errors: list[tuple[str | None, str]]) -> list[dict]:
 
 
 def from_service_error(exc: ServiceError) -> Response:
-    """The API's status for each typed service error (as the pages use them)."""
+    """The problem document of a typed service error, with the pages' status for it."""
     db.session.rollback()
+    status = status_of(exc)
     if isinstance(exc, ValidationFailed):
-        return problem(422, _("提交的数据有误。"), errors=field_errors(exc.errors))
-    if isinstance(exc, PermissionDenied):
-        return problem(403, str(exc))
+        return problem(status, _("提交的数据有误。"), errors=field_errors(exc.errors))
     if isinstance(exc, StaleObject):
-        return problem(409, str(exc), slug="stale")
+        return problem(status, str(exc), slug="stale")
     if isinstance(exc, InvalidTransition):
-        return problem(409, str(exc), slug="invalid-transition")
-    return problem(400, str(exc))
+        return problem(status, str(exc), slug="invalid-transition")
+    return problem(status, str(exc))
 
 
 def init_blueprint(bp) -> None:

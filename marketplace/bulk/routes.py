@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.models import Organization
-from ..core.errors import InvalidTransition, ValidationFailed
+from ..core.transaction import Write
 from ..core.web import visible_or_404
 from ..extensions import db
 from ..listings.lifecycle import STATUS_LABELS
@@ -73,7 +73,7 @@ def index():
             if current_user.is_operator and form.organization_id.data
             else None
         )
-        try:
+        with Write(form) as write:
             bi = services.start_import(
                 current_user,
                 form.kind.data,
@@ -82,12 +82,7 @@ def index():
                 upload.read(),
                 org,
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            for name, message in exc.errors:
-                getattr(form, name or "file").errors.append(message)
-        else:
-            db.session.commit()
+        if write.ok:
             return redirect(url_for(".show", import_id=bi.id))
     recent = db.session.scalars(
         sa.select(BulkImport)
@@ -174,13 +169,10 @@ def confirm(import_id: int):
     if bi.user_id != current_user.id:
         abort(403)  # the operator may look at a member's import, not run it
     inline = bi.good_rows <= services.inline_limit()
-    try:
+    with Write() as write:
         services.confirm(bi, current_user, inline=inline)
-    except InvalidTransition as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    if not write.ok:
         return redirect(url_for(".show", import_id=bi.id))
-    db.session.commit()
     if inline:
         services.discard_file(bi)
         flash(
@@ -204,13 +196,10 @@ def cancel(import_id: int):
     bi = _import_or_404(import_id)
     if bi.user_id != current_user.id:
         abort(403)
-    try:
+    with Write() as write:
         services.cancel(bi, current_user)
-    except InvalidTransition as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
+    if not write.ok:
         return redirect(url_for(".show", import_id=bi.id))
-    db.session.commit()
     services.discard_file(bi)
     flash(_("已取消导入，未保存任何数据。"), "info")
     return redirect(url_for(".index"))

@@ -15,6 +15,8 @@ from werkzeug.routing import IntegerConverter
 
 from ..extensions import db
 from . import domain, money
+from .errors import ServiceError
+from .transaction import messages_of, status_of
 
 CSP = "; ".join(
     [
@@ -136,6 +138,13 @@ def init_app(app: Flask) -> None:
             limit_mb = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)
             message = _("上传的文件过大，单个文件不能超过 %(mb)s MB。", mb=limit_mb)
         return render_error(exc.code, message)
+
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError):
+        # A typed error that no route put on a form: its 4xx, never a 500. API views
+        # answer these with problem documents by their blueprint's own handler.
+        db.session.rollback()
+        return render_error(status_of(exc), "；".join(messages_of(exc)))
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

@@ -9,13 +9,12 @@ from flask_login import current_user, login_required
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Organization, Role, User, Verification
-from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.timeutil import utcnow
+from ..core.transaction import Write
 from ..extensions import db
 from . import assignment, bp, queue
 from .forms import ConflictForm
 from .models import OPEN_STAGES, STAGE_LABELS, BrokerConflict
-from .routes import put_errors
 
 
 @bp.route("/queue", endpoint="queue")
@@ -80,16 +79,9 @@ def conflicts():
             if org is None:
                 form.organization_id.errors = [_("请选择机构。")]
             else:
-                try:
+                with Write(form) as write:
                     assignment.declare_conflict(current_user, org, form.reason.data)
-                except PermissionDenied:
-                    db.session.rollback()
-                    abort(403)
-                except ValidationFailed as exc:
-                    db.session.rollback()
-                    put_errors(form, exc)
-                else:
-                    db.session.commit()
+                if write.ok:
                     flash(_("已登记利益冲突声明，相关交易已改派。"), "success")
                     return redirect(url_for("deals.conflicts"))
     query = sa.select(BrokerConflict).order_by(BrokerConflict.declared_at.desc())

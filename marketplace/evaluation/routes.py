@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..achievements.models import Achievement
-from ..core.errors import PermissionDenied, ValidationFailed
-from ..core.forms import put_errors
+from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..deals.models import Deal
 from ..extensions import db
@@ -73,23 +72,20 @@ def _save_new(deal=None, achievement=None):
         else None
     )
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             evaluation = services.create_evaluation(
                 current_user, form.to_data(), deal=deal, achievement=achievement
             )
-        except PermissionDenied:
-            abort(403)
-        db.session.commit()
-        flash(_("评价报告已保存。"), "success")
-        return redirect(url_for("evaluation.detail", evaluation_id=evaluation.id))
-    status = 422 if form.is_submitted() else 200
+        if write.ok:
+            flash(_("评价报告已保存。"), "success")
+            return redirect(url_for("evaluation.detail", evaluation_id=evaluation.id))
     return render_template(
         "evaluation/form.html",
         form=form,
         evaluation=None,
         deal=deal,
         achievement=achievement,
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/deal/<int:deal_id>/new", methods=["GET", "POST"])
@@ -138,18 +134,18 @@ def edit(evaluation_id: int):
         abort(403)
     form = EvaluationForm(obj=evaluation if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.update_evaluation(evaluation, current_user, form.to_data())
-        db.session.commit()
-        flash(_("评价报告已更新。"), "success")
-        return redirect(url_for("evaluation.detail", evaluation_id=evaluation.id))
-    status = 422 if form.is_submitted() else 200
+        with Write(form) as write:
+            services.update_evaluation(evaluation, current_user, form.to_data())
+        if write.ok:
+            flash(_("评价报告已更新。"), "success")
+            return redirect(url_for("evaluation.detail", evaluation_id=evaluation.id))
     return render_template(
         "evaluation/form.html",
         form=form,
         evaluation=evaluation,
         deal=evaluation.deal,
         achievement=evaluation.achievement,
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/<int:evaluation_id>/valuation", methods=["GET", "POST"])
@@ -164,20 +160,17 @@ def valuation(evaluation_id: int):
         form.years.data = 5
     elif form.validate_on_submit():
         inputs = services.valuation_inputs(form)
-        try:
-            if request.form.get("intent") == "save":
+        saving = request.form.get("intent") == "save"
+        with Write(form) as write:
+            if saving:
                 services.save_valuation(
                     evaluation, current_user, inputs, form.note.data
                 )
-                db.session.commit()
-                flash(_("估值结果已保存到评价报告。"), "success")
-                return redirect(
-                    url_for("evaluation.detail", evaluation_id=evaluation.id)
-                )
-            income, cost = services.compute(inputs)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
+            else:
+                income, cost = services.compute(inputs)
+        if write.ok and saving:
+            flash(_("估值结果已保存到评价报告。"), "success")
+            return redirect(url_for("evaluation.detail", evaluation_id=evaluation.id))
     failed = form.is_submitted() and (form.errors or form.form_errors)
     return render_template(
         "evaluation/valuation.html",

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.errors import PermissionDenied
+from ..core.transaction import Write
 from ..extensions import db
 from . import bp, services
 from .models import Attachment
@@ -41,13 +41,11 @@ def delete(attachment_id: int):
     if not services.can_download(current_user, attachment):
         abort(404)
     back = _owner_url(attachment)
-    try:
+    with Write() as write:
         stored_name = services.delete_upload(attachment, current_user)
-    except PermissionDenied:
-        abort(403)
-    db.session.commit()
-    services.remove_stored_file(stored_name)
-    flash(_("附件已删除。"), "success")
+    if write.ok:
+        services.remove_stored_file(stored_name)
+        flash(_("附件已删除。"), "success")
     return redirect(back)
 
 

@@ -9,9 +9,8 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..accounts.models import Organization, OrgType, Verification
-from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
-from ..core.forms import put_errors
 from ..core.timeutil import today_shanghai
+from ..core.transaction import Write, form_status
 from ..extensions import db
 from ..payments.access import visible_request
 from ..payments.exports import table_response
@@ -59,7 +58,7 @@ def new():
         )
     ]
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             services.issue(
                 current_user,
                 db.session.get(Organization, form.organization.data),
@@ -69,16 +68,10 @@ def new():
                 form.service_kinds.data,
                 form.max_share_pct.data,
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("创新券已发放。"), "success")
             return redirect(url_for("vouchers.index"))
-    return render_template("vouchers/new.html", form=form), (
-        422 if form.is_submitted() else 200
-    )
+    return render_template("vouchers/new.html", form=form), form_status(form)
 
 
 @bp.post("/apply/<int:request_id>")
@@ -94,16 +87,9 @@ def apply(request_id: int):
         flash(_("请选择可用的创新券。"), "error")
         return redirect(url_for("payments.detail", request_id=req.id))
     voucher = db.get_or_404(Voucher, form.voucher.data)
-    try:
+    with Write() as write:
         services.redeem(voucher, req, current_user)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
+    if write.ok:
         flash(_("创新券已抵扣。"), "success")
     return redirect(url_for("payments.detail", request_id=req.id))
 
