@@ -53,9 +53,11 @@ test-sqlite: install-test
 test-postgres: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## Lint, format check, and the layers of ARCHITECTURE.md (import-linter).
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install-test
 	$(BIN)/ruff format .

@@ -100,6 +100,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(stats_bp, url_prefix="/stats")
     app.register_blueprint(bulk_bp, url_prefix="/bulk")
 
+    from .pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+
     from . import search
 
     search.init_app(app)

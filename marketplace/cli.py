@@ -7,8 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from .accounts.commands import users
+    from .bulk.commands import listings_group  # with bulk's `import` added
     from .demo.commands import demo_group, seed_demo_command
-    from .listings.commands import listings_group
     from .search.commands import search_group
 
     app.cli.add_command(users)

@@ -28,7 +28,7 @@ def _login_limit() -> str:
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("pages.home"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -39,7 +39,7 @@ def login():
             services.record_login(user)
             db.session.commit()
             login_user(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next"), url_for("core.home")))
+            return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
 
@@ -48,7 +48,7 @@ def login():
 def logout():
     logout_user()
     flash(_("您已退出登录。"), "info")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("pages.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -7,9 +7,9 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import current_app, jsonify, render_template
 
+from ..core.problems import MEDIA_TYPE
 from . import bp
 from .operations import REGISTRY, Operation
-from .problems import MEDIA_TYPE
 from .schemas import MAX_ID, ProblemSchema
 
 API_VERSION = "1.0.0"

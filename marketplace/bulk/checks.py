@@ -15,9 +15,9 @@ from ..accounts.models import Organization, OrgType, Role
 from ..achievements.models import Achievement
 from ..core.forms import PlainText
 from ..extensions import db
-from ..listings.importer import find_org
 from ..listings.records import RecordError, clean_record
 from ..needs.models import Need
+from .importer import find_org
 
 MODELS = {"achievement": Achievement, "need": Need}
 #: The statuses an import may give its listings: members keep them private or send them

@@ -21,8 +21,8 @@ from ..core.errors import InvalidTransition, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..listings.files import FileFormatError, read_records
-from ..listings.importer import upsert_listing
 from .checks import RowChecker, allowed_kinds, status_choices
+from .importer import upsert_listing
 from .models import BulkImport, BulkImportRow, ImportState
 
 log = logging.getLogger("marketplace.bulk")

@@ -1,4 +1,4 @@
-"""Pages that belong to no single feature: home, language switch."""
+"""The plumbing every feature shares; its one page is the language switch."""
 
 from flask import Blueprint
 

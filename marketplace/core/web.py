@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 from ..extensions import db
 from . import domain, money
 from .errors import ServiceError
+from .problems import problem
 from .transaction import messages_of, status_of
 
 CSP = "; ".join(
@@ -85,8 +86,6 @@ def _wants_json() -> bool:
 def render_error(code: int, message: str | None = None):
     message = message or ERROR_MESSAGES.get(code, ERROR_MESSAGES[400])()
     if _wants_json():
-        from ..api.problems import problem
-
         return problem(code, message)
     return render_template("errors/error.html", code=code, message=message), code
 
@@ -165,17 +164,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        from flask_login import current_user
-
-        from ..notifications.services import unread_count
-
-        unread = 0
-        if current_user and current_user.is_authenticated:
-            unread = unread_count(current_user)
         return {
             "languages": app.config["LANGUAGES"],
             "current_locale": str(get_locale() or "zh_CN"),
-            "unread_notifications": unread,
         }
 
 

@@ -51,7 +51,7 @@ def demo_group() -> None:
 def generate_command(n_achievements: int, n_needs: int, seed: int) -> None:
     """Add N synthetic achievements and M needs (published) for benchmarks."""
     from ..accounts.models import Organization
-    from ..listings.importer import import_records
+    from ..bulk.importer import import_records
     from .loader import _org
     from .synth import ORG_POOL_SIZE, generate_listings, generate_organizations
 

@@ -10,9 +10,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..accounts.models import Organization, OrgType, Role, User, Verification
+from ..bulk.importer import upsert_listing
 from ..core.timeutil import utcnow
 from ..extensions import db
-from ..listings.importer import upsert_listing
 from ..listings.records import clean_record
 
 DATA = resources.files(__package__) / "data"

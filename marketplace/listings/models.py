@@ -96,6 +96,11 @@ class ListingMixin:
         return self.is_owned_by(user) and str(self.status) in ("draft", "returned")
 
 
+def listing_models() -> list[type]:
+    """The listing tables (achievements, needs): every model built on ListingMixin."""
+    return ListingMixin.__subclasses__()
+
+
 def public_filter(model):
     """SQL condition: published and not past validity (correct even if the job is late)."""
     return sa.and_(

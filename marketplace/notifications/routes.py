@@ -10,7 +10,7 @@ from ..core.web import safe_next
 from ..extensions import db
 from . import bp
 from .models import Notification
-from .services import mark_read
+from .services import mark_read, unread_count
 
 
 @bp.route("/")
@@ -42,3 +42,12 @@ def read_all():
     mark_read(current_user)
     db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for(".index")))
+
+
+@bp.app_context_processor
+def inject_unread_count():
+    """The menu's bell on every page: how many notifications the user has not read."""
+    unread = 0
+    if current_user and current_user.is_authenticated:
+        unread = unread_count(current_user)
+    return {"unread_notifications": unread}

@@ -57,4 +57,4 @@ def _owner_url(attachment: Attachment) -> str:
     if attachment.owner_type in endpoints:
         endpoint, arg = endpoints[attachment.owner_type]
         return url_for(endpoint, **{arg: attachment.owner_id})
-    return url_for("core.home")
+    return url_for("pages.home")

@@ -14,9 +14,9 @@ from ..achievements.models import Achievement, Inventor
 from ..achievements.services import EDITABLE_FIELDS as ACHIEVEMENT_EDITABLE
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..listings.records import RecordError, clean_record
 from ..needs.models import Need, NeedTranslation
 from ..needs.services import NEED_FIELDS as NEED_EDITABLE
-from .records import RecordError, clean_record
 
 # external_ref is the import's key, set when the listing is created.
 ACHIEVEMENT_FIELDS = tuple(f for f in ACHIEVEMENT_EDITABLE if f != "external_ref")
