@@ -1,9 +1,15 @@
-"""Measure need-to-achievement matching (nDCG@10, recall@10) against a jieba+BM25 baseline.
+"""Measure matching (nDCG@10, recall@10) in both directions against a jieba+BM25 baseline.
 
-Usage: python benchmarks/match_quality.py [--data DIR] [--verbose]
+Usage: python benchmarks/match_quality.py [--data DIR ...] [--verbose] [--json-only]
 
-DIR holds achievements.jsonl, needs.jsonl and qrels.jsonl in the import format.
-Builds temporary indexes with search_index only: no Flask, no database.
+Each DIR holds achievements.jsonl and either needs.jsonl + qrels.jsonl (one set) or
+halves in subdirectories (tune/, test/), each with needs.jsonl + qrels.jsonl, sharing
+the achievements. Without --data: benchmarks/data/match_eval and match_eval2.
+Directions: need -> achievement (match_need, the qrels as graded) and achievement -> need
+(match_achievement, the same qrels inverted). Each direction is also reported by language
+pair (source -> target: zh->zh, zh->en, en->zh, en->en): a query of the source language
+is scored on its graded targets of the target language, its ranked list filtered to that
+language. Builds temporary indexes with search_index only: no Flask, no database.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 import tempfile
 import time
@@ -21,16 +28,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from whoosh.analysis import Token, Tokenizer  # noqa: E402
 
-from search_index import SearchIndex, match_need, warm_up  # noqa: E402
+from search_index import (  # noqa: E402
+    SearchIndex,
+    match_achievement,
+    match_need,
+    warm_up,
+)
 
-DEFAULT_DATA = Path(__file__).parent / "data" / "match_eval"
+DATA = Path(__file__).parent / "data"
+DEFAULT_DATA = [DATA / "match_eval", DATA / "match_eval2"]
 K = 10
+DEPTH = 100  # ranked list depth, so that a language filter still leaves 10
+PAIRS = ("zh->zh", "zh->en", "en->zh", "en->en")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def read_jsonl(path: Path) -> list[dict]:
     """Rows of a JSON-lines file (blank lines skipped)."""
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+def lang_of(record: dict) -> str:
+    """The record's `lang`, else zh when its title or text holds Chinese characters."""
+    if record.get("lang") in ("zh", "en"):
+        return record["lang"]
+    text = f"{record.get('title', '')}{record.get('summary') or record.get('description') or ''}"
+    return "zh" if _CJK.search(text) else "en"
 
 
 def to_app_doc(record: dict, doc_id: int) -> dict:
@@ -76,7 +100,7 @@ def ndcg(ranked: list[str], grades: dict[str, int], k: int = K) -> float:
 
 
 def recall(ranked: list[str], grades: dict[str, int], k: int = K) -> float:
-    """Share of the relevant (grade >= 1) achievements found in the top k."""
+    """Share of the relevant (grade >= 1) targets found in the top k."""
     relevant = {r for r, g in grades.items() if g > 0}
     return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
 
@@ -102,106 +126,205 @@ class JiebaTokenizer(Tokenizer):
 
 
 class Baseline:
-    """Plain jieba + Whoosh BM25F over title and text, OR of the need's words."""
+    """Plain jieba + Whoosh BM25F over title and text, OR of the query's words."""
 
-    def __init__(self, directory: str, achievements: list[dict]):
+    def __init__(self, directory: str, name: str, docs: list[dict]):
         from whoosh import index
         from whoosh.fields import ID, TEXT, Schema
 
         self.tokenize = lambda text: [t.text for t in JiebaTokenizer()(text)]
         schema = Schema(ref=ID(stored=True), text=TEXT(analyzer=JiebaTokenizer()))
-        self.ix = index.create_in(directory, schema)
+        self.ix = index.create_in(directory, schema, indexname=name)
         with self.ix.writer() as w:
-            for a in achievements:
-                w.add_document(ref=a["external_ref"], text=f"{a['title']}\n{a['body']}")
+            for d in docs:
+                w.add_document(ref=d["external_ref"], text=f"{d['title']}\n{d['body']}")
         self.searcher = self.ix.searcher()
 
-    def rank(self, need: dict) -> list[str]:
-        """External refs of the top K achievements for a need."""
+    def rank(self, source: dict, limit: int = DEPTH) -> list[str]:
+        """External refs of the best targets for a source document."""
         from whoosh import query as Q
 
-        words = dict.fromkeys(self.tokenize(f"{need['title']}\n{need['body']}"))
+        words = dict.fromkeys(self.tokenize(f"{source['title']}\n{source['body']}"))
         if not words:
             return []
-        hits = self.searcher.search(Q.Or([Q.Term("text", w) for w in words]), limit=K)
+        hits = self.searcher.search(
+            Q.Or([Q.Term("text", w) for w in words]), limit=limit
+        )
         return [h["ref"] for h in hits]
 
 
-def evaluate(data: Path, verbose: bool = False) -> dict:
-    """Run matcher and baseline over one data directory; returns the summary."""
-    warm_up()
-    ach_rows = read_jsonl(data / "achievements.jsonl")
-    need_rows = read_jsonl(data / "needs.jsonl")
-    qrels: dict[str, dict[str, int]] = {}
-    for q in read_jsonl(data / "qrels.jsonl"):
-        qrels.setdefault(q["need"], {})[q["achievement"]] = int(q["grade"])
-    achievements = [to_app_doc(r, i) for i, r in enumerate(ach_rows, 1)]
-    ref_of = {a["id"]: a["external_ref"] for a in achievements}
-    needs = [to_app_doc(r, i) for i, r in enumerate(need_rows, 1)]
-    needs = [n for n in needs if qrels.get(n["external_ref"])]
-    scores = {"m_ndcg": [], "m_rec": [], "b_ndcg": [], "b_rec": []}
+def load_suites(data: Path) -> list[tuple[str, list[dict], list[dict], list[dict]]]:
+    """(label, achievements, needs, qrels) per set or per half of a set."""
+    achievements = read_jsonl(data / "achievements.jsonl")
+    if (data / "needs.jsonl").exists():
+        parts = [(data.name, data)]
+    else:
+        parts = [
+            (f"{data.name}/{d.name}", d)
+            for d in sorted(data.iterdir(), key=lambda d: (d.name != "tune", d.name))
+            if (d / "needs.jsonl").exists()
+        ]
+    return [
+        (
+            label,
+            achievements,
+            read_jsonl(d / "needs.jsonl"),
+            read_jsonl(d / "qrels.jsonl"),
+        )
+        for label, d in parts
+    ]
+
+
+def _scores(ranked, grades, lang, src_lang):
+    """Overall and per-language-pair (ndcg, recall) of one query, keyed by slice."""
+    out = {"all": (ndcg(ranked, grades), recall(ranked, grades))}
+    for tgt in ("zh", "en"):
+        sub = {r: g for r, g in grades.items() if lang[r] == tgt}
+        if any(g > 0 for g in sub.values()):
+            kept = [r for r in ranked if lang[r] == tgt]
+            out[f"{src_lang}->{tgt}"] = (ndcg(kept, sub), recall(kept, sub))
+    return out
+
+
+def _direction(sources, grades_of, matcher, baseline, lang, verbose, tag):
+    """Mean metrics per slice for the matcher and the baseline, and timings."""
+    acc: dict[str, dict[str, list[float]]] = {}
     times = []
+    for src in sources:
+        grades = grades_of.get(src["external_ref"])
+        if not grades or not any(g > 0 for g in grades.values()):
+            continue
+        t0 = time.perf_counter()
+        ranked = matcher(src)
+        times.append(time.perf_counter() - t0)
+        base = baseline.rank(src)
+        src_lang = lang[src["external_ref"]]
+        m = _scores(ranked, grades, lang, src_lang)
+        b = _scores(base, grades, lang, src_lang)
+        for key, (nd, rc) in m.items():
+            row = acc.setdefault(
+                key, {"m_ndcg": [], "m_rec": [], "b_ndcg": [], "b_rec": []}
+            )
+            row["m_ndcg"].append(nd)
+            row["m_rec"].append(rc)
+            row["b_ndcg"].append(b[key][0])
+            row["b_rec"].append(b[key][1])
+        if verbose:
+            print(
+                f"  {tag} {src['external_ref']} {m['all'][0]:.2f} "
+                f"(base {b['all'][0]:.2f}) {src['title'][:36]}"
+            )
+    out = {}
+    for key in ("all", *PAIRS):
+        if key not in acc:
+            continue
+        row = acc[key]
+        out[key] = {
+            "queries": len(row["m_ndcg"]),
+            "ndcg10": round(sum(row["m_ndcg"]) / len(row["m_ndcg"]), 4),
+            "recall10": round(sum(row["m_rec"]) / len(row["m_rec"]), 4),
+            "baseline_ndcg10": round(sum(row["b_ndcg"]) / len(row["b_ndcg"]), 4),
+            "baseline_recall10": round(sum(row["b_rec"]) / len(row["b_rec"]), 4),
+        }
+    times.sort()
+    p50 = round(1000 * times[len(times) // 2], 1) if times else 0.0
+    return out, p50
+
+
+def evaluate_suite(achievements, needs, qrels, verbose=False, label="") -> dict:
+    """Both directions over one set of achievements, needs and graded pairs."""
+    warm_up()
+    ach = [to_app_doc(r, i) for i, r in enumerate(achievements, 1)]
+    nds = [to_app_doc(r, i) for i, r in enumerate(needs, 1)]
+    lang = {r["external_ref"]: lang_of(r) for r in [*achievements, *needs]}
+    ach_ref = {d["id"]: d["external_ref"] for d in ach}
+    need_ref = {d["id"]: d["external_ref"] for d in nds}
+    known = set(lang)
+    forward: dict[str, dict[str, int]] = {}
+    backward: dict[str, dict[str, int]] = {}
+    for q in qrels:
+        if q["need"] in known and q["achievement"] in known:
+            forward.setdefault(q["need"], {})[q["achievement"]] = int(q["grade"])
+            backward.setdefault(q["achievement"], {})[q["need"]] = int(q["grade"])
     with tempfile.TemporaryDirectory() as tmp:
         index = SearchIndex(Path(tmp) / "ix")
-        index.rebuild("achievements", achievements, procs=1)
-        baseline = Baseline(str(Path(tmp)), achievements)
-        for need in needs:
-            grades = qrels[need["external_ref"]]
-            t0 = time.perf_counter()
-            ranked = [ref_of[m.id] for m in match_need(index, need, limit=K)]
-            times.append(time.perf_counter() - t0)
-            base = baseline.rank(need)
-            scores["m_ndcg"].append(ndcg(ranked, grades))
-            scores["m_rec"].append(recall(ranked, grades))
-            scores["b_ndcg"].append(ndcg(base, grades))
-            scores["b_rec"].append(recall(base, grades))
-            if verbose:
-                print(
-                    f"{need['external_ref']} {scores['m_ndcg'][-1]:.2f} "
-                    f"(base {scores['b_ndcg'][-1]:.2f}) {need['title'][:30]}"
-                )
-        baseline.searcher.close()
+        index.rebuild("achievements", ach, procs=1)
+        index.rebuild("needs", nds, procs=1)
+        base_a = Baseline(tmp, "base_achievements", ach)
+        base_n = Baseline(tmp, "base_needs", nds)
+        n2a, p50_f = _direction(
+            nds,
+            forward,
+            lambda s: [ach_ref[m.id] for m in match_need(index, s, limit=DEPTH)],
+            base_a,
+            lang,
+            verbose,
+            f"{label} n->a",
+        )
+        a2n, p50_b = _direction(
+            ach,
+            backward,
+            lambda s: [
+                need_ref[m.id] for m in match_achievement(index, s, limit=DEPTH)
+            ],
+            base_n,
+            lang,
+            verbose,
+            f"{label} a->n",
+        )
+        base_a.searcher.close()
+        base_n.searcher.close()
         index.close()
-    mean = {k: sum(v) / len(v) if v else 0.0 for k, v in scores.items()}
-    times.sort()
     return {
-        "ndcg10": round(mean["m_ndcg"], 4),
-        "recall10": round(mean["m_rec"], 4),
-        "baseline_ndcg10": round(mean["b_ndcg"], 4),
-        "baseline_recall10": round(mean["b_rec"], 4),
-        "queries": len(needs),
-        "match_p50_ms": round(1000 * times[len(times) // 2], 1) if times else 0.0,
+        "need_to_achievement": n2a,
+        "achievement_to_need": a2n,
+        "match_p50_ms": max(p50_f, p50_b),
     }
+
+
+def evaluate(data: Path, verbose: bool = False) -> dict:
+    """The need -> achievement summary of one single-set directory (old interface)."""
+    label, achievements, needs, qrels = load_suites(data)[0]
+    r = evaluate_suite(achievements, needs, qrels, verbose, label)
+    return {**r["need_to_achievement"]["all"], "match_p50_ms": r["match_p50_ms"]}
+
+
+def print_table(results: dict[str, dict]) -> None:
+    """One row per set, direction and slice; matcher beside the baseline."""
+    head = f"{'set':22}{'direction':8}{'slice':8}{'q':>5}"
+    head += f"{'nDCG m':>9}{'nDCG b':>9}{'diff':>8}{'rec m':>8}{'rec b':>8}"
+    print(head)
+    for label, r in results.items():
+        for direction, short in (
+            ("need_to_achievement", "n->a"),
+            ("achievement_to_need", "a->n"),
+        ):
+            for key, row in r[direction].items():
+                print(
+                    f"{label:22}{short:8}{key:8}{row['queries']:>5}"
+                    f"{row['ndcg10']:9.3f}{row['baseline_ndcg10']:9.3f}"
+                    f"{row['ndcg10'] - row['baseline_ndcg10']:+8.3f}"
+                    f"{row['recall10']:8.3f}{row['baseline_recall10']:8.3f}"
+                )
+        print(f"{label:22}match p50 {r['match_p50_ms']} ms")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: prints a table and a final JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, action="append")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--json-only", action="store_true")
     args = parser.parse_args(argv)
-    r = evaluate(args.data, args.verbose)
-    print(f"queries: {r['queries']}  (match p50 {r['match_p50_ms']} ms)")
-    print(f"{'':12}{'matcher':>10}{'baseline':>10}{'diff':>10}")
-    for label, m, b in (
-        ("nDCG@10", r["ndcg10"], r["baseline_ndcg10"]),
-        ("recall@10", r["recall10"], r["baseline_recall10"]),
-    ):
-        print(f"{label:12}{m:10.3f}{b:10.3f}{m - b:+10.3f}")
-    print(
-        json.dumps(
-            {
-                k: r[k]
-                for k in (
-                    "ndcg10",
-                    "recall10",
-                    "baseline_ndcg10",
-                    "baseline_recall10",
-                    "queries",
-                )
-            }
-        )
-    )
+    results = {}
+    for data in args.data or DEFAULT_DATA:
+        for label, achievements, needs, qrels in load_suites(data):
+            results[label] = evaluate_suite(
+                achievements, needs, qrels, args.verbose, label
+            )
+    if not args.json_only:
+        print_table(results)
+    print(json.dumps(results))
     return 0
 
 
