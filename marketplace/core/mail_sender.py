@@ -71,7 +71,8 @@ def _claim(conn: Connection, now: datetime, batch: int) -> list[Row]:
         if ids:
             conn.execute(sa.update(_T).where(_T.c.id.in_(ids)).values(**claim))
     else:
-        # No row locks: an UPDATE that still finds the row due is the claim.
+        # No row locks: BEGIN IMMEDIATE serialises the claims, and an UPDATE that
+        # still finds the row due is the claim (it stays right under any isolation).
         ids = [
             i
             for i in conn.scalars(due).all()
