@@ -27,7 +27,7 @@ def mail_sync(app):
     saved = {}
 
     def set_(**values):
-        for key, value in values.items():
+        for key in values:
             saved.setdefault(key, app.config.get(key))
         app.config.update(values)
 
@@ -41,7 +41,9 @@ def _outbox(db) -> list[MailOutbox]:
 
 
 def _tell(user, n: int = 1):
-    return notify(user, "test", f"第 {n} 条消息", "报价单：每件 38 元", "/notifications/")
+    return notify(
+        user, "test", f"第 {n} 条消息", "报价单：每件 38 元", "/notifications/"
+    )
 
 
 def test_mail_waits_for_the_commit_and_a_rollback_sends_nothing(
