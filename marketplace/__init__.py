@@ -108,6 +108,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     search.init_app(app)
 
+    from .core import mail_sender
+
+    mail_sender.init_app(app)
+
     from .core import web
 
     web.init_app(app)

@@ -28,3 +28,7 @@ def init_app(app: Flask) -> None:
     from .api.commands import tokens_group
 
     app.cli.add_command(tokens_group)
+
+    from .core.mail_commands import mail_group
+
+    app.cli.add_command(mail_group)

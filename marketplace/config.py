@@ -91,6 +91,16 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get(
         "MAIL_DEFAULT_SENDER", "瓯海科技大市场 <noreply@ouhai-market.example>"
     )
+    #: After a request commits queued mail: "thread" sends the outbox in a background
+    #: thread of this process, "inline" before the response (tests), "off" leaves it to
+    #: `flask mail send --loop` (or cron) in a separate worker. CLI commands send inline.
+    MAIL_SYNC = os.environ.get("MAIL_SYNC", "thread")
+    #: Attempts at one message before it is marked failed for the operator.
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    #: Seconds before the first retry; each further retry waits twice as long (max 6 h).
+    MAIL_RETRY_SECONDS = int(os.environ.get("MAIL_RETRY_SECONDS", "60"))
+    #: Seconds a sender holds its claim on a message; after a crash it is sent again.
+    MAIL_CLAIM_SECONDS = int(os.environ.get("MAIL_CLAIM_SECONDS", "300"))
     #: Seconds a password-reset link stays valid.
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
 
@@ -144,4 +154,5 @@ class TestingConfig(Config):
     #: Fast hashing for fixtures; production keeps scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name)
     MAIL_BACKEND = "console"
+    MAIL_SYNC = "inline"
     SERVER_NAME = None

@@ -108,6 +108,7 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
+        db.session.commit()  # the reset mail is queued; it leaves after the commit
         # The same answer either way, so the page does not tell who has an account.
         flash(
             _("如果该邮箱已注册，我们已向它发送了重置密码的链接，请查收邮件。"), "info"

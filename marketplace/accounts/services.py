@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
-from ..core.mail import send_mail
+from ..core.mail_outbox import queue_mail
 from ..core.timeutil import utcnow
 from ..extensions import db
 from . import tokens
@@ -164,7 +164,7 @@ def request_password_reset(email: str) -> None:
     link = url_for(
         "accounts.reset_password", token=tokens.make_token(user), _external=True
     )
-    send_mail(
+    queue_mail(
         user.email,
         _("重置您在瓯海科技大市场的密码"),
         "password_reset",
@@ -179,7 +179,7 @@ def send_invitation(user: User, inviter: User | None) -> None:
         token=tokens.make_token(user, tokens.Purpose.INVITE),
         _external=True,
     )
-    send_mail(
+    queue_mail(
         user.email,
         _("邀请您加入瓯海科技大市场"),
         "invitation",

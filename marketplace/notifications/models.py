@@ -26,6 +26,8 @@ class Notification(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     read_at: Mapped[datetime | None]
+    #: When the e-mail actually went out (set by the mail sender after delivery);
+    #: empty while it waits in the outbox, or when no e-mail was wanted.
     emailed_at: Mapped[datetime | None]
 
     user = relationship("User")

@@ -28,7 +28,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel.speaklater import LazyString
 
-from ..core.mail import send_mail
+from ..core.mail_outbox import queue_mail, register_sent_handler
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import Notification
@@ -67,6 +67,9 @@ def notify(
 ) -> Notification | None:
     """Add a notification for `user` (once per dedupe_key); e-mail it if they opted in.
 
+    The e-mail is queued in the caller's transaction and leaves after it commits;
+    a rolled-back action sends nothing.
+
     `title` and `body` are rendered in the recipient's language (module docstring).
     """
     if user is None or not user.active:
@@ -87,14 +90,29 @@ def notify(
             dedupe_key=dedupe_key,
         )
         db.session.add(note)
+        db.session.flush()
         if email and user.email_notifications:
-            sent = send_mail(
-                user.email, note.title, "notification", user=user, note=note
+            # Queued in this transaction, sent after commit: emailed_at is set then.
+            queue_mail(
+                user.email,
+                note.title,
+                "notification",
+                ref=f"notification:{note.id}",
+                user=user,
+                note=note,
             )
-            if sent:
-                note.emailed_at = utcnow()
-    db.session.flush()
     return note
+
+
+def _mark_emailed(conn, note_id: int, sent_at) -> None:
+    conn.execute(
+        sa.update(Notification.__table__)
+        .where(Notification.__table__.c.id == note_id)
+        .values(emailed_at=sent_at)
+    )
+
+
+register_sent_handler("notification", _mark_emailed)
 
 
 def unread_count(user) -> int:

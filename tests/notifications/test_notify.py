@@ -72,6 +72,8 @@ def test_a_chinese_actor_tells_an_english_recipient_in_english(
     assert gettext("成果") == "成果"  # the actor (no request: the default) is Chinese
     assert note.title == "A new need matches your achievement: 镜架PVD镀层附着力"
     assert note.body == "Match score 87; related to “离焦镜片”."
+    assert smtp_server == []  # e-mail leaves after the commit, never before
+    db.session.commit()
     [mail] = smtp_server
     assert mail["Subject"] == note.title
     for part in (_text(mail), _html(mail)):
