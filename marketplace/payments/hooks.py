@@ -37,12 +37,15 @@ def on_bidder_registered(bidder, *, actor=None, **_extra) -> None:
 
 
 def init_app(app) -> None:
-    from .fees import preview
+    from ..contracts.services import register_broker_fee_source
+    from .fees import brokerage_clause_fen, contract_lines
     from .models import STATUS_LABELS
 
     app.jinja_env.globals.update(
-        payment_status_labels=STATUS_LABELS, payment_fee_preview=preview
+        payment_status_labels=STATUS_LABELS, payment_fee_lines=contract_lines
     )
+    # A new contract's 技术中介报酬 clause starts from the fee schedule's amount.
+    register_broker_fee_source(brokerage_clause_fen)
     # Blinker keys receivers by identity: connecting these module-level functions again
     # (every create_app in the tests) leaves one receiver each, never two. They live as
     # long as the module, so a weak reference is safe.
