@@ -14,7 +14,13 @@ from ..extensions import db
 
 
 def on_deal_action(deal, *, action: str, actor=None, event=None, **_extra) -> None:
-    """Once both sides have signed, open the contract's payments and the market's fees."""
+    """Once both sides have signed, open the contract's payments and the market's fees;
+    a deal ended after a won auction settles the winner's deposit."""
+    if action == "terminate":
+        from .deposits import on_deal_terminated
+
+        on_deal_terminated(deal, actor)
+        return
     if action != "sign_contract":
         return
     from ..contracts.models import Contract
