@@ -92,6 +92,8 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
     from ..deals.models_pricing import Auction, AuctionBidder
     from .paying import refund
 
+    now = now or utcnow()
+    _cancel_unpayable(now)
     done = 0
     rows = db.session.execute(
         sa.select(AuctionBidder, Auction)
@@ -117,6 +119,31 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
         bidder.deposit_status = "refunded"
     db.session.flush()
     return done
+
+
+def _cancel_unpayable(now: datetime) -> int:
+    """Cancel the deposit requests nobody paid anything on once registration closed:
+    they can no longer be paid, so they must not stay on the firm's list as overdue."""
+    from ..deals.models_pricing import Auction, AuctionBidder
+
+    reqs = db.session.scalars(
+        sa.select(PaymentRequest)
+        .join(AuctionBidder, PaymentRequest.bidder_id == AuctionBidder.id)
+        .join(Auction, AuctionBidder.auction_id == Auction.id)
+        .where(
+            PaymentRequest.kind == PaymentKind.DEPOSIT,
+            PaymentRequest.cancelled_at.is_(None),
+            AuctionBidder.deposit_status == "recorded",
+            Auction.registration_ends_at < now,
+        )
+        .order_by(PaymentRequest.id)
+    ).all()
+    cancelled = 0
+    for req in reqs:
+        if ledger.balance(req).settled == 0:
+            req.cancelled_at = now
+            cancelled += 1
+    return cancelled
 
 
 def _won_by(auction, bidder) -> bool:

@@ -201,6 +201,34 @@ def test_broker_sets_up_auction_in_beijing_time(make_deal, client, login, db):
     assert a.registration_ends_at == a.starts_at and a.sign_within_days == 10
     r = client.post(f"/deals/{ns.deal.id}/auction/new", data={"start_price": "x"})
     assert r.status_code == 422
+    a.outcome = "failed"  # a failed auction may be set up again
+    r = client.post(
+        f"/deals/{ns.deal.id}/auction/new",
+        data={
+            "start_price": "100000",
+            "increment": "5000",
+            "reserve": "120000",
+            "deposit": "10000",
+            "starts_at": "2030-05-01T09:00",
+            "ends_at": "2030-05-01T11:00",
+            "registration_ends_at": "2030-05-01T12:00",
+            "sign_within_days": "0",
+        },
+    )
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "签约期限应为 1 至 90 天" in html
+    form = {
+        "start_price": "100000",
+        "increment": "5000",
+        "reserve": "120000",
+        "deposit": "10000",
+        "starts_at": "2030-05-01T09:00",
+        "ends_at": "2030-05-01T11:00",
+        "registration_ends_at": "2030-05-01T12:00",
+    }
+    r = client.post(f"/deals/{ns.deal.id}/auction/new", data=form)
+    assert r.status_code == 422
+    assert "报名截止时间不能早于现在，也不能晚于结束时间" in r.get_data(as_text=True)
 
 
 def test_firm_cannot_set_up_an_auction(make_deal, client, login):

@@ -180,3 +180,7 @@ def test_no_deposit_is_taken_after_the_registration_deadline(
         req = deposits.deposit_request(bidder.id)
         with pytest.raises(InvalidTransition, match="报名已截止"):
             paying.submit_transfer(req, people.firm, None, "")
+        deposits.refund_losing_deposits()  # the tick: an unpayable request is cancelled
+        db.session.commit()
+    assert ledger.balance(req).status == "cancelled"
+    assert bidder.deposit_state() == "overdue"
