@@ -184,3 +184,32 @@ def test_no_deposit_is_taken_after_the_registration_deadline(
         db.session.commit()
     assert ledger.balance(req).status == "cancelled"
     assert bidder.deposit_state() == "overdue"
+
+
+def test_a_deposit_paid_through_the_stripe_webhook_lets_the_firm_bid(
+    app, db, deal, people, create_auction, stripe_on, login, client, post_event
+):
+    from marketplace.core.errors import PermissionDenied
+
+    from .test_stripe import _paid_intent, _succeeded
+
+    deal.pricing_mode = "auction"
+    auction = create_auction(
+        deal, start_price_fen=20_000_000, increment_fen=100_000, deposit_fen=1_000_000
+    )
+    with app.test_request_context():
+        bidder = auctions.register_bidder(auction, people.firm)
+        db.session.commit()
+        with pytest.raises(PermissionDenied):
+            auctions.place_bid(auction, people.firm, 20_000_000)
+        db.session.rollback()
+    req = deposits.deposit_request(bidder.id)
+    intent = _paid_intent(app, db, client, login, people, req)
+    assert post_event(_succeeded(intent, event_id="evt_deposit_1")).status_code == 200
+    db.session.expire_all()
+    assert bidder.deposit_status == "paid" and bidder.qualified
+    with app.test_request_context():
+        assert auctions.place_bid(auction, people.firm, 20_000_000).amount_fen == (
+            20_000_000
+        )
+        db.session.commit()
