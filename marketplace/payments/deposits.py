@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.errors import ServiceError
@@ -177,11 +178,25 @@ def forfeit(bidder, actor, reason: str) -> bool:
 
     `reason` is a code for the audit log: not_signed_in_time / deal_terminated.
     """
+    from ..deals.services import path_for
+    from ..notifications.services import notify
+
     if bidder is None or bidder.deposit_status != "paid":
         return False
     bidder.deposit_status = "forfeited"
     audit.record(actor, "deposit.forfeit", bidder, reason=reason)
     db.session.flush()
+    notify(
+        bidder.user,
+        "payment.deposit_forfeited",
+        _l("竞买保证金不予退还：%(t)s", t=bidder.auction.deal.title),
+        _l(
+            "竞得后未在拍卖规定的 %(n)s 天内签订合同。",
+            n=bidder.auction.sign_within_days,
+        ),
+        path_for("deals.auction", auction_id=bidder.auction_id),
+        dedupe_key=f"deposit:{bidder.id}:forfeited",
+    )
     return True
 
 

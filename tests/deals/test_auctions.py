@@ -341,3 +341,14 @@ def test_the_auction_page_shows_each_deposit_state_as_a_label(
     html = client.get(f"/deals/auctions/{auction.auction.id}").get_data(as_text=True)
     assert "竞买人3（我）" in html and auction.firm_org.name not in html
     assert 'data-my-deposit="unpaid"' in html and "缴纳保证金" in html
+
+
+def test_a_firm_arriving_after_the_deadline_is_told_registration_closed(
+    auction, client, login, db
+):
+    auction.auction.registration_ends_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    login(auction.outsider)
+    html = client.get(f"/deals/auctions/{auction.auction.id}").get_data(as_text=True)
+    assert "data-registration-closed" in html and "报名已于" in html
+    assert "报名竞买（保证金" not in html

@@ -122,6 +122,15 @@ def test_a_winner_who_does_not_sign_in_time_forfeits_its_deposit(
     db.session.expire_all()
     assert (winner.deposit_status, loser.deposit_status) == ("forfeited", "refunded")
     assert winner.deposit_label() == "已没收（未按期签约）"
+    from marketplace.notifications.models import Notification
+
+    told = db.session.scalars(
+        sa.select(Notification.title).where(
+            Notification.user_id == people.firm.id,
+            Notification.kind == "payment.deposit_forfeited",
+        )
+    ).all()
+    assert told == [f"竞买保证金不予退还：{deal.title}"]
     kept = ledger.balance(deposits.deposit_request(winner.id))
     assert (kept.paid, kept.refunded) == (1_000_000, 0)  # the market keeps it
     sign_contract(price_fen=25_000_000)  # signing too late: nothing counted
