@@ -35,6 +35,16 @@ _TYPE_FROM_MODE = {
 }
 
 
+#: Computes the 技术中介报酬 a new draft starts from: (deal, price_fen) -> fen or None.
+#: The payments feature (a floor above) registers its fee schedule here at init_app.
+_broker_fee_source = None
+
+
+def register_broker_fee_source(source) -> None:
+    global _broker_fee_source
+    _broker_fee_source = source
+
+
 def parties(deal, user) -> set[str]:
     return deal_services.deal_parties(deal, user)
 
@@ -101,7 +111,10 @@ def prefill_body(deal) -> dict:
         "instalments": [],
         "royalty": None,
         "entry_fee_fen": None,
-        "broker_fee_fen": None,
+        # One brokerage fee: the market's fee is this clause; the parties may edit it.
+        "broker_fee_fen": _broker_fee_source(deal, deal.agreed_price_fen)
+        if _broker_fee_source is not None
+        else None,
         "dispute": {"method": "arbitration", "body": _("温州仲裁委员会")},
     }
     if (

@@ -1,7 +1,9 @@
 """拍卖: set-up by the broker, bidder registration with deposit, bids, extension, close.
 
 Bids are serialised on the auction row: SELECT … FOR UPDATE on PostgreSQL, and the
-auction's version column catches a race anywhere (SQLite has no row locks). A bid must
+auction's version column catches a race anywhere (SQLite has no row locks). Only a
+bidder whose deposit was paid by the registration deadline may bid; its registration row
+is read under a lock too, so a bid never acts on a stale deposit state. A bid must
 reach the start price (first bid) or beat the high bid by the increment; a bid in the
 last AUCTION_EXTENSION_MINUTES (5) pushes the close back by as many minutes; at the close
 the highest bid at or above the reserve wins and the deal moves on, else the auction fails.
@@ -13,18 +15,19 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core import audit
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from ..core.money import fen_to_yuan_str
+from ..core.money import fen_to_yuan_str, format_fen
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..notifications.services import notify
 from . import pipeline
 from .models import Deal, DealStage
-from .models_pricing import Auction, AuctionBidder, Bid
+from .models_pricing import DEFAULT_SIGN_WITHIN_DAYS, Auction, AuctionBidder, Bid
 from .services import apply_action, deal_parties, flush_deal, path_for
 from .signals import auction_bidder_registered
 
@@ -58,6 +61,18 @@ def create_auction(
         errors.append(("ends_at", _("结束时间须晚于现在。")))
     if not errors and data["reserve_fen"] < data["start_price_fen"]:
         errors.append(("reserve", _("保留价不能低于起拍价。")))
+    registration_ends = data.get("registration_ends_at") or starts
+    if not errors and not now <= registration_ends <= ends:
+        errors.append(
+            (
+                "registration_ends_at",
+                _("报名截止时间不能早于现在，也不能晚于结束时间。"),
+            )
+        )
+    sign_days = data.get("sign_within_days")
+    sign_days = DEFAULT_SIGN_WITHIN_DAYS if sign_days is None else sign_days
+    if not 1 <= sign_days <= 90:
+        errors.append(("sign_within_days", _("签约期限应为 1 至 90 天。")))
     if errors:
         raise ValidationFailed(errors)
     auction = Auction(
@@ -70,6 +85,8 @@ def create_auction(
         starts_at=starts,
         ends_at=ends,
         scheduled_end_at=ends,
+        registration_ends_at=registration_ends,
+        sign_within_days=sign_days,
         created_by_id=actor.id,
     )
     db.session.add(auction)
@@ -108,6 +125,10 @@ def register_bidder(
         raise PermissionDenied(_("只有企业用户可以报名竞买。"))
     if auction.effective_status(now) not in ("scheduled", "open"):
         raise InvalidTransition(_("拍卖已结束，不能报名。"))
+    if not auction.registration_open(now):
+        raise InvalidTransition(
+            _("报名已于 %(t)s 截止。", t=_local(auction.registration_ends_at))
+        )
     if bidder_of(auction, user) is not None:
         raise ValidationFailed([(None, _("贵单位已报名。"))])
     number = (
@@ -124,7 +145,7 @@ def register_bidder(
         organization_id=user.organization_id,
         number=number,
         deposit_fen=auction.deposit_fen,
-        deposit_status="recorded",
+        deposit_status="recorded" if auction.deposit_fen else "not_required",
         registered_at=now or utcnow(),
     )
     db.session.add(bidder)
@@ -143,15 +164,55 @@ def _locked(auction_id: int) -> Auction:
     ).scalar_one()
 
 
+def _local(moment: datetime) -> str:
+    return format_datetime(moment, "yyyy-MM-dd HH:mm")
+
+
+def _locked_bidder(auction: Auction, user) -> AuctionBidder | None:
+    """The user's registration, re-read under a row lock with its committed deposit."""
+    if not (user and user.is_authenticated and user.organization_id):
+        return None
+    return db.session.execute(
+        sa.select(AuctionBidder)
+        .where(
+            AuctionBidder.auction_id == auction.id,
+            AuctionBidder.organization_id == user.organization_id,
+        )
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+
+
+def refusal(auction: Auction, bidder: AuctionBidder | None, now: datetime) -> str:
+    """Why `bidder` may not bid, in the user's language; "" when it may."""
+    if bidder is None:
+        return _("请先报名竞买并缴纳保证金。")
+    if bidder.qualified:
+        return ""
+    if bidder.deposit_state(now) == "unpaid":
+        return _(
+            "保证金到账后才能出价：请于 %(t)s 前缴纳竞买保证金 %(d)s。",
+            t=_local(auction.registration_ends_at),
+            d=format_fen(bidder.deposit_fen, auction.currency),
+        )
+    return _(
+        "贵单位的保证金未在报名截止（%(t)s）前到账，不能参与本次竞价。",
+        t=_local(auction.registration_ends_at),
+    )
+
+
 def place_bid(
     auction: Auction, user, amount_fen: int | None, now: datetime | None = None
 ) -> Bid:
-    """Record a bid that reaches the minimum; extend the close near the end."""
+    """Record a bid that reaches the minimum; extend the close near the end.
+
+    Refused (PermissionDenied) unless the bidder's deposit was paid by the deadline.
+    """
     now = now or utcnow()
     auction = _locked(auction.id)
-    bidder = bidder_of(auction, user)
-    if bidder is None:
-        raise PermissionDenied(_("请先报名并登记保证金。"))
+    bidder = _locked_bidder(auction, user)
+    if reason := refusal(auction, bidder, now):
+        raise PermissionDenied(reason)
     if auction.effective_status(now) != "open":
         raise InvalidTransition(_("拍卖不在竞价时间内。"))
     minimum = auction.minimum_bid()
@@ -228,6 +289,36 @@ def close_due_auctions(now: datetime | None = None) -> int:
         for auction_id in due
         if close_auction(db.session.get(Auction, auction_id), now)
     )
+
+
+def registration_rows(auction: Auction, viewer, now: datetime) -> list[dict]:
+    """Each registration's deposit state, for the deal's staff and the bidders.
+
+    Named as in the bid record: 竞买人N to bidders, with the firm to the staff.
+    """
+    staff = bool(
+        deal_parties(auction.deal, viewer) & {pipeline.BROKER, pipeline.OPERATOR}
+    )
+    mine = bidder_of(auction, viewer)
+    if not staff and mine is None:
+        return []
+    rows = []
+    for bidder in auction.bidders:
+        name = _("竞买人%(n)d", n=bidder.number)
+        if mine is not None and bidder.id == mine.id:
+            name = _("%(name)s（我）", name=name)
+        elif staff:
+            name = f"{name} · {bidder.organization.name}"
+        rows.append(
+            {
+                "bidder": name,
+                "deposit_fen": bidder.deposit_fen,
+                "state": bidder.deposit_state(now),
+                "label": bidder.deposit_label(now),
+                "paid_at": bidder.deposit_paid_at,
+            }
+        )
+    return rows
 
 
 def bid_rows(auction: Auction, viewer) -> list[dict]:

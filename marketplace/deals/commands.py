@@ -49,13 +49,14 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
     """Do everything due at `now`; running it twice does nothing the second time."""
     from ..contracts.registration import remind_due
     from ..listings.commands import expire_due
-    from ..payments.deposits import refund_losing_deposits
+    from ..payments.deposits import forfeit_unsigned_winners, refund_losing_deposits
 
     now = now or utcnow()
     return {
         "notices_closed": close_due_notices(now),
         "auctions_closed": close_due_auctions(now),
         "deposits_refunded": refund_losing_deposits(now),
+        "deposits_forfeited": forfeit_unsigned_winners(now),
         "overdue_notified": notify_overdue(now),
         "registration_reminders": remind_due(now),
         "listings_expired": expire_due(),

@@ -9,16 +9,23 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     HiddenField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from ..core.domain import COOPERATION_LABELS
 from ..core.forms import PlainText, YuanField, strip_filter
 from .models import MESSAGE_KIND_LABELS
+from .models_pricing import DEFAULT_SIGN_WITHIN_DAYS
 
 TEXT_MAX = 2000
 _strip = [strip_filter]
@@ -150,6 +157,21 @@ class AuctionForm(FlaskForm):
         _l("结束时间（北京时间）"),
         format="%Y-%m-%dT%H:%M",
         validators=[DataRequired(_l("请填写结束时间。"))],
+    )
+    registration_ends_at = DateTimeLocalField(
+        _l("报名及保证金截止时间（北京时间）"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("保证金须在此时间前到账方可出价；不填则为开始时间。"),
+    )
+    sign_within_days = IntegerField(
+        _l("成交后签约期限（天）"),
+        default=DEFAULT_SIGN_WITHIN_DAYS,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=90, message=_l("签约期限应为 1 至 90 天。")),
+        ],
+        description=_l("竞得人逾期未签订合同的，保证金不予退还。"),
     )
 
 

@@ -7,7 +7,7 @@ when `flask jobs tick` runs late.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -128,6 +128,9 @@ class Objection(db.Model):
         return HANDLING_LABELS[self.handling]
 
 
+#: The auction's terms unless the broker sets others: days for the winner to sign.
+DEFAULT_SIGN_WITHIN_DAYS = 10
+
 AUCTION_STATUS_LABELS = {
     "scheduled": _l("未开始"),
     "open": _l("竞价中"),
@@ -153,6 +156,16 @@ class Auction(db.Model):
     #: The close, pushed back when a bid arrives in the last minutes.
     ends_at: Mapped[datetime] = mapped_column(index=True)
     scheduled_end_at: Mapped[datetime]
+    #: 报名截止: a bidder registers and its deposit must be paid by then (UTC).
+    #: deals.auctions.create_auction makes it the start unless the broker sets
+    #: another time; a row written directly keeps registration open to the close.
+    registration_ends_at: Mapped[datetime] = mapped_column(
+        default=lambda ctx: ctx.get_current_parameters()["scheduled_end_at"]
+    )
+    #: Days after a won close within which the winner signs, or forfeits its deposit.
+    sign_within_days: Mapped[int] = mapped_column(
+        default=DEFAULT_SIGN_WITHIN_DAYS, server_default=str(DEFAULT_SIGN_WITHIN_DAYS)
+    )
     high_bid_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     high_bidder_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("auction_bidders.id", use_alter=True)
@@ -195,6 +208,16 @@ class Auction(db.Model):
     def status_label(self, now: datetime | None = None):
         return AUCTION_STATUS_LABELS[self.effective_status(now)]
 
+    def registration_open(self, now: datetime | None = None) -> bool:
+        return self.outcome is None and (now or utcnow()) <= self.registration_ends_at
+
+    @property
+    def sign_deadline(self) -> datetime | None:
+        """Until when the winner may sign before its deposit is forfeited."""
+        if self.outcome != "won" or self.closed_at is None:
+            return None
+        return self.closed_at + timedelta(days=self.sign_within_days)
+
     def minimum_bid(self) -> int:
         if self.high_bid_fen is None:
             return self.start_price_fen
@@ -221,8 +244,11 @@ class AuctionBidder(db.Model):
     #: Shown to other bidders as 竞买人<number>.
     number: Mapped[int]
     deposit_fen: Mapped[int] = mapped_column(sa.BigInteger)
-    #: "recorded" now; the payments feature marks it paid / refunded later.
+    #: recorded (unpaid) → paid → refunded / applied (to the price) / forfeited; the
+    #: payments feature moves it. What a page shows is `deposit_state(now)`.
     deposit_status: Mapped[str] = mapped_column(sa.String(12), default="recorded")
+    #: When the deposit was booked as paid (webhook or the operator's confirmation).
+    deposit_paid_at: Mapped[datetime | None]
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     auction: Mapped[Auction] = relationship(
@@ -230,6 +256,44 @@ class AuctionBidder(db.Model):
     )
     user = relationship("User")
     organization = relationship("Organization")
+
+    @property
+    def qualified(self) -> bool:
+        """May bid: no deposit asked, or paid by the registration deadline."""
+        if not self.deposit_fen:
+            return True
+        return (
+            self.deposit_status == "paid"
+            and self.deposit_paid_at is not None
+            and self.deposit_paid_at <= self.auction.registration_ends_at
+        )
+
+    def deposit_state(self, now: datetime | None = None) -> str:
+        """The deposit as a page shows it (a DEPOSIT_STATE_LABELS key)."""
+        if not self.deposit_fen:
+            return "not_required"
+        if self.deposit_status == "recorded":
+            now = now or utcnow()
+            return "overdue" if now > self.auction.registration_ends_at else "unpaid"
+        if self.deposit_status == "paid" and not self.qualified:
+            return "late"
+        return self.deposit_status
+
+    def deposit_label(self, now: datetime | None = None):
+        state = self.deposit_state(now)
+        return DEPOSIT_STATE_LABELS.get(state, state)
+
+
+DEPOSIT_STATE_LABELS = {
+    "not_required": _l("无需保证金"),
+    "unpaid": _l("待缴纳"),
+    "overdue": _l("逾期未缴（无竞买资格）"),
+    "paid": _l("已缴纳"),
+    "late": _l("截止后到账（无竞买资格，将退还）"),
+    "refunded": _l("已退还"),
+    "applied": _l("已转为价款"),
+    "forfeited": _l("已没收（未按期签约）"),
+}
 
 
 class Bid(db.Model):

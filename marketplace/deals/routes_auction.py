@@ -43,6 +43,8 @@ def new_auction(deal_id: int):
                     "deposit_fen": form.deposit.fen,
                     "starts_at": _utc(form.starts_at.data),
                     "ends_at": _utc(form.ends_at.data),
+                    "registration_ends_at": _utc(form.registration_ends_at.data),
+                    "sign_within_days": form.sign_within_days.data,
                 },
             )
         except ValidationFailed as exc:
@@ -75,13 +77,17 @@ def _visible_auction(auction_id: int) -> Auction:
 
 def render_auction(auction: Auction, status: int = 200, bid_form=None):
     now = utcnow()
+    bidder = auctions.bidder_of(auction, current_user)
     return render_template(
         "deals/auction.html",
         auction=auction,
         now=now,
         bids=auctions.bid_rows(auction, current_user),
-        bidder=auctions.bidder_of(auction, current_user),
-        may_register=auctions.can_take_part(auction, current_user),
+        bidder=bidder,
+        refusal=auctions.refusal(auction, bidder, now) if bidder else "",
+        registrations=auctions.registration_rows(auction, current_user, now),
+        may_register=auctions.can_take_part(auction, current_user)
+        and auction.registration_open(now),
         bid_form=bid_form or BidForm(),
     ), status
 
@@ -106,7 +112,7 @@ def register_bidder(auction_id: int):
         flash(str(exc), "danger")
         return render_auction(auction, 409)
     db.session.commit()
-    flash(_("报名成功，保证金已登记。"), "success")
+    flash(_("报名成功。保证金到账后方可出价。"), "success")
     return redirect(url_for("deals.auction", auction_id=auction.id))
 
 
@@ -119,9 +125,11 @@ def bid(auction_id: int):
         return render_auction(auction, 422, form)
     try:
         auctions.place_bid(auction, current_user, form.amount.fen)
-    except PermissionDenied:
+    except PermissionDenied as exc:
+        # Not registered, or no deposit paid by the deadline: say which, on the page.
         db.session.rollback()
-        abort(403)
+        flash(str(exc), "danger")
+        return render_auction(db.session.get(Auction, auction_id), 403, form)
     except ValidationFailed as exc:
         db.session.rollback()
         put_errors(form, exc)

@@ -1,15 +1,19 @@
 """Auction deposits (保证金): a request per registered bidder, refunds to the losers when
-the auction closes, and the winner's deposit counted toward the price."""
+the auction closes, the winner's deposit counted toward the price, or forfeited when the
+winner does not sign within the auction's terms."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from ..core import audit
 from ..core.errors import ServiceError
+from ..core.timeutil import SHANGHAI, utcnow
 from ..extensions import db
 from . import ledger
 from .models import EntryKind, PaymentKind, PaymentRequest
@@ -31,7 +35,10 @@ def ensure_deposit_request(bidder) -> PaymentRequest | None:
         service_kind=None,
         amount_fen=bidder.deposit_fen,
         currency=auction.currency,
-        due_on=auction.ends_at.date(),
+        # Due by the registration deadline, as a date where the market is.
+        due_on=auction.registration_ends_at.replace(tzinfo=UTC)
+        .astimezone(SHANGHAI)
+        .date(),
         payer_org_id=bidder.organization_id,
         payee_org_id=None,
         bidder_id=bidder.id,
@@ -53,8 +60,12 @@ def deposit_request(bidder_id: int) -> PaymentRequest | None:
     )
 
 
-def on_paid(req: PaymentRequest) -> None:
-    """Mark the bidder's deposit as paid once the request is settled."""
+def on_paid(req: PaymentRequest, now: datetime | None = None) -> None:
+    """Mark the bidder's deposit as paid once the request is settled.
+
+    The time is kept: only a deposit paid by the registration deadline lets the firm
+    bid (a late one is refunded when the auction closes).
+    """
     if (
         req.kind == PaymentKind.DEPOSIT
         and req.bidder is not None
@@ -62,6 +73,16 @@ def on_paid(req: PaymentRequest) -> None:
         and ledger.balance(req).status == "paid"
     ):
         req.bidder.deposit_status = "paid"
+        req.bidder.deposit_paid_at = now or utcnow()
+
+
+def registration_closed(req: PaymentRequest, now: datetime | None = None) -> bool:
+    """A deposit request whose auction no longer takes deposits."""
+    return (
+        req.kind == PaymentKind.DEPOSIT
+        and req.bidder is not None
+        and not req.bidder.auction.registration_open(now)
+    )
 
 
 def refund_losing_deposits(now: datetime | None = None) -> int:
@@ -72,6 +93,8 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
     from ..deals.models_pricing import Auction, AuctionBidder
     from .paying import refund
 
+    now = now or utcnow()
+    _cancel_unpayable(now)
     done = 0
     rows = db.session.execute(
         sa.select(AuctionBidder, Auction)
@@ -80,11 +103,7 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
         .order_by(AuctionBidder.id)
     ).all()
     for bidder, auction in rows:
-        if (
-            auction.outcome == "won"
-            and auction.high_bidder_id == bidder.id
-            and _won_by(auction, bidder)
-        ):
+        if _won_by(auction, bidder) and not _winner_released(auction):
             continue
         req = deposit_request(bidder.id)
         if req is None:
@@ -103,13 +122,122 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
     return done
 
 
+def _cancel_unpayable(now: datetime) -> int:
+    """Cancel the deposit requests nobody paid anything on once registration closed:
+    they can no longer be paid, so they must not stay on the firm's list as overdue."""
+    from ..deals.models_pricing import Auction, AuctionBidder
+
+    reqs = db.session.scalars(
+        sa.select(PaymentRequest)
+        .join(AuctionBidder, PaymentRequest.bidder_id == AuctionBidder.id)
+        .join(Auction, AuctionBidder.auction_id == Auction.id)
+        .where(
+            PaymentRequest.kind == PaymentKind.DEPOSIT,
+            PaymentRequest.cancelled_at.is_(None),
+            AuctionBidder.deposit_status == "recorded",
+            Auction.registration_ends_at < now,
+        )
+        .order_by(PaymentRequest.id)
+    ).all()
+    cancelled = 0
+    for req in reqs:
+        if ledger.balance(req).settled == 0:
+            req.cancelled_at = now
+            cancelled += 1
+    return cancelled
+
+
 def _won_by(auction, bidder) -> bool:
     from ..deals.models_pricing import Bid
 
-    if auction.winning_bid_id is None:
+    if auction.outcome != "won" or auction.winning_bid_id is None:
         return False
     bid = db.session.get(Bid, auction.winning_bid_id)
     return bid is not None and bid.bidder_id == bidder.id
+
+
+def _winner_released(auction) -> bool:
+    """The winner's paid deposit goes back: the contract is signed without counting it
+    toward a payment, or the deal ended through no fault of the winner (see
+    `on_deal_terminated`, which forfeits it otherwise)."""
+    from ..deals.models import DealStage
+
+    deal = auction.deal
+    return deal.contract_signed_at is not None or deal.stage == DealStage.TERMINATED
+
+
+def _winner(auction):
+    from ..deals.models_pricing import AuctionBidder, Bid
+
+    bid = db.session.get(Bid, auction.winning_bid_id)
+    return db.session.get(AuctionBidder, bid.bidder_id) if bid is not None else None
+
+
+def forfeit(bidder, actor, reason: str) -> bool:
+    """Keep the winner's paid deposit (the auction's terms); True when it changed.
+
+    `reason` is a code for the audit log: not_signed_in_time / deal_terminated.
+    """
+    from ..deals.services import path_for
+    from ..notifications.services import notify
+
+    if bidder is None or bidder.deposit_status != "paid":
+        return False
+    bidder.deposit_status = "forfeited"
+    audit.record(actor, "deposit.forfeit", bidder, reason=reason)
+    db.session.flush()
+    notify(
+        bidder.user,
+        "payment.deposit_forfeited",
+        _l("竞买保证金不予退还：%(t)s", t=bidder.auction.deal.title),
+        _l(
+            "竞得后未在拍卖规定的 %(n)s 天内签订合同。",
+            n=bidder.auction.sign_within_days,
+        ),
+        path_for("deals.auction", auction_id=bidder.auction_id),
+        dedupe_key=f"deposit:{bidder.id}:forfeited",
+    )
+    return True
+
+
+def forfeit_unsigned_winners(now: datetime | None = None) -> int:
+    """The winners who did not sign within the auction's days forfeit their deposit.
+
+    Add to deals/commands.py run_due: `"deposits_forfeited": forfeit_unsigned_winners(now)`.
+    """
+    from ..deals.models import Deal
+    from ..deals.models_pricing import Auction
+
+    now = now or utcnow()
+    done = 0
+    auctions = db.session.scalars(
+        sa.select(Auction)
+        .join(Deal, Auction.deal_id == Deal.id)
+        .where(Auction.outcome == "won", Deal.contract_signed_at.is_(None))
+        .order_by(Auction.id)
+    ).all()
+    for auction in auctions:
+        if auction.sign_deadline is None or now <= auction.sign_deadline:
+            continue
+        if forfeit(_winner(auction), None, "not_signed_in_time"):
+            done += 1
+    return done
+
+
+def on_deal_terminated(deal, actor) -> None:
+    """A deal ended after a won auction and before signing: the winner's firm walking
+    away, or the signing days having passed, forfeits its deposit; otherwise the next
+    tick refunds it (`_winner_released`)."""
+    auction = deal.auction
+    if auction is None or deal.contract_signed_at is not None:
+        return
+    if auction.outcome != "won" or auction.winning_bid_id is None:
+        return
+    bidder = _winner(auction)
+    late = auction.sign_deadline is not None and utcnow() > auction.sign_deadline
+    walked_away = actor is not None and actor.belongs_to(bidder.organization_id)
+    if late or walked_away:
+        forfeit(bidder, actor, "deal_terminated")
 
 
 def apply_winner_deposit(deal, made: list[PaymentRequest], actor) -> None:
@@ -122,6 +250,8 @@ def apply_winner_deposit(deal, made: list[PaymentRequest], actor) -> None:
     bid = db.session.get(Bid, auction.winning_bid_id)
     bidder = db.session.get(AuctionBidder, bid.bidder_id)
     dep = deposit_request(bidder.id)
+    if bidder.deposit_status != "paid":
+        return  # forfeited (signed too late) or never paid: nothing to count
     targets = [
         r
         for r in made

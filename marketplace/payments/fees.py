@@ -1,4 +1,9 @@
-"""The market's service fees: the schedule (operator-edited), computing and previewing them."""
+"""The market's service fees: the schedule (operator-edited), computing and previewing them.
+
+The brokerage fee and the contract's 技术中介报酬 clause (民法典 §887) are one sum when the
+market brokers the deal: the schedule's amount only pre-fills the clause, and what the
+signed clause says is what is billed (no clause, no remuneration).
+"""
 
 from __future__ import annotations
 
@@ -99,7 +104,7 @@ def _applies(kind: str, deal) -> bool:
 
 
 def preview(deal, price_fen: int | None) -> list[FeeLine]:
-    """The fees the market will charge if the contract is signed at `price_fen`."""
+    """The fees the schedule computes for a contract at `price_fen` (before drafting)."""
     if not price_fen:
         return []
     return [
@@ -107,6 +112,38 @@ def preview(deal, price_fen: int | None) -> list[FeeLine]:
         for kind, s in schedules().items()
         if _applies(kind, deal) and compute(s, price_fen) > 0
     ]
+
+
+def brokerage_clause_fen(deal, price_fen: int | None) -> int | None:
+    """What the schedule puts in a new contract's 技术中介报酬 clause, or None.
+
+    None when the market does not broker the deal (no broker), the brokerage fee is
+    switched off, or there is no price yet.
+    """
+    schedule = schedules().get(str(PaymentKind.BROKER_FEE))
+    if deal.broker_id is None or schedule is None or not price_fen:
+        return None
+    return compute(schedule, price_fen)
+
+
+def contract_lines(deal, body: dict) -> list[FeeLine]:
+    """The fees a contract with `body` bills once signed: the brokerage from its clause.
+
+    The other fees (evaluation) still follow the schedule on the contract price.
+    """
+    price = body.get("price_fen") or deal.agreed_price_fen
+    lines = [
+        line for line in preview(deal, price) if line.kind != PaymentKind.BROKER_FEE
+    ]
+    clause = body.get("broker_fee_fen")
+    if deal.broker_id is not None and clause:
+        schedule = schedules().get(str(PaymentKind.BROKER_FEE))
+        payer = schedule.payer if schedule is not None else "firm"
+        lines.insert(
+            0,
+            FeeLine(PaymentKind.BROKER_FEE, clause, payer, _("按合同技术中介报酬条款")),
+        )
+    return lines
 
 
 def save_schedule(kind: str, actor, data: dict) -> FeeSchedule:

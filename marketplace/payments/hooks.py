@@ -14,7 +14,13 @@ from ..extensions import db
 
 
 def on_deal_action(deal, *, action: str, actor=None, event=None, **_extra) -> None:
-    """Once both sides have signed, open the contract's payments and the market's fees."""
+    """Once both sides have signed, open the contract's payments and the market's fees;
+    a deal ended after a won auction settles the winner's deposit."""
+    if action == "terminate":
+        from .deposits import on_deal_terminated
+
+        on_deal_terminated(deal, actor)
+        return
     if action != "sign_contract":
         return
     from ..contracts.models import Contract
@@ -37,12 +43,15 @@ def on_bidder_registered(bidder, *, actor=None, **_extra) -> None:
 
 
 def init_app(app) -> None:
-    from .fees import preview
+    from ..contracts.services import register_broker_fee_source
+    from .fees import brokerage_clause_fen, contract_lines
     from .models import STATUS_LABELS
 
     app.jinja_env.globals.update(
-        payment_status_labels=STATUS_LABELS, payment_fee_preview=preview
+        payment_status_labels=STATUS_LABELS, payment_fee_lines=contract_lines
     )
+    # A new contract's 技术中介报酬 clause starts from the fee schedule's amount.
+    register_broker_fee_source(brokerage_clause_fen)
     # Blinker keys receivers by identity: connecting these module-level functions again
     # (every create_app in the tests) leaves one receiver each, never two. They live as
     # long as the module, so a weak reference is safe.

@@ -36,6 +36,10 @@ def _must_pay(req: PaymentRequest, actor) -> ledger.Balance:
     bal = ledger.balance(req)
     if bal.outstanding <= 0:
         raise InvalidTransition(_("此款项已无待付金额。"))
+    from .deposits import registration_closed
+
+    if registration_closed(req):
+        raise InvalidTransition(_("拍卖报名已截止，不再收取保证金。"))
     return bal
 
 

@@ -139,7 +139,8 @@ def on_contract_signed(deal, contract_version, actor) -> list[PaymentRequest]:
             due_on=due,
             title=_("%(t)s：入门费", t=title),
         )
-    for line in fees.preview(deal, price or deal.agreed_price_fen):
+    # The brokerage follows the signed 技术中介报酬 clause, not the schedule.
+    for line in fees.contract_lines(deal, body):
         payer = deal.firm_org_id if line.payer == "firm" else deal.supplier_org_id
         make(
             line.kind,

@@ -213,3 +213,88 @@ def test_two_simultaneous_interests_make_one_deal(
     created = run_together(app, [interest(ids[1]), interest(ids[2])])
     assert sorted(created) == [False, True]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Deal)) == 1
+
+
+@pytest.fixture
+def deposit_auction(make_deal, create_user, db):
+    """An open auction asking a deposit: three bidders paid, four not (one is paying)."""
+    from marketplace.accounts.models import Role
+    from marketplace.payments.deposits import deposit_request
+    from marketplace.payments.models import BankTransfer
+
+    from .test_auctions import pay_deposit
+
+    ns = make_deal(DealStage.NEGOTIATION, pricing_mode="auction")
+    t0 = utcnow() - timedelta(minutes=1)
+    a = auctions.create_auction(
+        ns.deal,
+        ns.broker,
+        {
+            "start_price_fen": 10_000,
+            "increment_fen": 1_000,
+            "reserve_fen": 10_000,
+            "deposit_fen": 5_000,
+            "starts_at": t0,
+            "ends_at": t0 + timedelta(hours=1),
+            "registration_ends_at": t0 + timedelta(minutes=30),
+        },
+        now=t0,
+    )
+    ns.paid = [create_user(Role.FIRM) for _ in range(3)]
+    ns.unpaid = [create_user(Role.FIRM) for _ in range(4)]
+    bidders = {
+        u.id: auctions.register_bidder(a, u, now=t0) for u in ns.paid + ns.unpaid
+    }
+    db.session.commit()
+    for u in ns.paid:
+        pay_deposit(db, bidders[u.id], ns.operator)
+    paying_bidder = bidders[ns.unpaid[0].id]
+    transfer = BankTransfer(
+        payment_request_id=deposit_request(paying_bidder.id).id,
+        submitted_by_id=paying_bidder.user_id,
+    )
+    db.session.add(transfer)
+    db.session.commit()
+    ns.transfer_id, ns.auction_id = transfer.id, a.id
+    return ns
+
+
+def test_racing_bids_are_accepted_only_from_paid_registrations(
+    app, deposit_auction, db
+):
+    """Unpaid bidders bid higher, at the same moment as paid ones and as a deposit
+    being confirmed: every accepted bid still comes from a paid registration."""
+    from marketplace.deals.models_pricing import AuctionBidder
+    from marketplace.payments import paying
+    from marketplace.payments.models import BankTransfer
+
+    ns, a_id = deposit_auction, deposit_auction.auction_id
+    operator_id, transfer_id = ns.operator.id, ns.transfer_id
+
+    def confirm(barrier):
+        from marketplace.accounts.models import User
+        from marketplace.extensions import db as tdb
+
+        transfer = tdb.session.get(BankTransfer, transfer_id)
+        operator = tdb.session.get(User, operator_id)
+        barrier.wait()
+        return paying.confirm_transfer(transfer, operator, 5_000).status
+
+    jobs = [_bid(a_id, u.id, 10_000 + 1_000 * i) for i, u in enumerate(ns.paid)]
+    jobs += [_bid(a_id, u.id, 20_000 + 1_000 * i) for i, u in enumerate(ns.unpaid)]
+    results = run_together(app, [*jobs, confirm])
+    assert results[-1] == "confirmed"
+    refused = [r for r in results[len(ns.paid) + 1 : -1] if r is not None]
+    assert all(isinstance(r, ServiceError) for r in refused), refused
+    db.session.expire_all()
+    accepted = db.session.execute(
+        sa.select(Bid, AuctionBidder).join(
+            AuctionBidder, Bid.bidder_id == AuctionBidder.id
+        )
+    ).all()
+    assert accepted, "a paid bidder's first bid always reaches the start price"
+    never_paid = {u.organization_id for u in ns.unpaid[1:]}
+    assert not {bidder.organization_id for _b, bidder in accepted} & never_paid
+    assert all(bidder.qualified for _bid_row, bidder in accepted)
+    auction = db.session.get(Auction, a_id)
+    assert auction.bid_count == len(accepted)

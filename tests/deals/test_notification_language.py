@@ -99,7 +99,7 @@ def test_an_outbid_english_bidder_reads_english(make_deal, create_user, db):
             "start_price_fen": 10_000_000,
             "increment_fen": 500_000,
             "reserve_fen": 12_000_000,
-            "deposit_fen": 1_000_000,
+            "deposit_fen": 0,  # no deposit to pay before bidding: this is about language
             "starts_at": t0,
             "ends_at": t0 + timedelta(hours=2),
         },

@@ -183,7 +183,8 @@ def contract_body(**overrides) -> dict:
         "instalments": [],
         "royalty": None,
         "entry_fee_fen": None,
-        "broker_fee_fen": None,
+        # The clause as the fee schedule fills it: 3 % of ¥300,000.
+        "broker_fee_fen": 900_000,
         "dispute": {"method": "arbitration", "body": "温州仲裁委员会"},
     }
     body.update(overrides)

@@ -77,7 +77,12 @@ def test_the_operator_edits_the_schedule_and_signing_uses_it(
     )
     assert ok.status_code == 302
     assert fees.preview(deal, 30_000_000)[0].amount_fen == 500_000  # capped at ¥5,000
-    sign_contract()
+    # The schedule fills the new contract's 技术中介报酬 clause; the clause is billed.
+    from marketplace.contracts.services import prefill_body
+
+    clause = prefill_body(deal)["broker_fee_fen"]
+    assert clause == 500_000
+    sign_contract(broker_fee_fen=clause)
     fee = db.session.scalar(
         sa.select(PaymentRequest).where(PaymentRequest.kind == "broker_fee")
     )
