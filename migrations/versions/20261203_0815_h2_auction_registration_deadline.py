@@ -1,7 +1,7 @@
 """auctions: registration deadline and signing days; bidders: when the deposit was paid
 
 Revision ID: h2_auction_deposits
-Revises: 334eaa503258
+Revises: 7531fb21d5fd
 Create Date: 2026-12-03 08:15:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'h2_auction_deposits'
-down_revision = '334eaa503258'
+down_revision = '7531fb21d5fd'
 branch_labels = None
 depends_on = None
 
