@@ -143,3 +143,12 @@ def test_the_price_form_posts_a_service_deal_without_notice(
     db.session.refresh(ns.deal)
     assert ns.deal.stage == DealStage.NEGOTIATION and ns.deal.notice is None
     assert ns.deal.agreed_price_fen == 2_000_000
+
+
+def test_the_queue_shows_the_notice_end_as_24h_of_its_last_day(
+    client, login, noticed_at, db
+):
+    notice = noticed_at(datetime(2026, 12, 3, 1, 0))
+    login(notice.deal.broker)
+    html = client.get("/deals/queue").get_data(as_text=True)
+    assert "2026-12-18 24:00" in html and "2026-12-19 00:00" not in html
