@@ -50,6 +50,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from .achievements import bp as achievements_bp
     from .admin import bp as admin_bp
     from .core import bp as core_bp
+    from .legal import bp as legal_bp
     from .needs import bp as needs_bp
     from .notifications import bp as notifications_bp
     from .search import bp as search_bp
@@ -61,6 +62,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(needs_bp, url_prefix="/needs")
     app.register_blueprint(uploads_bp, url_prefix="/files")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(legal_bp, url_prefix="/nda")
     app.register_blueprint(search_bp, url_prefix="/search")
     app.register_blueprint(notifications_bp, url_prefix="/notifications")
 

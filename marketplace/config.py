@@ -121,8 +121,10 @@ class Config:
 
     #: Days a public notice (公示) runs; the statute's minimum of 15 is enforced anyway.
     PUBLIC_NOTICE_DAYS = int(os.environ.get("PUBLIC_NOTICE_DAYS", "15"))
-    #: Days after signing by which the contract should be registered (认定登记).
-    REGISTRATION_DEADLINE_DAYS = int(os.environ.get("REGISTRATION_DEADLINE_DAYS", "30"))
+    #: Days after signing when an unregistered contract's parties are reminded again to
+    #: apply for 认定登记. Not a deadline: the law sets none for the parties (the 10 or
+    #: 30 days are the registration office's time to decide).
+    REGISTRATION_REMINDER_DAYS = int(os.environ.get("REGISTRATION_REMINDER_DAYS", "7"))
     #: Days within which the operator may reopen a terminated deal.
     DEAL_REOPEN_DAYS = int(os.environ.get("DEAL_REOPEN_DAYS", "30"))
     #: A bid this close to an auction's end extends it by as many minutes.

@@ -23,6 +23,7 @@ from .deals.models_pricing import (  # noqa: F401
     PublicNotice,
 )
 from .evaluation.models import Evaluation, Valuation  # noqa: F401
+from .legal.models import LegalText  # noqa: F401
 from .needs.models import Need, NeedTranslation  # noqa: F401
 from .notifications.models import Notification  # noqa: F401
 from .payments.models import (  # noqa: F401

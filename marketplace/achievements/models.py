@@ -159,6 +159,8 @@ class NdaRequest(db.Model):
     message: Mapped[str] = mapped_column(sa.Text, default="")
     #: The requester ticked the NDA terms; recorded with the time below.
     nda_accepted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The NDA version accepted (legal_texts); None on requests made before versions.
+    nda_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("legal_texts.id"))
     state: Mapped[NdaState] = mapped_column(
         str_enum(NdaState), default=NdaState.PENDING
     )
@@ -169,6 +171,7 @@ class NdaRequest(db.Model):
     achievement: Mapped[Achievement] = relationship(back_populates="nda_requests")
     requester = relationship("User", foreign_keys=[requester_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
+    nda_version = relationship("LegalText")
 
     @property
     def state_label(self):

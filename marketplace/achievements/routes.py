@@ -176,7 +176,12 @@ def request_nda(achievement_id: int):
     form = NdaRequestForm()
     if form.validate_on_submit():
         try:
-            services.request_nda(achievement, current_user, form.message.data or "")
+            services.request_nda(
+                achievement,
+                current_user,
+                form.message.data or "",
+                nda_version=request.form.get("nda_version", type=int),
+            )
         except PermissionDenied:
             abort(403)
         except ValidationFailed as exc:

@@ -12,6 +12,8 @@ from ..core.domain import CooperationMode, Field, IpForm, PricingMode
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.timeutil import today_shanghai, utcnow
 from ..extensions import db
+from ..legal.models import TextKind
+from ..legal.texts import accepted_version
 from ..listings.services import apply_listing_action
 from ..uploads import services as uploads
 from . import rules
@@ -154,8 +156,14 @@ def update_achievement(
     return achievement
 
 
-def request_nda(achievement: Achievement, actor, message: str = "") -> NdaRequest:
-    """Ask to see the confidential detail under the NDA; one pending request per person."""
+def request_nda(
+    achievement: Achievement, actor, message: str = "", nda_version: int | None = None
+) -> NdaRequest:
+    """Ask to see the confidential detail under the NDA; one pending request per person.
+
+    The acceptance records the NDA version (the one the page showed: `nda_version`),
+    the time and the account.
+    """
     if not (actor and actor.is_authenticated and achievement.can_view(actor)):
         raise PermissionDenied(_("请先登录。"))
     if achievement.can_view_detail(actor):
@@ -169,17 +177,25 @@ def request_nda(achievement: Achievement, actor, message: str = "") -> NdaReques
     )
     if pending is not None:
         raise ValidationFailed([(None, _("您已提交过申请，请等待成果方处理。"))])
+    terms = accepted_version(TextKind.NDA, nda_version)
     now = utcnow()
     nda = NdaRequest(
         achievement=achievement,
         requester_id=actor.id,
         message=message or "",
         nda_accepted_at=now,
+        nda_version_id=terms.id,
         created_at=now,
     )
     db.session.add(nda)
     db.session.flush()
-    audit.record(actor, "achievement.nda_request", achievement, request_id=nda.id)
+    audit.record(
+        actor,
+        "achievement.nda_request",
+        achievement,
+        request_id=nda.id,
+        nda_version=terms.version,
+    )
     return nda
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -286,19 +285,6 @@ def _iso(value) -> str | None:
 
 class SignForm(FlaskForm):
     version = IntegerField(validators=[InputRequired()])
-
-
-class RegistrationForm(FlaskForm):
-    applied_on = DateField(
-        _l("申请登记日期"), validators=[DataRequired(_l("请填写日期。"))]
-    )
-    office = _line(_l("登记机构"), required=True, max_len=120)
-    registration_number = _line(_l("登记编号"), required=True, max_len=60)
-    technical_income = YuanField(
-        _l("核定技术性收入（元）"),
-        validators=[InputRequired(_l("请填写核定技术性收入。"))],
-    )
-    certificate = FileField(_l("登记证明文件（PDF 或图片）"))
 
 
 class ExportForm(FlaskForm):

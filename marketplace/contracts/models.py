@@ -143,6 +143,23 @@ class ContractRegistration(db.Model):
     registration_number: Mapped[str] = mapped_column(sa.String(60))
     #: 技术性收入 approved by the office, in fen.
     technical_income_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    # The 技术合同登记表 fields (contracts/rules.py): None on rows recorded before
+    # the market kept them.
+    #: 合同有效期, Beijing dates.
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    #: Codes of rules.REG_TECH_FIELDS, REG_IP_CATEGORIES, REG_SOCIO_ECONOMIC_GOALS.
+    technical_field: Mapped[str | None] = mapped_column(sa.String(32))
+    ip_category: Mapped[str | None] = mapped_column(sa.String(32))
+    socio_economic_goal: Mapped[str | None] = mapped_column(sa.String(32))
+    #: Codes of rules.REG_ENTITY_TYPES and six-digit GB/T 2260 region codes.
+    seller_entity_type: Mapped[str | None] = mapped_column(sa.String(32))
+    seller_region_code: Mapped[str | None] = mapped_column(sa.String(6))
+    buyer_entity_type: Mapped[str | None] = mapped_column(sa.String(32))
+    buyer_region_code: Mapped[str | None] = mapped_column(sa.String(6))
+    #: For technology transfers: 预计新增投资 and 预计新增产值, in fen.
+    expected_investment_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    expected_output_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     certificate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachments.id"))
     recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

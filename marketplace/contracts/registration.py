@@ -1,10 +1,13 @@
-"""技术合同认定登记: recording it, the deadline reminder, and the office's export (CSV/XLSX)."""
+"""技术合同认定登记: recording it with the 技术合同登记表 fields, and reminding the parties.
+
+The parties apply after signing, as soon as they can; the 10 (Zhejiang) or 30 (the 2000
+national measures) days are the office's time to decide, not a deadline for them, so
+the reminders name no date. The export lives in registration_export.py.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -19,20 +22,20 @@ from ..extensions import db
 from ..notifications.services import notify
 from ..uploads.services import register_owner_rule, save_upload
 from .models import Contract, ContractRegistration
+from .rules import ENTITY_TYPE_OF_ORG, REG_TRANSFER_TYPES, registration_errors
 from .services import contract_link
 
 OWNER_TYPE = "contract_registration"
 
 
-def deadline_days() -> int:
-    return int(current_app.config.get("REGISTRATION_DEADLINE_DAYS", 30))
+def reminder_days() -> int:
+    """Days after signing when an unregistered contract's parties are reminded again."""
+    return int(current_app.config.get("REGISTRATION_REMINDER_DAYS", 7))
 
 
-def deadline(contract: Contract) -> datetime | None:
-    """When the registration should be applied for (UTC): signing + the configured days."""
-    if contract.signed_at is None:
-        return None
-    return contract.signed_at + timedelta(days=deadline_days())
+def local_date(moment: datetime) -> date:
+    """A stored UTC moment as its Beijing date."""
+    return moment.replace(tzinfo=UTC).astimezone(SHANGHAI).date()
 
 
 def can_record(contract: Contract, user) -> bool:
@@ -44,38 +47,33 @@ def can_record(contract: Contract, user) -> bool:
 
 
 def record_registration(
-    contract: Contract,
-    actor,
-    applied_on: date,
-    office: str,
-    registration_number: str,
-    technical_income_fen: int,
-    certificate=None,
+    contract: Contract, actor, data: dict, certificate=None
 ) -> ContractRegistration:
-    """Keep the office's registration, file its certificate, and move the deal on."""
+    """Keep the office's registration, file its certificate, and move the deal on.
+
+    `data` holds the 登记表 fields (RegistrationForm.to_data); rules.registration_errors
+    checks them, and a date before the signing is refused.
+    """
     if not can_record(contract, actor):
         raise PermissionDenied(_("只有成果方或技术经纪人可以录入认定登记。"))
     if not contract.latest_fully_signed or contract.signed_at is None:
         raise InvalidTransition(_("合同经双方签署后才能办理认定登记。"))
     if contract.registration is not None:
         raise InvalidTransition(_("该合同的认定登记已录入。"))
-    errors = []
-    if technical_income_fen is None or technical_income_fen < 0:
-        errors.append(("technical_income", _("请填写核定技术性收入。")))
-    price = contract.latest.body.get("price_fen")
-    if technical_income_fen and isinstance(price, int) and technical_income_fen > price:
-        errors.append(("technical_income", _("核定技术性收入不能超过合同价款。")))
-    signed_on = contract.signed_at.replace(tzinfo=None)
-    if applied_on < signed_on.date() - timedelta(days=1):
-        errors.append(("applied_on", _("申请登记日期不能早于合同签订日期。")))
+    body = contract.latest.body
+    errors = registration_errors(
+        data, local_date(contract.signed_at), body.get("type"), body.get("price_fen")
+    )
     if errors:
-        raise ValidationFailed(errors)
+        raise ValidationFailed([(f, str(m)) for f, m in errors])
+    transfer = body.get("type") in REG_TRANSFER_TYPES
     reg = ContractRegistration(
         contract=contract,
-        applied_on=applied_on,
-        office=office,
-        registration_number=registration_number,
-        technical_income_fen=technical_income_fen,
+        **{k: data.get(k) for k in REGISTRATION_FIELDS},
+        expected_investment_fen=data.get("expected_investment_fen")
+        if transfer
+        else None,
+        expected_output_fen=data.get("expected_output_fen") if transfer else None,
         recorded_by_id=actor.id,
     )
     db.session.add(reg)
@@ -89,42 +87,67 @@ def record_registration(
         actor,
         "contract.register",
         contract,
-        number=registration_number,
-        technical_income_fen=technical_income_fen,
+        number=reg.registration_number,
+        technical_income_fen=reg.technical_income_fen,
     )
     return reg
 
 
+#: The form's fields kept as they are on the registration row.
+REGISTRATION_FIELDS = (
+    "applied_on",
+    "office",
+    "registration_number",
+    "technical_income_fen",
+    "period_start",
+    "period_end",
+    "technical_field",
+    "ip_category",
+    "socio_economic_goal",
+    "seller_entity_type",
+    "seller_region_code",
+    "buyer_entity_type",
+    "buyer_region_code",
+)
+
+
+def initial_data(contract: Contract) -> dict:
+    """What the form starts from: entity types from the parties' organisations."""
+    deal = contract.deal
+    return {
+        "seller_entity_type": ENTITY_TYPE_OF_ORG.get(str(deal.supplier_org.type)),
+        "buyer_entity_type": ENTITY_TYPE_OF_ORG.get(str(deal.firm_org.type)),
+    }
+
+
 def remind_due(now: datetime | None = None) -> int:
-    """Notify the supplier's members and the broker of registrations due within 7 days
-    or overdue; idempotent (one reminder per contract, phase and person). Returns count.
+    """Remind the supplier's members and the broker to apply for registration: once
+    when the contract is signed, and once more after REGISTRATION_REMINDER_DAYS if it
+    is still unregistered. No date is named: the parties have no deadline. Idempotent
+    (one reminder per contract, phase and person); returns the number sent.
 
     Called by `flask jobs tick`.
     """
     now = now or utcnow()
-    days = deadline_days()
-    soon = now - timedelta(days=max(days - 7, 0))
     contracts = db.session.scalars(
         sa.select(Contract)
         .outerjoin(ContractRegistration)
         .where(
             Contract.signed_at.is_not(None),
-            Contract.signed_at <= soon,
+            Contract.signed_at <= now,
             ContractRegistration.id.is_(None),
         )
         .order_by(Contract.id)
     ).all()
     sent = 0
     for contract in contracts:
-        due = deadline(contract)
-        overdue = due <= now
-        phase = "overdue" if overdue else "soon"
+        later = contract.signed_at + timedelta(days=reminder_days()) <= now
+        phase = "again" if later else "signed"
         title = (
-            _l("技术合同认定登记已逾期：%(t)s", t=contract.title)
-            if overdue
+            _l("技术合同尚未认定登记，请尽快申请：%(t)s", t=contract.title)
+            if later
             else _l(
-                "请在 %(d)s 前办理技术合同认定登记：%(t)s",
-                d=_local_date(due),
+                "合同已签订，请尽快向技术合同登记机构申请认定登记：%(t)s",
                 t=contract.title,
             )
         )
@@ -142,108 +165,6 @@ def remind_due(now: datetime | None = None) -> int:
             ):
                 sent += 1
     return sent
-
-
-def _local_date(moment: datetime) -> str:
-    from datetime import UTC
-
-    return moment.replace(tzinfo=UTC).astimezone(SHANGHAI).date().isoformat()
-
-
-# -- export as the registration office asks for it ---------------------------------
-def export_header() -> list[str]:
-    return [
-        _("合同名称"),
-        _("合同类型"),
-        _("卖方（成果方）"),
-        _("卖方统一社会信用代码"),
-        _("买方（企业）"),
-        _("买方统一社会信用代码"),
-        _("合同价款（元）"),
-        _("核定技术性收入（元）"),
-        _("签订日期"),
-        _("申请登记日期"),
-        _("登记机构"),
-        _("登记编号"),
-        _("技术中介方"),
-        _("交易编号"),
-    ]
-
-
-def export_row(contract: Contract) -> list:
-    body = contract.latest.body
-    reg = contract.registration
-    sup, firm = body.get("supplier") or {}, body.get("firm") or {}
-
-    def yuan(fen):
-        return f"{fen / 100:.2f}" if isinstance(fen, int) else ""
-
-    return [
-        body.get("title", ""),
-        str(contract.latest.type_label),
-        sup.get("name", ""),
-        sup.get("credit_code", ""),
-        firm.get("name", ""),
-        firm.get("credit_code", ""),
-        yuan(body.get("price_fen")),
-        yuan(reg.technical_income_fen) if reg else "",
-        _local_date(contract.signed_at) if contract.signed_at else "",
-        reg.applied_on.isoformat() if reg else "",
-        reg.office if reg else "",
-        reg.registration_number if reg else "",
-        _("瓯海科技大市场"),
-        contract.deal_id,
-    ]
-
-
-def registered_between(date_from: date | None, date_to: date | None) -> list[Contract]:
-    """Registered contracts signed within [date_from, date_to] (Shanghai dates)."""
-    query = sa.select(Contract).join(ContractRegistration).order_by(Contract.signed_at)
-    if date_from:
-        query = query.where(Contract.signed_at >= _utc_start(date_from))
-    if date_to:
-        query = query.where(
-            Contract.signed_at < _utc_start(date_to + timedelta(days=1))
-        )
-    return list(db.session.scalars(query))
-
-
-def _utc_start(day: date) -> datetime:
-    from datetime import UTC
-
-    local = datetime(day.year, day.month, day.day, tzinfo=SHANGHAI)
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
-def _safe_cell(value):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_csv(contracts: list[Contract]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(export_header())
-    for c in contracts:
-        writer.writerow([_safe_cell(v) for v in export_row(c)])
-    # The BOM lets Excel open the UTF-8 file with its Chinese intact.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def to_xlsx(contracts: list[Contract]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("技术合同")
-    ws.append(export_header())
-    for c in contracts:
-        ws.append([_safe_cell(v) for v in export_row(c)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def _can_download(user, attachment) -> bool:

@@ -14,7 +14,7 @@ from ..extensions import db
 from . import bp, documents, services
 from .forms import ContractForm, SignForm, form_data_from_body
 from .models import Contract
-from .registration import can_record, deadline
+from .registration import can_record
 from .rules import contract_of
 
 
@@ -96,7 +96,6 @@ def detail(contract_id: int):
         my_party=services.signing_party(contract, current_user),
         can_edit=services.can_edit(contract, current_user),
         can_register=can_record(contract, current_user),
-        deadline=deadline(contract),
         price_errors=services.price_errors(contract.deal, contract.latest.body),
     )
 

@@ -11,15 +11,17 @@ from ..accounts.models import Role
 from ..core.errors import ServiceError, ValidationFailed
 from ..extensions import db
 from ..uploads.services import UploadTooLarge
-from . import bp, registration
-from .forms import ExportForm, RegistrationForm
+from . import bp, registration, registration_export
+from .forms import ExportForm
+from .forms_registration import RegistrationForm
 from .routes import current_app_response, put_errors, visible_contract
+from .rules import REG_TRANSFER_TYPES
 
 _FORMATS = {
-    "csv": ("text/csv; charset=utf-8", registration.to_csv),
+    "csv": ("text/csv; charset=utf-8", registration_export.to_csv),
     "xlsx": (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        registration.to_xlsx,
+        registration_export.to_xlsx,
     ),
 }
 
@@ -32,16 +34,13 @@ def register(contract_id: int):
         abort(403)
     if contract.registration is not None:
         return redirect(url_for("contracts.detail", contract_id=contract.id))
-    form = RegistrationForm()
+    form = RegistrationForm(data=registration.initial_data(contract))
     if form.validate_on_submit():
         try:
             registration.record_registration(
                 contract,
                 current_user,
-                form.applied_on.data,
-                form.office.data,
-                form.registration_number.data,
-                form.technical_income.fen,
+                form.to_data(),
                 request.files.get("certificate"),
             )
         except UploadTooLarge:
@@ -62,7 +61,7 @@ def register(contract_id: int):
         "contracts/register.html",
         form=form,
         contract=contract,
-        deadline=registration.deadline(contract),
+        transfer=contract.latest.body.get("type") in REG_TRANSFER_TYPES,
     ), status
 
 
@@ -85,7 +84,7 @@ def export_one(contract_id: int, fmt: str):
 def export():
     form = ExportForm(formdata=request.args)
     if request.args.get("format") and form.validate():
-        contracts = registration.registered_between(
+        contracts = registration_export.registered_between(
             form.date_from.data, form.date_to.data
         )
         return _download(contracts, form.format.data, "registered-contracts")

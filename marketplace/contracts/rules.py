@@ -7,6 +7,7 @@ The deal guards import `contract_fully_signed` and `registration_recorded` from 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -187,3 +188,133 @@ def registration_recorded(deal) -> bool:
     """True when the 技术合同认定登记 of the deal's contract has been recorded."""
     contract = contract_of(deal)
     return bool(contract and contract.registration is not None)
+
+
+# -- 技术合同登记表 (技术合同认定登记) -------------------------------------------------
+# The fields the registration office's form asks for (DOMAIN.md, Registration). The code
+# lists follow the national technology-contract registration system's classifications
+# (技术合同认定登记 技术领域 / 知识产权类别 / 社会经济目标 / 主体性质); the national measures
+# were replaced by the MIIT 技术合同认定登记管理办法 in January 2026, so check a list here
+# against the office's current form before changing it. The office, not the parties,
+# has a time limit (10 days in Zhejiang, 30 in the 2000 measures): the parties apply
+# after signing, as soon as they can, and never with a date before the signing.
+REG_TECH_FIELDS = {
+    "electronic_information": _l("电子信息"),
+    "aerospace": _l("航空航天"),
+    "advanced_manufacturing": _l("先进制造"),
+    "biomedicine": _l("生物、医药和医疗器械"),
+    "new_materials": _l("新材料及其应用"),
+    "new_energy": _l("新能源与高效节能"),
+    "environment": _l("环境保护与资源综合利用"),
+    "nuclear": _l("核应用技术"),
+    "agriculture": _l("农业"),
+    "transport": _l("现代交通"),
+    "urban_social": _l("城市建设与社会发展"),
+    "other": _l("其他"),
+}
+REG_IP_CATEGORIES = {
+    "invention_patent": _l("发明专利"),
+    "utility_model": _l("实用新型专利"),
+    "design_patent": _l("外观设计专利"),
+    "software_copyright": _l("计算机软件著作权"),
+    "ic_layout": _l("集成电路布图设计"),
+    "plant_variety": _l("植物新品种"),
+    "trade_secret": _l("技术秘密"),
+    "none": _l("未涉及知识产权"),
+    "other": _l("其他知识产权"),
+}
+REG_SOCIO_ECONOMIC_GOALS = {
+    "environment": _l("环境保护、生态建设及污染防治"),
+    "agriculture": _l("农林牧渔业发展"),
+    "industry": _l("工商业发展"),
+    "energy": _l("能源生产、分配和合理利用"),
+    "health": _l("卫生事业发展"),
+    "education": _l("教育事业发展"),
+    "infrastructure": _l("基础设施以及城市和农村规划"),
+    "social": _l("社会发展和社会服务"),
+    "earth": _l("地球和大气层的探索与利用"),
+    "space": _l("民用空间探索与利用"),
+    "defence": _l("国防"),
+    "other": _l("其他民用目标"),
+}
+REG_ENTITY_TYPES = {
+    "enterprise": _l("企业"),
+    "research_institute": _l("科研机构"),
+    "university": _l("高等院校"),
+    "public_institution": _l("其他事业单位"),
+    "social_organisation": _l("社会团体"),
+    "government": _l("机关"),
+    "individual": _l("自然人"),
+    "other": _l("其他组织"),
+}
+#: The entity type a party's organisation type suggests (the form can change it).
+ENTITY_TYPE_OF_ORG = {
+    "university": "university",
+    "institute": "research_institute",
+    "tto": "public_institution",
+    "firm": "enterprise",
+}
+#: Contract types registered as technology transfers: the form then asks for the
+#: expected new investment and output value.
+REG_TRANSFER_TYPES = frozenset({"assignment", "licence"})
+#: 登记编号: 16 digits, the first four the year of registration.
+REGISTRATION_NUMBER = re.compile(r"\d{16}")
+#: 行政区划代码 (GB/T 2260): six digits, e.g. 330304 温州市瓯海区.
+REGION_CODE = re.compile(r"[1-9]\d{5}")
+
+
+def registration_errors(
+    data: dict, signed_on: date, contract_type: str, price_fen: int | None
+) -> list[tuple[str, str]]:
+    """Problems of a registration's fields against the 登记表 rules; [] when fine.
+
+    `signed_on` is the Beijing date of the last signature.
+    """
+    errors: list[tuple[str, str]] = []
+    applied = data.get("applied_on")
+    number = data.get("registration_number") or ""
+    if not REGISTRATION_NUMBER.fullmatch(number):
+        errors.append(("registration_number", _l("登记编号应为 16 位数字。")))
+    elif (
+        not signed_on.year
+        <= int(number[:4])
+        <= max(signed_on, applied or signed_on).year + 1
+    ):
+        errors.append(("registration_number", _l("登记编号的前四位应为登记年份。")))
+    if applied is None or applied < signed_on:
+        errors.append(
+            (
+                "applied_on",
+                _l("申请登记日期不能早于合同签订日期（%(d)s）。", d=signed_on),
+            )
+        )
+    start, end = data.get("period_start"), data.get("period_end")
+    if start is None or end is None:
+        errors.append(("period_start", _l("请填写合同有效期的起止日期。")))
+    elif end < start:
+        errors.append(("period_end", _l("合同有效期的截止日期不能早于起始日期。")))
+    for key, table, message in (
+        ("technical_field", REG_TECH_FIELDS, _l("请选择技术领域。")),
+        ("ip_category", REG_IP_CATEGORIES, _l("请选择知识产权类别。")),
+        ("socio_economic_goal", REG_SOCIO_ECONOMIC_GOALS, _l("请选择社会经济目标。")),
+        ("seller_entity_type", REG_ENTITY_TYPES, _l("请选择卖方主体性质。")),
+        ("buyer_entity_type", REG_ENTITY_TYPES, _l("请选择买方主体性质。")),
+    ):
+        if data.get(key) not in table:
+            errors.append((key, message))
+    for key in ("seller_region_code", "buyer_region_code"):
+        if not REGION_CODE.fullmatch(data.get(key) or ""):
+            errors.append((key, _l("行政区划代码应为 6 位数字，如 330304。")))
+    income = data.get("technical_income_fen")
+    if income is None or income < 0:
+        errors.append(("technical_income", _l("请填写核定技术性收入。")))
+    elif isinstance(price_fen, int) and income > price_fen:
+        errors.append(("technical_income", _l("核定技术性收入不能超过合同价款。")))
+    if contract_type in REG_TRANSFER_TYPES:
+        for key, message in (
+            ("expected_investment_fen", _l("技术转让合同请填写预计新增投资。")),
+            ("expected_output_fen", _l("技术转让合同请填写预计新增产值。")),
+        ):
+            if data.get(key) is None or data[key] < 0:
+                errors.append((key.removesuffix("_fen"), message))
+    return errors

@@ -14,6 +14,7 @@ from ..core.errors import (
     ValidationFailed,
 )
 from ..core.timeutil import utcnow
+from ..deals import pipeline as deal_pipeline
 from ..deals import services as deal_services
 from ..extensions import db
 from ..notifications.services import Message, notify
@@ -240,8 +241,8 @@ def sign(contract: Contract, actor, version_number: int) -> ContractSignature:
 
     Only the latest version can be signed, and only when its price matches the deal's
     agreed price. When this signature completes the pair, the deal action runs in the
-    same transaction; if the deal refuses (a notice running or a sustained objection),
-    its InvalidTransition propagates and nothing is kept.
+    same transaction. No side may sign while a public notice runs, before a required
+    notice has passed, or after an objection was sustained (deals.pipeline).
     """
     party = signing_party(contract, actor)
     if party is None:
@@ -251,6 +252,10 @@ def sign(contract: Contract, actor, version_number: int) -> ContractSignature:
         raise StaleObject(_("合同已有更新的版本，请查看最新版本后再签署。"))
     if latest.signature_of(party) is not None:
         raise InvalidTransition(_("贵方已签署此版本。"))
+    # No side signs while a notice runs or before a required one has passed
+    # (促进科技成果转化法 §18): the first signature is refused, not only the second.
+    if reason := deal_pipeline.signing_blocked(contract.deal):
+        raise InvalidTransition(reason)
     # Checked at every signature: the price may have been agreed (or renegotiated)
     # after this version was saved.
     if errors := price_errors(contract.deal, latest.body):

@@ -11,12 +11,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.domain import COOPERATION_LABELS
 from ..core.timeutil import utcnow
 from ..extensions import db
+from . import pricing_rules
 
 
 class NoticeOutcome(StrEnum):
@@ -37,7 +39,9 @@ NOTICE_OUTCOME_LABELS = {
 
 
 class PublicNotice(db.Model):
-    """公示 of an agreed price (促进科技成果转化法 §18): ≥ 15 calendar days, objections."""
+    """公示 of an agreed price (促进科技成果转化法 §18): ≥ 15 days, objections.
+
+    `ends_at` is 24:00 Beijing time of the last day (pricing_rules.notice_end)."""
 
     __tablename__ = "public_notices"
 
@@ -68,6 +72,21 @@ class PublicNotice(db.Model):
     @property
     def transfer_label(self):
         return COOPERATION_LABELS.get(self.transfer_mode, self.transfer_mode)
+
+    @property
+    def period(self):
+        """(first day, last day) as Beijing dates; the posting day is not counted."""
+        return pricing_rules.period_of(self.starts_at, self.ends_at)
+
+    @property
+    def period_text(self) -> str:
+        """The period as the board shows it: dates, not a duration."""
+        first, last = self.period
+        return _(
+            "%(first)s 至 %(last)s（北京时间 24:00 止）",
+            first=first.isoformat(),
+            last=last.isoformat(),
+        )
 
     def is_running(self, now: datetime | None = None) -> bool:
         now = now or utcnow()

@@ -1,13 +1,14 @@
 """Public notices (公示) of agreed prices, objections to them, and their outcome.
 
-A notice runs at least 15 calendar days (PUBLIC_NOTICE_DAYS, never below 15); anyone
-signed in may object while it runs; the deal's broker records how each objection was
+A notice runs at least 15 days (PUBLIC_NOTICE_DAYS, never below 15), counted as the
+statute counts them (pricing_rules.notice_end: from the day after posting to 24:00
+Beijing time of the last day); anyone signed in may object while it runs; the deal's broker records how each objection was
 handled; at the end the outcome is "passed", or "failed" if any objection was sustained.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,13 +21,12 @@ from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..notifications.services import notify
-from . import pipeline
+from . import pipeline, pricing_rules
 from .models import Deal
 from .models_pricing import NoticeOutcome, Objection, PublicNotice
 from .services import apply_action, deal_parties, path_for, tell_parties
 
-#: The statutory minimum (促进科技成果转化法 §18; 浙江省条例 §17): 15 days.
-MIN_NOTICE_DAYS = 15
+MIN_NOTICE_DAYS = pricing_rules.MIN_NOTICE_DAYS
 TEXT_MAX = 2000
 
 
@@ -43,9 +43,7 @@ def open_notice(
     """Publish the notice of `deal`'s agreed price on the board, starting now."""
     now = now or utcnow()
     achievement = deal.achievement
-    mode = data.get("transfer_mode") or next(
-        iter((achievement.cooperation_modes if achievement else None) or []), "licence"
-    )
+    mode = data.get("transfer_mode") or pipeline.deal_mode(deal) or "licence"
     if mode not in COOPERATION_LABELS:
         raise ValidationFailed([("transfer_mode", _("请选择转化方式。"))])
     related = bool(data.get("related_party"))
@@ -63,7 +61,7 @@ def open_notice(
         related_party=related,
         related_party_reason=related_reason,
         starts_at=now,
-        ends_at=now + timedelta(days=notice_days()),
+        ends_at=pricing_rules.notice_end(now, notice_days()),
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(notice)

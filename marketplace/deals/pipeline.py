@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.timeutil import utcnow
 from ..core.workflow import Transition, Workflow
+from . import pricing_rules
 from .models import DealStage as S
 
 BROKER, SUPPLIER, FIRM, OPERATOR, SYSTEM = (
@@ -36,12 +37,19 @@ def clock(deal) -> datetime:
     return getattr(deal, "_clock_now", None) or utcnow()
 
 
+def deal_mode(deal) -> str | None:
+    """The deal's cooperation mode: the one agreed with the price, else the
+    achievement's first (what the price form proposes), else unknown."""
+    if getattr(deal, "cooperation_mode", None):
+        return deal.cooperation_mode
+    modes = deal.achievement.cooperation_modes if deal.achievement else None
+    return modes[0] if modes else None
+
+
 def notice_required(deal) -> bool:
-    """协议定价 by a state-funded supplier must be publicly noticed (§18)."""
-    return bool(
-        deal.supplier_org
-        and deal.supplier_org.state_funded
-        and deal.pricing_mode == "agreement"
+    """Whether the deal's agreed price must be publicly noticed (pricing_rules)."""
+    return bool(deal.supplier_org) and pricing_rules.notice_required(
+        deal.supplier_org.state_funded, deal.pricing_mode, deal_mode(deal)
     )
 
 
@@ -69,6 +77,13 @@ def _listing_pricing(deal) -> str | None:
     if deal.agreed_price_fen is not None:
         return _("价格已确定。")
     return None
+
+
+def signing_blocked(deal, now: datetime | None = None) -> str | None:
+    """Why no party may sign yet, or None: the contracts feature asks this before it
+    records any signature, so the first one is refused as well as the second."""
+    deal._clock_now = now  # None: the real clock, not one left by an earlier call
+    return _notice_clear(deal)
 
 
 def _notice_clear(deal) -> str | None:

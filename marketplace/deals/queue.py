@@ -2,8 +2,9 @@
 
 Due dates: interest → a reply within DEAL_RESPONSE_DAYS (3); matchmaking, evaluation,
 negotiation → DEAL_STAGE_DAYS (30) in the stage, or the auction's close; public notice →
-its end; contract signed → the registration deadline (signing + REGISTRATION_DEADLINE_DAYS,
-30). Everything is computed from stored times, so it is right without the tick.
+its end. A signed contract has no due date: the parties apply for registration as soon
+as they can and the law sets them no deadline (contracts/registration.py reminds them).
+Everything is computed from stored times, so it is right without the tick.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ DUE_LABELS = {
     "stage": _l("阶段期限"),
     "auction": _l("拍卖截止"),
     "notice": _l("公示截止"),
-    "registration": _l("登记期限"),
 }
 SORTS = ("due", "age", "newest")
 
@@ -48,10 +48,6 @@ def due_of(deal: Deal) -> tuple[str, datetime] | None:
         return "stage", deal.stage_entered_at + _days("DEAL_STAGE_DAYS", 30)
     if stage == DealStage.PUBLIC_NOTICE and deal.notice is not None:
         return "notice", deal.notice.ends_at
-    if stage == DealStage.CONTRACT_SIGNED and deal.contract_signed_at:
-        return "registration", deal.contract_signed_at + _days(
-            "REGISTRATION_DEADLINE_DAYS", 30
-        )
     return None
 
 

@@ -136,7 +136,11 @@ def express_interest(achievement_id: int):
         done = _start_deal(
             form,
             lambda: starting.express_interest(
-                achievement, current_user, form.message.data, nda=form.nda.data
+                achievement,
+                current_user,
+                form.message.data,
+                nda=form.nda.data,
+                nda_version=request.form.get("nda_version", type=int),
             ),
             _("已提交合作意向，平台经纪人将尽快联系您。"),
             _("您与该成果方已有进行中的交易，请在此继续沟通。"),

@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..legal import texts
+from ..legal.models import TextKind
 from . import notices, notices_bp, pipeline
 from .forms import HandleObjectionForm, ObjectionForm
 from .models_pricing import Auction, Objection, PublicNotice
@@ -33,7 +35,19 @@ def index():
         .limit(50)
     ).all()
     return render_template(
-        "notices/index.html", page=page, now=now, open_auctions=open_auctions
+        "notices/index.html",
+        page=page,
+        now=now,
+        open_auctions=open_auctions,
+        procedure=texts.current(TextKind.OBJECTION_PROCEDURE),
+    )
+
+
+@notices_bp.route("/objection-procedure")
+def procedure():
+    """The objection procedure the board publishes with every notice (§18)."""
+    return render_template(
+        "notices/procedure.html", text=texts.current(TextKind.OBJECTION_PROCEDURE)
     )
 
 
@@ -62,6 +76,7 @@ def render_notice(notice: PublicNotice, status: int = 200, form=None, handle_for
         objection_count=len(notice.objections),
         form=form or ObjectionForm(),
         handle_form=handle_form or HandleObjectionForm(),
+        procedure=texts.current(TextKind.OBJECTION_PROCEDURE),
     ), status
 
 

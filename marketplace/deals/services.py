@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..accounts.models import User
 from ..core import audit
+from ..core.domain import COOPERATION_LABELS
 from ..core.errors import InvalidTransition, StaleObject, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -239,7 +240,8 @@ def agree_price(
     expected_version=None,
     now: datetime | None = None,
 ) -> DealEvent:
-    """The broker records the agreed price; a state-funded agreement opens a notice."""
+    """The broker records the agreed price and the mode of transfer; a notice opens
+    when the pricing rules require one (state-funded, agreement, a held achievement)."""
     from .notices import open_notice
 
     if price_fen is None or price_fen <= 0:
@@ -247,7 +249,10 @@ def agree_price(
     _check_version(deal, expected_version)
     if deal.stage != DealStage.NEGOTIATION:
         raise InvalidTransition(_("当前状态下不能执行此操作，请刷新页面后重试。"))
-    deal.agreed_price_fen = price_fen
+    mode = (notice_data or {}).get("transfer_mode") or pipeline.deal_mode(deal)
+    if mode is not None and mode not in COOPERATION_LABELS:
+        raise ValidationFailed([("transfer_mode", _("请选择转化方式。"))])
+    deal.agreed_price_fen, deal.cooperation_mode = price_fen, mode
     ev = apply_action(deal, "agree_price", actor, now=now)
     if deal.stage == DealStage.PUBLIC_NOTICE:
         open_notice(deal, actor, notice_data or {}, now=now)

@@ -12,6 +12,8 @@ from ..achievements.models import Achievement, NdaRequest, NdaState
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..legal.models import TextKind
+from ..legal.texts import accepted_version
 from ..needs.models import Need
 from .assignment import assign_broker
 from .models import OPEN_STAGES, Deal, DealEvent, DealMessage, MessageKind
@@ -124,6 +126,7 @@ def express_interest(
     message: str,
     nda: bool = False,
     now: datetime | None = None,
+    nda_version: int | None = None,
 ) -> tuple[Deal, bool]:
     """A firm member's interest in a published achievement; returns (deal, created).
 
@@ -149,12 +152,15 @@ def express_interest(
             )
         )
         if pending is None:
+            # Ticking the box accepts the NDA version the page showed.
+            terms = accepted_version(TextKind.NDA, nda_version, field="nda")
             db.session.add(
                 NdaRequest(
                     achievement=achievement,
                     requester_id=actor.id,
                     message=text,
                     nda_accepted_at=now,
+                    nda_version_id=terms.id,
                     created_at=now,
                 )
             )

@@ -146,7 +146,8 @@ def test_firm_interest_to_registered_licence_contract(
     assert "200,000" in row.inner_text()
 
     # -- 15 days pass; the clock closes the notice ------------------------------------
-    shift = timedelta(days=15, minutes=1)
+    assert notice.ends_at.hour == 16 and notice.ends_at.minute == 0  # 24:00 Beijing
+    shift = notice.ends_at - utcnow() + timedelta(minutes=1)
     notice.starts_at -= shift
     notice.ends_at -= shift
     db.session.commit()
@@ -206,6 +207,16 @@ def test_firm_interest_to_registered_licence_contract(
     page.fill("#office", "温州市技术市场管理办公室")
     page.fill("#registration_number", "2026330304000123")
     page.fill("#technical_income", "200000")
+    page.fill("#period_start", today_shanghai().isoformat())
+    page.fill("#period_end", (today_shanghai() + timedelta(days=5 * 365)).isoformat())
+    page.select_option("#technical_field", "advanced_manufacturing")
+    page.select_option("#ip_category", "trade_secret")
+    page.select_option("#socio_economic_goal", "industry")
+    page.fill("#seller_region_code", "330302")
+    page.select_option("#buyer_entity_type", "enterprise")
+    page.fill("#buyer_region_code", "330304")
+    page.fill("#expected_investment", "500000")
+    page.fill("#expected_output", "3000000")
     page.set_input_files("#certificate", str(certificate))
     _click(page, "button", "保存")
     assert "认定登记信息已录入" in page.content()
@@ -214,6 +225,7 @@ def test_firm_interest_to_registered_licence_contract(
     reg = _fresh(db, Contract, deal_id=deal.id).registration
     assert reg.registration_number == "2026330304000123"
     assert reg.technical_income_fen == 20_000_000
+    assert (reg.buyer_region_code, reg.expected_output_fen) == ("330304", 300_000_000)
     assert reg.certificate is not None
 
     _click(page, "link", deal.title)

@@ -55,7 +55,10 @@ def test_the_registration_reminder_speaks_each_recipients_language(
     assert registration.remind_due(contract.signed_at + timedelta(days=31)) == 2
     db.session.commit()
     kind = "contract.registration"
-    assert _titles(db, supplier, kind) == [f"技术合同认定登记已逾期：{contract.title}"]
+    assert _titles(db, supplier, kind) == [
+        f"技术合同尚未认定登记，请尽快申请：{contract.title}"
+    ]
     assert _titles(db, broker, kind) == [
-        f"Technology contract registration is overdue: {contract.title}"
+        "The technology contract is not registered yet; please apply as soon as "
+        f"you can: {contract.title}"
     ]

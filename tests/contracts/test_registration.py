@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from openpyxl import load_workbook
 
-from marketplace.contracts import registration, services
-from marketplace.core.timeutil import utcnow
+from marketplace.contracts import registration, registration_export, services
+from marketplace.core.timeutil import today_shanghai, utcnow
 from marketplace.deals.models import DealStage
 from marketplace.notifications.models import Notification
 
@@ -29,13 +29,52 @@ def signed(app, db, deal, people, body):
 
 def _form(**overrides):
     data = {
-        "applied_on": utcnow().date().isoformat(),
+        "applied_on": today_shanghai().isoformat(),
         "office": "温州市技术合同登记处",
         "registration_number": "2026330304000123",
         "technical_income": "280000",
+        "period_start": today_shanghai().isoformat(),
+        "period_end": (today_shanghai() + timedelta(days=1825)).isoformat(),
+        "technical_field": "advanced_manufacturing",
+        "ip_category": "invention_patent",
+        "socio_economic_goal": "industry",
+        "seller_entity_type": "university",
+        "seller_region_code": "330302",
+        "buyer_entity_type": "enterprise",
+        "buyer_region_code": "330304",
+        "expected_investment": "500000",
+        "expected_output": "3000000",
     }
     data.update(overrides)
     return data
+
+
+def _data(**overrides) -> dict:
+    """The service's plain values for the same registration."""
+    form = _form(**overrides)
+    day = date.fromisoformat
+    return {
+        **{k: form[k] for k in RegistrationFields},
+        "applied_on": day(form["applied_on"]),
+        "period_start": day(form["period_start"]),
+        "period_end": day(form["period_end"]),
+        "technical_income_fen": 28_000_000,
+        "expected_investment_fen": 50_000_000,
+        "expected_output_fen": 300_000_000,
+    }
+
+
+RegistrationFields = (
+    "office",
+    "registration_number",
+    "technical_field",
+    "ip_category",
+    "socio_economic_goal",
+    "seller_entity_type",
+    "seller_region_code",
+    "buyer_entity_type",
+    "buyer_region_code",
+)
 
 
 def test_recording_the_registration_registers_the_deal(
@@ -89,35 +128,35 @@ def test_technical_income_above_the_price_is_refused(db, signed, people, client_
     assert signed.registration is None
 
 
-def test_remind_due_tells_the_supplier_and_broker_once(app, db, signed, people):
+def test_reminders_name_no_deadline_and_come_once_per_phase(app, db, signed, people):
     with app.app_context():
-        assert registration.remind_due(signed.signed_at + timedelta(days=10)) == 0
-        day_25 = signed.signed_at + timedelta(days=25)
-        assert registration.remind_due(day_25) == 2  # supplier + broker, not the firm
-        assert registration.remind_due(day_25) == 0  # idempotent
-        assert (
-            registration.remind_due(signed.signed_at + timedelta(days=31)) == 2
-        )  # overdue
+        assert registration.remind_due(signed.signed_at) == 2  # supplier + broker
+        assert registration.remind_due(signed.signed_at + timedelta(days=2)) == 0
+        assert registration.remind_due(signed.signed_at + timedelta(days=7)) == 2
+        assert registration.remind_due(signed.signed_at + timedelta(days=40)) == 0
         db.session.commit()
-    told = {
-        n.user_id
-        for n in db.session.scalars(
-            db.select(Notification).where(Notification.kind == "contract.registration")
-        )
-    }
-    assert told == {people["supplier"].id, people["broker"].id}
+    notes = db.session.scalars(
+        db.select(Notification).where(Notification.kind == "contract.registration")
+    ).all()
+    assert {n.user_id for n in notes} == {people["supplier"].id, people["broker"].id}
+    for n in notes:
+        assert "前" not in n.title and "逾期" not in n.title and "30" not in n.title
+        assert "尽快" in n.title
+
+
+def test_the_contract_page_reminds_without_a_deadline(signed, people, client_for):
+    html = client_for(people["supplier"]).get(f"/contracts/{signed.id}").text
+    assert "请尽快向技术合同登记机构申请认定登记" in html
+    assert "请于" not in html and "30 天" not in html
+
+
+def test_the_old_deadline_setting_is_gone(app):
+    assert "REGISTRATION_DEADLINE_DAYS" not in app.config
 
 
 def _register(app, db, contract, people):
     with app.test_request_context():
-        registration.record_registration(
-            contract,
-            people["broker"],
-            utcnow().date(),
-            "温州市技术合同登记处",
-            "REG-001",
-            28_000_000,
-        )
+        registration.record_registration(contract, people["broker"], _data())
         db.session.commit()
 
 
@@ -137,12 +176,29 @@ def test_export_one_contract_as_csv_and_xlsx(app, db, signed, deal, people, clie
     )
     assert record["合同价款（元）"] == "300000.00"
     assert record["核定技术性收入（元）"] == "280000.00"
-    assert record["登记编号"] == "REG-001"
+    assert record["登记编号"] == "2026330304000123"
+
+    # The 技术合同登记表 fields (DOMAIN.md, Registration).
+    assert record["合同有效期自"] == today_shanghai().isoformat()
+    assert record["技术领域"] == "先进制造"
+    assert record["知识产权类别"] == "发明专利"
+    assert record["社会经济目标"] == "工商业发展"
+    assert (record["卖方主体性质"], record["卖方行政区划代码"]) == (
+        "高等院校",
+        "330302",
+    )
+    assert (record["买方主体性质"], record["买方行政区划代码"]) == ("企业", "330304")
+    assert record["支付方式"] == "一次总算、一次总付"
+    assert record["预计新增投资（元）"] == "500000.00"
+    assert record["预计新增产值（元）"] == "3000000.00"
 
     wb = load_workbook(io.BytesIO(firm.get(f"/contracts/{signed.id}/export.xlsx").data))
     ws = wb.active
-    assert ws.cell(1, 1).value == "合同名称"
-    assert ws.cell(2, 12).value == "REG-001"
+    xlsx_header = [c.value for c in ws[1]]
+    assert xlsx_header == header
+    assert ws.cell(1, 1).value == "登记编号"
+    assert ws.cell(2, 1).value == "2026330304000123"
+    assert ws.cell(2, header.index("技术领域") + 1).value == "先进制造"
     assert firm.get(f"/contracts/{signed.id}/export.pdf").status_code == 404
 
 
@@ -156,9 +212,9 @@ def test_operator_exports_contracts_registered_in_a_date_range(
         f"/contracts/export?format=csv&date_from={today - timedelta(days=1)}"
         f"&date_to={today + timedelta(days=1)}"
     )
-    assert "REG-001" in r.data.decode("utf-8-sig")
+    assert "2026330304000123" in r.data.decode("utf-8-sig")
     r = op.get(f"/contracts/export?format=csv&date_from={today + timedelta(days=5)}")
-    assert "REG-001" not in r.data.decode("utf-8-sig")
+    assert "2026330304000123" not in r.data.decode("utf-8-sig")
     assert (
         client_for(people["broker"]).get("/contracts/export?format=csv").status_code
         == 403
@@ -167,7 +223,57 @@ def test_operator_exports_contracts_registered_in_a_date_range(
 
 
 def test_formula_like_cells_are_neutralised():
-    assert registration._safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
-    assert registration._safe_cell("-3") == "'-3"
-    assert registration._safe_cell("温州") == "温州"
-    assert registration._safe_cell(12) == 12
+    assert registration_export._safe_cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
+    assert registration_export._safe_cell("-3") == "'-3"
+    assert registration_export._safe_cell("温州") == "温州"
+    assert registration_export._safe_cell(12) == 12
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("registration_number", "REG-001"),
+        ("registration_number", "202633030400012"),  # 15 digits
+        ("registration_number", "1999330304000123"),  # not a year of registration
+        ("seller_region_code", "33030"),
+        ("buyer_region_code", "abcdef"),
+        ("technical_field", "astrology"),
+        ("period_end", "2020-01-01"),
+        ("expected_output", ""),  # a licence is a transfer: required
+    ],
+)
+def test_a_malformed_registration_is_refused_and_nothing_saved(
+    db, signed, deal, people, client_for, field, value
+):
+    r = client_for(people["broker"]).post(
+        f"/contracts/{signed.id}/registration", data=_form(**{field: value})
+    )
+    assert r.status_code == 422
+    db.session.expire_all()
+    assert signed.registration is None and deal.stage == DealStage.CONTRACT_SIGNED
+
+
+def test_a_registration_dated_before_the_signing_is_refused(
+    db, signed, deal, people, client_for
+):
+    signed_on = registration.local_date(signed.signed_at)
+    day_before = (signed_on - timedelta(days=1)).isoformat()
+    r = client_for(people["broker"]).post(
+        f"/contracts/{signed.id}/registration", data=_form(applied_on=day_before)
+    )
+    assert r.status_code == 422
+    assert "不能早于合同签订日期" in r.text
+    db.session.expire_all()
+    assert signed.registration is None and deal.stage == DealStage.CONTRACT_SIGNED
+    # The signing day itself is accepted.
+    r = client_for(people["broker"]).post(
+        f"/contracts/{signed.id}/registration",
+        data=_form(applied_on=signed_on.isoformat()),
+    )
+    assert r.status_code == 302
+
+
+def test_the_form_prefills_the_parties_entity_types(signed, people, client_for):
+    html = client_for(people["broker"]).get(f"/contracts/{signed.id}/registration").text
+    assert '<option selected value="university">' in html
+    assert '<option selected value="enterprise">' in html

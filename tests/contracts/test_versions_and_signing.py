@@ -126,33 +126,62 @@ def test_a_signature_asks_the_other_side_to_sign(db, deal, people, body):
     )
 
 
-def test_signing_is_blocked_while_a_public_notice_runs(db, deal, people, body):
+def _running_notice(db, deal, now, **kw):
     from marketplace.deals.models_pricing import PublicNotice
 
-    now = utcnow()
     deal.stage = DealStage.PUBLIC_NOTICE
     deal.supplier_org.state_funded = True
     deal.pricing_mode = "agreement"
-    db.session.add(
-        PublicNotice(
-            deal_id=deal.id,
-            title=deal.title,
-            summary="s",
-            transfer_mode="licence",
-            proposed_price_fen=30_000_000,
-            starts_at=now - timedelta(days=2),
-            ends_at=now + timedelta(days=13),
-        )
+    notice = PublicNotice(
+        deal_id=deal.id,
+        title=deal.title,
+        summary="s",
+        transfer_mode="licence",
+        proposed_price_fen=30_000_000,
+        starts_at=kw.get("starts_at", now - timedelta(days=2)),
+        ends_at=kw.get("ends_at", now + timedelta(days=13)),
     )
+    db.session.add(notice)
+    db.session.commit()
+    return notice
+
+
+@pytest.mark.parametrize("first", ["supplier", "firm"])
+def test_no_party_signs_while_a_public_notice_runs(db, deal, people, body, first):
+    _running_notice(db, deal, utcnow())
+    contract = _draft(db, deal, people, body)
+    with pytest.raises(InvalidTransition, match="公示"):
+        services.sign(contract, people[first], 1)
+    db.session.rollback()
+    assert deal.stage == DealStage.PUBLIC_NOTICE
+    assert contract.latest.signed_parties() == set()
+    assert db.session.scalar(sa.select(sa.func.count(ContractSignature.id))) == 0
+
+
+def test_a_required_notice_never_posted_blocks_the_first_signature(
+    db, deal, people, body
+):
+    deal.supplier_org.state_funded = True
+    deal.pricing_mode = "agreement"
+    deal.cooperation_mode = "licence"
     db.session.commit()
     contract = _draft(db, deal, people, body)
-    services.sign(contract, people["supplier"], 1)
-    db.session.commit()
     with pytest.raises(InvalidTransition, match="公示"):
         services.sign(contract, people["firm"], 1)
     db.session.rollback()
-    assert deal.stage == DealStage.PUBLIC_NOTICE
-    assert contract.latest.signed_parties() == {"supplier"}
+    assert contract.latest.signed_parties() == set()
+
+
+def test_both_sign_once_the_notice_has_passed(db, deal, people, body):
+    now = utcnow()
+    _running_notice(
+        db, deal, now, starts_at=now - timedelta(days=17), ends_at=now - timedelta(1)
+    )
+    contract = _draft(db, deal, people, body)
+    services.sign(contract, people["firm"], 1)
+    services.sign(contract, people["supplier"], 1)
+    db.session.commit()
+    assert deal.stage == DealStage.CONTRACT_SIGNED
 
 
 def test_only_one_contract_per_deal_and_only_staff_draft(db, deal, people, body):

@@ -23,11 +23,14 @@ def noticed(make_deal, db):
     return ns
 
 
-def test_notice_runs_15_days(noticed):
-    n, t0 = noticed.notice, noticed.t0
-    assert n.ends_at - n.starts_at == timedelta(days=15)
-    assert n.effective_outcome(t0 + timedelta(days=14)) == "running"
-    assert n.effective_outcome(t0 + timedelta(days=15)) == "passed"
+def test_notice_runs_to_24h_beijing_of_its_15th_day(noticed):
+    n = noticed.notice
+    first, last = n.period
+    assert (last - first).days == 14  # 15 days, the day of posting not counted
+    assert n.ends_at.hour == 16 and n.ends_at.minute == 0  # 24:00 Beijing in UTC
+    assert timedelta(days=15) < n.ends_at - n.starts_at <= timedelta(days=16)
+    assert n.effective_outcome(n.ends_at - timedelta(seconds=1)) == "running"
+    assert n.effective_outcome(n.ends_at) == "passed"
 
 
 def test_configured_days_never_below_15(app, make_deal, db):
@@ -38,7 +41,7 @@ def test_configured_days_never_below_15(app, make_deal, db):
     finally:
         app.config.pop("PUBLIC_NOTICE_DAYS")
     n = ns.deal.notice
-    assert n.ends_at - n.starts_at == timedelta(days=15)
+    assert (n.period[1] - n.period[0]).days == 14
     assert notices.notice_days() == 15
     app.config["PUBLIC_NOTICE_DAYS"] = 20
     try:
@@ -54,13 +57,13 @@ def test_signing_after_15_days_without_objection(noticed, contract_rules, db):
             noticed.deal,
             "sign_contract",
             noticed.broker,
-            now=noticed.t0 + timedelta(days=14),
+            now=noticed.notice.ends_at - timedelta(seconds=1),
         )
     services.apply_action(
         noticed.deal,
         "sign_contract",
         noticed.broker,
-        now=noticed.t0 + timedelta(days=15),
+        now=noticed.notice.ends_at,
     )
     assert noticed.deal.stage == DealStage.CONTRACT_SIGNED
 
@@ -88,7 +91,7 @@ def test_pending_objection_holds_the_outcome_until_handled(noticed, db):
     obj = notices.file_objection(
         noticed.notice, noticed.outsider, "有疑问", now=noticed.t0 + timedelta(days=1)
     )
-    end = noticed.t0 + timedelta(days=15)
+    end = noticed.notice.ends_at
     assert noticed.notice.effective_outcome(end) == "awaiting_handling"
     assert notices.close_due_notices(end) == 0
     notices.handle_objection(obj, noticed.broker, "dismissed", "价格经评估合理")
@@ -102,7 +105,7 @@ def test_objection_after_the_end_is_refused(noticed):
             noticed.notice,
             noticed.outsider,
             "晚了",
-            now=noticed.t0 + timedelta(days=15),
+            now=noticed.notice.ends_at,
         )
 
 

@@ -11,19 +11,14 @@ from marketplace.deals.models import DealStage
 from marketplace.listings.lifecycle import NeedStatus
 
 
-def test_registration_deadline_is_30_days_after_signing_and_overdue_after(
-    make_deal, db
-):
+def test_a_signed_contract_has_no_registration_deadline(make_deal, db):
+    # The parties apply after signing with no deadline; the office's 10/30 days are
+    # its own, so the queue shows no due date and never flags the deal overdue.
     ns = make_deal(DealStage.CONTRACT_SIGNED)
-    signed = utcnow() - timedelta(days=31)
-    ns.deal.contract_signed_at = signed
+    ns.deal.contract_signed_at = utcnow() - timedelta(days=31)
     db.session.commit()
     (row,) = queue.queue_rows(ns.broker)
-    assert row.due_kind == "registration" and row.due_at == signed + timedelta(days=30)
-    assert row.overdue
-    assert (
-        queue.queue_rows(ns.broker, now=signed + timedelta(days=29))[0].overdue is False
-    )
+    assert row.due_kind is None and row.due_at is None and not row.overdue
 
 
 def test_queue_page_lists_deals_counts_and_untranslated_needs(
