@@ -6,9 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.errors import ValidationFailed
-from ..core.forms import put_errors
-from ..extensions import db
+from ..core.transaction import Write
 from ..legal import texts
 from ..legal.models import TEXT_KIND_LABELS, TextKind
 from . import bp
@@ -35,7 +33,7 @@ def legal_text(kind: str):
         form = form_class()
     if form.validate_on_submit():
         facts = form.facts() if hasattr(form, "facts") else {}
-        try:
+        with Write(form) as write:
             text = texts.publish(
                 kind,
                 current_user,
@@ -44,11 +42,7 @@ def legal_text(kind: str):
                 form.body_en.data or "",
                 facts,
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("已发布第 %(n)d 版。", n=text.version), "success")
             return redirect(url_for("admin.legal_text", kind=kind))
     status = 422 if request.method == "POST" else 200
