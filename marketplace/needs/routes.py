@@ -180,9 +180,15 @@ def action(need_id: int):
         return render_detail(need, 409, action_error=str(exc))
     db.session.commit()
     label = ACTION_LABELS.get(form.action.data, form.action.data)
-    flash(_("操作已完成：%(action)s", action=label), "success")
+    if form.action.data == "approve":
+        # The firm's part is done, but the need is not public yet: say who acts next.
+        flash(_("已确认翻译。技术经纪人发布后，需求才会在市场上公开。"), "success")
+    else:
+        flash(_("操作已完成：%(action)s", action=label), "success")
     if form.action.data == "claim":
         return redirect(url_for("needs.translate", need_id=need.id))
+    if request.form.get("back") == "queue" and current_user.is_staff:
+        return redirect(url_for("needs.translation_queue"))
     return redirect(url_for("needs.detail", need_id=need.id))
 
 
