@@ -12,7 +12,7 @@ from ..core.web import visible_or_404
 from ..dashboard.events import record_match_view
 from ..extensions import db, login_manager
 from ..listings.lifecycle import ACTION_LABELS
-from ..search.queries import can_see_matches, matches_for
+from ..search.queries import match_panel
 from ..uploads.services import UploadTooLarge, attachments_of
 from . import bp, services
 from .diff import version_diffs
@@ -53,9 +53,8 @@ def detail(need_id: int):
 
 def render_detail(need: Need, status: int = 200, **extra):
     show_original = need.can_view_original(current_user)
-    matches = None
-    if can_see_matches(need, current_user) and need.is_public:
-        matches = matches_for(need, current_user)
+    panel = match_panel(need, current_user)
+    if panel is not None:
         record_match_view(need, current_user)
     translations = list(need.translations)
     # The firm and the staff review the newest version; everyone else the approved one.
@@ -71,8 +70,7 @@ def render_detail(need: Need, status: int = 200, **extra):
             attachments=attachments_of("need", need.id) if show_original else [],
             actions=services.visible_actions(need, current_user),
             action_labels=ACTION_LABELS,
-            matches=matches,
-            match_kind="achievement",
+            **(panel or {"matches": None}),
             **extra,
         ),
         status,
