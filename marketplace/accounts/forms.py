@@ -7,7 +7,14 @@ import re
 import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TelField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -114,11 +121,12 @@ class PhoneNumber:
 
 def phone_field(label=None, required=True):
     first = DataRequired(_l("请填写联系电话。")) if required else Optional()
-    return StringField(
+    return TelField(
         label or _l("联系电话"),
         filters=[strip_filter],
         validators=[first, Length(max=40), PhoneNumber()],
         description=_l("手机号或带区号的固定电话，如 0577-88888888。"),
+        render_kw={"autocomplete": "tel"},
     )
 
 

@@ -96,3 +96,9 @@ def test_editing_the_organisation_uses_the_same_check(client, db, create_user, l
     assert "请填写有效的电话号码" in response.get_data(as_text=True)
     db.session.refresh(org)
     assert org.contact_phone == before
+
+
+def test_the_phone_field_is_a_tel_input_with_a_hint(client):
+    html = client.get("/account/register").get_data(as_text=True)
+    assert 'type="tel"' in html and 'autocomplete="tel"' in html
+    assert "0577-88888888" in html
