@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
+import phonenumbers
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TelField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -56,6 +66,68 @@ class CreditCode:
             )
         if not credit_code.is_valid(code):
             raise ValidationError(_l("统一社会信用代码校验位不正确，请核对。"))
+
+
+#: A trailing extension as people write it: "转 123", "分机123", "ext. 123", "x123", "-123".
+_EXTENSION_RE = re.compile(r"^(.+?)\s*(?:转|分机|ext\.?|x|#|-)\s*(\d{1,6})$", re.I)
+_NUMBER_CHARS_RE = re.compile(
+    r"[0-9+()\s.\-]+|[0-9+()\s.\-]+(?:转|分机|ext\.?|x|#)\s*\d{1,6}", re.I
+)
+
+
+def is_phone_number(value: str) -> bool:
+    """A mainland China number: a mobile (1[3-9] + 9 digits), a landline with its area
+    code and an optional extension, or either with +86 / 0086; spaces and dashes allowed.
+
+    libphonenumber knows the number plan (which prefixes and lengths exist), so "abc",
+    "123" or a landline without its area code are refused.
+    """
+    text = (value or "").strip()
+    candidates = [text]
+    ext = _EXTENSION_RE.match(text)
+    if ext:
+        candidates.append(ext.group(1))
+    for candidate in candidates:
+        # The parser skips leading words ("电话 138…"): only a number is a number.
+        if not _NUMBER_CHARS_RE.fullmatch(candidate):
+            continue
+        try:
+            number = phonenumbers.parse(candidate, "CN")
+        except phonenumbers.NumberParseException:
+            continue
+        # The plan also allows some 7-digit numbers (0577-1234): a mainland number
+        # with its area code has at least 10 digits.
+        if (
+            number.country_code == 86
+            and phonenumbers.is_valid_number(number)
+            and len(phonenumbers.national_significant_number(number)) >= 10
+        ):
+            return True
+    return False
+
+
+class PhoneNumber:
+    """The one phone validator of every form where a phone number is entered."""
+
+    def __call__(self, form, field):
+        if field.data and not is_phone_number(field.data):
+            raise ValidationError(
+                _l(
+                    "请填写有效的电话号码：手机号（如 138 1234 5678）"
+                    "或带区号的固定电话（如 0577-88888888）。"
+                )
+            )
+
+
+def phone_field(label=None, required=True):
+    first = DataRequired(_l("请填写联系电话。")) if required else Optional()
+    return TelField(
+        label or _l("联系电话"),
+        filters=[strip_filter],
+        validators=[first, Length(max=40), PhoneNumber()],
+        description=_l("手机号或带区号的固定电话，如 0577-88888888。"),
+        render_kw={"autocomplete": "tel"},
+    )
 
 
 def email_field(label=None):
@@ -111,7 +183,7 @@ class OrganizationFieldsMixin:
     )
     address = text(_l("地址"), 200)
     contact_name = text(_l("联系人"), 60)
-    contact_phone = text(_l("联系电话"), 40)
+    contact_phone = phone_field()
     state_funded = BooleanField(
         _l("财政资金支持的高校或科研院所（定价须遵守成果转化法第十八条）")
     )

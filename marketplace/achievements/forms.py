@@ -34,11 +34,10 @@ from ..core.forms import (
     keyword_list,
     strip_filter,
 )
+from ..listings.indicators import indicators_text, parse_indicators
 
 _INVENTOR_RE = re.compile(r"^(?P<name>.+?)[\s,，:：]+(?P<share>\d{1,3})\s*[%％]?$")
-_INDICATOR_SPLIT = re.compile(r"\s*[|｜]\s*")
 MAX_INVENTORS = 30
-MAX_INDICATORS = 30
 
 
 def _options(labels: dict, blank=None) -> list[SelectChoice]:
@@ -106,7 +105,8 @@ class AchievementForm(FlaskForm):
         filters=[strip_filter],
         validators=[Optional(), Length(max=6000), PlainText()],
         description=_l(
-            "每行一项，格式“名称 | 数值 | 单位 | 测试方法”，单位与测试方法可省略。"
+            "每行一项，如“膜层附着力 ≥ 5B（百格法）”或“名称 | 数值 | 单位 | 测试方法”；"
+            "单位与测试方法可省略。"
         ),
     )
     application_scenarios = TextAreaField(
@@ -158,28 +158,12 @@ class AchievementForm(FlaskForm):
         self.inventor_rows = rows
 
     def validate_indicators(self, field):
-        rows = []
-        for n, line in enumerate((field.data or "").splitlines(), start=1):
-            line = line.strip()
-            if not line:
-                continue
-            parts = _INDICATOR_SPLIT.split(line)
-            if len(parts) < 2 or len(parts) > 4 or not parts[0] or not parts[1]:
-                raise ValidationError(
-                    _l(
-                        "第 %(n)s 行格式不对，应为“名称 | 数值 | 单位 | 测试方法”。",
-                        n=n,
-                    )
-                )
-            parts += [""] * (4 - len(parts))
-            if any(len(p) > 200 for p in parts):
-                raise ValidationError(_l("第 %(n)s 行过长。", n=n))
-            rows.append(
-                dict(zip(("name", "value", "unit", "test_method"), parts, strict=True))
-            )
-        if len(rows) > MAX_INDICATORS:
-            raise ValidationError(_l("技术指标最多 %(n)s 项。", n=MAX_INDICATORS))
-        self.indicator_rows = rows
+        parsed = parse_indicators(field.data or "", "value", require_value=True)
+        if parsed.errors:
+            # One message per bad line, all shown under the field.
+            field.errors.extend(parsed.errors)
+            return
+        self.indicator_rows = parsed.rows
 
     def to_data(self) -> dict:
         """The plain values create_achievement / update_achievement take."""
@@ -210,12 +194,7 @@ class AchievementForm(FlaskForm):
         inventors = "\n".join(
             f"{i.name} {i.share_percent}%" for i in achievement.inventors
         )
-        indicators = "\n".join(
-            " | ".join(
-                str(row.get(k, "")) for k in ("name", "value", "unit", "test_method")
-            ).rstrip(" |")
-            for row in achievement.indicators or []
-        )
+        indicators = indicators_text(achievement.indicators, "value")
         plain = (
             "title",
             "summary",

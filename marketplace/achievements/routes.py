@@ -14,7 +14,7 @@ from ..dashboard.events import record_match_view
 from ..extensions import db
 from ..listings.lifecycle import ACTION_LABELS
 from ..listings.services import apply_listing_action, available_actions
-from ..search.queries import can_see_matches, matches_for
+from ..search.queries import match_panel
 from ..uploads.services import UploadTooLarge, attachments_of
 from . import bp, queries, services
 from .forms import (
@@ -60,9 +60,7 @@ def _render_detail(a: Achievement, status: int = 200, **forms):
         "nda_form": forms.get("nda_form") or NdaRequestForm(formdata=None),
         "upload_form": forms.get("upload_form") or UploadForm(formdata=None),
         "error": forms.get("error"),
-        "matches": matches_for(a, user) if can_see_matches(a, user) else None,
-        "match_kind": "need",
-    }
+    } | (match_panel(a, user) or {"matches": None})
     if context["matches"] is not None:
         record_match_view(a, user)
     return render_template("achievements/detail.html", **context), status

@@ -117,6 +117,23 @@ PATENT_STATUS_LABELS = {
     PatentStatus.LAPSED: _l("已失效"),
 }
 
+
+class PaymentMethod(StrEnum):
+    """How money moved on a ledger entry (LedgerEntry.method)."""
+
+    STRIPE = "stripe"
+    BANK = "bank"
+    VOUCHER = "voucher"
+    DEPOSIT = "deposit"
+
+
+PAYMENT_METHOD_LABELS = {
+    PaymentMethod.STRIPE: _l("在线支付"),
+    PaymentMethod.BANK: _l("对公转账"),
+    PaymentMethod.VOUCHER: _l("创新券"),
+    PaymentMethod.DEPOSIT: _l("保证金"),
+}
+
 #: TRL scale as NASA and GB/T 22900 use it.
 TRL_LABELS = {
     1: _l("观察到基本原理"),

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from ..core.domain import CooperationMode, Field, IpForm, PatentStatus, PricingMode
 from ..core.forms import keyword_list
+from .indicators import parse_line
 
 KINDS = ("achievement", "need")
 LIST_SPLIT = re.compile(r"[,，;；、|/\s]+")
@@ -137,6 +138,12 @@ def _indicators(value: Any, target_key: str) -> list[dict[str, str]]:
         return [r for r in rows if r["name"]]
     rows = []
     for line in re.split(r"[\n;；]+", _text(value)):
+        plain = None if "|" in line else parse_line(line)
+        if plain is not None and plain["name"]:
+            # The plain form people write ("盐雾 ≥ 48 h"), read like the forms read it.
+            plain[target_key] = plain.pop("value")
+            rows.append(plain)
+            continue
         parts = [p.strip() for p in line.split("|")]
         if parts and parts[0]:
             parts += [""] * (4 - len(parts))

@@ -119,7 +119,8 @@ class TranslationForm(FlaskForm):
         ],
         filters=[strip_filter],
         description=_l(
-            "每行一项：名称 | 目标值 | 单位 | 测试方法，例如：膜层附着力 | ≥5B | 级 | GB/T 9286"
+            "每行一项，如“膜层附着力 ≥ 5B（百格法）”，"
+            "或“名称 | 目标值 | 单位 | 测试方法”，如“膜层附着力 | ≥5B | 级 | GB/T 9286”"
         ),
         render_kw={"rows": 5},
     )

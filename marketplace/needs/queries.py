@@ -92,17 +92,41 @@ def public_needs(user, filters: NeedFilters) -> sa.Select:
     return query.order_by(Need.published_at.desc(), Need.id.desc())
 
 
+#: The order a broker works the queue in: first what only needs a click (the firm has
+#: approved, publish it), then new needs nobody has claimed, then translations under way;
+#: last what waits for the firm (its turn, not the broker's). Within each, the longest
+#: wait first, so nothing is left behind by newer work of the same kind.
+QUEUE_ORDER = (
+    NeedStatus.APPROVED,
+    NeedStatus.SUBMITTED,
+    NeedStatus.TRANSLATING,
+    NeedStatus.AWAITING_APPROVAL,
+)
+
+
+def waiting_since(need: Need) -> datetime | None:
+    """When the need entered its present queue state: its submission for an unclaimed
+    need, else its last transition (claim, proposal, approval), which sets updated_at."""
+    if need.status == NeedStatus.SUBMITTED:
+        return need.submitted_at or need.updated_at
+    return need.updated_at
+
+
 def translation_queue(actor, status: str | None, mine: bool) -> sa.Select:
-    """Needs in the brokers' states, oldest submission first."""
+    """Needs in the brokers' states, in QUEUE_ORDER, the longest wait first."""
     statuses = [s for s in QUEUE_STATUSES if s == status] or list(QUEUE_STATUSES)
     query = sa.select(Need).where(Need.status.in_(statuses))
     if mine:
         query = query.where(Need.broker_id == actor.id)
-    return query.order_by(
-        sa.case((Need.submitted_at.is_(None), 1), else_=0),
-        Need.submitted_at.asc(),
-        Need.id.asc(),
+    rank = sa.case(*[(Need.status == s, i) for i, s in enumerate(QUEUE_ORDER)], else_=9)
+    since = sa.case(
+        (
+            Need.status == NeedStatus.SUBMITTED,
+            sa.func.coalesce(Need.submitted_at, Need.updated_at),
+        ),
+        else_=Need.updated_at,
     )
+    return query.order_by(rank, since.asc(), Need.id.asc())
 
 
 def queue_counts(actor, mine: bool) -> dict[str, int]:

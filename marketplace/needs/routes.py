@@ -12,7 +12,7 @@ from ..core.web import visible_or_404
 from ..dashboard.events import record_match_view
 from ..extensions import db, login_manager
 from ..listings.lifecycle import ACTION_LABELS
-from ..search.queries import can_see_matches, matches_for
+from ..search.queries import match_panel
 from ..uploads.services import UploadTooLarge, attachments_of
 from . import bp, services
 from .diff import version_diffs
@@ -53,9 +53,8 @@ def detail(need_id: int):
 
 def render_detail(need: Need, status: int = 200, **extra):
     show_original = need.can_view_original(current_user)
-    matches = None
-    if can_see_matches(need, current_user) and need.is_public:
-        matches = matches_for(need, current_user)
+    panel = match_panel(need, current_user)
+    if panel is not None:
         record_match_view(need, current_user)
     translations = list(need.translations)
     # The firm and the staff review the newest version; everyone else the approved one.
@@ -71,8 +70,7 @@ def render_detail(need: Need, status: int = 200, **extra):
             attachments=attachments_of("need", need.id) if show_original else [],
             actions=services.visible_actions(need, current_user),
             action_labels=ACTION_LABELS,
-            matches=matches,
-            match_kind="achievement",
+            **(panel or {"matches": None}),
             **extra,
         ),
         status,
@@ -180,9 +178,15 @@ def action(need_id: int):
         return render_detail(need, 409, action_error=str(exc))
     db.session.commit()
     label = ACTION_LABELS.get(form.action.data, form.action.data)
-    flash(_("操作已完成：%(action)s", action=label), "success")
+    if form.action.data == "approve":
+        # The firm's part is done, but the need is not public yet: say who acts next.
+        flash(_("已确认翻译。技术经纪人发布后，需求才会在市场上公开。"), "success")
+    else:
+        flash(_("操作已完成：%(action)s", action=label), "success")
     if form.action.data == "claim":
         return redirect(url_for("needs.translate", need_id=need.id))
+    if request.form.get("back") == "queue" and current_user.is_staff:
+        return redirect(url_for("needs.translation_queue"))
     return redirect(url_for("needs.detail", need_id=need.id))
 
 

@@ -41,7 +41,16 @@ def translation_queue():
         statuses=[str(s) for s in queries.QUEUE_STATUSES],
         status_labels=STATUS_LABELS,
         age_text=queries.age_text,
+        waiting_since=queries.waiting_since,
+        can_publish=_can_publish,
         now=utcnow(),
+    )
+
+
+def _can_publish(need: Need) -> bool:
+    """The queue's publish button: the same rule as the need page's (listings workflow)."""
+    return any(
+        t.action == "publish" for t in services.visible_actions(need, current_user)
     )
 
 

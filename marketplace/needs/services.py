@@ -5,8 +5,6 @@ Every function flushes and never commits; the route commits once per request.
 
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -15,6 +13,7 @@ from ..core import audit
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.timeutil import today_shanghai, utcnow
 from ..extensions import db
+from ..listings import indicators
 from ..listings.lifecycle import NeedStatus
 from ..listings.services import apply_listing_action, available_actions
 from ..uploads.services import register_owner_rule, save_upload
@@ -33,14 +32,12 @@ NEED_FIELDS = (
     "valid_until",
     "external_ref",
 )
-MAX_INDICATORS = 30
 #: States in which a claimed need belongs to its broker (and the operator).
 _CLAIMED_STATES = (
     NeedStatus.TRANSLATING,
     NeedStatus.AWAITING_APPROVAL,
     NeedStatus.APPROVED,
 )
-_INDICATOR_SPLIT = re.compile(r"\s*[|｜]\s*")
 
 
 def can_post_needs(user) -> bool:
@@ -115,56 +112,20 @@ def update_need(need: Need, actor, data: dict, submit: bool = False) -> Need:
 
 
 def parse_indicators(text: str) -> list[dict[str, str]]:
-    """Lines "名称 | 目标值 | 单位 | 测试方法" → indicator dicts; ValidationFailed if wrong."""
-    rows: list[dict[str, str]] = []
-    errors: list[tuple[str | None, str]] = []
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    for number, line in enumerate(lines, start=1):
-        parts = _INDICATOR_SPLIT.split(line)
-        if len(parts) > 4:
-            errors.append(
-                (
-                    "indicators",
-                    _(
-                        "第 %(n)d 行的栏目过多，格式为：名称 | 目标值 | 单位 | 测试方法。",
-                        n=number,
-                    ),
-                )
-            )
-            continue
-        parts += [""] * (4 - len(parts))
-        name, target, unit, method = (p.strip() for p in parts)
-        if not name:
-            errors.append(("indicators", _("第 %(n)d 行缺少指标名称。", n=number)))
-            continue
-        if any(len(p) > 200 for p in (name, target, unit, method)):
-            errors.append(("indicators", _("第 %(n)d 行的内容过长。", n=number)))
-            continue
-        rows.append(
-            {"name": name, "target": target, "unit": unit, "test_method": method}
-        )
-    if len(rows) > MAX_INDICATORS:
-        errors.append(("indicators", _("指标最多 %(n)d 项。", n=MAX_INDICATORS)))
-    if not errors and not any(r["target"] for r in rows):
+    """The translation's indicator lines (table or plain form, see listings.indicators)
+    → rows with a "target"; ValidationFailed naming each bad line."""
+    parsed = indicators.parse_indicators(text, "target", require_value=False)
+    errors = [("indicators", message) for message in parsed.errors]
+    if not errors and not any(r["target"] for r in parsed.rows):
         errors.append(("indicators", _("至少一项指标须有量化的目标值。")))
     if errors:
         raise ValidationFailed(errors)
-    return rows
+    return parsed.rows
 
 
 def indicators_text(rows: list[dict] | None) -> str:
-    """Indicator dicts back into the lines the translation form edits."""
-    return "\n".join(
-        " | ".join(
-            [
-                r.get("name", ""),
-                r.get("target", ""),
-                r.get("unit", ""),
-                r.get("test_method", ""),
-            ]
-        ).rstrip(" |")
-        for r in rows or []
-    )
+    """Indicator rows back into the lines the translation form edits."""
+    return indicators.indicators_text(rows, "target")
 
 
 def save_translation(

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.domain import PAYMENT_METHOD_LABELS
 from ..core.timeutil import utcnow
 from ..extensions import db
 
@@ -178,6 +179,10 @@ class LedgerEntry(db.Model):
     @property
     def kind_label(self):
         return ENTRY_LABELS.get(self.kind, self.kind)
+
+    @property
+    def method_label(self):
+        return PAYMENT_METHOD_LABELS.get(self.method, self.method)
 
 
 @event.listens_for(LedgerEntry, "before_update")

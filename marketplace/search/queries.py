@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import url_for
 from sqlalchemy.orm import joinedload
 
 from ..achievements.models import Achievement
 from ..extensions import db
 from ..listings.models import public_filter
 from ..needs.models import Need
-from .models import ListingMatch
+from .models import ListingMatch, SearchOutbox
 
 
 def can_see_matches(listing, user) -> bool:
@@ -45,6 +46,42 @@ def matches_for(listing, user, limit: int = 10) -> list[tuple[object, ListingMat
     ).all()
     visible = [(obj, m) for m, obj in rows if obj.can_view(user)]
     return visible[:limit]
+
+
+def matches_pending(listing) -> bool:
+    """True while a change to `listing` waits in the search outbox: its stored matches
+    are not computed yet (SEARCH_SYNC=thread applies it a moment after the commit)."""
+    kind = "need" if isinstance(listing, Need) else "achievement"
+    return bool(
+        db.session.scalar(
+            sa.select(SearchOutbox.id)
+            .where(
+                SearchOutbox.kind == kind,
+                SearchOutbox.object_id == listing.id,
+                SearchOutbox.processed_at.is_(None),
+            )
+            .limit(1)
+        )
+    )
+
+
+def match_panel(listing, user) -> dict | None:
+    """The match panel's template context for `listing`, or None when `user` sees no
+    panel (not the owner or staff; a need before it is published)."""
+    if not can_see_matches(listing, user):
+        return None
+    is_need = isinstance(listing, Need)
+    if is_need and not listing.is_public:
+        return None
+    kind = "need" if is_need else "achievement"
+    return {
+        "matches": matches_for(listing, user),
+        "match_kind": "achievement" if is_need else "need",
+        "matches_pending": matches_pending(listing),
+        "match_panel_url": url_for(
+            "search.match_panel", kind=kind, listing_id=listing.id
+        ),
+    }
 
 
 def broker_opportunities(

@@ -5,7 +5,15 @@ from __future__ import annotations
 import math
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -16,6 +24,7 @@ from ..accounts.models import ORG_TYPE_LABELS
 from ..extensions import db
 from . import bp
 from .models import SavedSearch
+from .queries import match_panel as match_panel_context
 from .service import MODELS, get_index
 
 FILTER_KEYS = ("field", "trl_band", "cooperation_mode", "pricing_mode", "org_type")
@@ -148,3 +157,16 @@ def delete_saved(saved_id: int):
     db.session.commit()
     flash(_("已删除保存的搜索。"), "success")
     return redirect(url_for(".saved"))
+
+
+@bp.route("/matches/<any(achievement, need):kind>/<int:listing_id>")
+@login_required
+def match_panel(kind: str, listing_id: int):
+    """The match panel alone, fetched again by market.js while matches are computed."""
+    listing = db.get_or_404(MODELS[kind], listing_id)
+    panel = match_panel_context(listing, current_user)
+    if panel is None:
+        abort(404)
+    response = make_response(render_template("search/_matches.html", **panel))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -136,7 +136,7 @@ def _org_form(org, **changes):
         "credit_code": org.credit_code,
         "address": org.address,
         "contact_name": org.contact_name,
-        "contact_phone": "0577-1234",
+        "contact_phone": "0577-88881234",
         "contact_email": "",
     }
     data.update(changes)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from marketplace.core.audit import AuditEntry
+from marketplace.core.timeutil import utcnow
 from marketplace.listings.lifecycle import NeedStatus
 from marketplace.needs.models import Need, NeedTranslation
 
@@ -245,3 +248,144 @@ def test_unknown_action_is_refused_without_error(db, firm, create_need, client_f
     need = create_need(org=firm.organization, status=NeedStatus.DRAFT)
     assert act(client_for(firm), need, "explode").status_code == 409
     assert act(client_for(firm), need, "").status_code == 422
+
+
+def test_after_approving_the_firm_is_told_the_broker_still_publishes(
+    db, firm, broker, create_need, client_for
+):
+    need = create_need(
+        org=firm.organization,
+        status=NeedStatus.AWAITING_APPROVAL,
+        broker_id=broker.id,
+    )
+    firm_c = client_for(firm)
+    response = act(
+        firm_c, need, "approve", translation_id=str(need.current_translation.id)
+    )
+    assert response.status_code == 302
+    page = firm_c.get(response.headers["Location"]).get_data(as_text=True)
+    assert "技术经纪人发布后，需求才会在市场上公开" in page  # the flash
+    assert "您已确认翻译" in page  # the page's own state text, there on every visit
+    again = firm_c.get(f"/needs/{need.id}").get_data(as_text=True)
+    assert "您已确认翻译" in again
+    staff = client_for(broker).get(f"/needs/{need.id}").get_data(as_text=True)
+    assert "企业已确认翻译，等待技术经纪人发布" in staff
+
+
+def _queue_titles(html: str, titles: list[str]) -> list[str]:
+    return sorted((t for t in titles if t in html), key=html.index)
+
+
+def test_queue_lists_the_brokers_work_first_with_the_wait_shown(
+    db, broker, other_broker, create_need, client_for
+):
+    now = utcnow()
+    old = now - timedelta(days=233)
+    create_need(
+        title="企业久未确认",
+        status=NeedStatus.AWAITING_APPROVAL,
+        broker_id=broker.id,
+        submitted_at=old,
+        updated_at=old,
+    )
+    create_need(
+        title="刚提交的新需求",
+        status=NeedStatus.SUBMITTED,
+        submitted_at=now - timedelta(hours=1),
+    )
+    create_need(
+        title="较早提交的需求",
+        status=NeedStatus.SUBMITTED,
+        submitted_at=now - timedelta(days=3),
+    )
+    create_need(
+        title="已确认待发布",
+        status=NeedStatus.APPROVED,
+        broker_id=broker.id,
+        submitted_at=old,
+        updated_at=now - timedelta(days=2),
+    )
+    create_need(
+        title="正在翻译",
+        status=NeedStatus.TRANSLATING,
+        broker_id=broker.id,
+        translated=True,
+        submitted_at=old,
+        updated_at=now - timedelta(days=1),
+    )
+    titles = [
+        "企业久未确认",
+        "刚提交的新需求",
+        "较早提交的需求",
+        "已确认待发布",
+        "正在翻译",
+    ]
+    html = client_for(broker).get("/needs/queue").get_data(as_text=True)
+    assert _queue_titles(html, titles) == [
+        "已确认待发布",
+        "较早提交的需求",
+        "刚提交的新需求",
+        "正在翻译",
+        "企业久未确认",
+    ]
+    assert "等待 233 天" in html and "等待 2 天" in html and "等待 3 天" in html
+    assert "等待最久的在前" in html  # the order is explained on the page
+
+
+def test_a_new_need_is_on_the_first_page_even_behind_many_old_ones(
+    app, db, broker, create_need, client_for
+):
+    old = utcnow() - timedelta(days=233)
+    for i in range(app.config["PER_PAGE"] + 3):
+        create_need(
+            title=f"久等企业确认{i}",
+            status=NeedStatus.AWAITING_APPROVAL,
+            submitted_at=old,
+            updated_at=old,
+        )
+    create_need(title="今天提交", status=NeedStatus.SUBMITTED, submitted_at=utcnow())
+    c = client_for(broker)
+    first = c.get("/needs/queue").get_data(as_text=True)
+    assert "今天提交" in first
+    assert first.count("久等企业确认") == app.config["PER_PAGE"] - 1
+    second = c.get("/needs/queue?page=2").get_data(as_text=True)
+    assert second.count("久等企业确认") == 4 and "今天提交" not in second
+
+
+def test_an_approved_need_is_published_from_the_queue(
+    db, broker, other_broker, create_need, client_for
+):
+    mine = create_need(
+        title="我的待发布", status=NeedStatus.APPROVED, broker_id=broker.id
+    )
+    theirs = create_need(
+        title="他人的待发布", status=NeedStatus.APPROVED, broker_id=other_broker.id
+    )
+    c = client_for(broker)
+    html = c.get("/needs/queue").get_data(as_text=True)
+    row = html[html.index("我的待发布") : html.index("</tr>", html.index("我的待发布"))]
+    assert 'value="publish"' in row and "发布" in row
+    other_row = html[
+        html.index("他人的待发布") : html.index("</tr>", html.index("他人的待发布"))
+    ]
+    assert 'value="publish"' not in other_row  # claimed by another broker
+    response = c.post(
+        f"/needs/{mine.id}/action",
+        data={
+            "action": "publish",
+            "back": "queue",
+            "version": mine.updated_at.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/needs/queue")
+    db.session.expire_all()
+    assert mine.status == NeedStatus.PUBLISHED and mine.published_at is not None
+    assert theirs.status == NeedStatus.APPROVED
+    # Another broker's need cannot be published by posting the form anyway.
+    refused = c.post(
+        f"/needs/{theirs.id}/action", data={"action": "publish", "back": "queue"}
+    )
+    assert refused.status_code == 403
+    db.session.expire_all()
+    assert theirs.status == NeedStatus.APPROVED
