@@ -145,3 +145,5 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name)
     MAIL_BACKEND = "console"
     SERVER_NAME = None
+    #: Links in mail point here whatever the environment says (the tests match on it).
+    MARKET_BASE_URL = "http://localhost"

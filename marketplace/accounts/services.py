@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -13,6 +12,7 @@ from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.mail import send_mail
 from ..core.timeutil import utcnow
+from ..core.urls import external_url
 from ..extensions import db
 from . import tokens
 from .models import Organization, OrgType, Role, User, Verification
@@ -161,9 +161,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    link = url_for(
-        "accounts.reset_password", token=tokens.make_token(user), _external=True
-    )
+    link = external_url("accounts.reset_password", token=tokens.make_token(user))
     send_mail(
         user.email,
         _("重置您在瓯海科技大市场的密码"),
@@ -174,10 +172,8 @@ def request_password_reset(email: str) -> None:
 
 
 def send_invitation(user: User, inviter: User | None) -> None:
-    link = url_for(
-        "accounts.reset_password",
-        token=tokens.make_token(user, tokens.Purpose.INVITE),
-        _external=True,
+    link = external_url(
+        "accounts.reset_password", token=tokens.make_token(user, tokens.Purpose.INVITE)
     )
     send_mail(
         user.email,
