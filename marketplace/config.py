@@ -87,7 +87,12 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    #: FAILED sign-ins per address (and password-reset requests per address).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    #: Failed sign-ins per account, whatever the address.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"
+    )
 
     #: "console" prints mail to the log; "smtp" sends through the settings below.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")

@@ -10,7 +10,7 @@ from ..core.errors import ServiceError, ValidationFailed
 from ..core.forms import put_errors
 from ..core.web import safe_next
 from ..extensions import db, limiter
-from . import bp, services, sessions, tokens
+from . import bp, services, sessions, throttle, tokens
 from .forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -26,7 +26,8 @@ def _login_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@throttle.failures_per_address
+@throttle.failures_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
