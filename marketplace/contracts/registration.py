@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -11,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core import audit
+from ..core import audit, exports
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.timeutil import SHANGHAI, utcnow
 from ..deals import services as deal_services
@@ -215,35 +213,16 @@ def _utc_start(day: date) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def _safe_cell(value):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def to_csv(contracts: list[Contract]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(export_header())
-    for c in contracts:
-        writer.writerow([_safe_cell(v) for v in export_row(c)])
-    # The BOM lets Excel open the UTF-8 file with its Chinese intact.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return exports.to_csv(export_header(), [export_row(c) for c in contracts])
 
 
 def to_xlsx(contracts: list[Contract]) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("技术合同")
-    ws.append(export_header())
-    for c in contracts:
-        ws.append([_safe_cell(v) for v in export_row(c)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return exports.to_xlsx(
+        exports.Sheet(
+            _("技术合同"), export_header(), [export_row(c) for c in contracts]
+        )
+    )
 
 
 def _can_download(user, attachment) -> bool:
