@@ -115,7 +115,9 @@ def download(body: bytes, fmt: str, filename: str) -> Response:
         mimetype=XLSX_MIMETYPE if fmt == "xlsx" else CSV_MIMETYPE,
         headers={
             "Content-Disposition": f'attachment; filename="{ascii_name}"; '
-            f"filename*=UTF-8''{quote(name)}"
+            f"filename*=UTF-8''{quote(name)}",
+            # Exports hold other people's money and names: no shared cache keeps them.
+            "Cache-Control": "private, no-store",
         },
     )
 

@@ -69,7 +69,10 @@ def poisoned(db, people, deal, sign_contract):  # noqa: F811
 def test_payments_export(client, login, poisoned, fmt):
     who, _contract = poisoned
     login(who.operator)
-    assert_neutralised(client.get(f"/payments/export.{fmt}"), HYPERLINK)
+    response = client.get(f"/payments/export.{fmt}")
+    assert_neutralised(response, HYPERLINK)
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
 
 
 def test_payments_export_keeps_amounts_numeric(client, login, poisoned):
