@@ -41,10 +41,11 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=None)
 
     from . import models  # noqa: F401  (every table registered for Alembic)
-    from .accounts import auth
+    from .accounts import auth, sessions
 
     login_manager.init_app(app)
     auth.init_login(login_manager)
+    sessions.init_app(app)
 
     from .accounts import bp as accounts_bp
     from .achievements import bp as achievements_bp

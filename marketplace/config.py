@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -71,6 +72,14 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     PREFERRED_URL_SCHEME = "https" if SESSION_COOKIE_SECURE else "http"
+    #: A sign-in unused this long ends (server-side, accounts/sessions.py) ...
+    SESSION_IDLE_DAYS = int(os.environ.get("SESSION_IDLE_DAYS", "30"))
+    #: ... and sooner for brokers and the operator, who see confidential detail.
+    STAFF_SESSION_IDLE_MINUTES = int(
+        os.environ.get("STAFF_SESSION_IDLE_MINUTES", "120")
+    )
+    #: "Remember me" lasts no longer than an idle session would.
+    REMEMBER_COOKIE_DURATION = timedelta(days=SESSION_IDLE_DAYS)
     #: Behind a TLS-terminating proxy, trust one hop of X-Forwarded-* headers.
     PROXY_FIX = _flag("PROXY_FIX")
 
@@ -78,7 +87,12 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    #: FAILED sign-ins per address (and password-reset requests per address).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    #: Failed sign-ins per account, whatever the address.
+    LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
+        "LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"
+    )
 
     #: "console" prints mail to the log; "smtp" sends through the settings below.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
@@ -158,3 +172,5 @@ class TestingConfig(Config):
     MAIL_BACKEND = "console"
     MAIL_SYNC = "inline"
     SERVER_NAME = None
+    #: Links in mail point here whatever the environment says (the tests match on it).
+    MARKET_BASE_URL = "http://localhost"

@@ -9,7 +9,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
-from ..extensions import db
+from . import sessions
 from .models import Role, User
 
 
@@ -20,10 +20,9 @@ def init_login(manager: LoginManager) -> None:
     manager.session_protection = "strong"
 
     @manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id))
+    def load_user(session_token: str) -> User | None:
+        # The cookie holds a session token (alternative id), checked against its row.
+        return sessions.load(session_token)
 
 
 def roles_required(*roles: Role) -> Callable:

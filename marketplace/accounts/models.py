@@ -149,9 +149,19 @@ class User(UserMixin, db.Model):
         back_populates="members", foreign_keys=[organization_id]
     )
 
+    #: The sign-in this request runs under (accounts/sessions.py), not a column.
+    session_token = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id: the session's token, never the bare user id,
+        so a cookie dies with its server-side session (sessions.py)."""
+        if not self.session_token:
+            raise RuntimeError("sign users in through accounts.sessions.start()")
+        return self.session_token
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt (n=2**15, r=8, p=1): memory-hard and slow by design.
@@ -185,3 +195,29 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser: the server-side half of a session or remember-me cookie.
+
+    The cookie carries a random token (Flask-Login's alternative id, see sessions.py);
+    only its SHA-256 is stored, so a copy of this table signs nobody in. Ending the row
+    ends the session and every remember-me cookie made from it.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Touched at most once a minute (sessions.TOUCH_EVERY), not on every request.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+    ip: Mapped[str] = mapped_column(sa.String(45), default="")
+    ended_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"

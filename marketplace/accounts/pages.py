@@ -20,7 +20,7 @@ from ..core.errors import ValidationFailed
 from ..core.forms import put_errors
 from ..extensions import db
 from ..needs.models import Need
-from . import bp, services
+from . import bp, services, sessions
 from .forms import InviteForm, OrganizationForm, ProfileForm
 
 
@@ -57,7 +57,13 @@ def profile():
         flash(_("个人资料已保存。"), "success")
         return redirect(url_for("accounts.profile"))
     status = 422 if request.method == "POST" else 200
-    return render_template("accounts/profile.html", form=form), status
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        user_sessions=sessions.active(current_user),
+        this_session=sessions.current(),
+        device=sessions.device,
+    ), status
 
 
 @bp.route("/workspace")

@@ -10,7 +10,7 @@ from ..core.errors import ServiceError, ValidationFailed
 from ..core.forms import put_errors
 from ..core.web import safe_next
 from ..extensions import db, limiter
-from . import bp, services, tokens
+from . import bp, services, sessions, throttle, tokens
 from .forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -18,6 +18,7 @@ from .forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from .sessions import client_ip
 
 
 def _login_limit() -> str:
@@ -25,7 +26,8 @@ def _login_limit() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@throttle.failures_per_address
+@throttle.failures_per_account
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("pages.home"))
@@ -36,7 +38,7 @@ def login():
         except ServiceError as exc:
             form.form_errors.append(str(exc))
         else:
-            services.record_login(user)
+            services.record_login(user, request.user_agent.string, client_ip())
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
@@ -46,6 +48,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    # Ended on the server, so a copy of the cookie signs nobody in any more.
+    if current_user.is_authenticated and (row := sessions.current()) is not None:
+        sessions.end(row)
+        db.session.commit()
     logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("pages.home"))
@@ -70,7 +76,7 @@ def register():
                 email=form.email.data,
                 password=form.password.data,
             )
-            services.record_login(user)
+            services.record_login(user, request.user_agent.string, client_ip())
         except ValidationFailed as exc:
             db.session.rollback()
             put_errors(form, exc)
@@ -90,7 +96,10 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user, form.current_password.data, form.password.data
+                current_user,
+                form.current_password.data,
+                form.password.data,
+                keep=sessions.current(),
             )
         except ValidationFailed as exc:
             put_errors(form, exc)
@@ -138,4 +147,4 @@ def reset_password(token: str):
     ), status
 
 
-from . import pages  # noqa: E402,F401  (profile and workspace routes)
+from . import pages, routes_sessions  # noqa: E402,F401  (profile, workspace, sessions)

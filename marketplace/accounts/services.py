@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -13,9 +12,17 @@ from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.mail_outbox import queue_mail
 from ..core.timeutil import utcnow
+from ..core.urls import external_url
 from ..extensions import db
-from . import tokens
-from .models import Organization, OrgType, Role, User, Verification
+from . import sessions, tokens
+from .models import (
+    Organization,
+    OrgType,
+    Role,
+    User,
+    UserSession,
+    Verification,
+)
 
 #: The role a member gets from the type of the organisation they act for.
 ROLE_FOR_ORG_TYPE = {
@@ -138,21 +145,29 @@ def authenticate(email: str, password: str) -> User:
     return user
 
 
-def record_login(user: User) -> None:
+def record_login(user: User, user_agent: str = "", ip: str = "") -> None:
+    """Note the sign-in and open its server-side session (sessions.py)."""
     user.last_login_at = utcnow()
+    sessions.start(user, user_agent, ip)
     db.session.flush()
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(
+    user: User, current: str, new: str, keep: UserSession | None = None
+) -> None:
+    """New password; every other session and remember-me cookie of the user ends."""
     if not user.check_password(current):
         raise ValidationFailed([("current_password", _("当前密码不正确。"))])
     user.set_password(new)
+    sessions.end_all(user, keep=keep)
     db.session.flush()
 
 
 def set_password(user: User, new: str) -> None:
-    """Set the password from a reset or invitation link; old links die with it."""
+    """Set the password from a reset or invitation link; old links die with it, and
+    so does every session: whoever knew the old password is signed out."""
     user.set_password(new)
+    sessions.end_all(user)
     db.session.flush()
 
 
@@ -161,9 +176,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    link = url_for(
-        "accounts.reset_password", token=tokens.make_token(user), _external=True
-    )
+    link = external_url("accounts.reset_password", token=tokens.make_token(user))
     queue_mail(
         user.email,
         _("重置您在瓯海科技大市场的密码"),
@@ -174,10 +187,8 @@ def request_password_reset(email: str) -> None:
 
 
 def send_invitation(user: User, inviter: User | None) -> None:
-    link = url_for(
-        "accounts.reset_password",
-        token=tokens.make_token(user, tokens.Purpose.INVITE),
-        _external=True,
+    link = external_url(
+        "accounts.reset_password", token=tokens.make_token(user, tokens.Purpose.INVITE)
     )
     queue_mail(
         user.email,

@@ -3,12 +3,8 @@ templates, and XLSX exports of the member's own organisation."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import sqlalchemy as sa
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -22,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.models import Organization
+from ..core import exports
 from ..core.transaction import Write
 from ..core.web import visible_or_404
 from ..extensions import db
@@ -30,8 +27,6 @@ from . import bp, services, sheets
 from .checks import allowed_kinds, organizations_for, status_choices
 from .forms import KIND_LABELS, ConfirmForm, UploadForm
 from .models import BulkImport, BulkImportRow, ImportState
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _kinds_or_403() -> list[str]:
@@ -209,30 +204,25 @@ def cancel(import_id: int):
 @login_required
 def errors_csv(import_id: int):
     bi = _import_or_404(import_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("行号"), _("机构名称"), _("编号"), _("标题"), _("错误原因")])
-    for row in db.session.scalars(
-        sa.select(BulkImportRow)
-        .where(BulkImportRow.bulk_import_id == bi.id, BulkImportRow.outcome == "error")
-        .order_by(BulkImportRow.line)
-    ):
-        cells = [
+    rows = [
+        [
             row.line,
             row.organization_name,
             row.external_ref or "",
             row.title,
             "；".join(row.errors),
         ]
-        writer.writerow(
-            [f"'{c}" if isinstance(c, str) and c[:1] in "=+-@" else c for c in cells]
+        for row in db.session.scalars(
+            sa.select(BulkImportRow)
+            .where(
+                BulkImportRow.bulk_import_id == bi.id, BulkImportRow.outcome == "error"
+            )
+            .order_by(BulkImportRow.line)
         )
-    return Response(
-        ("\ufeff" + out.getvalue()).encode("utf-8"),
-        mimetype="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="import-{bi.id}-errors.csv"'
-        },
+    ]
+    header = [_("行号"), _("机构名称"), _("编号"), _("标题"), _("错误原因")]
+    return exports.download(
+        exports.to_csv(header, rows), "csv", f"import-{bi.id}-errors"
     )
 
 
@@ -242,17 +232,8 @@ def template(kind: str, fmt: str):
     if kind not in _kinds_or_403() or fmt not in ("csv", "xlsx"):
         abort(404)
     org = None if current_user.is_operator else current_user.organization.name
-    if fmt == "csv":
-        body, mime = sheets.template_csv(kind, org), "text/csv; charset=utf-8"
-    else:
-        body, mime = sheets.template_xlsx(kind, org), XLSX
-    return Response(
-        body,
-        mimetype=mime,
-        headers={
-            "Content-Disposition": f'attachment; filename="{kind}-template.{fmt}"'
-        },
-    )
+    make = sheets.template_csv if fmt == "csv" else sheets.template_xlsx
+    return exports.download(make(kind, org), fmt, f"{kind}-template")
 
 
 @bp.route("/export/<what>.xlsx")
@@ -270,8 +251,4 @@ def export(what: str):
         body = sheets.export_listings(org, what[:-1])
     else:
         abort(404)
-    return Response(
-        body,
-        mimetype=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{what}-{org.id}.xlsx"'},
-    )
+    return exports.download(body, "xlsx", f"{what}-{org.id}")

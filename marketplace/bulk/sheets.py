@@ -3,8 +3,6 @@ XLSX export of an organisation's own listings (same columns, so it imports back)
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import UTC
 
@@ -12,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..achievements.models import Achievement
+from ..core import exports
 from ..core.domain import (
     COOPERATION_LABELS,
     FIELD_LABELS,
@@ -148,47 +147,25 @@ def _notes(kind: str) -> list[list[str]]:
     ]
 
 
-def template_xlsx(kind: str, org_name: str | None = None) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("成果") if kind == "achievement" else _("需求")
-    ws.append([h for h, _f in COLUMNS[kind]])
+def _template_sheet(kind: str, org_name: str | None) -> exports.Sheet:
     example = dict(
         EXAMPLES[kind], organization=org_name or EXAMPLES[kind]["organization"]
     )
-    ws.append([example.get(f, "") for _h, f in COLUMNS[kind]])
-    notes = wb.create_sheet(_("填写说明"))
-    notes.append([_("列"), _("说明")])
-    for row in _notes(kind):
-        notes.append(row)
-    return _save(wb)
+    return exports.Sheet(
+        title=_("成果") if kind == "achievement" else _("需求"),
+        header=[h for h, _f in COLUMNS[kind]],
+        rows=[[example.get(f, "") for _h, f in COLUMNS[kind]]],
+    )
+
+
+def template_xlsx(kind: str, org_name: str | None = None) -> bytes:
+    notes = exports.Sheet(_("填写说明"), [_("列"), _("说明")], _notes(kind))
+    return exports.to_xlsx(_template_sheet(kind, org_name), notes)
 
 
 def template_csv(kind: str, org_name: str | None = None) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([h for h, _f in COLUMNS[kind]])
-    example = dict(
-        EXAMPLES[kind], organization=org_name or EXAMPLES[kind]["organization"]
-    )
-    writer.writerow([example.get(f, "") for _h, f in COLUMNS[kind]])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _save(wb) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _put(ws, values: list) -> None:
-    """Append a row whose text is never taken as a formula by a spreadsheet program."""
-    ws.append(values)
-    for cell in ws[ws.max_row]:
-        if isinstance(cell.value, str) and cell.value.startswith("="):
-            cell.data_type = "s"
+    sheet = _template_sheet(kind, org_name)
+    return exports.to_csv(sheet.header, sheet.rows)
 
 
 def listing_values(listing, kind: str) -> dict:
@@ -253,21 +230,22 @@ def listing_values(listing, kind: str) -> dict:
 
 def export_listings(org, kind: str) -> bytes:
     """The organisation's achievements or needs in the import template's columns."""
-    from openpyxl import Workbook
-
     model = Achievement if kind == "achievement" else Need
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("成果") if kind == "achievement" else _("需求")
-    ws.append([h for h, _f in COLUMNS[kind]] + [_("状态")])
+    rows = []
     for listing in db.session.scalars(
         sa.select(model).where(model.organization_id == org.id).order_by(model.id)
     ):
         values = listing_values(listing, kind)
-        _put(
-            ws, [values.get(f) for _h, f in COLUMNS[kind]] + [str(listing.status_label)]
+        rows.append(
+            [values.get(f) for _h, f in COLUMNS[kind]] + [str(listing.status_label)]
         )
-    return _save(wb)
+    return exports.to_xlsx(
+        exports.Sheet(
+            title=_("成果") if kind == "achievement" else _("需求"),
+            header=[h for h, _f in COLUMNS[kind]] + [_("状态")],
+            rows=rows,
+        )
+    )
 
 
 def _local(moment) -> str:
@@ -278,37 +256,30 @@ def _local(moment) -> str:
 
 def export_deals(org) -> bytes:
     """The deals the organisation is a party to (as supplier or firm)."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("交易")
-    ws.append(
-        [
-            _("交易编号"),
-            _("标题"),
-            _("我方角色"),
-            _("对方机构"),
-            _("阶段"),
-            _("经纪人"),
-            _("定价方式"),
-            _("成交价（元）"),
-            _("发起时间"),
-            _("合同签订时间"),
-            _("认定登记时间"),
-            _("结束时间"),
-        ]
-    )
+    header = [
+        _("交易编号"),
+        _("标题"),
+        _("我方角色"),
+        _("对方机构"),
+        _("阶段"),
+        _("经纪人"),
+        _("定价方式"),
+        _("成交价（元）"),
+        _("发起时间"),
+        _("合同签订时间"),
+        _("认定登记时间"),
+        _("结束时间"),
+    ]
     deals = db.session.scalars(
         sa.select(Deal)
         .where(sa.or_(Deal.supplier_org_id == org.id, Deal.firm_org_id == org.id))
         .order_by(Deal.id)
     )
+    rows = []
     for d in deals:
         supplier = d.supplier_org_id == org.id
         other = d.firm_org if supplier else d.supplier_org
-        _put(
-            ws,
+        rows.append(
             [
                 d.id,
                 d.title,
@@ -322,6 +293,6 @@ def export_deals(org) -> bytes:
                 _local(d.contract_signed_at),
                 _local(d.registered_at),
                 _local(d.closed_at or d.terminated_at),
-            ],
+            ]
         )
-    return _save(wb)
+    return exports.to_xlsx(exports.Sheet(_("交易"), header, rows))

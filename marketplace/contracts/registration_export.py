@@ -7,13 +7,12 @@ place that turns rows into a file.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..core import exports
 from ..core.timeutil import SHANGHAI
 from ..extensions import db
 from .models import Contract, ContractRegistration
@@ -135,35 +134,12 @@ def _utc_start(day: date) -> datetime:
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def _safe_cell(value):
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def write_sheet(fmt: str, header: list[str], rows: list[list]) -> bytes:
-    """The file of `rows` under `header` as "csv" or "xlsx"; the one place a
-    registration export is written (to switch to core's shared export writer)."""
-    rows = [[_safe_cell(v) for v in row] for row in rows]
+    """The file of `rows` under `header` as "csv" or "xlsx", through core's one
+    export writer (which keeps formula-like text from running)."""
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-        # The BOM lets Excel open the UTF-8 file with its Chinese intact.
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("技术合同")
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        return exports.to_csv(header, rows)
+    return exports.to_xlsx(exports.Sheet(_("技术合同"), header, rows))
 
 
 def to_csv(contracts: list[Contract]) -> bytes:

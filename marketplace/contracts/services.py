@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -14,6 +13,7 @@ from ..core.errors import (
     ValidationFailed,
 )
 from ..core.timeutil import utcnow
+from ..core.urls import site_path
 from ..deals import pipeline as deal_pipeline
 from ..deals import services as deal_services
 from ..extensions import db
@@ -306,10 +306,7 @@ def request_signature(contract: Contract, actor) -> int:
 
 def contract_link(contract: Contract) -> str:
     """The contract page's path, also outside a request (the CLI's tick)."""
-    try:
-        return url_for("contracts.detail", contract_id=contract.id)
-    except RuntimeError:
-        return f"/contracts/{contract.id}"
+    return site_path("contracts.detail", contract_id=contract.id)
 
 
 def _tell(

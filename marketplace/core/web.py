@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from datetime import date, datetime
 
 from flask import Flask, render_template, request
@@ -13,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from ..extensions import db
+from ..extensions import db, limiter
 from . import domain, money
 from .errors import ServiceError
 from .problems import problem
@@ -83,11 +85,30 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(code: int, message: str | None = None):
+def render_error(code: int, message: str | None = None, headers: dict | None = None):
     message = message or ERROR_MESSAGES.get(code, ERROR_MESSAGES[400])()
     if _wants_json():
-        return problem(code, message)
-    return render_template("errors/error.html", code=code, message=message), code
+        return problem(code, message, headers=headers)
+    page = render_template("errors/error.html", code=code, message=message)
+    return page, code, headers or {}
+
+
+def retry_after_seconds() -> int | None:
+    """Seconds until the rate limit this request broke lets it through again."""
+    current = limiter.current_limit
+    if current is None or not current.breached:
+        return None
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def too_many_requests():
+    """The 429 page: when to try again, in words and in Retry-After."""
+    seconds = retry_after_seconds()
+    if seconds is None:
+        return render_error(429)
+    minutes = max(1, math.ceil(seconds / 60))
+    message = _("操作过于频繁，请在 %(minutes)s 分钟后重试。", minutes=minutes)
+    return render_error(429, message, {"Retry-After": str(seconds)})
 
 
 def init_app(app: Flask) -> None:
@@ -132,6 +153,8 @@ def init_app(app: Flask) -> None:
             return exc
         if exc.code >= 500:
             db.session.rollback()
+        if exc.code == 429:
+            return too_many_requests()
         message = None
         if exc.code == 413:
             limit_mb = app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024)

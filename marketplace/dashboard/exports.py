@@ -1,18 +1,14 @@
-"""Dashboard tables as text for the page and as CSV or XLSX files (openpyxl)."""
+"""Dashboard tables as text for the page and as CSV or XLSX files (core.exports)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from ..core import exports
 from ..core.money import format_fen
 from .report import Table
-
-#: Spreadsheet programs run a cell starting with these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def show(value, kind: str) -> str:
@@ -40,8 +36,7 @@ def raw(value, kind: str):
         return ""
     if kind == "fen":
         return Decimal(value) / 100
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    # Text that looks like a formula is neutralised by core.exports.cell.
     return value
 
 
@@ -52,34 +47,32 @@ def _header(table: Table, i: int) -> str:
     return head
 
 
+def _headers(table: Table) -> list[str]:
+    return [_header(table, i) for i in range(len(table.headers))]
+
+
+def _rows(table: Table) -> list[list]:
+    return [
+        [raw(v, k) for v, k in zip(row, table.kinds, strict=True)] for row in table.rows
+    ]
+
+
 def to_csv(table: Table) -> bytes:
     """UTF-8 with a BOM, so that Excel in Chinese Windows opens it correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_header(table, i) for i in range(len(table.headers))])
-    for row in table.rows:
-        writer.writerow([raw(v, k) for v, k in zip(row, table.kinds, strict=True)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return exports.to_csv(_headers(table), _rows(table))
 
 
 def to_xlsx(tables: list[Table], subtitle: str = "") -> bytes:
     """One sheet per table: the title (and period) in row 1, headers in row 3."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for table in tables:
-        ws = wb.create_sheet(table.title[:31])
-        ws.append([table.title, subtitle])
-        ws["A1"].font = Font(bold=True)
-        ws.append([])
-        ws.append([_header(table, i) for i in range(len(table.headers))])
-        for cell in ws[3]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            ws.append([raw(v, k) for v, k in zip(row, table.kinds, strict=True)])
-        ws.column_dimensions["A"].width = 24
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return exports.to_xlsx(
+        *(
+            exports.Sheet(
+                title=table.title,
+                header=_headers(table),
+                rows=_rows(table),
+                preamble=[[table.title, subtitle], []],
+                widths={"A": 24},
+            )
+            for table in tables
+        )
+    )

@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import flag_modified
@@ -28,6 +27,7 @@ from ..core import audit
 from ..core.domain import COOPERATION_LABELS
 from ..core.errors import InvalidTransition, StaleObject, ValidationFailed
 from ..core.timeutil import utcnow
+from ..core.urls import site_path
 from ..extensions import db
 from ..notifications.services import Message, notify
 from ..uploads.services import register_owner_rule, save_upload
@@ -199,10 +199,7 @@ def party_users(deal: Deal) -> list[User]:
 
 def path_for(endpoint: str, **values) -> str:
     """A same-site path for notifications, also outside a request (the CLI tick)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return url_for(endpoint, **values)
+    return site_path(endpoint, **values)
 
 
 def deal_link(deal: Deal) -> str:

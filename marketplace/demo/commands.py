@@ -20,16 +20,11 @@ def seed_demo_command() -> None:
         summary = seed_demo(progress=bar.update)
     db.session.commit()
     _after_commit()
-    from flask import current_app
-
     from .loader import seed_demo_deals
 
-    # Deal notifications render links: give them the market's address.
-    with current_app.test_request_context(
-        base_url=current_app.config["MARKET_BASE_URL"]
-    ):
-        deals = seed_demo_deals()
-        db.session.commit()
+    # Deal notifications link to MARKET_BASE_URL (core.urls): no request needed.
+    deals = seed_demo_deals()
+    db.session.commit()
     click.echo(
         f"organizations: {summary['organizations']}, users: {summary['users']}, "
         f"new listings: {summary['listings_created']}, new deals: {deals}"

@@ -11,6 +11,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from ..core.exports import unquote
+
 #: Chinese column headers (as in the downloadable template) and their field names.
 HEADER_ALIASES = {
     "类型": "kind",
@@ -114,7 +116,10 @@ def _csv(data: bytes) -> Iterator[tuple[int, dict]]:
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
-        yield reader.line_num, dict(zip(header, row, strict=False))
+        yield (
+            reader.line_num,
+            {h: unquote(v) for h, v in zip(header, row, strict=False)},
+        )
 
 
 def _jsonl(data: bytes) -> Iterator[tuple[int, dict]]:
@@ -160,5 +165,5 @@ def _xlsx(data: bytes) -> Iterator[tuple[int, dict]]:
     for number, row in enumerate(rows, start=2):
         if not any(c not in (None, "") for c in row):
             continue
-        yield number, {h: v for h, v in zip(header, row, strict=False) if h}
+        yield number, {h: unquote(v) for h, v in zip(header, row, strict=False) if h}
     wb.close()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from decimal import Decimal
 
 from flask import Response
-from openpyxl import Workbook
+
+from ..core import exports
 
 HEADERS = [
     "编号",
@@ -25,8 +25,9 @@ HEADERS = [
 ]
 
 
-def _yuan(fen: int) -> str:
-    return f"{fen / 100:.2f}"
+def _yuan(fen: int) -> Decimal:
+    """Yuan as a number (12.50), so a spreadsheet can add the column up."""
+    return Decimal(fen).scaleb(-2)
 
 
 def rows(reqs, bal) -> list[list]:
@@ -56,31 +57,5 @@ def rows(reqs, bal) -> list[list]:
 def table_response(
     headers: list[str], data: list[list], fmt: str, name: str
 ) -> Response:
-    """`data` as a CSV (UTF-8 with BOM, for Excel) or an XLSX download."""
-    if fmt == "xlsx":
-        wb = Workbook()
-        ws = wb.active
-        ws.append(headers)
-        for row in data:
-            ws.append(row)
-        buf = io.BytesIO()
-        wb.save(buf)
-        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return Response(
-            buf.getvalue(),
-            mimetype=mime,
-            headers={"Content-Disposition": f"attachment; filename={name}.xlsx"},
-        )
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(headers)
-    for row in data:
-        # A leading =, +, - or @ would run as a formula in a spreadsheet.
-        writer.writerow(
-            [("'" + c) if isinstance(c, str) and c[:1] in "=+-@" else c for c in row]
-        )
-    return Response(
-        "\ufeff" + buf.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={name}.csv"},
-    )
+    """`data` as a CSV (UTF-8 with BOM, for Excel) or an XLSX download (core.exports)."""
+    return exports.table(headers, data, fmt, name)

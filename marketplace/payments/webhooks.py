@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
+from ..core.urls import site_path
 from ..extensions import csrf, db
 from . import bp, ledger, stripe_gateway
 from .models import EntryKind, StripeEvent, StripeIntent
@@ -39,7 +40,7 @@ def _flag(event: StripeEvent, problem: str) -> str:
         "payment.flagged",
         _l("Stripe 事件金额不符，请核查"),
         f"{event.id}: {problem}",
-        "/payments/",
+        site_path("payments.index"),
         f"stripe-flag:{event.id}",
     )
     log.warning("stripe event %s flagged: %s", event.id, problem)

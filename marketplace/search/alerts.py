@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
+from ..core.urls import site_path
 from ..extensions import db
 from ..notifications.services import notify
 from .models import SavedSearch
@@ -45,10 +46,14 @@ def new_listing_published(kind: str, obj, matches) -> None:
                 f"match.{kind}",
                 title,
                 body,
-                f"/{kind}s/{obj.id}",
+                _listing_path(kind, obj),
                 dedupe_key=f"match:{kind}:{obj.id}:{other.id}",
             )
     _saved_searches(kind, obj)
+
+
+def _listing_path(kind: str, obj) -> str:
+    return site_path(f"{kind}s.detail", **{f"{kind}_id": obj.id})
 
 
 def _saved_searches(kind: str, obj) -> None:
@@ -82,6 +87,6 @@ def _saved_searches(kind: str, obj) -> None:
                     label=label,
                     title=obj.title,
                 ),
-                link=f"/{kind}s/{obj.id}",
+                link=_listing_path(kind, obj),
                 dedupe_key=f"saved:{s.id}:{kind}:{obj.id}",
             )
