@@ -17,6 +17,10 @@ from .queue import queue_rows
 from .services import deal_link
 
 
+#: Steps higher floors add at init_app (name → callable(); it flushes, returns a count).
+TICK_STEPS: dict = {}
+
+
 @click.group("jobs")
 def jobs_group() -> None:
     """Time-driven work: closing notices and auctions, deadlines, expiry."""
@@ -72,5 +76,6 @@ def tick_command() -> None:
         base_url=current_app.config["MARKET_BASE_URL"]
     ):
         done = run_due()
+        done |= {name: step() for name, step in TICK_STEPS.items()}
         db.session.commit()
     click.echo(" ".join(f"{k}={v}" for k, v in done.items()))
