@@ -105,14 +105,21 @@ def serve(app: str, port: int, env: dict, workers: int | None, threads: int | No
     sys.exit(f"{app} did not start on port {port}")
 
 
+def _cookies(resp, jar: dict) -> dict:
+    for header in resp.msg.get_all("Set-Cookie") or []:
+        name, _eq, value = header.split(";")[0].partition("=")
+        jar[name.strip()] = value
+    return jar
+
+
 def login(port: int, who: str) -> str:
-    """Sign in through the real form; returns the session cookie header."""
+    """Sign in through the real form; returns the Cookie header of the session."""
     email, password = LOGINS[who]
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/account/login")
     resp = conn.getresponse()
     page = resp.read().decode()
-    cookie = resp.getheader("Set-Cookie", "").split(";")[0]
+    jar = _cookies(resp, {})
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     body = urllib.parse.urlencode(
         {
@@ -121,6 +128,7 @@ def login(port: int, who: str) -> str:
             "csrf_token": token.group(1) if token else "",
         }
     )
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
     conn.request(
         "POST",
         "/account/login",
@@ -131,7 +139,8 @@ def login(port: int, who: str) -> str:
     resp.read()
     if resp.status not in (302, 303):
         sys.exit(f"login of {email} failed: {resp.status}")
-    return resp.getheader("Set-Cookie", cookie).split(";")[0]
+    _cookies(resp, jar)
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
 def first_link(port: int, path: str, pattern: str, headers: dict | None = None) -> str:
@@ -284,6 +293,10 @@ def main() -> None:
             pages = [p for p in pages if p[0] in wanted]
         results = {}
         for name, port, path, headers in pages:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", path, headers=headers)
+            if (status := conn.getresponse().status) != 200:
+                sys.exit(f"{name} ({path}) answers {status}, not 200")
             load(port, path, headers, min(1.0, args.seconds), 2)  # warm the workers
             results[name] = load(port, path, headers, args.seconds, args.connections)
         memory = {
