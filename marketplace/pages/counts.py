@@ -3,11 +3,12 @@
 Counting every public listing is a scan that grows with the market; the home page and
 the public statistics show these figures on every view, and a figure a minute old
 serves them as well. Each worker keeps the last count for `MARKET_COUNTS_TTL` seconds
-(60 by default; 0, under TESTING unless set, counts on every call).
+(setting or environment variable; 60 by default, 0 under TESTING: count every call).
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -46,7 +47,9 @@ def _count() -> dict[str, int]:
 def market_counts() -> dict[str, int]:
     """{"achievements", "needs"} on offer today and verified "organizations"."""
     config = current_app.config
-    ttl = config.get("MARKET_COUNTS_TTL", 0 if config.get("TESTING") else 60)
+    ttl = config.get("MARKET_COUNTS_TTL")
+    if ttl is None:
+        ttl = float(os.environ.get("MARKET_COUNTS_TTL", 0 if config["TESTING"] else 60))
     if not ttl:
         return _count()
     key = config["SQLALCHEMY_DATABASE_URI"]
