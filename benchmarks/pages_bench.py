@@ -157,13 +157,14 @@ def load(port: int, path: str, headers: dict, seconds: float, connections: int) 
     """`connections` threads, each on one keep-alive connection, for `seconds`."""
     times: list[float] = []
     queries: list[int] = []
+    cpu: list[float] = []
     errors = [0]
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
     def worker():
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine, counts = [], []
+        mine, counts, spent = [], [], []
         for _ in range(MAX_REQUESTS):
             if time.perf_counter() >= deadline:
                 break
@@ -184,10 +185,13 @@ def load(port: int, path: str, headers: dict, seconds: float, connections: int) 
                     errors[0] += 1
             if (count := resp.getheader("X-Query-Count")) is not None:
                 counts.append(int(count))
+            if (ms := resp.getheader("X-CPU-ms")) is not None:
+                spent.append(float(ms))
         conn.close()
         with lock:
             times.extend(mine)
             queries.extend(counts)
+            cpu.extend(spent)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(connections)]
@@ -203,6 +207,7 @@ def load(port: int, path: str, headers: dict, seconds: float, connections: int) 
         "p50_ms": round(1000 * pct(times, 50), 2),
         "p99_ms": round(1000 * pct(times, 99), 2),
         "queries": round(sum(queries) / len(queries), 1) if queries else None,
+        "cpu_p50_ms": round(pct(cpu, 50), 2) if cpu else None,
     }
 
 
@@ -309,19 +314,22 @@ def main() -> None:
             proc.wait(timeout=60)
     base = results["hello"]["p50_ms"] or 1.0
     print(
-        f"\n{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'queries':>9}{'× hello':>9}{'errors':>8}"
+        f"\n{'page':<18}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'queries':>9}"
+        f"{'× hello':>9}{'cpu p50':>9}{'errors':>8}"
     )
     for name, r in results.items():
         q = "" if r["queries"] is None else f"{r['queries']:g}"
+        cpu = "" if r["cpu_p50_ms"] is None else f"{r['cpu_p50_ms']:.1f}"
         r["x_hello"] = round(r["p50_ms"] / base, 1)
         print(
             f"{name:<18}{r['rps']:>9.1f}{r['p50_ms']:>9.1f}{r['p99_ms']:>9.1f}"
-            f"{q:>9}{r['x_hello']:>9.1f}{r['errors']:>8}"
+            f"{q:>9}{r['x_hello']:>9.1f}{cpu:>9}{r['errors']:>8}"
         )
     for app, m in memory.items():
         print(
             f"{app}: {m['workers']} workers, RSS {m['rss_mb_per_worker']} MB each, PSS {m['pss_mb_total']} MB in all"
         )
+    print("cpu p50: CPU ms of the request's thread in the worker (X-CPU-ms)")
     print(json.dumps({"extra": args.extra, "pages": results, "memory": memory}))
 
 
