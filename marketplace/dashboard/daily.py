@@ -39,34 +39,28 @@ class DailyStat(db.Model):
     value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 
-def _deal_field():
-    return sa.func.coalesce(Achievement.field, Need.field)
-
-
-def _deals(column):
+def _deal_sides(q: sa.Select) -> sa.Select:
     return (
-        sa.select(Deal.created_at, column)
-        .select_from(Deal)
+        q.select_from(Deal)
         .outerjoin(Achievement, Achievement.id == Deal.achievement_id)
         .outerjoin(Need, Need.id == Deal.need_id)
     )
 
 
-#: metric → (timestamp column, the SELECT of (timestamp, key) rows).
+def _plain(q: sa.Select) -> sa.Select:
+    return q
+
+
+#: metric → (timestamp column, key column, the joins its SELECT needs).
 METRICS = {
-    "achievements_published": (
-        Achievement.published_at,
-        lambda: sa.select(Achievement.published_at, Achievement.field),
-    ),
-    "needs_published": (
-        Need.published_at,
-        lambda: sa.select(Need.published_at, Need.field),
-    ),
-    "deals_started": (
+    "achievements_published": (Achievement.published_at, Achievement.field, _plain),
+    "needs_published": (Need.published_at, Need.field, _plain),
+    "deals_started": (Deal.created_at, Deal.origin, _plain),
+    "deals_field": (
         Deal.created_at,
-        lambda: sa.select(Deal.created_at, Deal.origin),
+        sa.func.coalesce(Achievement.field, Need.field),
+        _deal_sides,
     ),
-    "deals_field": (Deal.created_at, lambda: _deals(_deal_field())),
 }
 
 
@@ -80,12 +74,20 @@ def _day_of(moment: datetime) -> date:
 
 
 def _live(metric: str, first: date, last: date) -> Counter:
-    """Counter[(day, key)] of `metric` on days first..last, counted from the rows."""
-    column, select = METRICS[metric]
-    rows = db.session.execute(
-        select().where(column >= _utc(first), column < _utc(last + timedelta(days=1)))
-    )
-    return Counter((_day_of(at), key or "") for at, key in rows)
+    """Counter[(day, key)] of `metric` on days first..last, counted from the rows.
+
+    One day (today, once the tick runs) is grouped by the database; a longer stretch
+    (before the first tick) is bucketed into Shanghai days here.
+    """
+    at, key, joins = METRICS[metric]
+    span = sa.and_(at >= _utc(first), at < _utc(last + timedelta(days=1)))
+    if first == last:
+        rows = db.session.execute(
+            joins(sa.select(key, sa.func.count())).where(span).group_by(key)
+        )
+        return Counter({(first, k or ""): n for k, n in rows})
+    rows = db.session.execute(joins(sa.select(at, key)).where(span))
+    return Counter((_day_of(moment), k or "") for moment, k in rows)
 
 
 def done_through() -> date | None:
@@ -140,8 +142,8 @@ def by_key(metric: str, first: date, last: date) -> Counter:
 
 def _first_day() -> date | None:
     firsts = [
-        db.session.scalar(sa.select(sa.func.min(column)))
-        for column, _select in METRICS.values()
+        db.session.scalar(joins(sa.select(sa.func.min(at))))
+        for at, _key, joins in METRICS.values()
     ]
     firsts = [_day_of(f) for f in firsts if f is not None]
     return min(firsts) if firsts else None
