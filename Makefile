@@ -71,6 +71,7 @@ extract-messages: install
 bench: install-test
 	$(BIN)/python benchmarks/match_quality.py
 	$(BIN)/python benchmarks/search_bench.py
+	$(BIN)/python benchmarks/pages_bench.py $(PAGES_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

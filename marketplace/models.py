@@ -12,6 +12,7 @@ from .contracts.models import (  # noqa: F401
 )
 from .core.audit import AuditEntry  # noqa: F401
 from .core.mail_outbox import MailOutbox  # noqa: F401
+from .dashboard.daily import DailyStat  # noqa: F401
 from .dashboard.events import MatchView  # noqa: F401
 from .dashboard.targets import KpiTarget  # noqa: F401
 from .deals.models import BrokerConflict, Deal, DealEvent, DealMessage  # noqa: F401

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Organization, OrgType
 from ..core.domain import CooperationMode, Field
@@ -18,6 +19,9 @@ from ..extensions import db
 from ..listings.lifecycle import ListingStatus
 from ..listings.models import public_filter
 from .models import Achievement, NdaRequest
+
+#: What a card of the list shows besides the row: one query for all the page's owners.
+CARD_LOADING = (selectinload(Achievement.organization),)
 
 SORTS = ("newest", "price_asc", "price_desc")
 
@@ -124,7 +128,7 @@ def parse_filters(args: Mapping[str, str]) -> AchievementFilters:
 
 def achievement_select(f: AchievementFilters) -> sa.Select:
     """Published, unexpired achievements matching the filters, in the chosen order."""
-    q = sa.select(Achievement).where(public_filter(Achievement))
+    q = sa.select(Achievement).where(public_filter(Achievement)).options(*CARD_LOADING)
     if f.field:
         q = q.where(Achievement.field == f.field)
     if f.trl_min is not None:

@@ -4,6 +4,7 @@ and stored matches; the same services and permission checks as the pages."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from ..achievements import queries, services
 from ..achievements.models import Achievement
@@ -46,6 +47,13 @@ SORT_KEYS = {
 }
 
 
+#: What achievement_out reads besides the row, for a whole page in one query each.
+API_LOADING = (
+    selectinload(Achievement.inventors),
+    selectinload(Achievement.nda_requests),
+)
+
+
 def visible_achievement(achievement_id: int, user) -> Achievement:
     """As the pages: private achievements of others do not exist (404)."""
     a = db.session.get(Achievement, achievement_id)
@@ -77,7 +85,7 @@ def list_achievements(user, query):
 
     filters = queries.parse_filters(request.args)
     items = keyset_page(
-        queries.achievement_select(filters),
+        queries.achievement_select(filters).options(*API_LOADING),
         SORT_KEYS[filters.sort],
         query.get("cursor"),
         query["limit"],

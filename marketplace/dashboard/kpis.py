@@ -13,13 +13,13 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from ..accounts.models import Organization, OrgType
-from ..achievements.models import Achievement
 from ..core.domain import Field
 from ..core.timeutil import SHANGHAI, today_shanghai
 from ..deals.models import Deal
 from ..evaluation.models import Evaluation
 from ..extensions import db
 from ..needs.models import Need, NeedTranslation
+from . import daily
 from .events import MatchView
 from .kpis_money import contract_signing_times, voucher_firm_ids
 
@@ -79,7 +79,7 @@ def firms_served_ids(p: Period) -> set[int]:
     (a) a translation of one of their needs approved (NeedTranslation.approved_at),
     (b) a deal started with them as the firm side (Deal.created_at),
     (c) an evaluation report written on one of their deals (Evaluation.created_at), or
-    (d) an innovation voucher redeemed (only when the vouchers module exists).
+    (d) an innovation voucher redeemed.
     """
     ids: set[int] = set()
     ids |= set(
@@ -126,21 +126,15 @@ def coverage_percent(served: int, cluster_firms: int) -> float:
 
 
 def listings_published(p: Period) -> dict[str, int]:
-    """Achievements and needs whose (latest) publication fell in the period.
+    """Achievements and needs published in the period (daily.py: stored days + live).
 
     Counted by published_at, whatever their status today (a listing published and
     later withdrawn still counts for the period it was published in).
     """
-    out = {}
-    for key, model in (("achievements", Achievement), ("needs", Need)):
-        out[key] = (
-            db.session.scalar(
-                sa.select(sa.func.count())
-                .select_from(model)
-                .where(within(model.published_at, p))
-            )
-            or 0
-        )
+    out = {
+        key: sum(daily.by_key(f"{key}_published", p.start, p.end).values())
+        for key in ("achievements", "needs")
+    }
     out["total"] = out["achievements"] + out["needs"]
     return out
 
@@ -171,14 +165,18 @@ def matches_viewed(p: Period) -> int:
 
 def interests_expressed(p: Period) -> dict[str, int]:
     """Deals started in the period: a firm's interest or a supplier's answer to a need."""
-    rows = db.session.execute(
-        sa.select(Deal.origin, sa.func.count())
-        .where(within(Deal.created_at, p))
-        .group_by(Deal.origin)
-    ).all()
+    rows = daily.by_key("deals_started", p.start, p.end)
     out = {"interest": 0, "answer": 0}
-    out.update(dict(rows))
-    out["total"] = sum(n for _origin, n in rows)
+    out.update(rows)
+    out["total"] = sum(rows.values())
+    return out
+
+
+def _per_month(metrics: tuple[str, ...], p: Period) -> Counter:
+    out: Counter = Counter()
+    for metric in metrics:
+        for (day, _key), n in daily.per_day(metric, p.start, p.end).items():
+            out[f"{day:%Y-%m}"] += n
     return out
 
 
@@ -186,16 +184,6 @@ def monthly_trends(p: Period) -> list[dict]:
     """Per Shanghai month: listings published, needs translated, deals started, contracts
     signed (the same definitions as the period KPIs, bucketed by month)."""
     series = {
-        "listings_published": [
-            *db.session.scalars(
-                sa.select(Achievement.published_at).where(
-                    within(Achievement.published_at, p)
-                )
-            ),
-            *db.session.scalars(
-                sa.select(Need.published_at).where(within(Need.published_at, p))
-            ),
-        ],
         # A need counts once, in the month its first approved translation fell in.
         "needs_translated": [
             row[1]
@@ -207,14 +195,21 @@ def monthly_trends(p: Period) -> list[dict]:
                 .group_by(NeedTranslation.need_id)
             )
         ],
-        "interests_expressed": db.session.scalars(
-            sa.select(Deal.created_at).where(within(Deal.created_at, p))
-        ).all(),
         "contracts_signed": contract_signing_times(p),
     }
     counts = {key: Counter(month_of(t) for t in times) for key, times in series.items()}
+    counts["listings_published"] = _per_month(
+        ("achievements_published", "needs_published"), p
+    )
+    counts["interests_expressed"] = _per_month(("deals_started",), p)
+    keys = (
+        "listings_published",
+        "needs_translated",
+        "interests_expressed",
+        "contracts_signed",
+    )
     return [
-        {"month": month, **{key: counts[key][month] for key in series}}
+        {"month": month, **{key: counts[key][month] for key in keys}}
         for month in p.months()
     ]
 
@@ -222,26 +217,11 @@ def monthly_trends(p: Period) -> list[dict]:
 def fields_of_activity(p: Period) -> list[dict]:
     """Per technical field: achievements and needs published and deals started in the
     period (a deal's field is its achievement's, else its need's)."""
-    pub = {}
-    for key, model in (("achievements", Achievement), ("needs", Need)):
-        pub[key] = dict(
-            db.session.execute(
-                sa.select(model.field, sa.func.count())
-                .where(within(model.published_at, p))
-                .group_by(model.field)
-            ).all()
-        )
-    deal_field = sa.func.coalesce(Achievement.field, Need.field)
-    deals = dict(
-        db.session.execute(
-            sa.select(deal_field, sa.func.count())
-            .select_from(Deal)
-            .outerjoin(Achievement, Achievement.id == Deal.achievement_id)
-            .outerjoin(Need, Need.id == Deal.need_id)
-            .where(within(Deal.created_at, p))
-            .group_by(deal_field)
-        ).all()
-    )
+    pub = {
+        key: daily.by_key(f"{key}_published", p.start, p.end)
+        for key in ("achievements", "needs")
+    }
+    deals = daily.by_key("deals_field", p.start, p.end)
     rows = []
     for code in [*(f.value for f in Field), None]:
         row = {

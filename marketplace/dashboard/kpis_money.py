@@ -1,16 +1,18 @@
-"""Money KPIs: contracts signed, registered technical income, and, when the payments
-and vouchers modules are installed, payments received and vouchers issued / redeemed."""
+"""Money KPIs: contracts signed, registered technical income, payments received and
+vouchers issued / redeemed (every module is always installed: nothing is looked up)."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
-from ..contracts.models import Contract, ContractRegistration
+from ..contracts.models import Contract, ContractRegistration, ContractVersion
 from ..extensions import db
+from ..payments.models import LedgerEntry
+from ..vouchers.models import Voucher, VoucherRedemption
 
 if TYPE_CHECKING:
     from .kpis import Period
@@ -18,20 +20,6 @@ if TYPE_CHECKING:
 
 def _within(column, p: Period):
     return sa.and_(column >= p.lo, column < p.hi)
-
-
-def optional_model(package: str, name: str):
-    """The model `marketplace.<package>.models.<name>` if the module is installed AND its
-    table exists in this database; else None (the KPI then reads "not available")."""
-    try:
-        module = importlib.import_module(f"marketplace.{package}.models")
-    except ImportError:
-        return None
-    model = getattr(module, name, None)
-    table = getattr(model, "__tablename__", None)
-    if table is None or not sa.inspect(db.engine).has_table(table):
-        return None
-    return model
 
 
 def _signed_price(contract: Contract) -> int:
@@ -49,7 +37,12 @@ def contracts_signed(p: Period) -> dict[str, int]:
     """Contracts fully signed within the period (Contract.signed_at) and their total value:
     the price_fen of the newest version signed by both sides (fen)."""
     contracts = db.session.scalars(
-        sa.select(Contract).where(_within(Contract.signed_at, p))
+        sa.select(Contract)
+        .where(_within(Contract.signed_at, p))
+        .options(
+            selectinload(Contract.versions).selectinload(ContractVersion.signatures),
+            selectinload(Contract.deal),
+        )
     ).all()
     return {
         "count": len(contracts),
@@ -77,14 +70,12 @@ def technical_income(p: Period) -> dict[str, int]:
     return {"count": count or 0, "value_fen": int(total or 0)}
 
 
-def payments_received(p: Period) -> dict[str, int] | None:
+def payments_received(p: Period) -> dict[str, int]:
     """Money received from payers within the period: ledger entries of kind "payment"
     (Stripe or confirmed bank transfer, LedgerEntry.at) minus "refund" entries booked in
     the period (count = payment entries; fen). Voucher-paid parts and deposits turned
-    into price are not new money and are left out. None when payments is absent."""
-    entry = optional_model("payments", "LedgerEntry")
-    if entry is None:
-        return None
+    into price are not new money and are left out."""
+    entry = LedgerEntry
     rows = dict(
         db.session.execute(
             sa.select(entry.kind, sa.func.coalesce(sa.func.sum(entry.amount_fen), 0))
@@ -106,12 +97,10 @@ def payments_received(p: Period) -> dict[str, int] | None:
     }
 
 
-def vouchers_issued(p: Period) -> dict[str, int] | None:
+def vouchers_issued(p: Period) -> dict[str, int]:
     """Innovation vouchers issued within the period (Voucher.issued_at; revoked ones
-    included): count and face value in fen. None when the vouchers module is absent."""
-    voucher = optional_model("vouchers", "Voucher")
-    if voucher is None:
-        return None
+    included): count and face value in fen."""
+    voucher = Voucher
     count, total = db.session.execute(
         sa.select(
             sa.func.count(), sa.func.coalesce(sa.func.sum(voucher.face_value_fen), 0)
@@ -120,12 +109,10 @@ def vouchers_issued(p: Period) -> dict[str, int] | None:
     return {"count": count or 0, "value_fen": int(total or 0)}
 
 
-def vouchers_redeemed(p: Period) -> dict[str, int] | None:
+def vouchers_redeemed(p: Period) -> dict[str, int]:
     """Voucher redemptions against eligible fees within the period (redeemed_at): count
-    and amount in fen. None when the vouchers module is absent."""
-    redemption = optional_model("vouchers", "VoucherRedemption")
-    if redemption is None:
-        return None
+    and amount in fen."""
+    redemption = VoucherRedemption
     count, total = db.session.execute(
         sa.select(
             sa.func.count(), sa.func.coalesce(sa.func.sum(redemption.amount_fen), 0)
@@ -135,11 +122,8 @@ def vouchers_redeemed(p: Period) -> dict[str, int] | None:
 
 
 def voucher_firm_ids(p: Period) -> set[int]:
-    """Organisations whose voucher was redeemed within the period (empty if absent)."""
-    redemption = optional_model("vouchers", "VoucherRedemption")
-    voucher = optional_model("vouchers", "Voucher")
-    if redemption is None or voucher is None:
-        return set()
+    """Organisations whose voucher was redeemed within the period."""
+    redemption, voucher = VoucherRedemption, Voucher
     return set(
         db.session.scalars(
             sa.select(voucher.organization_id)

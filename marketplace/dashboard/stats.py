@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from ..achievements.models import Achievement
-from ..extensions import db
-from ..listings.models import public_filter
-from ..needs.models import Need
+from ..pages.counts import market_counts
 from . import kpis, kpis_money
 from .kpis import Period
 from .report import field_label
@@ -19,13 +14,8 @@ def public_stats(p: Period) -> dict:
     reveals a price (a single contract's value would, so money stays on the dashboard)."""
     served = kpis.firms_served(p)
     cluster = current_targets()[CLUSTER_FIRMS_KEY]
-    on_offer = {
-        key: db.session.scalar(
-            sa.select(sa.func.count()).select_from(model).where(public_filter(model))
-        )
-        or 0
-        for key, model in (("achievements", Achievement), ("needs", Need))
-    }
+    counts = market_counts()  # cached a minute: a scan of every public listing
+    on_offer = {key: counts[key] for key in ("achievements", "needs")}
     fields = [
         dict(f, label=field_label(f["field"]))
         for f in kpis.fields_of_activity(p)

@@ -16,6 +16,9 @@ from .notices import close_due_notices
 from .queue import queue_rows
 from .services import deal_link
 
+#: Steps higher floors add at init_app (name → callable(); it flushes, returns a count).
+TICK_STEPS: dict = {}
+
 
 @click.group("jobs")
 def jobs_group() -> None:
@@ -69,5 +72,6 @@ def tick_command() -> None:
     """Close due notices and auctions, flag overdue deals, expire listings."""
     # Links in what it sends come from MARKET_BASE_URL (core.urls): no request needed.
     done = run_due()
+    done |= {name: step() for name, step in TICK_STEPS.items()}
     db.session.commit()
     click.echo(" ".join(f"{k}={v}" for k, v in done.items()))

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from ..core.domain import TRL_BANDS, CooperationMode, Field
 from ..core.timeutil import utcnow
@@ -14,6 +15,13 @@ from ..extensions import db
 from ..listings.lifecycle import NeedStatus
 from ..listings.models import public_filter
 from .models import Need
+
+#: What a need card shows besides the row (its firm, its translations), each for the
+#: whole page in one query.
+CARD_LOADING = (
+    selectinload(Need.organization),
+    selectinload(Need.translations),
+)
 
 #: The states a broker works on, in the order the queue shows its tabs.
 QUEUE_STATUSES = (
@@ -53,7 +61,7 @@ class NeedFilters:
 
 def public_needs(user, filters: NeedFilters) -> sa.Select:
     """Published, unexpired needs; confidential ones only for signed-in users."""
-    query = sa.select(Need).where(public_filter(Need))
+    query = sa.select(Need).where(public_filter(Need)).options(*CARD_LOADING)
     if not (user and user.is_authenticated):
         query = query.where(Need.confidential.is_(False))
     if filters.field:

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("pages", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import querycount, routes  # noqa: E402,F401
+
+
+@bp.record_once
+def _count_queries(state) -> None:
+    # The benchmark's X-Query-Count header, when its setting is on (never in production).
+    querycount.init_app(state.app)

@@ -150,15 +150,3 @@ def test_report_measures_against_targets(kpi_world, db):
         "fields",
         "brokers",
     }
-
-
-def test_payment_and_voucher_kpis_read_not_available_without_their_modules(
-    kpi_world, monkeypatch
-):
-    monkeypatch.setattr(kpis_money, "optional_model", lambda package, name: None)
-    assert kpis_money.payments_received(MARCH) is None
-    assert kpis_money.vouchers_issued(MARCH) is None
-    assert kpis_money.vouchers_redeemed(MARCH) is None
-    r = report.build(MARCH)
-    assert r.kpi("payments_received_fen").value is None
-    assert r.kpi("firms_served").value == 3
