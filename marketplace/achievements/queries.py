@@ -20,8 +20,13 @@ from ..listings.lifecycle import ListingStatus
 from ..listings.models import public_filter
 from .models import Achievement, NdaRequest
 
+
 #: What a card of the list shows besides the row: one query for all the page's owners.
-CARD_LOADING = (selectinload(Achievement.organization),)
+def card_loading() -> tuple:
+    # A function, not a constant: building a loader option configures the mappers,
+    # which must wait until every model module is imported.
+    return (selectinload(Achievement.organization),)
+
 
 SORTS = ("newest", "price_asc", "price_desc")
 
@@ -128,7 +133,11 @@ def parse_filters(args: Mapping[str, str]) -> AchievementFilters:
 
 def achievement_select(f: AchievementFilters) -> sa.Select:
     """Published, unexpired achievements matching the filters, in the chosen order."""
-    q = sa.select(Achievement).where(public_filter(Achievement)).options(*CARD_LOADING)
+    q = (
+        sa.select(Achievement)
+        .where(public_filter(Achievement))
+        .options(*card_loading())
+    )
     if f.field:
         q = q.where(Achievement.field == f.field)
     if f.trl_min is not None:

@@ -48,10 +48,12 @@ SORT_KEYS = {
 
 
 #: What achievement_out reads besides the row, for a whole page in one query each.
-API_LOADING = (
-    selectinload(Achievement.inventors),
-    selectinload(Achievement.nda_requests),
-)
+def _api_loading() -> tuple:
+    # Built per request: a loader option configures the mappers (see card_loading).
+    return (
+        selectinload(Achievement.inventors),
+        selectinload(Achievement.nda_requests),
+    )
 
 
 def visible_achievement(achievement_id: int, user) -> Achievement:
@@ -85,7 +87,7 @@ def list_achievements(user, query):
 
     filters = queries.parse_filters(request.args)
     items = keyset_page(
-        queries.achievement_select(filters).options(*API_LOADING),
+        queries.achievement_select(filters).options(*_api_loading()),
         SORT_KEYS[filters.sort],
         query.get("cursor"),
         query["limit"],

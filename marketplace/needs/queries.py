@@ -16,12 +16,14 @@ from ..listings.lifecycle import NeedStatus
 from ..listings.models import public_filter
 from .models import Need
 
+
 #: What a need card shows besides the row (its firm, its translations), each for the
 #: whole page in one query.
-CARD_LOADING = (
-    selectinload(Need.organization),
-    selectinload(Need.translations),
-)
+def card_loading() -> tuple:
+    # A function, not a constant: building a loader option configures the mappers,
+    # which must wait until every model module is imported.
+    return (selectinload(Need.organization), selectinload(Need.translations))
+
 
 #: The states a broker works on, in the order the queue shows its tabs.
 QUEUE_STATUSES = (
@@ -61,7 +63,7 @@ class NeedFilters:
 
 def public_needs(user, filters: NeedFilters) -> sa.Select:
     """Published, unexpired needs; confidential ones only for signed-in users."""
-    query = sa.select(Need).where(public_filter(Need)).options(*CARD_LOADING)
+    query = sa.select(Need).where(public_filter(Need)).options(*card_loading())
     if not (user and user.is_authenticated):
         query = query.where(Need.confidential.is_(False))
     if filters.field:

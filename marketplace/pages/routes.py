@@ -7,11 +7,11 @@ from flask import render_template
 from flask_login import current_user
 
 from ..achievements.models import Achievement
-from ..achievements.queries import CARD_LOADING as ACHIEVEMENT_CARD
+from ..achievements.queries import card_loading as achievement_card
 from ..extensions import db
 from ..listings.models import public_filter
 from ..needs.models import Need
-from ..needs.queries import CARD_LOADING as NEED_CARD
+from ..needs.queries import card_loading as need_card
 from . import bp
 from .counts import market_counts
 
@@ -23,11 +23,11 @@ def home():
     latest_achievements = db.session.scalars(
         sa.select(Achievement)
         .where(public_filter(Achievement))
-        .options(*ACHIEVEMENT_CARD)
+        .options(*achievement_card())
         .order_by(Achievement.published_at.desc(), Achievement.id.desc())
         .limit(8)
     ).all()
-    need_query = sa.select(Need).where(public_filter(Need)).options(*NEED_CARD)
+    need_query = sa.select(Need).where(public_filter(Need)).options(*need_card())
     if not current_user.is_authenticated:
         need_query = need_query.where(Need.confidential.is_(False))
     latest_needs = db.session.scalars(
