@@ -29,6 +29,12 @@ MAX_CONCEPTS = 24
 PART_WEIGHTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0), ("indicators", 0.7))
 SYNONYM_WEIGHT = 0.7
 RELATED_WEIGHT = 0.25
+#: A remedy of a problem word (脱落 -> 附着力), and the reverse.
+REMEDY_WEIGHT = 0.45
+#: A dictionary translation (CC-CEDICT) not in the trade thesaurus.
+TRANSLATION_WEIGHT = 0.6
+#: A word the market's own listings use with the concept (co-occurrence).
+COOCCUR_WEIGHT = 0.2
 SUBWORD_WEIGHT = 0.35
 #: The prior mixed into every document frequency: this many pseudo-documents
 #: of general language, of about DOC_WORDS words each. It decides in a small
@@ -245,17 +251,53 @@ def _reference_idf(snap) -> float:
     return math.log(1 + max(0.5, n - df + 0.5) / (df + 0.5))
 
 
-def _choose(snap, found: dict[str, _Concept]) -> list[_Concept]:
+#: How many alternatives of a concept are looked for.
+MAX_ALTERNATIVES = 16
+
+
+@lru_cache(maxsize=65536)
+def _alternatives(key: str) -> tuple[tuple[str, float, str], ...]:
     th = get_thesaurus()
+    alts: dict[str, tuple[float, str]] = {key: (1.0, "same")}
+
+    def add(words, weight: float, rel: str) -> None:
+        # Sorted, shortest first: set order would make results vary per process.
+        for s in sorted(words, key=lambda k: (len(k), k)):
+            alts.setdefault(s, (weight, rel))
+
+    add(th.expand(key), SYNONYM_WEIGHT, "synonym")
+    add(th.remedies(key), REMEDY_WEIGHT, "remedy")
+    add(th.problems(key), REMEDY_WEIGHT, "problem")
+    add(th.related(key), RELATED_WEIGHT, "related")
+    add(th.translations(key), TRANSLATION_WEIGHT, "translation")
+    add(th.cooccurring(key), COOCCUR_WEIGHT, "related")
+    items = sorted(alts.items(), key=lambda kv: -kv[1][0])[:MAX_ALTERNATIVES]
+    return tuple((a, w, r) for a, (w, r) in items)
+
+
+def alternatives(key: str) -> dict[str, float]:
+    """The concept's words and their weights, best first: the word, its
+    synonyms, the remedies of a problem (or the problems a remedy cures),
+    related groups, dictionary translations, words the market's listings use
+    with it."""
+    return {a: w for a, w, _ in _alternatives(key)}
+
+
+def relation(key: str, alt: str) -> str:
+    """How ``alt`` stands to the concept ``key``: same, synonym, remedy (alt
+    cures the problem key), problem (alt is what key cures), related,
+    translation."""
+    for a, _, r in _alternatives(key):
+        if a == alt:
+            return r
+    return "related"
+
+
+def _choose(snap, found: dict[str, _Concept]) -> list[_Concept]:
     chosen = []
     for key, c in found.items():
-        alts = {key: 1.0}
-        # Sorted, shortest first: set order would make results vary per process.
-        for s in sorted(th.expand(key), key=lambda k: (len(k), k)):
-            alts.setdefault(s, SYNONYM_WEIGHT)
-        for s in sorted(th.related(key), key=lambda k: (len(k), k)):
-            alts.setdefault(s, RELATED_WEIGHT)
-        idfs = {a: _idf(snap, a) for a in list(alts)[:16]}
+        alts = alternatives(key)
+        idfs = {a: _idf(snap, a) for a in alts}
         best = max((idfs[a] * w for a, w in alts.items() if a in idfs), default=0.0)
         if best <= 0:
             continue
