@@ -97,6 +97,7 @@ def _is_number_word(text: str) -> bool:
     return bool(body) and all(ch in _ZH_NUMERALS for ch in body)
 
 
+@lru_cache(maxsize=262144)
 def _is_concept_word(text: str) -> bool:
     """Whether an index term can stand for a concept to match on.
 
@@ -148,6 +149,7 @@ def _parts(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=65536)
 def _is_specific_part(sub: str, word: str) -> bool:
     """Whether a part of a compound counts on its own (under the compound's name).
 
@@ -162,7 +164,9 @@ def _is_specific_part(sub: str, word: str) -> bool:
     )
 
 
-def _source_concepts(doc: dict) -> dict[str, _Concept]:
+def _source_concepts(doc: dict, analysed: dict | None = None) -> dict[str, _Concept]:
+    """The listing's concepts by key (``analysed``: its parts' words, where
+    known already, as :func:`analyze` gives them)."""
     th = get_thesaurus()
     found: dict[str, _Concept] = {}
     tf: dict[str, float] = defaultdict(float)
@@ -178,7 +182,7 @@ def _source_concepts(doc: dict) -> dict[str, _Concept]:
 
     for name, weight in PART_WEIGHTS:
         value = as_text(doc.get(name))
-        words = analyze(value)
+        words = analysed[name] if analysed and name in analysed else analyze(value)
         # Words of a multi-word trade term: the modifiers are no concepts of
         # their own ("heavy" of "heavy metal"), the head a weak one.
         heads: set[int] = set()
@@ -251,8 +255,15 @@ def _reference_idf(snap) -> float:
     return math.log(1 + max(0.5, n - df + 0.5) / (df + 0.5))
 
 
-#: How many alternatives of a concept are looked for.
-MAX_ALTERNATIVES = 16
+#: How many alternatives of each kind a concept is looked for by.
+MAX_ALTERNATIVES = {
+    "synonym": 16,
+    "remedy": 12,
+    "problem": 12,
+    "related": 8,
+    "translation": 8,
+    "cooccur": 6,
+}
 
 
 @lru_cache(maxsize=65536)
@@ -262,24 +273,26 @@ def _alternatives(key: str) -> tuple[tuple[str, float, str], ...]:
 
     def add(words, weight: float, rel: str) -> None:
         # Sorted, shortest first: set order would make results vary per process.
-        for s in sorted(words, key=lambda k: (len(k), k)):
-            alts.setdefault(s, (weight, rel))
+        words = [w for w in sorted(words, key=lambda k: (len(k), k)) if w not in alts]
+        for s in words[: MAX_ALTERNATIVES[rel]]:
+            alts[s] = (weight, "related" if rel == "cooccur" else rel)
 
     add(th.expand(key), SYNONYM_WEIGHT, "synonym")
     add(th.remedies(key), REMEDY_WEIGHT, "remedy")
     add(th.problems(key), REMEDY_WEIGHT, "problem")
     add(th.related(key), RELATED_WEIGHT, "related")
     add(th.translations(key), TRANSLATION_WEIGHT, "translation")
-    add(th.cooccurring(key), COOCCUR_WEIGHT, "related")
-    items = sorted(alts.items(), key=lambda kv: -kv[1][0])[:MAX_ALTERNATIVES]
+    add(th.cooccurring(key), COOCCUR_WEIGHT, "cooccur")
+    items = sorted(alts.items(), key=lambda kv: -kv[1][0])
     return tuple((a, w, r) for a, (w, r) in items)
 
 
+@lru_cache(maxsize=65536)
 def alternatives(key: str) -> dict[str, float]:
     """The concept's words and their weights, best first: the word, its
     synonyms, the remedies of a problem (or the problems a remedy cures),
     related groups, dictionary translations, words the market's listings use
-    with it."""
+    with it. (Shared: not to be changed.)"""
     return {a: w for a, w, _ in _alternatives(key)}
 
 

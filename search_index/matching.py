@@ -30,8 +30,10 @@ from .query import _filter_key
 from .reasons import reason_terms
 from .schema import NO_PRICE, RELATED_FIELDS
 
-#: Candidates re-ranked.
+#: Candidates re-ranked: all by how well they answer the source, the best
+#: PAIR_POOL of them by the pair's score (both directions).
 CANDIDATES = 60
+PAIR_POOL = 30
 #: Terms in more than this share of documents are not walked (see _accumulate).
 DF_CAP = 0.08
 DF_CAP_DOCS = 3000
@@ -200,17 +202,26 @@ def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
         own = filter_mask(snap, _filter_key({"org_id": source["org_id"]}))
         allowed = allowed & ~own if own.any() else allowed
     hits = _accumulate(snap, chosen, allowed)
-    return _ranked(index, snap, source, target_kind, list(hits), limit)
+    pool = max(PAIR_POOL, limit)
+    return _ranked(index, snap, source, target_kind, list(hits), limit, pool)
 
 
-def _ranked(index, snap, source, target_kind, docnums, limit) -> list[Match]:
-    """The candidates scored as pairs (pairscore.py), best first."""
+def _ranked(index, snap, source, target_kind, docnums, limit, pool=None):
+    """The candidates scored as pairs (pairscore.py), best first: the best
+    ``pool`` of them by how well they answer the source (one direction, the
+    cheaper part), then those by the pair's score."""
     stats = load_stats(index.directory)
     mine = side(stats, source, stored=False)
-    out = []
+    first = []
     for docnum in docnums:
         stored = snap.stored_fields(docnum)
         theirs = side(stats, stored, stored=True)
+        forward = find(mine, theirs)
+        value = direction(stats, mine, theirs, forward) if forward else 0.0
+        first.append((-value, int(stored["id"]), stored, theirs))
+    first.sort(key=lambda x: x[:2])
+    out = []
+    for _, _, stored, theirs in first[: pool or len(first)]:
         forward = find(mine, theirs, MAX_FORMS)
         back = find(theirs, mine, MAX_FORMS)
         if not forward and not back:

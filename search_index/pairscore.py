@@ -15,16 +15,19 @@ import math
 from functools import lru_cache
 from typing import NamedTuple
 
+from .analysis import Word
 from .concepts import (
     MAX_CONCEPTS,
     PRIOR_DOCS,
     REF_DF_RATE,
+    _alternatives,
     _Concept,
     _prior_rate,
     _source_concepts,
     alternatives,
 )
-from .evidence import MAX_FORMS, _find, _partner_text, _Text
+from .evidence import MAX_FORMS, _find, _modifier_words, _partner_text
+from .lru import _LRU
 from .pairstats import PairStats
 from .schema import HIGHLIGHT_SPEC, _keywords_text, as_text
 
@@ -36,18 +39,11 @@ BM25_B = 0.5
 COVERAGE_SHARE = 0.55
 TEXT_SHARE = 0.45
 EVIDENCE = 2.0
+#: Alternatives this strong stand for the concept itself (word, synonym, translation).
+SAME_MIN = 0.6
 #: The two directions combined: the better one counts BEST_SHARE, the other
 #: the rest (symmetric: it does not matter which listing is the source).
 BEST_SHARE = 0.5
-
-
-class Side(NamedTuple):
-    """One listing as the pair score sees it: its texts and weighed concepts."""
-
-    texts: tuple[_Text, ...]
-    terms: frozenset[str]
-    length: int
-    concepts: tuple[_Concept, ...]
 
 
 class Found(NamedTuple):
@@ -67,6 +63,7 @@ def texts_of(doc: dict, stored: bool) -> tuple[str, str, str]:
     return as_text(doc.get("title")), _keywords_text(doc), as_text(doc.get("body"))
 
 
+@lru_cache(maxsize=262144)
 def idf(stats: PairStats, term: str) -> float:
     """BM25's IDF over the frozen corpus plus PRIOR_DOCS pseudo-documents of
     general language (which decide while the market is small)."""
@@ -82,26 +79,89 @@ def reference_idf(stats: PairStats) -> float:
     return math.log(1 + max(0.5, n - df + 0.5) / (df + 0.5))
 
 
-@lru_cache(maxsize=4096)
-def _side(stats: PairStats, title: str, keywords: str, body: str, specs) -> Side:
-    texts = []
+class Alt(NamedTuple):
+    text: str
+    weight: float
+    relation: str
+    words: tuple[str, ...]
+    #: One word that modifies no multi-word trade term: its terms suffice.
+    plain: bool
+
+
+@lru_cache(maxsize=65536)
+def _alts(key: str) -> tuple[tuple[Alt, ...], frozenset[str], dict[str, tuple]]:
+    """A concept's alternatives, best first; the first words of them all; the
+    alternatives' numbers by first word."""
+    modifiers = _modifier_words()
+    alts = tuple(
+        Alt(a, w, r, tuple(a.split()), " " not in a and a not in modifiers)
+        for a, w, r in _alternatives(key)
+    )
+    by_first: dict[str, list[int]] = {}
+    for i, a in enumerate(alts):
+        by_first.setdefault(a.words[0], []).append(i)
+    return alts, frozenset(by_first), {k: tuple(v) for k, v in by_first.items()}
+
+
+@lru_cache(maxsize=8192)
+def _words(title: str, keywords: str, body: str, specs) -> tuple:
+    """(texts, their terms, length in words) of one listing."""
+    texts, per_text = [], []
     for text, spec in zip((title, keywords, body), specs, strict=True):
-        texts.append(_partner_text(text, spec or None) if text else None)
-    terms: set[str] = set()
-    length = 0
-    for t in texts:
-        if t is None:
+        if not text:
+            texts.append(None)
             continue
-        length += len(t.starts)
+        t = _partner_text(text, spec or None)
+        own: set[str] = set()
         for i in range(len(t.starts)):
-            text, subs, _ = t.term(i)
-            terms.add(text)
-            terms.update(subs)
-    found = _source_concepts({"title": title, "keywords": keywords, "body": body})
+            word, subs, _ = t.term(i)
+            own.add(word)
+            own.update(subs)
+        texts.append(t)
+        per_text.append((t, frozenset(own)))
+    terms = frozenset().union(*(own for _, own in per_text))
+    title_terms = per_text[0][1] if texts[0] is not None else frozenset()
+    length = sum(len(t.starts) for t, _ in per_text)
+    return tuple(texts), tuple(per_text), terms, title_terms, length
+
+
+def _analysed(t) -> list[Word]:
+    """A stored text's words as analyze() gives them, from its word bounds
+    (no jieba run)."""
+    out = []
+    for i in range(len(t.starts)):
+        text, subs, oov = t.term(i)
+        start, end = t.starts[i], t.ends[i]
+        if t.origin is not None:
+            start, end = t.origin[start], t.origin[end - 1] + 1
+        out.append(Word(text, subs, oov, start, end))
+    return out
+
+
+_concept_cache = _LRU(8192)
+
+
+def _concepts(stats: PairStats, key: tuple, texts) -> tuple:
+    return _concept_cache.get_or((stats, key), lambda: _weigh(stats, key, texts))
+
+
+def _weigh(stats: PairStats, key: tuple, texts) -> tuple:
+    title, keywords, body = key
+    analysed = {
+        name: _analysed(t)
+        for name, t in zip(PARTS, texts, strict=True)
+        if t is not None
+    }
+    found = _source_concepts(
+        {"title": title, "keywords": keywords, "body": body}, analysed
+    )
     weighed = []
     for key, c in found.items():
         alts = alternatives(key)
-        best = max((idf(stats, a) * w for a, w in alts.items()), default=0.0)
+        # Weighed by its own words (the word, synonyms, translations).
+        best = max(
+            (idf(stats, a) * w for a, w in alts.items() if w >= SAME_MIN), default=0.0
+        )
         if best <= 0:
             continue
         tf = c.weight
@@ -109,62 +169,97 @@ def _side(stats: PairStats, title: str, keywords: str, body: str, specs) -> Side
             _Concept(key, c.surface, best * (tf * 2.2) / (tf + 1.2), alts, c.exact)
         )
     weighed.sort(key=lambda c: (-c.weight, c.key))
-    return Side(
-        tuple(t for t in texts if t is not None),
-        frozenset(terms),
-        length,
-        tuple(weighed[:MAX_CONCEPTS]),
+    return tuple(weighed[:MAX_CONCEPTS])
+
+
+class Side:
+    """One listing as the pair score sees it: its texts, their terms and
+    (worked out when first asked for) its weighed concepts."""
+
+    __slots__ = (
+        "_concepts",
+        "_key",
+        "_texts",
+        "length",
+        "per_text",
+        "stats",
+        "terms",
+        "title",
+        "title_terms",
     )
+
+    def __init__(self, stats: PairStats, title, keywords, body, specs):
+        got = _words(title, keywords, body, specs)
+        self._texts, self.per_text, self.terms, self.title_terms, self.length = got
+        self.title = self._texts[0]
+        self.stats = stats
+        self._key = (title, keywords, body)
+        self._concepts = None
+
+    @property
+    def concepts(self) -> tuple[_Concept, ...]:
+        if self._concepts is None:
+            self._concepts = _concepts(self.stats, self._key, self._texts)
+        return self._concepts
 
 
 def side(stats: PairStats, doc: dict, stored: bool) -> Side:
-    """A listing's side of the pair (cached by its texts and the statistics)."""
+    """A listing's side of the pair (its parts cached by its texts)."""
     title, keywords, body = texts_of(doc, stored)
     specs = tuple(doc.get(HIGHLIGHT_SPEC) or ()) if stored else ()
     specs = (specs + (None, None, None))[:3]
-    return _side(stats, title, keywords, body, specs)
+    return Side(stats, title, keywords, body, specs)
 
 
-def _holds(terms: frozenset[str], alt: str) -> bool:
-    return all(w in terms for w in alt.split())
+def _relation(c: _Concept, alt: Alt) -> str:
+    return "part" if alt.relation == "same" and not c.exact else alt.relation
 
 
-def find(source: Side, partner: Side, max_forms: int = 1) -> list[Found]:
-    """The source's concepts the partner's text holds, with its words for them."""
+def find(source: Side, partner: Side, max_forms: int = 0) -> list[Found]:
+    """The source's concepts the partner's text holds on their own (its
+    best alternative there; in the title?), with up to ``max_forms`` of the
+    partner's words for each (those of the best alternative's kind).
+
+    Without words wanted (``max_forms`` 0: a first ordering of candidates)
+    a plain word counts where its terms are, unread."""
     out = []
-    title = partner.texts[0] if partner.texts else None
+    terms = partner.terms
     for c in source.concepts:
+        alts, firsts, by_first = _alts(c.key)
+        present = firsts & terms
+        if not present:
+            continue
         best, in_title, forms = None, False, []
-        for alt, w in c.alts.items():  # best first
+        for i in sorted(i for w in present for i in by_first[w]):  # best first
+            alt = alts[i]
             if best is not None and (
-                len(forms) >= max_forms or relation_of(c, alt) != relation_of(c, best)
+                len(forms) >= max_forms or alt.relation != best.relation
             ):
                 break
-            if not _holds(partner.terms, alt):
+            if not all(w in terms for w in alt.words):
                 continue
-            for t in partner.texts:
-                form, _ = _find(t, alt, c.alts)
+            if not max_forms and alt.plain:
+                # Scoring only: a single word that modifies no trade term is
+                # where its terms are (the words are read for the reasons).
+                best = alt
+                in_title = alt.weight >= SAME_MIN and alt.text in partner.title_terms
+                break
+            for t, own in partner.per_text:
+                if not all(w in own for w in alt.words):
+                    continue
+                form, _ = _find(t, alt.text, c.alts)
                 if form is None:
                     continue
                 if best is None:
                     best = alt
-                in_title = in_title or (t is title and w >= 0.7)
+                    in_title = t is partner.title and alt.weight >= SAME_MIN
                 if form.casefold() not in (f.casefold() for f in forms):
                     forms.append(form)
                 if len(forms) >= max_forms:
                     break
         if best is not None:
-            out.append(Found(c, c.alts[best], forms, relation_of(c, best), in_title))
+            out.append(Found(c, best.weight, forms, _relation(c, best), in_title))
     return out
-
-
-def relation_of(c: _Concept, alt: str) -> str:
-    from .concepts import relation
-
-    rel = relation(c.key, alt)
-    if rel == "same" and not c.exact:
-        return "part"
-    return rel
 
 
 def direction(stats: PairStats, source: Side, partner: Side, found=None) -> float:

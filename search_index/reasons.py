@@ -60,9 +60,11 @@ def reason_terms(forward, back) -> dict:
     ):
         folded = _fold(term)
         if rel in ("remedy", "problem"):
-            problem, remedy = (term, forms[0]) if rel == "remedy" else (forms[0], term)
-            pair = (_fold(problem), _fold(remedy))
-            if pair not in remedies and len(remedies) < MAX_REASON_TERMS:
+            for other in forms:
+                problem, remedy = (term, other) if rel == "remedy" else (other, term)
+                pair = (_fold(problem), _fold(remedy))
+                if pair in remedies or len(remedies) >= MAX_REASON_TERMS:
+                    continue
                 remedies[pair] = {
                     "problem": problem,
                     "remedy": remedy,

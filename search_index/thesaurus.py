@@ -186,11 +186,23 @@ class Thesaurus:
             self.__dict__["_english"] = words
         return words
 
+    def _first_words(self) -> frozenset[str]:
+        """The first words of the keys of several words."""
+        got = self.__dict__.get("_firsts")
+        if got is None:
+            got = frozenset(k.split()[0] for k in self.by_key if " " in k)
+            self.__dict__["_firsts"] = got
+        return got
+
     def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
         """Greedy longest matches of member keys in a token list: (start, end, key)."""
         found = []
+        firsts = self._first_words()
         i = 0
         while i < len(tokens):
+            if tokens[i] not in firsts:
+                i += 1
+                continue
             for n in range(min(MAX_MEMBER_WORDS, len(tokens) - i), 1, -1):
                 key = " ".join(tokens[i : i + n])
                 if key in self.by_key:

@@ -95,3 +95,25 @@ def test_an_alert_shows_the_pair_score(
     score = _scores(need.id)[ach.id]
     note = db.session.scalar(sa.select(Notification))
     assert note is not None and f"匹配度 {round(score)}" in note.body
+
+
+def test_the_panel_names_a_problem_and_its_remedy_as_such(
+    db, client, login, create_need, create_achievement, create_user
+):
+    need = create_need(
+        title="眼镜腿掉漆",
+        description="用了两个月就掉漆，顾客退货。",
+        keywords=[],
+        field="surface_treatment",
+    )
+    create_achievement(
+        title="高附着力涂装工艺",
+        summary="等离子前处理，漆膜附着力达0级。",
+        keywords=[],
+        field="surface_treatment",
+    )
+    sync_outbox()
+    login(create_user(role=Role.FIRM, org=need.organization))
+    html = client.get(f"/needs/{need.id}").get_data(as_text=True)
+    assert "match-panel" in html and "问题 → 方案" in html
+    assert "掉漆 → 附着力" in html
