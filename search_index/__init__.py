@@ -2,7 +2,7 @@
 
 from .analysis import EyewearAnalyzer, analyze, warm_up
 from .indexer import IndexBusy, SearchIndex
-from .matching import Match, match_achievement, match_need
+from .matching import Match, match_achievement, match_need, score_pairs
 from .query import Hit, SearchResult, search
 from .thesaurus import Thesaurus, get_thesaurus
 
@@ -18,6 +18,7 @@ __all__ = [
     "get_thesaurus",
     "match_achievement",
     "match_need",
+    "score_pairs",
     "search",
     "warm_up",
 ]

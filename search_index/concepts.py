@@ -29,6 +29,12 @@ MAX_CONCEPTS = 24
 PART_WEIGHTS = (("title", 3.0), ("keywords", 2.0), ("body", 1.0), ("indicators", 0.7))
 SYNONYM_WEIGHT = 0.7
 RELATED_WEIGHT = 0.25
+#: A remedy of a problem word (脱落 -> 附着力), and the reverse.
+REMEDY_WEIGHT = 0.45
+#: A dictionary translation (CC-CEDICT) not in the trade thesaurus.
+TRANSLATION_WEIGHT = 0.6
+#: A word the market's own listings use with the concept (co-occurrence).
+COOCCUR_WEIGHT = 0.2
 SUBWORD_WEIGHT = 0.35
 #: The prior mixed into every document frequency: this many pseudo-documents
 #: of general language, of about DOC_WORDS words each. It decides in a small
@@ -91,6 +97,7 @@ def _is_number_word(text: str) -> bool:
     return bool(body) and all(ch in _ZH_NUMERALS for ch in body)
 
 
+@lru_cache(maxsize=262144)
 def _is_concept_word(text: str) -> bool:
     """Whether an index term can stand for a concept to match on.
 
@@ -142,6 +149,7 @@ def _parts(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=65536)
 def _is_specific_part(sub: str, word: str) -> bool:
     """Whether a part of a compound counts on its own (under the compound's name).
 
@@ -156,7 +164,9 @@ def _is_specific_part(sub: str, word: str) -> bool:
     )
 
 
-def _source_concepts(doc: dict) -> dict[str, _Concept]:
+def _source_concepts(doc: dict, analysed: dict | None = None) -> dict[str, _Concept]:
+    """The listing's concepts by key (``analysed``: its parts' words, where
+    known already, as :func:`analyze` gives them)."""
     th = get_thesaurus()
     found: dict[str, _Concept] = {}
     tf: dict[str, float] = defaultdict(float)
@@ -172,7 +182,7 @@ def _source_concepts(doc: dict) -> dict[str, _Concept]:
 
     for name, weight in PART_WEIGHTS:
         value = as_text(doc.get(name))
-        words = analyze(value)
+        words = analysed[name] if analysed and name in analysed else analyze(value)
         # Words of a multi-word trade term: the modifiers are no concepts of
         # their own ("heavy" of "heavy metal"), the head a weak one.
         heads: set[int] = set()
@@ -245,17 +255,62 @@ def _reference_idf(snap) -> float:
     return math.log(1 + max(0.5, n - df + 0.5) / (df + 0.5))
 
 
-def _choose(snap, found: dict[str, _Concept]) -> list[_Concept]:
+#: How many alternatives of each kind a concept is looked for by.
+MAX_ALTERNATIVES = {
+    "synonym": 16,
+    "remedy": 12,
+    "problem": 12,
+    "related": 8,
+    "translation": 8,
+    "cooccur": 6,
+}
+
+
+@lru_cache(maxsize=65536)
+def _alternatives(key: str) -> tuple[tuple[str, float, str], ...]:
     th = get_thesaurus()
+    alts: dict[str, tuple[float, str]] = {key: (1.0, "same")}
+
+    def add(words, weight: float, rel: str) -> None:
+        # Sorted, shortest first: set order would make results vary per process.
+        words = [w for w in sorted(words, key=lambda k: (len(k), k)) if w not in alts]
+        for s in words[: MAX_ALTERNATIVES[rel]]:
+            alts[s] = (weight, "related" if rel == "cooccur" else rel)
+
+    add(th.expand(key), SYNONYM_WEIGHT, "synonym")
+    add(th.remedies(key), REMEDY_WEIGHT, "remedy")
+    add(th.problems(key), REMEDY_WEIGHT, "problem")
+    add(th.related(key), RELATED_WEIGHT, "related")
+    add(th.translations(key), TRANSLATION_WEIGHT, "translation")
+    add(th.cooccurring(key), COOCCUR_WEIGHT, "cooccur")
+    items = sorted(alts.items(), key=lambda kv: -kv[1][0])
+    return tuple((a, w, r) for a, (w, r) in items)
+
+
+@lru_cache(maxsize=65536)
+def alternatives(key: str) -> dict[str, float]:
+    """The concept's words and their weights, best first: the word, its
+    synonyms, the remedies of a problem (or the problems a remedy cures),
+    related groups, dictionary translations, words the market's listings use
+    with it. (Shared: not to be changed.)"""
+    return {a: w for a, w, _ in _alternatives(key)}
+
+
+def relation(key: str, alt: str) -> str:
+    """How ``alt`` stands to the concept ``key``: same, synonym, remedy (alt
+    cures the problem key), problem (alt is what key cures), related,
+    translation."""
+    for a, _, r in _alternatives(key):
+        if a == alt:
+            return r
+    return "related"
+
+
+def _choose(snap, found: dict[str, _Concept]) -> list[_Concept]:
     chosen = []
     for key, c in found.items():
-        alts = {key: 1.0}
-        # Sorted, shortest first: set order would make results vary per process.
-        for s in sorted(th.expand(key), key=lambda k: (len(k), k)):
-            alts.setdefault(s, SYNONYM_WEIGHT)
-        for s in sorted(th.related(key), key=lambda k: (len(k), k)):
-            alts.setdefault(s, RELATED_WEIGHT)
-        idfs = {a: _idf(snap, a) for a in list(alts)[:16]}
+        alts = alternatives(key)
+        idfs = {a: _idf(snap, a) for a in alts}
         best = max((idfs[a] * w for a, w in alts.items() if a in idfs), default=0.0)
         if best <= 0:
             continue

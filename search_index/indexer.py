@@ -13,6 +13,7 @@ from whoosh.index import LockError
 
 from .analysis import warm_up
 from .arrays import Snapshot
+from .pairstats import write_stats
 from .rebuild import build_segments
 from .schema import KINDS, make_schema, to_document
 
@@ -189,6 +190,9 @@ class SearchIndex:
         writer._close_segment()
         writer._commit_toc(segments)
         writer._finish()
+        # Pair scores are weighed by the corpus as rebuilt (pairstats.py).
+        with self._ix[kind].reader() as reader:
+            write_stats(self.directory, kind, reader)
         return n
 
     # -- reading -----------------------------------------------------------

@@ -15,31 +15,25 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
-from .concepts import (
-    _NONE,
-    SYNONYM_WEIGHT,
-    _choose,
-    _Concept,
-    _postings,
-    _reference_idf,
-    _source_concepts,
-)
+from .concepts import _NONE, _choose, _Concept, _postings, _source_concepts
 from .engine import filter_mask
-from .evidence import MAX_FORMS, MAX_REASON_TERMS, _fold, _verify
+from .evidence import MAX_FORMS
 from .indexer import SearchIndex
+from .pairscore import combine, direction, find, side
+from .pairstats import load_stats
 from .query import _filter_key
+from .reasons import reason_terms
 from .schema import NO_PRICE, RELATED_FIELDS
-from .thesaurus import get_thesaurus
 
-#: Candidates re-ranked.
+#: Candidates re-ranked: all by how well they answer the source, the best
+#: PAIR_POOL of them by the pair's score (both directions).
 CANDIDATES = 60
+PAIR_POOL = 30
 #: Terms in more than this share of documents are not walked (see _accumulate).
 DF_CAP = 0.08
 DF_CAP_DOCS = 3000
@@ -208,116 +202,91 @@ def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
         own = filter_mask(snap, _filter_key({"org_id": source["org_id"]}))
         allowed = allowed & ~own if own.any() else allowed
     hits = _accumulate(snap, chosen, allowed)
-    total_weight = sum(c.weight for c in chosen)
-    unit = _reference_idf(snap)
-    checked = []
-    for docnum, h in hits.items():
+    pool = max(PAIR_POOL, limit)
+    return _ranked(index, snap, source, target_kind, list(hits), limit, pool)
+
+
+def _ranked(index, snap, source, target_kind, docnums, limit, pool=None):
+    """The candidates scored as pairs (pairscore.py), best first: the best
+    ``pool`` of them by how well they answer the source (one direction, the
+    cheaper part), then those by the pair's score."""
+    stats = load_stats(index.directory)
+    mine = side(stats, source, stored=False)
+    first = []
+    for docnum in docnums:
         stored = snap.stored_fields(docnum)
-        matched = []
-        raw = 0.0
-        for i, (alts, in_title) in sorted(h.concepts.items()):
-            c = chosen[i]
-            ev = _verify(stored, c, alts)
-            if ev is None:
-                continue
-            raw += c.weight * (ev.weight + (TITLE_BONUS if in_title else 0.0))
-            matched.append((c, alts, ev))
-        if matched:
-            checked.append((raw * h.norm, docnum, stored, matched))
-    if not checked:
-        return []
-    # What the source itself could reach: a partner of average length holding
-    # all its concepts in the title. Not the list's best: a candidate's score
-    # does not depend on the others.
-    ideal = total_weight * (1.0 + TITLE_BONUS)
+        theirs = side(stats, stored, stored=True)
+        forward = find(mine, theirs)
+        value = direction(stats, mine, theirs, forward) if forward else 0.0
+        first.append((-value, int(stored["id"]), stored, theirs))
+    first.sort(key=lambda x: x[:2])
     out = []
-    for raw, docnum, stored, matched in checked:
-        # A synonym covers the concept (the same thing in other words); a
-        # related group covers it only in part.
-        covered = sum(
-            c.weight * min(1.0, ev.weight / SYNONYM_WEIGHT) for c, _, ev in matched
+    for _, _, stored, theirs in first[: pool or len(first)]:
+        forward = find(mine, theirs, MAX_FORMS)
+        back = find(theirs, mine, MAX_FORMS)
+        if not forward and not back:
+            continue
+        text = combine(
+            direction(stats, mine, theirs, forward),
+            direction(stats, theirs, mine, back),
         )
-        coverage = covered / total_weight
-        text = min(1.0, raw / ideal)
-        strength = 1.0 - math.exp(-covered / unit / EVIDENCE)
-        if target_kind == "achievements":
-            trl = _trl_fit(source.get("trl_min"), stored.get("trl"))
-            price = _price_fit(stored.get("price"), source.get("budget_max_fen"))
-        else:
-            trl = _trl_fit(stored.get("trl"), source.get("trl"))
-            price = _price_fit(source.get("price_fen"), stored.get("price"))
-        ffit = _field_fit(source.get("field"), stored.get("field"))
-        mine = set(source.get("cooperation_modes") or [])
-        theirs = set((stored.get("cooperation_modes") or "").split(",")) - {""}
-        shared = sorted(mine & theirs)
-        adjust = _ADJUST[ffit["fit"]] + _ADJUST[trl["fit"]] + _ADJUST[price["fit"]]
-        if mine and theirs:
-            adjust += 0.02 if shared else -0.02
-        value = strength * (COVERAGE_SHARE * coverage + TEXT_SHARE * text) + adjust
-        reasons = {
-            "field_fit": ffit,
-            "trl_fit": trl,
-            "price_fit": price,
-            "cooperation_fit": {"shared": shared},
-            "text_score": round(text, 3),
-            "coverage": round(coverage, 3),
-            "evidence": round(strength, 3),
-        }
-        out.append((value, raw, docnum, stored, matched, reasons))
-    # One value orders the list and is the score shown; ties by text score,
-    # then by document.
-    out.sort(key=lambda x: (-x[0], -x[1], x[2]))
+        fits, adjust = _fits(source, stored, target_kind)
+        out.append((round(text + adjust, 9), stored, forward, back, fits, text))
+    # One value orders the list and is the score shown (a function of the
+    # pair alone: pairscore.py); ties by id.
+    out.sort(key=lambda x: (-x[0], int(x[1]["id"])))
     found = []
-    for value, _, _, stored, matched, fits in out[:limit]:
-        # The partner's words for the strongest concepts.
-        matched = sorted(matched, key=lambda m: -m[0].weight * m[2].weight)
-        matched = [
-            (c, _verify(stored, c, alts, MAX_FORMS) or ev)
-            for c, alts, ev in matched[:MAX_REASON_TERMS]
-        ]
-        terms = _reason_terms(matched, related=False)
-        shown = {_fold(t["term"]) for t in terms}
-        reasons = {
-            "matched_terms": terms,
-            "related_terms": _reason_terms(matched, related=True, skip=shown),
-            **fits,
-        }
+    for value, stored, forward, back, fits, text in out[:limit]:
+        reasons = {**reason_terms(forward, back), **fits, "text_score": round(text, 3)}
         score = round(max(0.0, min(1.0, value)) * 100, 1)
         found.append(Match(int(stored["id"]), score, reasons))
     return found
 
 
-@lru_cache(maxsize=65536)
-def _label(key: str) -> str | None:
-    return get_thesaurus().group_label(key)
+def score_pairs(index: SearchIndex, source: dict, target_kind: str, ids) -> list[Match]:
+    """The given partners of ``source`` (app ids of published listings of
+    ``target_kind``) scored as :func:`match_need` would score them; those
+    without a word in common are left out. Keeps a stored pair's score
+    current when either listing changes."""
+    snap = index.snapshot(target_kind)
+    wanted = np.asarray(sorted({int(i) for i in ids}), dtype=np.int64)
+    if not len(wanted):
+        return []
+    allowed = filter_mask(snap, _filter_key(None))
+    col = snap.doc_ids()
+    if col is None:  # an index from before the id column: read stored ids
+        docnums = [
+            d
+            for d in np.flatnonzero(allowed).tolist()
+            if int(snap.stored_fields(d)["id"]) in set(wanted.tolist())
+        ]
+    else:
+        docnums = np.flatnonzero(np.isin(col, wanted) & allowed).tolist()
+    return _ranked(index, snap, source, target_kind, docnums, len(wanted))
 
 
-def _reason_terms(matched, related: bool, skip=()) -> list[dict]:
-    """Per concept the partner holds in words of its stored text: the source's
-    word, the partner's words for it where they differ, how they relate
-    ("same", "synonym", "part": a part of the source's compound or phrase;
-    "related": a related group), and the concept's bilingual label.
-
-    Strongest first; a term shown once (``skip``: terms shown already).
-    """
-    out: dict[str, dict] = {}
-    for c, ev in sorted(matched, key=lambda m: -m[0].weight * m[1].weight):
-        key = _fold(c.surface)
-        if not ev.forms or (ev.relation == "related") != related or key in skip:
-            continue
-        entry = out.get(key)
-        if entry is None:
-            entry = out[key] = {
-                "term": c.surface,
-                "synonyms": [],
-                "relation": ev.relation,
-                "label": _label(c.key),
-            }
-        for f in ev.forms:
-            folded = _fold(f)
-            if folded != key and folded not in (_fold(s) for s in entry["synonyms"]):
-                entry["synonyms"].append(f)
-    return list(out.values())
+def _fits(source: dict, stored: dict, target_kind: str) -> tuple[dict, float]:
+    """Field, TRL, price and cooperation fit of the pair, and what they add."""
+    if target_kind == "achievements":
+        trl = _trl_fit(source.get("trl_min"), stored.get("trl"))
+        price = _price_fit(stored.get("price"), source.get("budget_max_fen"))
+    else:
+        trl = _trl_fit(stored.get("trl"), source.get("trl"))
+        price = _price_fit(source.get("price_fen"), stored.get("price"))
+    ffit = _field_fit(source.get("field"), stored.get("field"))
+    mine = set(source.get("cooperation_modes") or [])
+    theirs = set((stored.get("cooperation_modes") or "").split(",")) - {""}
+    shared = sorted(mine & theirs)
+    adjust = _ADJUST[ffit["fit"]] + _ADJUST[trl["fit"]] + _ADJUST[price["fit"]]
+    if mine and theirs:
+        adjust += 0.02 if shared else -0.02
+    fits = {
+        "field_fit": ffit,
+        "trl_fit": trl,
+        "price_fit": price,
+        "cooperation_fit": {"shared": shared},
+    }
+    return fits, adjust
 
 
 def match_need(index: SearchIndex, need_doc: dict, limit: int = 20) -> list[Match]:

@@ -10,7 +10,7 @@ import numpy as np
 from whoosh import query as Q
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from .analysis import _CJK, _RUN, analyze, normalize
+from .analysis import _CJK, analyze
 from .arrays import Snapshot
 from .engine import _int, evaluate, facet_counts, filter_mask, top_docs
 from .highlight import highlight_docs, terms_to_mark
@@ -31,6 +31,16 @@ MAX_SUGGESTION_TRIES = 12
 FACETS = ("field", "trl_band", "cooperation_modes", "pricing_mode", "org_type")
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 _CHUNK = re.compile(r'(-?)(?:"([^"]*)"|“([^”]*)”|「([^」]*)」|(\S+))')
+#: Words of everyday speech that say how often or how badly, not what: a firm
+#: owner types 镜腿铰链老是松. They are no keyword a listing must hold (unless
+#: the query has nothing else).
+QUERY_FILLER = frozenset(
+    """
+    老是 总是 经常 常常 时常 一直 总 老 有时 有时候 偶尔 容易 很容易 特别 太 有点 有些 比较 严重 厉害
+    出现 发生 产生 现象 情况 问题 怎么办 怎么 咋办 咋 求助 请问 求 想 想要 希望 需要 急需 寻找 找 能否
+    能不能 解决 改善 避免 防止 一下 之后 以后 时候 后来 不好 不行 不够 没法 无法
+    """.split()  # noqa: SIM905 (a word list, kept compact)
+)
 
 
 @dataclass
@@ -66,16 +76,11 @@ class ParsedQuery:
 
 
 def _lone_characters(text: str, words: list) -> set[str]:
-    """Chinese characters written as a word of their own (between spaces or
-    punctuation) in ``text`` (analysed into ``words``), folded as the
-    analyzer folds them."""
-    if not any(len(w.text) == 1 and _CJK.match(w.text) for w in words):
-        return set()
-    return {
-        run
-        for run in (m.group() for m in _RUN.finditer(normalize(text)[0]))
-        if len(run) == 1 and _CJK.match(run)
-    }
+    """Chinese characters that stand as a word of their own in ``text``
+    (analysed into ``words``), folded as the analyzer folds them: written
+    between spaces or punctuation, or cut out of an unspaced run by jieba
+    (松 of 镜腿铰链老是松 is the 松 of 松动, as 镜腿 铰链 松 would mean)."""
+    return {w.text for w in words if len(w.text) == 1 and _CJK.match(w.text)}
 
 
 def expand_characters(snap: Snapshot | None, found: list[Concept], chars) -> None:
@@ -106,6 +111,13 @@ def _exclusion(words: list, surfaces: list[str], snap, chars) -> Q.Query:
     expand_characters(snap, found, chars)
     clauses = [concept_query(c) for c in found]
     return clauses[0] if len(clauses) == 1 else Q.And(clauses)
+
+
+def _without_filler(found: list[Concept]) -> list[Concept]:
+    """The concepts less the words of everyday speech (QUERY_FILLER), unless
+    nothing else is left: spaced or not, 镜腿铰链老是松 asks for 镜腿, 铰链, 松."""
+    kept = [c for c in found if c.key not in QUERY_FILLER]
+    return kept or found
 
 
 def parse(q: str, snap: Snapshot | None = None) -> ParsedQuery:
@@ -143,7 +155,7 @@ def parse(q: str, snap: Snapshot | None = None) -> ParsedQuery:
             lone |= _lone_characters(text, analysed)
     english = [w.lower() for w in surfaces]
     english = [w for w in english if w.isascii() and w.isalpha() and len(w) >= 4]
-    found = concepts(words, surfaces=surfaces)[:MAX_CONCEPTS]
+    found = _without_filler(concepts(words, surfaces=surfaces))[:MAX_CONCEPTS]
     expand_characters(snap, found, lone)
     return ParsedQuery(found, phrases[:MAX_CONCEPTS], excludes, english)
 

@@ -9,6 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 
 THESAURUS_PATH = Path(__file__).parent / "data" / "thesaurus.txt"
+#: Problem -> remedy relations (a defect -> the property or process that cures it).
+REMEDIES_PATH = Path(__file__).parent / "data" / "remedies.txt"
 #: The longest member, in analysed words, that a token sequence is matched against.
 MAX_MEMBER_WORDS = 5
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -74,6 +76,55 @@ class Thesaurus:
                 ids = {g for h in heads for g in self._ids(h)}
                 for g in ids:
                     self.groups[g].related |= ids - {g}
+        #: Analysed key -> keys of its remedies, and of the problems it cures.
+        self._remedies: dict[str, set[str]] = {}
+        self._problems: dict[str, set[str]] = {}
+        if path == THESAURUS_PATH and REMEDIES_PATH.exists():
+            self._load_remedies(REMEDIES_PATH)
+
+    def _keys(self, term: str) -> set[str]:
+        """Analysed forms of a term and of its groups' members."""
+        from .analysis import terms
+
+        own = " ".join(terms(term))
+        return ({own} if own else set()) | self.expand(term)
+
+    def _load_remedies(self, path: Path) -> None:
+        # "problem, problem => remedy, remedy": every problem word to every remedy.
+        for line in _lines(path):
+            if "=>" not in line:
+                continue
+            left, right = line.split("=>", 1)
+            problems = {
+                k for t in left.split(",") if t.strip() for k in self._keys(t.strip())
+            }
+            remedies = {
+                k for t in right.split(",") if t.strip() for k in self._keys(t.strip())
+            }
+            for p in problems:
+                self._remedies.setdefault(p, set()).update(remedies - problems)
+            for r in remedies:
+                self._problems.setdefault(r, set()).update(problems - remedies)
+
+    def remedies(self, term: str) -> set[str]:
+        """Keys of what cures the problem ``term`` (脱落 -> 附着力), from remedies.txt."""
+        return self._remedies.get(term, set())
+
+    def problems(self, term: str) -> set[str]:
+        """Keys of the problems that ``term`` (a property or process) cures."""
+        return self._problems.get(term, set())
+
+    def translations(self, term: str) -> set[str]:
+        """Dictionary translations of ``term`` (see bilingual.py)."""
+        from .bilingual import translations
+
+        return translations(term)
+
+    def cooccurring(self, term: str) -> set[str]:
+        """Words the market's own listings use with ``term`` (see cooccur.py)."""
+        from .cooccur import cooccurring
+
+        return cooccurring(term)
 
     def _ids(self, term: str) -> list[int]:
         memo = self.__dict__.setdefault("_memo", {})
@@ -135,11 +186,23 @@ class Thesaurus:
             self.__dict__["_english"] = words
         return words
 
+    def _first_words(self) -> frozenset[str]:
+        """The first words of the keys of several words."""
+        got = self.__dict__.get("_firsts")
+        if got is None:
+            got = frozenset(k.split()[0] for k in self.by_key if " " in k)
+            self.__dict__["_firsts"] = got
+        return got
+
     def find(self, tokens: list[str]) -> list[tuple[int, int, str]]:
         """Greedy longest matches of member keys in a token list: (start, end, key)."""
         found = []
+        firsts = self._first_words()
         i = 0
         while i < len(tokens):
+            if tokens[i] not in firsts:
+                i += 1
+                continue
             for n in range(min(MAX_MEMBER_WORDS, len(tokens) - i), 1, -1):
                 key = " ".join(tokens[i : i + n])
                 if key in self.by_key:

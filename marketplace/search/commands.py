@@ -16,7 +16,7 @@ from search_index import match_achievement, match_need
 
 from ..extensions import db
 from .documents import achievement_doc, need_doc
-from .models import SearchOutbox
+from .models import ListingMatch, SearchOutbox
 from .service import (
     DOCS,
     MODELS,
@@ -100,14 +100,18 @@ def reindex_command(procs: int, no_matches: bool, if_outdated: bool) -> None:
 
 
 def _recompute_matches() -> None:
-    ids = db.session.scalars(
-        public_rows("need").with_only_columns(MODELS["need"].id)
-    ).all()
-    with click.progressbar(ids, label="matching needs") as bar:
-        for i, need_id in enumerate(bar, start=1):
-            store_matches("need", db.session.get(MODELS["need"], need_id))
-            if i % 200 == 0:
-                db.session.commit()
+    # Scores are weighed by the statistics of the new index: every pair anew,
+    # both sides (a pair either side found stays, with one score).
+    db.session.execute(sa.delete(ListingMatch))
+    for kind in ("need", "achievement"):
+        ids = db.session.scalars(
+            public_rows(kind).with_only_columns(MODELS[kind].id)
+        ).all()
+        with click.progressbar(ids, label=f"matching {kind}s") as bar:
+            for i, obj_id in enumerate(bar, start=1):
+                store_matches(kind, db.session.get(MODELS[kind], obj_id))
+                if i % 200 == 0:
+                    db.session.commit()
     db.session.commit()
 
 

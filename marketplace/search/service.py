@@ -9,7 +9,13 @@ from collections.abc import Callable, Iterable
 import sqlalchemy as sa
 from flask import current_app
 
-from search_index import IndexBusy, SearchIndex, match_achievement, match_need
+from search_index import (
+    IndexBusy,
+    SearchIndex,
+    match_achievement,
+    match_need,
+    score_pairs,
+)
 
 from ..achievements.models import Achievement
 from ..core.timeutil import utcnow
@@ -63,19 +69,32 @@ def _load(kind: str, ids: Iterable[int]) -> dict[int, object]:
 
 
 def store_matches(kind: str, obj) -> list[ListingMatch]:
-    """Compute and store the matches of one listing (replacing its previous ones)."""
+    """Compute and store the matches of one listing (replacing its previous ones).
+
+    Its best MATCHES_KEPT partners, and the pairs a partner's own matching
+    stored before, rescored: a pair's score is a function of the two texts
+    (search_index.pairscore), so every stored row of the listing holds the
+    figure `flask search match-need` gives, whichever side was computed last.
+    """
     index = get_index()
+    own_col, other_col = (
+        (ListingMatch.need_id, ListingMatch.achievement_id)
+        if kind == "need"
+        else (ListingMatch.achievement_id, ListingMatch.need_id)
+    )
+    doc = DOCS[kind](obj)
+    target = "achievements" if kind == "need" else "needs"
+    found = (match_need if kind == "need" else match_achievement)(
+        index, doc, limit=MATCHES_KEPT
+    )
+    earlier = set(db.session.scalars(sa.select(other_col).where(own_col == obj.id)))
+    earlier -= {m.id for m in found}
+    if earlier:
+        found += score_pairs(index, doc, target, earlier)
+    db.session.execute(sa.delete(ListingMatch).where(own_col == obj.id))
     if kind == "need":
-        found = match_need(index, need_doc(obj), limit=MATCHES_KEPT)
-        db.session.execute(
-            sa.delete(ListingMatch).where(ListingMatch.need_id == obj.id)
-        )
         pairs = [(obj.id, m.id, m) for m in found]
     else:
-        found = match_achievement(index, achievement_doc(obj), limit=MATCHES_KEPT)
-        db.session.execute(
-            sa.delete(ListingMatch).where(ListingMatch.achievement_id == obj.id)
-        )
         pairs = [(m.id, obj.id, m) for m in found]
     # The index may briefly hold a listing the database no longer shows.
     live_needs = set(_load("need", [p[0] for p in pairs]))

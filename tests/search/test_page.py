@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from marketplace.search import routes
@@ -33,3 +35,23 @@ def test_pages_in_range_are_unchanged(client, three_frames):
     assert second.count("search-hit") == 1 and "2 / 2" in second
     none = client.get("/search/?q=qqqzzz&page=7").get_data(as_text=True)
     assert "search-hit" not in none and "没有找到" in none
+
+
+@pytest.fixture
+def hinges(db, create_achievement):
+    create_achievement(
+        title="镜腿铰链防松结构",
+        summary="弹簧铰链配防松螺丝，镜腿长期使用不松动。",
+        keywords=["铰链"],
+    )
+    create_achievement(title="镜腿老是断的原因分析", summary="镜腿断裂。", keywords=[])
+    sync_outbox()
+
+
+@pytest.mark.parametrize("q", ["镜腿铰链老是松", "镜腿 铰链 老是 松"])
+def test_an_unspaced_plain_query_finds_the_listing_with_every_word(client, hinges, q):
+    html = client.get(f"/search/?q={q}").get_data(as_text=True)
+    assert "fallback-note" not in html  # a listing holds every word
+    assert html.count("search-hit") == 1
+    shown = re.sub(r"<[^>]+>", "", html.split("search-hit", 1)[1])
+    assert "镜腿铰链防松结构" in shown
