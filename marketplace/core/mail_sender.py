@@ -11,7 +11,6 @@ hook (MAIL_SYNC=inline) without touching the transaction that just ended.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +21,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.orm import Session
 
 from ..extensions import db
+from .background import Waker
 from .mail import build_message, deliver
 from .mail_outbox import QUEUED_KEY, MailOutbox, run_sent_handler
 from .timeutil import utcnow
@@ -144,32 +144,6 @@ def safe_send() -> None:
         log.exception("mail sending failed; the outbox keeps the mail")
 
 
-class _SendWorker:
-    """A daemon thread per process that sends the outbox when woken after a commit."""
-
-    def __init__(self, app: Flask):
-        self.app = app
-        self.wake = threading.Event()
-        self.thread: threading.Thread | None = None
-        self.lock = threading.Lock()
-
-    def poke(self) -> None:
-        with self.lock:
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(
-                    target=self._run, name="mail-send", daemon=True
-                )
-                self.thread.start()
-        self.wake.set()
-
-    def _run(self) -> None:
-        while True:
-            self.wake.wait()
-            self.wake.clear()
-            with self.app.app_context():
-                safe_send()
-
-
 def _wake_sender() -> None:
     if not has_app_context():
         return
@@ -193,4 +167,4 @@ def _committed(session: Session) -> None:
 
 def init_app(app: Flask) -> None:
     """The process's sender thread, woken by commits that queued mail."""
-    app.extensions["mail_sender"] = _SendWorker(app)
+    app.extensions["mail_sender"] = Waker(app, "mail-send", safe_send)

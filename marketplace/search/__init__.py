@@ -3,44 +3,15 @@
 from __future__ import annotations
 
 import logging
-import threading
 
 from flask import Blueprint, Flask
+
+from ..core.background import Waker
 
 bp = Blueprint("search", __name__)
 log = logging.getLogger("marketplace.search")
 
 from . import routes  # noqa: E402,F401
-
-
-class _SyncWorker:
-    """A daemon thread per process that drains the outbox when woken after a commit."""
-
-    def __init__(self, app: Flask):
-        self.app = app
-        self.wake = threading.Event()
-        self.thread: threading.Thread | None = None
-        self.lock = threading.Lock()
-
-    def poke(self) -> None:
-        with self.lock:
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(
-                    target=self._run, name="search-sync", daemon=True
-                )
-                self.thread.start()
-        self.wake.set()
-
-    def _run(self) -> None:
-        from ..extensions import db
-        from .service import safe_sync
-
-        while True:
-            self.wake.wait()
-            self.wake.clear()
-            with self.app.app_context():
-                safe_sync()
-                db.session.remove()
 
 
 def init_app(app: Flask) -> None:
@@ -58,7 +29,7 @@ def init_app(app: Flask) -> None:
     from .queries import broker_opportunities
 
     app.jinja_env.globals["broker_opportunities"] = broker_opportunities
-    worker = _SyncWorker(app)
+    worker = Waker(app, "search-sync", safe_sync)
 
     @app.after_request
     def _apply_outbox(response):
