@@ -129,7 +129,6 @@ NOT_YET_CONVERTED = {
     "marketplace/deals/routes.py",
     "marketplace/deals/routes_auction.py",
     "marketplace/deals/routes_notices.py",
-    "marketplace/needs/routes.py",
     "marketplace/payments/routes.py",
     "marketplace/payments/routes_admin.py",
 }
