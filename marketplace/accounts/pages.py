@@ -16,8 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..achievements.models import Achievement, NdaRequest, NdaState
-from ..core.errors import ValidationFailed
-from ..core.forms import put_errors
+from ..core.transaction import Write, form_status
 from ..extensions import db
 from ..needs.models import Need
 from . import bp, services, sessions
@@ -45,25 +44,25 @@ def profile():
             current_user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
         )
     if form.validate_on_submit():
-        services.update_profile(
-            current_user,
-            name=form.name.data,
-            locale=form.locale.data,
-            email_notifications=form.email_notifications.data,
-        )
-        db.session.commit()
-        # The session's language wins over the account's, so it follows the new choice.
-        session["lang"] = form.locale.data
-        flash(_("个人资料已保存。"), "success")
-        return redirect(url_for("accounts.profile"))
-    status = 422 if request.method == "POST" else 200
+        with Write(form) as write:
+            services.update_profile(
+                current_user,
+                name=form.name.data,
+                locale=form.locale.data,
+                email_notifications=form.email_notifications.data,
+            )
+        if write.ok:
+            # The session's language wins over the account's, so it follows the choice.
+            session["lang"] = form.locale.data
+            flash(_("个人资料已保存。"), "success")
+            return redirect(url_for("accounts.profile"))
     return render_template(
         "accounts/profile.html",
         form=form,
         user_sessions=sessions.active(current_user),
         this_session=sessions.current(),
         device=sessions.device,
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/workspace")
@@ -110,7 +109,7 @@ def edit_organization():
     if request.method == "GET":
         form.org_name.data = org.name
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             back_to_pending = services.update_organization(
                 org,
                 current_user,
@@ -122,11 +121,7 @@ def edit_organization():
                 contact_email=form.contact_email.data or "",
                 state_funded=form.state_funded.data,
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             if back_to_pending:
                 flash(
                     _("机构资料已保存。名称或信用代码已变更，需重新提交运营方审核。"),
@@ -135,10 +130,9 @@ def edit_organization():
             else:
                 flash(_("机构资料已保存。"), "success")
             return redirect(url_for("accounts.workspace"))
-    status = 422 if request.method == "POST" else 200
     return render_template(
         "accounts/organization_form.html", form=form, org=org
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/invite", methods=["GET", "POST"])
@@ -149,16 +143,13 @@ def invite_member():
         return redirect(url_for("accounts.profile"))
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             user = services.invite_member(
                 current_user, name=form.name.data, email=form.email.data
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("已向 %(email)s 发送邀请邮件。", email=user.email), "success")
             return redirect(url_for("accounts.workspace"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/invite.html", form=form, org=org), status
+    return render_template("accounts/invite.html", form=form, org=org), form_status(
+        form
+    )

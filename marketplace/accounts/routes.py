@@ -6,10 +6,9 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..core.errors import ServiceError, ValidationFailed
-from ..core.forms import put_errors
+from ..core.transaction import Write, form_status
 from ..core.web import safe_next
-from ..extensions import db, limiter
+from ..extensions import limiter
 from . import bp, services, sessions, throttle, tokens
 from .forms import (
     ChangePasswordForm,
@@ -33,25 +32,26 @@ def login():
         return redirect(url_for("pages.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data)
-        except ServiceError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            services.record_login(user, request.user_agent.string, client_ip())
-            db.session.commit()
+        with Write(form) as write:
+            user = services.sign_in(
+                form.email.data,
+                form.password.data,
+                request.user_agent.string,
+                client_ip(),
+            )
+        if write.ok:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next"), url_for("pages.home")))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/login.html", form=form), status
+    # A refused sign-in is a 422, which the throttle counts as a failure.
+    return render_template("accounts/login.html", form=form), form_status(form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     # Ended on the server, so a copy of the cookie signs nobody in any more.
     if current_user.is_authenticated and (row := sessions.current()) is not None:
-        sessions.end(row)
-        db.session.commit()
+        with Write():
+            sessions.end(row)
     logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("pages.home"))
@@ -63,7 +63,7 @@ def register():
         return redirect(url_for("accounts.workspace"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             user = services.register(
                 org_type=form.org_type.data,
                 org_name=form.org_name.data,
@@ -75,18 +75,14 @@ def register():
                 name=form.name.data,
                 email=form.email.data,
                 password=form.password.data,
+                user_agent=request.user_agent.string,
+                ip=client_ip(),
             )
-            services.record_login(user, request.user_agent.string, client_ip())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             login_user(user)
             flash(_("注册成功。机构资料待运营方审核，审核通过后即可发布。"), "success")
             return redirect(url_for("accounts.workspace"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/register.html", form=form), status
+    return render_template("accounts/register.html", form=form), form_status(form)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -94,21 +90,19 @@ def register():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             services.change_password(
                 current_user,
                 form.current_password.data,
                 form.password.data,
                 keep=sessions.current(),
             )
-        except ValidationFailed as exc:
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("密码已修改。"), "success")
             return redirect(url_for("accounts.profile"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/change_password.html", form=form), status
+    return render_template("accounts/change_password.html", form=form), form_status(
+        form
+    )
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
@@ -116,15 +110,19 @@ def change_password():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()  # the reset mail is queued; it leaves after the commit
-        # The same answer either way, so the page does not tell who has an account.
-        flash(
-            _("如果该邮箱已注册，我们已向它发送了重置密码的链接，请查收邮件。"), "info"
-        )
-        return redirect(url_for("accounts.login"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/forgot_password.html", form=form), status
+        # The reset mail is queued; it leaves after the commit.
+        with Write(form) as write:
+            services.request_password_reset(form.email.data)
+        if write.ok:
+            # The same answer either way, so the page does not tell who has an account.
+            flash(
+                _("如果该邮箱已注册，我们已向它发送了重置密码的链接，请查收邮件。"),
+                "info",
+            )
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form), form_status(
+        form
+    )
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -135,16 +133,16 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html", expired=exc.expired), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
-        db.session.commit()
-        if current_user.is_authenticated:
-            logout_user()
-        flash(_("密码已设置，请使用新密码登录。"), "success")
-        return redirect(url_for("accounts.login"))
-    status = 422 if request.method == "POST" else 200
+        with Write(form) as write:
+            services.set_password(user, form.password.data)
+        if write.ok:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("密码已设置，请使用新密码登录。"), "success")
+            return redirect(url_for("accounts.login"))
     return render_template(
         "accounts/reset_password.html", form=form, user=user, purpose=purpose
-    ), status
+    ), form_status(form)
 
 
 from . import pages, routes_sessions  # noqa: E402,F401  (profile, workspace, sessions)

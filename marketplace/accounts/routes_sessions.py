@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from ..extensions import db
+from ..core.transaction import Write
 from . import bp, sessions
 
 
@@ -17,8 +17,10 @@ def end_session(session_id: int):
     if row is None:
         abort(404)
     this_one = row is sessions.current()
-    sessions.end(row)
-    db.session.commit()
+    with Write() as write:
+        sessions.end(row)
+    if not write.ok:
+        return redirect(url_for("accounts.profile", _anchor="sessions"))
     if this_one:
         logout_user()
         flash(_("您已退出登录。"), "info")
@@ -30,7 +32,8 @@ def end_session(session_id: int):
 @bp.post("/sessions/end-others")
 @login_required
 def end_other_sessions():
-    ended = sessions.end_all(current_user, keep=sessions.current())
-    db.session.commit()
-    flash(_("已结束其他 %(n)s 处登录。", n=ended), "success")
+    with Write() as write:
+        ended = sessions.end_all(current_user, keep=sessions.current())
+    if write.ok:
+        flash(_("已结束其他 %(n)s 处登录。", n=ended), "success")
     return redirect(url_for("accounts.profile", _anchor="sessions"))

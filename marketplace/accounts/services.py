@@ -105,8 +105,10 @@ def register(
     name: str,
     email: str,
     password: str,
+    user_agent: str = "",
+    ip: str = "",
 ) -> User:
-    """A new organisation (pending verification) and its first member."""
+    """A new organisation (pending verification) and its first member, signed in."""
     org_type = OrgType(org_type)
     errors = _org_conflicts(org_name, credit_code)
     if _email_taken(email):
@@ -125,13 +127,15 @@ def register(
         verification=Verification.PENDING,
     )
     db.session.add(org)
-    return create_user(
+    user = create_user(
         email=email,
         name=name,
         role=ROLE_FOR_ORG_TYPE[org_type],
         organization=org,
         password=password,
     )
+    record_login(user, user_agent, ip)
+    return user
 
 
 def authenticate(email: str, password: str) -> User:
@@ -141,7 +145,18 @@ def authenticate(email: str, password: str) -> User:
     if user is None or not ok:
         raise ValidationFailed([(None, _("电子邮箱或密码不正确。"))])
     if not user.active:
-        raise PermissionDenied(_("该账户已被停用，如有疑问请联系平台运营方。"))
+        # Told on the sign-in form (422, counted by the login throttle), not as a 403
+        # page: only someone who knows the password gets this far.
+        raise ValidationFailed(
+            [(None, _("该账户已被停用，如有疑问请联系平台运营方。"))]
+        )
+    return user
+
+
+def sign_in(email: str, password: str, user_agent: str = "", ip: str = "") -> User:
+    """Check the credentials and open the session; the route then logs the user in."""
+    user = authenticate(email, password)
+    record_login(user, user_agent, ip)
     return user
 
 

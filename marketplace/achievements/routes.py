@@ -8,8 +8,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
-from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from ..core.forms import put_errors
+from ..core.transaction import Write, form_status, status_of
 from ..dashboard.events import record_match_view
 from ..extensions import db
 from ..listings.lifecycle import ACTION_LABELS
@@ -90,27 +89,22 @@ def new():
         abort(403)
     form = AchievementForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             achievement = services.create_achievement(
                 current_user.organization,
                 current_user,
                 form.to_data(),
                 submit=form.save_submit.data,
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(
                 _("成果已提交审核。") if form.save_submit.data else _("草稿已保存。"),
                 "success",
             )
             return redirect(url_for(".detail", achievement_id=achievement.id))
-    status = 422 if request.method == "POST" else 200
     return render_template(
         "achievements/form.html", form=form, achievement=None
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/<int:achievement_id>/edit", methods=["GET", "POST"])
@@ -121,24 +115,19 @@ def edit(achievement_id: int):
         abort(403)
     form = AchievementForm(data=AchievementForm.text_from(achievement))
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             services.update_achievement(
                 achievement, current_user, form.to_data(), submit=form.save_submit.data
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(
                 _("成果已提交审核。") if form.save_submit.data else _("修改已保存。"),
                 "success",
             )
             return redirect(url_for(".detail", achievement_id=achievement.id))
-    status = 422 if request.method == "POST" else 200
     return render_template(
         "achievements/form.html", form=form, achievement=achievement
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/<int:achievement_id>/action", methods=["POST"])
@@ -148,23 +137,21 @@ def action(achievement_id: int):
     form = ActionForm()
     if not form.validate():
         return _render_detail(achievement, 422, error=_("操作无效，请刷新页面后重试。"))
-    try:
+    with Write(form) as write:
         t = apply_listing_action(
             achievement, form.action.data, current_user, form.reason.data or ""
         )
-    except PermissionDenied:
-        abort(403)
-    except InvalidTransition as exc:
-        db.session.rollback()
-        return _render_detail(achievement, 409, error=str(exc))
-    db.session.commit()
-    flash(
-        _("操作成功：%(label)s。", label=ACTION_LABELS.get(t.action, t.action)),
-        "success",
-    )
-    if form.from_queue.data and current_user.is_operator:
-        return redirect(url_for(".review_queue"))
-    return redirect(url_for(".detail", achievement_id=achievement.id))
+    if write.ok:
+        flash(
+            _("操作成功：%(label)s。", label=ACTION_LABELS.get(t.action, t.action)),
+            "success",
+        )
+        if form.from_queue.data and current_user.is_operator:
+            return redirect(url_for(".review_queue"))
+        return redirect(url_for(".detail", achievement_id=achievement.id))
+    # The buttons live on the detail page: show it again with the refusal (409 for
+    # a step the listing's status does not allow).
+    return _render_detail(achievement, status_of(write.error), error=str(write.error))
 
 
 @bp.route("/<int:achievement_id>/nda", methods=["POST"])
@@ -173,20 +160,14 @@ def request_nda(achievement_id: int):
     achievement = _visible_or_404(achievement_id)
     form = NdaRequestForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             services.request_nda(
                 achievement,
                 current_user,
                 form.message.data or "",
                 nda_version=request.form.get("nda_version", type=int),
             )
-        except PermissionDenied:
-            abort(403)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("保密申请已提交，成果方同意后即可查看技术详情。"), "success")
             return redirect(url_for(".detail", achievement_id=achievement.id))
     return _render_detail(achievement, 422, nda_form=form)
@@ -203,21 +184,18 @@ def decide_nda(request_id: int):
     form = NdaDecisionForm()
     if not form.validate_on_submit():
         return _render_detail(achievement, 422, error=_("请选择同意或拒绝。"))
-    try:
+    with Write(form) as write:
         services.decide_nda(nda, current_user, form.decision.data)
-    except PermissionDenied:
-        abort(404)
-    except (InvalidTransition, ValidationFailed) as exc:
-        db.session.rollback()
-        return _render_detail(achievement, 409, error=str(exc))
-    db.session.commit()
-    flash(
-        _("已同意该保密申请。")
-        if form.decision.data == "accept"
-        else _("已拒绝该保密申请。"),
-        "success",
-    )
-    return redirect(url_for(".detail", achievement_id=achievement.id))
+    if write.ok:
+        flash(
+            _("已同意该保密申请。")
+            if form.decision.data == "accept"
+            else _("已拒绝该保密申请。"),
+            "success",
+        )
+        return redirect(url_for(".detail", achievement_id=achievement.id))
+    # 409 for a request decided already.
+    return _render_detail(achievement, status_of(write.error), error=str(write.error))
 
 
 @bp.route("/<int:achievement_id>/upload", methods=["POST"])
@@ -228,21 +206,15 @@ def upload(achievement_id: int):
         abort(403)
     form = UploadForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             services.attach_file(
                 achievement, current_user, form.file.data, bool(form.confidential.data)
             )
-        except UploadTooLarge as exc:
-            db.session.rollback()
-            form.file.errors = [str(exc)]
-            return _render_detail(achievement, 413, upload_form=form)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("附件已上传。"), "success")
             return redirect(url_for(".detail", achievement_id=achievement.id))
+        if isinstance(write.error, UploadTooLarge):
+            return _render_detail(achievement, 413, upload_form=form)
     return _render_detail(achievement, 422, upload_form=form)
 
 

@@ -12,9 +12,8 @@ from flask_login import current_user
 from ..accounts.models import ROLE_LABELS, Organization, Role, User, Verification
 from ..achievements.models import Achievement
 from ..core.audit import AuditEntry
-from ..core.errors import ServiceError, ValidationFailed
-from ..core.forms import put_errors
 from ..core.timeutil import SHANGHAI
+from ..core.transaction import Write, form_status
 from ..extensions import db, login_manager
 from ..listings.lifecycle import ListingStatus, NeedStatus
 from ..needs.models import Need
@@ -99,16 +98,11 @@ def verify_organization(org_id: int):
     org = db.get_or_404(Organization, org_id)
     form = VerifyForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             services.verify_organization(
                 org, current_user, form.decision.data, form.reason.data or ""
             )
-        except ValidationFailed as exc:
-            put_errors(form, exc)
-        except ServiceError as exc:
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if write.ok:
             flash(
                 _(
                     "已记录审核结论：%(org)s — %(state)s。",
@@ -147,12 +141,9 @@ def users():
 @bp.route("/users/<int:user_id>/toggle", methods=["POST"])
 def user_toggle(user_id: int):
     user = db.get_or_404(User, user_id)
-    try:
+    with Write() as write:
         services.set_user_active(user, current_user, not user.active)
-    except ServiceError as exc:
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
+    if write.ok:
         if user.active:
             flash(_("已启用账户 %(email)s。", email=user.email), "success")
         else:
@@ -164,7 +155,7 @@ def user_toggle(user_id: int):
 def create_staff():
     form = StaffForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             user = services.create_staff(
                 current_user,
                 role=form.role.data,
@@ -172,18 +163,13 @@ def create_staff():
                 email=form.email.data,
                 broker_fields=form.broker_fields.data or [],
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(
                 _("已创建账户 %(email)s，并发送了设置密码的邮件。", email=user.email),
                 "success",
             )
             return redirect(url_for("admin.users", q=user.email))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/create_staff.html", form=form), status
+    return render_template("admin/create_staff.html", form=form), form_status(form)
 
 
 def _shanghai_day_start(day) -> datetime:

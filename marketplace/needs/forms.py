@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -156,6 +157,12 @@ class ActionForm(FlaskForm):
     version = HiddenField(validators=[Length(max=40)])
     #: The translation the firm looked at when it approved or asked for changes.
     translation_id = HiddenField(validators=[Length(max=12)])
+
+
+class UploadForm(FlaskForm):
+    """The attachment on the detail page; the upload service checks the file itself."""
+
+    file = FileField()
 
 
 class FilterForm(FlaskForm):

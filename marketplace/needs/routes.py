@@ -6,8 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
-from ..core.forms import put_errors
+from ..core.transaction import Write, form_status, status_of
 from ..core.web import visible_or_404
 from ..dashboard.events import record_match_view
 from ..extensions import db, login_manager
@@ -16,7 +15,7 @@ from ..search.queries import match_panel
 from ..uploads.services import UploadTooLarge, attachments_of
 from . import bp, services
 from .diff import version_diffs
-from .forms import ActionForm, FilterForm, NeedForm
+from .forms import ActionForm, FilterForm, NeedForm, UploadForm
 from .models import Need
 from .queries import NeedFilters, public_needs
 
@@ -84,22 +83,17 @@ def new():
         abort(403)
     form = NeedForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             need = services.create_need(
                 current_user.organization,
                 current_user,
                 form.to_data(),
                 submit=request.form.get("intent") == "submit",
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_saved_message(need), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("needs/form.html", form=form, need=None), status
+    return render_template("needs/form.html", form=form, need=None), form_status(form)
 
 
 def _saved_message(need: Need) -> str:
@@ -134,22 +128,17 @@ def edit(need_id: int):
         return redirect(url_for("needs.detail", need_id=need.id))
     form = NeedForm(data=_initial(need)) if request.method == "GET" else NeedForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             services.update_need(
                 need,
                 current_user,
                 form.to_data(),
                 submit=request.form.get("intent") == "submit",
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_saved_message(need), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("needs/form.html", form=form, need=need), status
+    return render_template("needs/form.html", form=form, need=need), form_status(form)
 
 
 @bp.route("/<int:need_id>/action", methods=["POST"])
@@ -161,7 +150,7 @@ def action(need_id: int):
         messages = [m for errors in form.errors.values() for m in errors]
         return render_detail(need, 422, action_error=messages[0] if messages else "")
     raw_tid = form.translation_id.data or ""
-    try:
+    with Write(form) as write:
         services.need_action(
             need,
             form.action.data,
@@ -170,13 +159,11 @@ def action(need_id: int):
             version=form.version.data or None,
             translation_id=int(raw_tid) if raw_tid.isdigit() else None,
         )
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ServiceError as exc:
-        db.session.rollback()
-        return render_detail(need, 409, action_error=str(exc))
-    db.session.commit()
+    if not write.ok:
+        # The buttons live on the detail page: show it again with the refusal.
+        return render_detail(
+            need, status_of(write.error), action_error=str(write.error)
+        )
     label = ACTION_LABELS.get(form.action.data, form.action.data)
     if form.action.data == "approve":
         # The firm's part is done, but the need is not public yet: say who acts next.
@@ -196,20 +183,14 @@ def upload(need_id: int):
     need = _visible_need(need_id)
     if not need.can_view_original(current_user):
         abort(403)
-    try:
-        services.attach_file(need, current_user, request.files.get("file"))
-    except UploadTooLarge:
-        db.session.rollback()
-        abort(413)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        return render_detail(need, 422, upload_error=str(exc))
-    db.session.commit()
-    flash(_("附件已上传。"), "success")
-    return redirect(url_for("needs.detail", need_id=need.id))
+    form = UploadForm()
+    with Write(form) as write:
+        services.attach_file(need, current_user, form.file.data)
+    if write.ok:
+        flash(_("附件已上传。"), "success")
+        return redirect(url_for("needs.detail", need_id=need.id))
+    status = 413 if isinstance(write.error, UploadTooLarge) else 422
+    return render_detail(need, status, upload_error=str(write.error))
 
 
 from . import routes_translation  # noqa: E402,F401  (the broker's pages)

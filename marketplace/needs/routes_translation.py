@@ -8,15 +8,14 @@ from flask_login import current_user
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
-from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
 from ..core.forms import keyword_list
 from ..core.timeutil import utcnow
+from ..core.transaction import Write, form_status
 from ..extensions import db
 from ..listings.lifecycle import STATUS_LABELS
 from . import bp, queries, services
 from .forms import TranslationForm
 from .models import Need
-from .routes import put_errors
 
 
 @bp.route("/queue")
@@ -89,21 +88,11 @@ def translate(need_id: int):
             "keywords": keyword_list(form.keywords.data),
         }
         propose = request.form.get("intent") == "propose"
-        try:
+        with Write(form) as write:
             translation = services.save_translation(
                 need, current_user, data, propose=propose
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if write.ok:
             if propose:
                 flash(
                     _("翻译第 %(v)d 版已提交企业确认。", v=translation.version),
@@ -112,5 +101,6 @@ def translate(need_id: int):
                 return redirect(url_for("needs.detail", need_id=need.id))
             flash(_("已保存为第 %(v)d 版。", v=translation.version), "success")
             return redirect(url_for("needs.translate", need_id=need.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("needs/translate.html", form=form, need=need), status
+    return render_template("needs/translate.html", form=form, need=need), form_status(
+        form
+    )

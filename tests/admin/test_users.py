@@ -61,6 +61,16 @@ def test_operator_cannot_disable_themself(client, db, operator):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
 
 
+def test_disabling_yourself_by_hand_is_a_403(client, db, operator):
+    # The list offers no button for one's own account: a forged request is refused
+    # like every PermissionDenied, not flashed back as if it were a slip.
+    response = client.post(f"/admin/users/{operator.id}/toggle")
+    assert response.status_code == 403
+    assert "不能停用您自己的账户" in response.get_data(as_text=True)
+    db.session.refresh(operator)
+    assert operator.active
+
+
 def test_create_broker_with_fields_sends_invitation(client, db, operator, smtp_server):
     response = client.post(
         "/admin/staff/new",

@@ -62,6 +62,23 @@ def test_oversized_upload_is_413(app, db, firm, create_need, client_for):
     assert db.session.scalars(sa.select(Attachment)).all() == []
 
 
+def test_oversized_upload_says_the_limit_next_to_the_upload_form(
+    app, db, firm, create_need, client_for
+):
+    # The need's page again, with the limit, like the achievement's (it was a bare 413).
+    need = create_need(org=firm.organization, status=NeedStatus.DRAFT)
+    saved = app.config["MAX_UPLOAD_BYTES"]
+    app.config["MAX_UPLOAD_BYTES"] = 1024 * 1024
+    try:
+        response = upload(client_for(firm), need, PDF + b"x" * (1024 * 1024))
+    finally:
+        app.config["MAX_UPLOAD_BYTES"] = saved
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "不能超过 1 MB" in html and need.title in html
+    assert db.session.scalars(sa.select(Attachment)).all() == []
+
+
 def test_outsiders_cannot_upload(
     db, firm, other_firm, supplier, create_need, client_for
 ):
