@@ -9,12 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
+from ..core.forms import put_errors
 from ..core.timeutil import SHANGHAI, utcnow
 from ..extensions import db
 from . import auctions, bp, pipeline
 from .forms import AuctionForm, BidForm
 from .models_pricing import Auction
-from .routes import put_errors, visible_deal
+from .routes import visible_deal
 
 
 def _utc(local: datetime | None) -> datetime | None:

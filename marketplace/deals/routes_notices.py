@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
+from ..core.forms import put_errors
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..legal import texts
@@ -15,7 +16,6 @@ from ..legal.models import TextKind
 from . import notices, notices_bp, pipeline
 from .forms import HandleObjectionForm, ObjectionForm
 from .models_pricing import Auction, Objection, PublicNotice
-from .routes import put_errors
 
 
 @notices_bp.route("/")
