@@ -105,15 +105,30 @@ def render_room(deal: Deal, status: int = 200, **forms):
     ), status
 
 
+def refusal_status(write: Write) -> int:
+    """The status of a refused write on a page whose forms follow the object's state.
+
+    A page out of date or a step the state does not allow answers 409, and its reason
+    is flashed above the page: once the deal or auction moved on, the form may be gone
+    from it. Everything else stays on the form and answers 422.
+    """
+    if not isinstance(write.error, StaleObject | InvalidTransition):
+        return 422
+    if write.form is not None:
+        message = str(write.error)
+        write.form.form_errors.remove(message)
+        flash(message, "error")
+    return 409
+
+
 def _refused(deal: Deal, write: Write, **forms):
-    """The room again after a refused write: 409 when the page is out of date or the
-    stage does not allow the step (reload and look again), 422 for what the user can
-    correct. A file over the limit is a 413, as on every upload."""
+    """The room again after a refused write (see refusal_status); a file over the
+    limit is a 413, as on every upload."""
     if isinstance(write.error, UploadTooLarge):
         abort(413)
+    status = refusal_status(write)
     db.session.refresh(deal)
-    stale = isinstance(write.error, StaleObject | InvalidTransition)
-    return render_room(deal, 409 if stale else 422, **forms)
+    return render_room(deal, status, **forms)
 
 
 @bp.route("/interest/<int:achievement_id>", methods=["GET", "POST"])
