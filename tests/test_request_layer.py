@@ -129,7 +129,6 @@ NOT_YET_CONVERTED = {
     "marketplace/admin/routes.py",
     "marketplace/contracts/routes.py",
     "marketplace/contracts/routes_registration.py",
-    "marketplace/deals/routes_notices.py",
     "marketplace/needs/routes.py",
     "marketplace/needs/routes_translation.py",
     "marketplace/payments/routes.py",
