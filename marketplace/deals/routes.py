@@ -174,22 +174,22 @@ def answer_need(need_id: int):
     ]
     if form.validate_on_submit():
         raw = form.achievement_id.data or ""
-        chosen = next((a for a in mine if str(a.id) == raw), None)
+        chosen = db.session.get(Achievement, int(raw)) if raw.isdigit() else None
         if raw and chosen is None:
-            form.achievement_id.errors = [_("请选择本机构已发布的成果。")]
-        else:
-            with Write(form) as write:
-                deal, created = starting.answer_need(
-                    need, current_user, form.proposal.data, achievement=chosen
-                )
-            if write.ok:
-                flash(
-                    _("已响应该需求，平台经纪人将尽快联系双方。")
-                    if created
-                    else _("贵单位已在响应该需求，请在此继续沟通。"),
-                    "success",
-                )
-                return redirect(url_for("deals.detail", deal_id=deal.id))
+            abort(404)
+        # Whether it is the org's own published achievement is the service's rule.
+        with Write(form) as write:
+            deal, created = starting.answer_need(
+                need, current_user, form.proposal.data, achievement=chosen
+            )
+        if write.ok:
+            flash(
+                _("已响应该需求，平台经纪人将尽快联系双方。")
+                if created
+                else _("贵单位已在响应该需求，请在此继续沟通。"),
+                "success",
+            )
+            return redirect(url_for("deals.detail", deal_id=deal.id))
     return render_template(
         "deals/start.html", form=form, achievement=None, need=need
     ), form_status(form)
