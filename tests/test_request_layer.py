@@ -125,9 +125,6 @@ def test_write_rolls_back_and_lets_permission_and_bugs_through(app, db, exc):
 NOT_YET_CONVERTED = {
     "marketplace/contracts/routes.py",
     "marketplace/contracts/routes_registration.py",
-    "marketplace/deals/routes.py",
-    "marketplace/deals/routes_auction.py",
-    "marketplace/deals/routes_notices.py",
     "marketplace/payments/routes.py",
     "marketplace/payments/routes_admin.py",
 }

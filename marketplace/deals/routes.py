@@ -10,8 +10,9 @@ from wtforms.fields.choices import SelectChoice
 
 from ..accounts.models import Role, User
 from ..achievements.models import Achievement
-from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
+from ..core.errors import InvalidTransition, StaleObject
 from ..core.timeutil import utcnow
+from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..extensions import db
 from ..needs.models import Need
@@ -27,15 +28,6 @@ from .forms import (
     ReassignForm,
 )
 from .models import Deal, DealStage, MessageKind
-
-
-def put_errors(form, exc: ValidationFailed) -> None:
-    for name, message in exc.errors:
-        field = getattr(form, name, None) if name else None
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            form.form_errors.append(message)
 
 
 def visible_deal(deal_id: int) -> Deal:
@@ -80,10 +72,10 @@ def render_room(deal: Deal, status: int = 200, **forms):
     mode_form = forms.get("mode_form") or PricingModeForm(
         pricing_mode=deal.pricing_mode
     )
-    if deal.supplier_org.state_funded:  # 面议 is not open to them (set_pricing_mode)
-        mode_form.pricing_mode.choices = [
-            c for c in mode_form.pricing_mode.choices if c.value != "negotiable"
-        ]
+    allowed = services.allowed_pricing_modes(deal)
+    mode_form.pricing_mode.choices = [
+        c for c in mode_form.pricing_mode.choices if c.value in allowed
+    ]
     for form in (price_form, mode_form, reassign_form):
         form.version.data = str(deal.version)  # the version this page shows
     from ..contracts.rules import contract_of  # contracts builds on deals
@@ -107,24 +99,36 @@ def render_room(deal: Deal, status: int = 200, **forms):
         mode_form=mode_form,
         reassign_form=reassign_form,
         is_staff=bool(parties & {pipeline.BROKER, pipeline.OPERATOR}),
-        can_price=bool(parties & {pipeline.BROKER, pipeline.OPERATOR})
-        and deal.stage == DealStage.NEGOTIATION
-        and deal.agreed_price_fen is None,
+        can_price=services.can_set_price(deal, current_user),
         notice_required=pipeline.notice_required(deal),
         contract=contract_of(deal),
     ), status
 
 
-def _failed(deal: Deal, exc: ServiceError, **forms):
-    """Back to the room with the reason; stale pages get 409 and a reload hint."""
-    db.session.rollback()
-    if isinstance(exc, PermissionDenied):
-        abort(403)
+def refusal_status(write: Write) -> int:
+    """The status of a refused write on a page whose forms follow the object's state.
+
+    A page out of date or a step the state does not allow answers 409, and its reason
+    is flashed above the page: once the deal or auction moved on, the form may be gone
+    from it. Everything else stays on the form and answers 422.
+    """
+    if not isinstance(write.error, StaleObject | InvalidTransition):
+        return 422
+    if write.form is not None:
+        message = str(write.error)
+        write.form.form_errors.remove(message)
+        flash(message, "error")
+    return 409
+
+
+def _refused(deal: Deal, write: Write, **forms):
+    """The room again after a refused write (see refusal_status); a file over the
+    limit is a 413, as on every upload."""
+    if isinstance(write.error, UploadTooLarge):
+        abort(413)
+    status = refusal_status(write)
     db.session.refresh(deal)
-    flash(str(exc), "danger")
-    if isinstance(exc, ValidationFailed):
-        return render_room(deal, 422, **forms)
-    return render_room(deal, 409, **forms)
+    return render_room(deal, status, **forms)
 
 
 @bp.route("/interest/<int:achievement_id>", methods=["GET", "POST"])
@@ -133,41 +137,25 @@ def express_interest(achievement_id: int):
     achievement = visible_or_404(Achievement, achievement_id)
     form = InterestForm()
     if form.validate_on_submit():
-        done = _start_deal(
-            form,
-            lambda: starting.express_interest(
+        with Write(form) as write:
+            deal, created = starting.express_interest(
                 achievement,
                 current_user,
                 form.message.data,
                 nda=form.nda.data,
                 nda_version=request.form.get("nda_version", type=int),
-            ),
-            _("已提交合作意向，平台经纪人将尽快联系您。"),
-            _("您与该成果方已有进行中的交易，请在此继续沟通。"),
-        )
-        if done is not None:
-            return done
-    status = 422 if form.is_submitted() else 200
+            )
+        if write.ok:
+            flash(
+                _("已提交合作意向，平台经纪人将尽快联系您。")
+                if created
+                else _("您与该成果方已有进行中的交易，请在此继续沟通。"),
+                "success",
+            )
+            return redirect(url_for("deals.detail", deal_id=deal.id))
     return render_template(
         "deals/start.html", form=form, achievement=achievement, need=None
-    ), status
-
-
-def _start_deal(form, start, created_msg: str, existing_msg: str):
-    """Run one of the deal starts: a redirect to the deal room, or None with the
-    service's errors put back on the form."""
-    try:
-        deal, created = start()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        put_errors(form, exc)
-        return None
-    db.session.commit()
-    flash(created_msg if created else existing_msg, "success")
-    return redirect(url_for("deals.detail", deal_id=deal.id))
+    ), form_status(form)
 
 
 @bp.route("/answer/<int:need_id>", methods=["GET", "POST"])
@@ -186,24 +174,25 @@ def answer_need(need_id: int):
     ]
     if form.validate_on_submit():
         raw = form.achievement_id.data or ""
-        chosen = next((a for a in mine if str(a.id) == raw), None)
+        chosen = db.session.get(Achievement, int(raw)) if raw.isdigit() else None
         if raw and chosen is None:
-            form.achievement_id.errors = [_("请选择本机构已发布的成果。")]
-        else:
-            done = _start_deal(
-                form,
-                lambda: starting.answer_need(
-                    need, current_user, form.proposal.data, achievement=chosen
-                ),
-                _("已响应该需求，平台经纪人将尽快联系双方。"),
-                _("贵单位已在响应该需求，请在此继续沟通。"),
+            abort(404)
+        # Whether it is the org's own published achievement is the service's rule.
+        with Write(form) as write:
+            deal, created = starting.answer_need(
+                need, current_user, form.proposal.data, achievement=chosen
             )
-            if done is not None:
-                return done
-    status = 422 if form.is_submitted() else 200
+        if write.ok:
+            flash(
+                _("已响应该需求，平台经纪人将尽快联系双方。")
+                if created
+                else _("贵单位已在响应该需求，请在此继续沟通。"),
+                "success",
+            )
+            return redirect(url_for("deals.detail", deal_id=deal.id))
     return render_template(
         "deals/start.html", form=form, achievement=None, need=need
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/<int:deal_id>")
@@ -220,7 +209,8 @@ def action(deal_id: int):
     if not form.validate():
         flash(_("请求有误，请刷新页面后重试。"), "danger")
         return render_room(deal, 422, action_form=form)
-    try:
+    # The action buttons show no errors of their own: a refusal is flashed above.
+    with Write() as write:
         services.apply_action(
             deal,
             form.action.data,
@@ -229,17 +219,13 @@ def action(deal_id: int):
             expected_version=form.version.data,
             attachments=request.files.getlist("files"),
         )
-    except UploadTooLarge:
-        db.session.rollback()
-        abort(413)
-    except ServiceError as exc:
-        return _failed(deal, exc, action_form=form)
-    db.session.commit()
-    flash(
-        _("操作已完成：%(a)s", a=pipeline.ACTION_LABELS.get(form.action.data, "")),
-        "success",
-    )
-    return redirect(url_for("deals.detail", deal_id=deal.id))
+    if write.ok:
+        flash(
+            _("操作已完成：%(a)s", a=pipeline.ACTION_LABELS.get(form.action.data, "")),
+            "success",
+        )
+        return redirect(url_for("deals.detail", deal_id=deal.id))
+    return _refused(deal, write, action_form=form)
 
 
 @bp.route("/<int:deal_id>/messages", methods=["POST"])
@@ -249,7 +235,7 @@ def post_message(deal_id: int):
     form = MessageForm()
     if not form.validate():
         return render_room(deal, 422, message_form=form)
-    try:
+    with Write(form) as write:
         room.post_message(
             deal,
             current_user,
@@ -257,18 +243,10 @@ def post_message(deal_id: int):
             form.body.data,
             request.files.getlist("files"),
         )
-    except UploadTooLarge:
-        db.session.rollback()
-        abort(413)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        put_errors(form, exc)
-        return render_room(deal, 422, message_form=form)
-    except ServiceError as exc:
-        return _failed(deal, exc)
-    db.session.commit()
-    flash(_("已发送。"), "success")
-    return redirect(url_for("deals.detail", deal_id=deal.id) + "#room")
+    if write.ok:
+        flash(_("已发送。"), "success")
+        return redirect(url_for("deals.detail", deal_id=deal.id) + "#room")
+    return _refused(deal, write, message_form=form)
 
 
 @bp.route("/<int:deal_id>/price", methods=["POST"])
@@ -278,7 +256,7 @@ def agree_price(deal_id: int):
     form = PriceForm()
     if not form.validate():
         return render_room(deal, 422, price_form=form)
-    try:
+    with Write(form) as write:
         services.agree_price(
             deal,
             current_user,
@@ -290,20 +268,15 @@ def agree_price(deal_id: int):
             },
             expected_version=form.version.data,
         )
-    except ValidationFailed as exc:
-        db.session.rollback()
-        put_errors(form, exc)
-        return render_room(deal, 422, price_form=form)
-    except ServiceError as exc:
-        return _failed(deal, exc, price_form=form)
-    db.session.commit()
-    flash(
-        _("协议价格已确定，已发布公示。")
-        if deal.stage == DealStage.PUBLIC_NOTICE
-        else _("协议价格已确定。"),
-        "success",
-    )
-    return redirect(url_for("deals.detail", deal_id=deal.id))
+    if write.ok:
+        flash(
+            _("协议价格已确定，已发布公示。")
+            if deal.stage == DealStage.PUBLIC_NOTICE
+            else _("协议价格已确定。"),
+            "success",
+        )
+        return redirect(url_for("deals.detail", deal_id=deal.id))
+    return _refused(deal, write, price_form=form)
 
 
 @bp.route("/<int:deal_id>/pricing-mode", methods=["POST"])
@@ -313,18 +286,18 @@ def pricing_mode(deal_id: int):
     form = PricingModeForm()
     if not form.validate():
         return render_room(deal, 422, mode_form=form)
-    try:
+    # The mode form shows no errors of its own: a refusal is flashed above.
+    with Write() as write:
         services.set_pricing_mode(
             deal,
             current_user,
             form.pricing_mode.data,
             expected_version=form.version.data,
         )
-    except ServiceError as exc:
-        return _failed(deal, exc, mode_form=form)
-    db.session.commit()
-    flash(_("定价方式已更新。"), "success")
-    return redirect(url_for("deals.detail", deal_id=deal.id))
+    if write.ok:
+        flash(_("定价方式已更新。"), "success")
+        return redirect(url_for("deals.detail", deal_id=deal.id))
+    return _refused(deal, write, mode_form=form)
 
 
 @bp.route("/<int:deal_id>/reassign", methods=["POST"])
@@ -341,7 +314,7 @@ def reassign(deal_id: int):
     broker = db.session.get(User, int(raw)) if raw.isdigit() else None
     if raw and broker is None:
         abort(404)
-    try:
+    with Write(form) as write:
         assignment.reassign(
             deal,
             current_user,
@@ -349,12 +322,7 @@ def reassign(deal_id: int):
             form.reason.data,
             expected_version=form.version.data,
         )
-    except ValidationFailed as exc:
-        db.session.rollback()
-        put_errors(form, exc)
-        return render_room(deal, 422, reassign_form=form)
-    except ServiceError as exc:
-        return _failed(deal, exc, reassign_form=form)
-    db.session.commit()
-    flash(_("已重新指派经纪人。"), "success")
-    return redirect(url_for("deals.detail", deal_id=deal.id))
+    if write.ok:
+        flash(_("已重新指派经纪人。"), "success")
+        return redirect(url_for("deals.detail", deal_id=deal.id))
+    return _refused(deal, write, reassign_form=form)

@@ -8,13 +8,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
 from ..core.timeutil import SHANGHAI, utcnow
+from ..core.transaction import Write, form_status
 from ..extensions import db
 from . import auctions, bp, pipeline
 from .forms import AuctionForm, BidForm
 from .models_pricing import Auction
-from .routes import put_errors, visible_deal
+from .routes import refusal_status, visible_deal
 
 
 def _utc(local: datetime | None) -> datetime | None:
@@ -32,7 +32,7 @@ def new_auction(deal_id: int):
         abort(403)
     form = AuctionForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             auction = auctions.create_auction(
                 deal,
                 current_user,
@@ -47,21 +47,12 @@ def new_auction(deal_id: int):
                     "sign_within_days": form.sign_within_days.data,
                 },
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("拍卖已设置。"), "success")
             return redirect(url_for("deals.auction", auction_id=auction.id))
-    status = 422 if form.is_submitted() else 200
-    return render_template("deals/auction_form.html", form=form, deal=deal), status
+    return render_template(
+        "deals/auction_form.html", form=form, deal=deal
+    ), form_status(form)
 
 
 def _visible_auction(auction_id: int) -> Auction:
@@ -102,17 +93,10 @@ def auction(auction_id: int):
 @login_required
 def register_bidder(auction_id: int):
     auction = _visible_auction(auction_id)
-    try:
+    with Write() as write:
         auctions.register_bidder(auction, current_user)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return render_auction(auction, 409)
-    db.session.commit()
-    flash(_("报名成功。保证金到账后方可出价。"), "success")
+    if write.ok:
+        flash(_("报名成功。保证金到账后方可出价。"), "success")
     return redirect(url_for("deals.auction", auction_id=auction.id))
 
 
@@ -123,21 +107,12 @@ def bid(auction_id: int):
     form = BidForm()
     if not form.validate():
         return render_auction(auction, 422, form)
-    try:
+    # Not registered, or no deposit paid by the deadline, is a PermissionDenied whose
+    # reason the 403 page shows.
+    with Write(form) as write:
         auctions.place_bid(auction, current_user, form.amount.fen)
-    except PermissionDenied as exc:
-        # Not registered, or no deposit paid by the deadline: say which, on the page.
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return render_auction(db.session.get(Auction, auction_id), 403, form)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        put_errors(form, exc)
-        return render_auction(db.session.get(Auction, auction_id), 422, form)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return render_auction(db.session.get(Auction, auction_id), 409, form)
-    db.session.commit()
-    flash(_("出价成功。"), "success")
-    return redirect(url_for("deals.auction", auction_id=auction.id))
+    if write.ok:
+        flash(_("出价成功。"), "success")
+        return redirect(url_for("deals.auction", auction_id=auction.id))
+    status = refusal_status(write)
+    return render_auction(db.session.get(Auction, auction_id), status, form)

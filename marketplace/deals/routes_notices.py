@@ -7,15 +7,15 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
 from ..core.timeutil import utcnow
+from ..core.transaction import Write
 from ..extensions import db
 from ..legal import texts
 from ..legal.models import TextKind
 from . import notices, notices_bp, pipeline
 from .forms import HandleObjectionForm, ObjectionForm
 from .models_pricing import Auction, Objection, PublicNotice
-from .routes import put_errors
+from .routes import refusal_status
 
 
 @notices_bp.route("/")
@@ -92,19 +92,12 @@ def object_to(notice_id: int):
     form = ObjectionForm()
     if not form.validate():
         return render_notice(notice, 422, form=form)
-    try:
+    with Write(form) as write:
         notices.file_objection(notice, current_user, form.reasons.data)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        put_errors(form, exc)
-        return render_notice(notice, 422, form=form)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return render_notice(notice, 409, form=form)
-    db.session.commit()
-    flash(_("异议已提交，经纪人将处理并告知结果。"), "success")
-    return redirect(url_for("notices.detail", notice_id=notice.id))
+    if write.ok:
+        flash(_("异议已提交，经纪人将处理并告知结果。"), "success")
+        return redirect(url_for("notices.detail", notice_id=notice.id))
+    return render_notice(notice, refusal_status(write), form=form)
 
 
 @notices_bp.route("/objections/<int:objection_id>/handle", methods=["POST"])
@@ -117,17 +110,11 @@ def handle(objection_id: int):
     form = HandleObjectionForm()
     if not form.validate():
         return render_notice(notice, 422, handle_form=form)
-    try:
+    with Write(form) as write:
         notices.handle_objection(
             objection, current_user, form.decision.data, form.note.data
         )
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-        return render_notice(notice, 409, handle_form=form)
-    db.session.commit()
-    flash(_("已记录异议处理结果。"), "success")
-    return redirect(url_for("notices.detail", notice_id=notice.id))
+    if write.ok:
+        flash(_("已记录异议处理结果。"), "success")
+        return redirect(url_for("notices.detail", notice_id=notice.id))
+    return render_notice(notice, refusal_status(write), handle_form=form)

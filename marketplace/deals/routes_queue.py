@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..accounts.auth import roles_required
 from ..accounts.models import Organization, Role, User, Verification
 from ..core.timeutil import utcnow
-from ..core.transaction import Write
+from ..core.transaction import Write, form_status
 from ..extensions import db
 from . import assignment, bp, queue
 from .forms import ConflictForm
@@ -87,7 +87,6 @@ def conflicts():
     query = sa.select(BrokerConflict).order_by(BrokerConflict.declared_at.desc())
     if not current_user.is_operator:
         query = query.where(BrokerConflict.broker_id == current_user.id)
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "deals/conflicts.html",
         form=form,
@@ -96,4 +95,4 @@ def conflicts():
             u.id: u
             for u in db.session.scalars(sa.select(User).where(User.role == Role.BROKER))
         },
-    ), status
+    ), form_status(form)

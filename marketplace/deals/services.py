@@ -10,6 +10,8 @@ Public API (used by evaluation/contracts):
   PermissionDenied, InvalidTransition, StaleObject ("the deal changed, reload"),
   ValidationFailed. `actor=None` is the market's clock (party "system").
 - `available_actions(deal, user, now=None)`: the transitions to draw as buttons.
+- `allowed_pricing_modes(deal)`, `can_set_price(deal, user)`: what the pricing forms
+  offer, decided here so pages do not re-check the rules.
 """
 
 from __future__ import annotations
@@ -256,6 +258,25 @@ def agree_price(
     return ev
 
 
+PRICING_MODES = ("agreement", "listing", "auction", "negotiable")
+
+
+def allowed_pricing_modes(deal: Deal) -> list[str]:
+    """How this deal's price may be set: 面议 is closed to state-funded suppliers (§18)."""
+    state_funded = deal.supplier_org.state_funded
+    return [m for m in PRICING_MODES if not (state_funded and m == "negotiable")]
+
+
+def can_set_price(deal: Deal, user) -> bool:
+    """Whether `user` may agree the price or change the pricing mode now: the deal's
+    staff, while negotiating and before a price is agreed."""
+    return (
+        bool(deal_parties(deal, user) & {pipeline.BROKER, pipeline.OPERATOR})
+        and deal.stage == DealStage.NEGOTIATION
+        and deal.agreed_price_fen is None
+    )
+
+
 def set_pricing_mode(deal: Deal, actor, mode: str, expected_version=None) -> None:
     """The broker switches how the price is set while negotiating (§18 for state-funded)."""
     from ..core.errors import PermissionDenied
@@ -263,10 +284,7 @@ def set_pricing_mode(deal: Deal, actor, mode: str, expected_version=None) -> Non
     if not (deal_parties(deal, actor) & {pipeline.BROKER, pipeline.OPERATOR}):
         raise PermissionDenied(_("您无权执行此操作。"))
     _check_version(deal, expected_version)
-    allowed = {"agreement", "listing", "auction", "negotiable"}
-    if deal.supplier_org.state_funded:
-        allowed.discard("negotiable")
-    if mode not in allowed:
+    if mode not in allowed_pricing_modes(deal):
         raise ValidationFailed(
             [("pricing_mode", _("财政资助单位须采用协议定价、挂牌交易或拍卖。"))]
         )

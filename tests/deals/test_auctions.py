@@ -352,3 +352,23 @@ def test_a_firm_arriving_after_the_deadline_is_told_registration_closed(
     html = client.get(f"/deals/auctions/{auction.auction.id}").get_data(as_text=True)
     assert "data-registration-closed" in html and "报名已于" in html
     assert "报名竞买（保证金" not in html
+
+
+def test_registering_twice_is_flashed_back_on_the_auction(auction, client, login):
+    # A button-only write: its refusal is flashed and the route redirects back.
+    login(auction.firm)
+    url = f"/deals/auctions/{auction.auction.id}"
+    r = client.post(f"{url}/register")
+    assert r.status_code == 302 and r.headers["Location"].endswith(url)
+    assert "贵单位已报名" in client.get(url).get_data(as_text=True)
+    assert len(auction.auction.bidders) == 2
+
+
+def test_a_bid_after_the_end_is_409_with_the_reason_above(auction, client, login, db):
+    # The bid form is gone once bidding closed, so the reason is flashed above.
+    auction.auction.ends_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    login(auction.firm)
+    r = client.post(f"/deals/auctions/{auction.auction.id}/bid", data={"amount": "1"})
+    assert r.status_code == 409 and "拍卖不在竞价时间内" in r.get_data(as_text=True)
+    assert auction.auction.bid_count == 0

@@ -173,3 +173,18 @@ def test_broker_handles_objection_through_the_page(client, noticed, login, db):
     assert r.status_code == 302
     db.session.refresh(obj)
     assert obj.handling == "dismissed" and obj.handled_by_id == noticed.broker.id
+
+
+def test_handling_an_objection_twice_is_409_with_the_reason(client, noticed, login, db):
+    # The handling form is gone once the objection is handled: the reason is flashed.
+    obj = notices.file_objection(noticed.notice, noticed.outsider, "理由")
+    notices.handle_objection(obj, noticed.broker, "dismissed", "不成立")
+    db.session.commit()
+    login(noticed.broker)
+    r = client.post(
+        f"/notices/objections/{obj.id}/handle",
+        data={"decision": "sustained", "note": "改判"},
+    )
+    assert r.status_code == 409 and "该异议已处理" in r.get_data(as_text=True)
+    db.session.refresh(obj)
+    assert obj.handling == "dismissed"

@@ -152,3 +152,14 @@ def test_the_queue_shows_the_notice_end_as_24h_of_its_last_day(
     login(notice.deal.broker)
     html = client.get("/deals/queue").get_data(as_text=True)
     assert "2026-12-18 24:00" in html and "2026-12-19 00:00" not in html
+
+
+def test_the_service_says_which_modes_are_open_and_who_may_price(make_deal, db):
+    funded = make_deal(DealStage.NEGOTIATION, state_funded=True)
+    plain = make_deal(DealStage.NEGOTIATION)
+    assert "negotiable" not in services.allowed_pricing_modes(funded.deal)
+    assert "negotiable" in services.allowed_pricing_modes(plain.deal)
+    assert services.can_set_price(funded.deal, funded.broker)
+    assert not services.can_set_price(funded.deal, funded.firm)
+    services.agree_price(plain.deal, plain.broker, 1000)
+    assert not services.can_set_price(plain.deal, plain.broker)  # price agreed

@@ -131,3 +131,17 @@ def test_firm_cannot_answer_a_need(client, login, parties, create_need, create_u
         == 403
     )
     assert ns.firm.role == Role.FIRM
+
+
+def test_answer_naming_an_achievement_that_does_not_exist_is_404(
+    client, login, parties, create_need, db
+):
+    ns = parties()
+    need = create_need(org=ns.firm_org)
+    login(ns.supplier)
+    r = client.post(
+        f"/deals/answer/{need.id}",
+        data={"proposal": "方案", "achievement_id": "999999"},
+    )
+    assert r.status_code == 404
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DealEvent)) == 0
