@@ -1,0 +1,1 @@
+"""The firm's side: the district's roster, check-ups, finance, digests and events (issue 18)."""

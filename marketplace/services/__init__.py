@@ -1,0 +1,1 @@
+"""The service network: providers, service catalogue and orders, shared instruments (issue 17)."""
