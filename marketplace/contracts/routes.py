@@ -6,8 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.errors import ServiceError, ValidationFailed
-from ..core.forms import put_errors
+from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..deals.models import Deal
 from ..extensions import db
@@ -63,24 +62,16 @@ def draft(deal_id: int):
         else None
     )
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             contract = services.draft_contract(
                 deal, current_user, form.to_body(), form.note.data
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("合同草稿已保存（第 1 版）。"), "success")
             return redirect(url_for("contracts.detail", contract_id=contract.id))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "contracts/form.html", form=form, deal=deal, contract=None
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/<int:contract_id>")
@@ -116,7 +107,7 @@ def edit(contract_id: int):
         else None
     )
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             version = services.save_version(
                 contract,
                 current_user,
@@ -124,20 +115,12 @@ def edit(contract_id: int):
                 form.base_version.data,
                 form.note.data,
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("已保存为第 %(n)s 版。", n=version.number), "success")
             return redirect(url_for("contracts.detail", contract_id=contract.id))
-    status = 422 if form.is_submitted() else 200
     return render_template(
         "contracts/form.html", form=form, deal=contract.deal, contract=contract
-    ), status
+    ), form_status(form)
 
 
 @bp.route("/<int:contract_id>/diff")
@@ -165,13 +148,9 @@ def sign(contract_id: int):
         abort(400)
     if services.signing_party(contract, current_user) is None:
         abort(403)
-    try:
+    with Write() as write:
         services.sign(contract, current_user, form.version.data)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "danger")
-    else:
-        db.session.commit()
+    if write.ok:
         if contract.latest_fully_signed:
             flash(_("双方已签署同一版本，合同已签订。"), "success")
         else:

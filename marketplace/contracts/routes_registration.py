@@ -9,12 +9,13 @@ from flask_login import current_user, login_required
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
 from ..core.errors import ServiceError, ValidationFailed
+from ..core.forms import put_errors
 from ..extensions import db
 from ..uploads.services import UploadTooLarge
 from . import bp, registration, registration_export
 from .forms import ExportForm
 from .forms_registration import RegistrationForm
-from .routes import current_app_response, put_errors, visible_contract
+from .routes import current_app_response, visible_contract
 from .rules import REG_TRANSFER_TYPES
 
 _FORMATS = {
