@@ -8,9 +8,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
-from ..core.errors import ServiceError, ValidationFailed
-from ..core.forms import put_errors
-from ..extensions import db
+from ..core.transaction import Write, form_status
 from ..uploads.services import UploadTooLarge
 from . import bp, registration, registration_export
 from .forms import ExportForm
@@ -37,33 +35,24 @@ def register(contract_id: int):
         return redirect(url_for("contracts.detail", contract_id=contract.id))
     form = RegistrationForm(data=registration.initial_data(contract))
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             registration.record_registration(
                 contract,
                 current_user,
                 form.to_data(),
                 request.files.get("certificate"),
             )
-        except UploadTooLarge:
-            db.session.rollback()
-            abort(413)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("认定登记信息已录入。"), "success")
             return redirect(url_for("contracts.detail", contract_id=contract.id))
-    status = 422 if form.is_submitted() else 200
+        if isinstance(write.error, UploadTooLarge):
+            abort(413)
     return render_template(
         "contracts/register.html",
         form=form,
         contract=contract,
         transfer=contract.latest.body.get("type") in REG_TRANSFER_TYPES,
-    ), status
+    ), form_status(form)
 
 
 def _download(contracts, fmt: str, name: str):

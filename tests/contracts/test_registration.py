@@ -279,3 +279,17 @@ def test_the_form_prefills_the_parties_entity_types(signed, people, client_for):
     html = client_for(people["broker"]).get(f"/contracts/{signed.id}/registration").text
     assert '<option selected value="university">' in html
     assert '<option selected value="enterprise">' in html
+
+
+def test_a_certificate_over_the_upload_limit_is_413_and_nothing_saved(
+    app, db, signed, deal, people, client_for, monkeypatch
+):
+    monkeypatch.setitem(app.config, "MAX_UPLOAD_BYTES", len(PDF) - 1)
+    r = client_for(people["broker"]).post(
+        f"/contracts/{signed.id}/registration",
+        data=_form(certificate=(io.BytesIO(PDF), "登记证明.pdf")),
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 413
+    db.session.expire_all()
+    assert signed.registration is None and deal.stage == DealStage.CONTRACT_SIGNED
