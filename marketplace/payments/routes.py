@@ -7,8 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
-from ..core.forms import put_errors
+from ..core.transaction import Write
 from ..core.web import CSP
 from ..extensions import db
 from . import bp, ledger, paying, services, stripe_gateway
@@ -85,16 +84,10 @@ def detail(request_id: int):
 @login_required
 def pay(request_id: int):
     req = visible_request(request_id)
-    try:
+    with Write() as write:
         paying.start_stripe_payment(req, current_user)
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+    if not write.ok:
         return redirect(url_for("payments.detail", request_id=req.id))
-    db.session.commit()
     return redirect(url_for("payments.checkout", request_id=req.id))
 
 
@@ -142,21 +135,11 @@ def transfer(request_id: int):
     req = visible_request(request_id)
     form = TransferForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             paying.submit_transfer(
                 req, current_user, form.receipt.data, form.reference.data
             )
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        except ServiceError as exc:
-            db.session.rollback()
-            form.form_errors.append(str(exc))
-        else:
-            db.session.commit()
+        if write.ok:
             flash(_("转账回单已提交，待运营方确认到账。"), "success")
             return redirect(url_for("payments.detail", request_id=req.id))
     return _detail(req, 422, transfer_form=form)
@@ -193,7 +176,7 @@ def report_royalty(deal_id: int):
     deal = visible_deal(deal_id)
     form = RoyaltyForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             req = services.report_royalty(
                 deal,
                 current_user,
@@ -201,14 +184,7 @@ def report_royalty(deal_id: int):
                 form.period_end.data,
                 form.base.fen,
             )
-        except PermissionDenied:
-            db.session.rollback()
-            abort(403)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             flash(
                 _("提成已申报，应付 %(a)s。", a=f"¥{req.amount_fen / 100:,.2f}"),
                 "success",
