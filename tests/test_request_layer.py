@@ -120,13 +120,6 @@ def test_write_rolls_back_and_lets_permission_and_bugs_through(app, db, exc):
     assert "半途的机构" not in _names()
 
 
-#: Route modules that still commit and roll back by hand (issue 14, item 1): this list
-#: only shrinks. Every other route module goes through `Write`.
-NOT_YET_CONVERTED = {
-    "marketplace/payments/routes_admin.py",
-}
-
-
 def _route_modules() -> list[Path]:
     return sorted(
         p
@@ -143,7 +136,4 @@ def test_route_modules_leave_the_transaction_to_the_request_layer(path):
     name = str(path.relative_to(ROOT))
     text = path.read_text(encoding="utf-8")
     by_hand = "session.rollback()" in text or "except PermissionDenied" in text
-    if name in NOT_YET_CONVERTED:
-        assert by_hand, f"{name} is converted: take it off NOT_YET_CONVERTED"
-        return
     assert not by_hand, f"{name} rolls back by hand: use core.transaction.Write"

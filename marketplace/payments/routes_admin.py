@@ -7,8 +7,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.errors import PermissionDenied, ServiceError, ValidationFailed
-from ..core.forms import put_errors
+from ..core.transaction import Write
 from ..extensions import db
 from . import bp, exports, fees, ledger, paying, services
 from .access import visible_request
@@ -24,19 +23,9 @@ def _operator() -> None:
 
 def _run(form, req, action, success: str, **forms):
     """Call `action` and commit, or re-render the request page with the errors."""
-    try:
+    with Write(form) as write:
         action()
-    except PermissionDenied:
-        db.session.rollback()
-        abort(403)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        put_errors(form, exc)
-    except ServiceError as exc:
-        db.session.rollback()
-        form.form_errors.append(str(exc))
-    else:
-        db.session.commit()
+    if write.ok:
         flash(success, "success")
         return redirect(url_for("payments.detail", request_id=req.id))
     return _detail(req, 422, **forms)
