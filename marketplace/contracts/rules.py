@@ -2,7 +2,8 @@
 the agreed-price check, and the two questions the deal pipeline asks (fully signed?
 registered?).
 
-The deal guards import `contract_fully_signed` and `registration_recorded` from here.
+contracts/__init__.py hands `contract_fully_signed`, `registration_recorded` and
+`contract_of` to the deal workflow (deals/questions.py).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.timeutil import utcnow
 from ..core.workflow import Transition, Workflow
-from . import pricing_rules
+from . import pricing_rules, questions
 from .models import DealStage as S
 
 BROKER, SUPPLIER, FIRM, OPERATOR, SYSTEM = (
@@ -103,21 +103,13 @@ def _notice_clear(deal) -> str | None:
 
 
 def _contract_fully_signed(deal) -> str | None:
-    try:
-        from ..contracts.rules import contract_fully_signed
-    except ImportError:
-        contract_fully_signed = None
-    if contract_fully_signed is None or not contract_fully_signed(deal):
+    if not questions.ask("contract_fully_signed", deal):
         return _("合同尚未经双方签署确认。")
     return None
 
 
 def _registration_recorded(deal) -> str | None:
-    try:
-        from ..contracts.rules import registration_recorded
-    except ImportError:
-        registration_recorded = None
-    if registration_recorded is None or not registration_recorded(deal):
+    if not questions.ask("registration_recorded", deal):
         return _("尚未录入技术合同认定登记信息。")
     return None
 

@@ -17,7 +17,7 @@ from ..core.web import visible_or_404
 from ..extensions import db
 from ..needs.models import Need
 from ..uploads.services import UploadTooLarge, attachments_of
-from . import assignment, bp, pipeline, room, services, starting
+from . import assignment, bp, pipeline, questions, room, services, starting
 from .forms import (
     ActionForm,
     AnswerForm,
@@ -78,8 +78,6 @@ def render_room(deal: Deal, status: int = 200, **forms):
     ]
     for form in (price_form, mode_form, reassign_form):
         form.version.data = str(deal.version)  # the version this page shows
-    from ..contracts.rules import contract_of  # contracts builds on deals
-
     return render_template(
         "deals/detail.html",
         deal=deal,
@@ -101,7 +99,7 @@ def render_room(deal: Deal, status: int = 200, **forms):
         is_staff=bool(parties & {pipeline.BROKER, pipeline.OPERATOR}),
         can_price=services.can_set_price(deal, current_user),
         notice_required=pipeline.notice_required(deal),
-        contract=contract_of(deal),
+        contract=questions.ask("contract_of", deal),
     ), status
 
 

@@ -1,26 +1,32 @@
 """Deal fixtures: two organisations, their members, a broker, and a stand-in for the
-contracts feature's rules (contract signed / registration recorded)."""
+contracts feature's answers (contract signed / registration recorded)."""
 
 from __future__ import annotations
 
-import sys
 import types
 
 import pytest
 
 from marketplace.accounts.models import OrgType, Role
-from marketplace.deals import starting
+from marketplace.deals import questions, starting
 from marketplace.deals.models import DealStage
 
 
 @pytest.fixture
 def contract_rules(monkeypatch):
-    """Control `marketplace.contracts.rules` answers: add deal ids to the sets."""
-    fake = types.ModuleType("marketplace.contracts.rules")
-    fake.signed, fake.registered = set(), set()
-    fake.contract_fully_signed = lambda deal: deal.id in fake.signed
-    fake.registration_recorded = lambda deal: deal.id in fake.registered
-    monkeypatch.setitem(sys.modules, "marketplace.contracts.rules", fake)
+    """Control the contracts feature's answers to the deal guards (deals/questions.py):
+    add deal ids to the sets."""
+    fake = types.SimpleNamespace(signed=set(), registered=set())
+    monkeypatch.setitem(
+        questions._answers,
+        "contract_fully_signed",
+        lambda deal: deal.id in fake.signed,
+    )
+    monkeypatch.setitem(
+        questions._answers,
+        "registration_recorded",
+        lambda deal: deal.id in fake.registered,
+    )
     return fake
 
 
