@@ -80,9 +80,11 @@ def _load_sidecar(reader):
 class SegmentArrays:
     """Arrays of one immutable segment (deletions are handled by the snapshot)."""
 
-    def __init__(self, segid: str, n: int):
+    def __init__(self, segid: str, n: int, mapped=None):
         self.segid = segid
         self.n = n
+        #: The segment's memory-mapped snapshot files (shared.MappedSegment), or None.
+        self.mapped = mapped
         self._postings = _LRU(MAX_TERMS)
         self._columns: dict = {}
         self._lock = threading.Lock()
@@ -93,7 +95,10 @@ class SegmentArrays:
     def sidecar(self, reader):
         """The segment's sidecar (terms, docnums, weights, fields) or False."""
         if self._side is None:
-            self._side = _load_sidecar(reader)
+            if self.mapped is not None:
+                self._side = self.mapped.side
+            else:
+                self._side = _load_sidecar(reader)
         return self._side
 
     def postings(self, reader, fieldname: str, text: str):
@@ -117,6 +122,8 @@ class SegmentArrays:
     def _read_column(self, reader, name: str):
         if name.startswith("_len:"):
             field = name[5:]
+            if self.mapped is not None and field in self.mapped.lengths:
+                return self.mapped.lengths[field]
             lenfield = f"_{field}_len"
             from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 
@@ -135,20 +142,40 @@ class SegmentArrays:
 class Snapshot:
     """One generation of one index: global docnums over all its segments."""
 
-    def __init__(self, searcher, segcache: dict):
+    def __init__(self, searcher, segcache: dict, mapper=None):
+        """``mapper(generation, [(segment id, docs), ...])`` gives the
+        generation's memory-mapped segments (shared.open_segments) or None:
+        then, or without a mapper, every array is built in this process."""
         self.searcher = searcher
         self.generation = searcher.reader().generation()
         reader = searcher.reader()
-        self.leaves = []
-        live = []
+        subs = []
         for sub, offset in reader.leaf_readers():
             if not hasattr(sub, "_terms") or not sub.doc_count_all():
                 continue  # an empty index
             seg = sub.segment()
             key = seg.segment_id() if seg is not None else f"{id(sub)}"
+            subs.append((key, sub, offset))
+        mapped = None
+        if mapper is not None:
+            mapped = mapper(
+                self.generation, [(k, s.doc_count_all()) for k, s, _ in subs]
+            )
+        #: Whether this generation's arrays are the shared, memory-mapped files.
+        self.mapped = mapped is not None
+        self.leaves = []
+        live = []
+        for key, sub, offset in subs:
+            seg_mapped = mapped.get(key) if mapped else None
             arrays = segcache.get(key)
-            if arrays is None or arrays.n != sub.doc_count_all():
-                arrays = segcache[key] = SegmentArrays(key, sub.doc_count_all())
+            if (
+                arrays is None
+                or arrays.n != sub.doc_count_all()
+                or (arrays.mapped is None) != (seg_mapped is None)
+            ):
+                arrays = segcache[key] = SegmentArrays(
+                    key, sub.doc_count_all(), seg_mapped
+                )
             self.leaves.append((arrays, sub, offset))
             mask = np.ones(sub.doc_count_all(), bool)
             if sub.has_deletions():
@@ -176,6 +203,12 @@ class Snapshot:
         with self._lock:
             if "#id" not in self._codes:
                 ids = None
+                if self.leaves and all(a.mapped is not None for a, _, _ in self.leaves):
+                    parts = [a.mapped.ids for a, _, _ in self.leaves]
+                    if all(p is not None for p in parts):
+                        ids = parts[0] if len(parts) == 1 else np.concatenate(parts)
+                        self._codes["#id"] = ids
+                        return ids
                 if all(sub.has_column("id") for _, sub, _ in self.leaves):
                     values = self.column("id")
                     ids = np.fromiter(
@@ -348,7 +381,9 @@ class Snapshot:
         with self._lock:
             if name not in self._columns:
                 parts = [a.column(sub, name) for a, sub, _ in self.leaves]
-                if parts:
+                if len(parts) == 1 and isinstance(parts[0], np.memmap):
+                    value = parts[0]  # shared pages, not a private copy
+                elif parts:
                     value = np.concatenate(parts)
                 else:
                     lengths = name.startswith("_len:")
