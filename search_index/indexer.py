@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.codec import whoosh3
 from whoosh.index import LockError
 
+from . import whoosh_adapter  # noqa: F401  (the version check, the patches)
 from .analysis import warm_up
 from .arrays import Snapshot
 from .pairstats import write_stats
@@ -23,31 +23,6 @@ log = logging.getLogger(__name__)
 #: How often (seconds) a reader on the per-process path looks again for the
 #: shared snapshot files of its generation (a writer may still be writing them).
 SHARED_RECHECK = 1.0
-
-
-def _remember_missing_columns():
-    # Whoosh looks for the length column of every non-scored field once per
-    # posting while it writes a segment (a stat call each time). Segment files
-    # never change once written, so a miss can be remembered per reader.
-    cls = whoosh3.W3PerDocReader
-    if getattr(cls, "_eyewear_patched", False):
-        return
-    original = cls._cached_reader
-
-    def _cached_reader(self, fieldname, column):
-        missing = self.__dict__.setdefault("_eyewear_missing", set())
-        if fieldname in missing:
-            return None
-        reader = original(self, fieldname, column)
-        if reader is None:
-            missing.add(fieldname)
-        return reader
-
-    cls._cached_reader = _cached_reader
-    cls._eyewear_patched = True
-
-
-_remember_missing_columns()
 
 
 class IndexBusy(RuntimeError):
