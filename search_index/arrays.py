@@ -15,13 +15,18 @@ import threading
 from bisect import bisect_right
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .fastwrite import sidecar_range
 from .lru import _LRU
 from .vocabulary import SegmentVocabulary, terms_containing
+from .whoosh_adapter import (
+    has_terms,
+    length_bytes,
+    read_postings,
+    segment_storage,
+    stored_fields,
+)
 
 #: Posting lists kept per segment and per generation (least recently used go).
 MAX_TERMS = 50_000
@@ -36,28 +41,7 @@ _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 def _read_postings(reader, fieldname: str, text: str):
     """Docnums (segment-local) and weights of one term in one segment reader."""
-    try:
-        tbytes = reader._text_to_bytes(fieldname, text)
-        m = reader._terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
-    except (TermNotFound, KeyError):
-        return _EMPTY
-    ids: list = []
-    weights: list = []
-    if isinstance(m, W3LeafMatcher):
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.extend(m._weights)
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
-    else:
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            m.next()
-    return np.array(ids, np.int32), np.array(weights, np.float32)
+    return read_postings(reader, fieldname, text)
 
 
 def _load_sidecar(reader):
@@ -65,7 +49,7 @@ def _load_sidecar(reader):
     from .fastwrite import SIDECAR_EXT, SIDECAR_FIELDS, read_sidecar
 
     try:
-        storage, segment = reader._storage, reader.segment()
+        storage, segment = segment_storage(reader), reader.segment()
         name = segment.make_filename(SIDECAR_EXT)
         if not storage.file_exists(name):
             return False
@@ -124,14 +108,9 @@ class SegmentArrays:
             field = name[5:]
             if self.mapped is not None and field in self.mapped.lengths:
                 return self.mapped.lengths[field]
-            lenfield = f"_{field}_len"
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-            perdoc = reader._perdoc
-            if not perdoc.has_column(lenfield):
+            raw = length_bytes(reader, field, self.n)
+            if raw is None:
                 return np.ones(self.n, np.float32)
-            col = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
-            raw = np.fromiter(col, dtype=np.uint8, count=self.n)
             return _LEN_TABLE[raw]
         # An object array: never walked by the garbage collector (see column).
         if not reader.has_column(name):
@@ -151,7 +130,7 @@ class Snapshot:
         reader = searcher.reader()
         subs = []
         for sub, offset in reader.leaf_readers():
-            if not hasattr(sub, "_terms") or not sub.doc_count_all():
+            if not has_terms(sub) or not sub.doc_count_all():
                 continue  # an empty index
             seg = sub.segment()
             key = seg.segment_id() if seg is not None else f"{id(sub)}"
@@ -186,7 +165,8 @@ class Snapshot:
         self.n = reader.doc_count_all()
         self.live = np.concatenate(live) if live else np.zeros(0, bool)
         self.doc_count = int(self.live.sum())
-        self._lock = threading.RLock()
+        #: Held while reading or filling the caches (``cache`` too); reentrant.
+        self.lock = self._lock = threading.RLock()
         self._postings = _LRU(MAX_TERMS)
         self._columns: dict = {}
         self._codes: dict = {}
@@ -228,9 +208,9 @@ class Snapshot:
         i = bisect_right(self._offsets, docnum) - 1
         if i >= 0:
             _, sub, offset = self.leaves[i]
-            perdoc = getattr(sub, "_perdoc", None)
-            if perdoc is not None and hasattr(perdoc, "stored_fields"):
-                return perdoc.stored_fields(docnum - offset)
+            got = stored_fields(sub, docnum - offset)
+            if got is not None:
+                return got
         return self.searcher.stored_fields(docnum)
 
     # -- terms ---------------------------------------------------------------

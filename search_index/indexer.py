@@ -11,13 +11,13 @@ from collections.abc import Callable, Iterable
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from . import whoosh_adapter  # noqa: F401  (the version check, the patches)
 from .analysis import warm_up
 from .arrays import Snapshot
 from .pairstats import write_stats
 from .rebuild import build_segments
 from .schema import KINDS, make_schema, to_document
 from .shared import open_segments, read_manifest, write_manifest, write_segment
+from .whoosh_adapter import commit_segments  # first: the version check, the patches
 
 log = logging.getLogger(__name__)
 #: How often (seconds) a reader on the per-process path looks again for the
@@ -180,9 +180,7 @@ class SearchIndex:
             writer.cancel()
             raise
         # Like a multi-segment commit with mergetype=CLEAR: only the new segments.
-        writer._close_segment()
-        writer._commit_toc(segments)
-        writer._finish()
+        commit_segments(writer, segments)
         # Pair scores are weighed by the corpus as rebuilt (pairstats.py).
         with self._ix[kind].reader() as reader:
             write_stats(self.directory, kind, reader)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import whoosh
 from whoosh.codec import whoosh3
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.filedb import structfile
+from whoosh.reading import TermNotFound
 
 #: whoosh-reloaded versions this adapter was tested with.
 TESTED_VERSIONS = {(2, 7, 5)}
@@ -36,6 +39,166 @@ def check_version(version: tuple = whoosh.__version__) -> None:
 
 
 check_version()
+
+#: The private Whoosh names this module uses (the test checks they exist in
+#: the installed version and that no other module of search_index uses them).
+PRIVATE_NAMES = (
+    # segment readers
+    "_text_to_bytes",
+    "_terms",
+    "_perdoc",
+    "_storage",
+    # W3 posting matchers (block at a time)
+    "_read_ids",
+    "_read_weights",
+    "_ids",
+    "_weights",
+    "_lastblock",
+    "_goto",
+    "_nextoffset",
+    # W3 posting writer (block at a time)
+    "_postwriter",
+    "_blocklimit",
+    "_write_block",
+    "_values",
+    "_maxweight",
+    "_minlength",
+    "_maxlength",
+    # SegmentWriter commit steps
+    "_close_segment",
+    "_commit_toc",
+    "_finish",
+    "_added",
+    # patched
+    "_cached_reader",
+)
+#: Hooks of whoosh.writing.SegmentWriter that fastwrite.FastSegmentWriter
+#: overrides or calls as a subclass (the one exception to "only here").
+SUBCLASS_HOOKS = (
+    "_added",
+    "_check_state",
+    "_finalize_segment",
+    "_flush_segment",
+    "_lk",
+)
+
+_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+
+# -- segment readers ----------------------------------------------------------
+
+
+def has_terms(reader) -> bool:
+    """Whether ``reader`` is a segment reader with a term table (not an empty
+    index's reader)."""
+    return hasattr(reader, "_terms")
+
+
+def segment_storage(reader):
+    """The storage a segment reader's files live in."""
+    return reader._storage
+
+
+def read_postings(reader, fieldname: str, text: str):
+    """Docnums (segment-local, int32) and weights (float32) of one term in one
+    segment reader, decoded a block at a time."""
+    try:
+        tbytes = reader._text_to_bytes(fieldname, text)
+        m = reader._terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
+    except (TermNotFound, KeyError):
+        return _EMPTY
+    ids: list = []
+    weights: list = []
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    return np.array(ids, np.int32), np.array(weights, np.float32)
+
+
+def length_bytes(reader, fieldname: str, n: int) -> np.ndarray | None:
+    """The byte-quantised lengths of ``fieldname`` in a segment (uint8), or
+    None if the field has no length column."""
+    lenfield = f"_{fieldname}_len"
+    perdoc = reader._perdoc
+    if not perdoc.has_column(lenfield):
+        return None
+    col = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+    return np.fromiter(col, dtype=np.uint8, count=n)
+
+
+def stored_fields(reader, docnum: int) -> dict | None:
+    """A segment document's stored fields straight from its stored column
+    (Whoosh's reader also checks every name against the schema), or None
+    where the reader has no such column."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "stored_fields"):
+        return perdoc.stored_fields(docnum)
+    return None
+
+
+# -- writers --------------------------------------------------------------------
+
+
+def commit_segments(writer, segments) -> None:
+    """Commit ``segments`` (written by fastwrite) as the index's only ones, in
+    one TOC: a multi-segment commit with mergetype=CLEAR."""
+    writer._close_segment()
+    writer._commit_toc(segments)
+    writer._finish()
+
+
+def writer_added(writer) -> bool:
+    """Whether a SegmentWriter has had a document added."""
+    return bool(writer._added)
+
+
+def close_segment(writer) -> None:
+    """Close a SegmentWriter's (empty) segment without committing."""
+    writer._close_segment()
+
+
+def posting_writer(fieldwriter):
+    """The posting writer of a W3 field writer (between start_term and
+    finish_term)."""
+    return fieldwriter._postwriter
+
+
+def add_postings(pw, plist: list, ids: list, weights: list, value, length) -> None:
+    """``pw.add_posting`` for a whole term, a block at a time (same bytes).
+
+    ``ids`` and ``weights`` are the postings' docnums and weights; ``value``
+    and ``length`` get each posting's encoded value and field length.
+    """
+    limit = pw._blocklimit
+    for i in range(0, len(plist), limit):
+        if i:
+            pw._write_block()
+        j = i + limit
+        chunk, block_weights = plist[i:j], weights[i:j]
+        pw._ids.extend(ids[i:j])
+        pw._weights.extend(block_weights)
+        pw._values.extend(filter(None, map(value, chunk)))
+        top = max(block_weights)
+        if top > pw._maxweight:
+            pw._maxweight = top
+        lengths = list(filter(None, map(length, chunk)))
+        if lengths:
+            low, high = min(lengths), max(lengths)
+            if pw._minlength is None or low < pw._minlength:
+                pw._minlength = low
+            if high > pw._maxlength:
+                pw._maxlength = high
 
 
 # -- reading segment files without a copy per process ------------------------
