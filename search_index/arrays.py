@@ -15,13 +15,18 @@ import threading
 from bisect import bisect_right
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from .fastwrite import sidecar_range
 from .lru import _LRU
 from .vocabulary import SegmentVocabulary, terms_containing
+from .whoosh_adapter import (
+    has_terms,
+    length_bytes,
+    read_postings,
+    segment_storage,
+    stored_fields,
+)
 
 #: Posting lists kept per segment and per generation (least recently used go).
 MAX_TERMS = 50_000
@@ -36,28 +41,7 @@ _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 def _read_postings(reader, fieldname: str, text: str):
     """Docnums (segment-local) and weights of one term in one segment reader."""
-    try:
-        tbytes = reader._text_to_bytes(fieldname, text)
-        m = reader._terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
-    except (TermNotFound, KeyError):
-        return _EMPTY
-    ids: list = []
-    weights: list = []
-    if isinstance(m, W3LeafMatcher):
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.extend(m._weights)
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
-    else:
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            m.next()
-    return np.array(ids, np.int32), np.array(weights, np.float32)
+    return read_postings(reader, fieldname, text)
 
 
 def _load_sidecar(reader):
@@ -65,7 +49,7 @@ def _load_sidecar(reader):
     from .fastwrite import SIDECAR_EXT, SIDECAR_FIELDS, read_sidecar
 
     try:
-        storage, segment = reader._storage, reader.segment()
+        storage, segment = segment_storage(reader), reader.segment()
         name = segment.make_filename(SIDECAR_EXT)
         if not storage.file_exists(name):
             return False
@@ -80,9 +64,11 @@ def _load_sidecar(reader):
 class SegmentArrays:
     """Arrays of one immutable segment (deletions are handled by the snapshot)."""
 
-    def __init__(self, segid: str, n: int):
+    def __init__(self, segid: str, n: int, mapped=None):
         self.segid = segid
         self.n = n
+        #: The segment's memory-mapped snapshot files (shared.MappedSegment), or None.
+        self.mapped = mapped
         self._postings = _LRU(MAX_TERMS)
         self._columns: dict = {}
         self._lock = threading.Lock()
@@ -93,7 +79,10 @@ class SegmentArrays:
     def sidecar(self, reader):
         """The segment's sidecar (terms, docnums, weights, fields) or False."""
         if self._side is None:
-            self._side = _load_sidecar(reader)
+            if self.mapped is not None:
+                self._side = self.mapped.side
+            else:
+                self._side = _load_sidecar(reader)
         return self._side
 
     def postings(self, reader, fieldname: str, text: str):
@@ -117,14 +106,11 @@ class SegmentArrays:
     def _read_column(self, reader, name: str):
         if name.startswith("_len:"):
             field = name[5:]
-            lenfield = f"_{field}_len"
-            from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-            perdoc = reader._perdoc
-            if not perdoc.has_column(lenfield):
+            if self.mapped is not None and field in self.mapped.lengths:
+                return self.mapped.lengths[field]
+            raw = length_bytes(reader, field, self.n)
+            if raw is None:
                 return np.ones(self.n, np.float32)
-            col = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
-            raw = np.fromiter(col, dtype=np.uint8, count=self.n)
             return _LEN_TABLE[raw]
         # An object array: never walked by the garbage collector (see column).
         if not reader.has_column(name):
@@ -135,20 +121,40 @@ class SegmentArrays:
 class Snapshot:
     """One generation of one index: global docnums over all its segments."""
 
-    def __init__(self, searcher, segcache: dict):
+    def __init__(self, searcher, segcache: dict, mapper=None):
+        """``mapper(generation, [(segment id, docs), ...])`` gives the
+        generation's memory-mapped segments (shared.open_segments) or None:
+        then, or without a mapper, every array is built in this process."""
         self.searcher = searcher
         self.generation = searcher.reader().generation()
         reader = searcher.reader()
-        self.leaves = []
-        live = []
+        subs = []
         for sub, offset in reader.leaf_readers():
-            if not hasattr(sub, "_terms") or not sub.doc_count_all():
+            if not has_terms(sub) or not sub.doc_count_all():
                 continue  # an empty index
             seg = sub.segment()
             key = seg.segment_id() if seg is not None else f"{id(sub)}"
+            subs.append((key, sub, offset))
+        mapped = None
+        if mapper is not None:
+            mapped = mapper(
+                self.generation, [(k, s.doc_count_all()) for k, s, _ in subs]
+            )
+        #: Whether this generation's arrays are the shared, memory-mapped files.
+        self.mapped = mapped is not None
+        self.leaves = []
+        live = []
+        for key, sub, offset in subs:
+            seg_mapped = mapped.get(key) if mapped else None
             arrays = segcache.get(key)
-            if arrays is None or arrays.n != sub.doc_count_all():
-                arrays = segcache[key] = SegmentArrays(key, sub.doc_count_all())
+            if (
+                arrays is None
+                or arrays.n != sub.doc_count_all()
+                or (arrays.mapped is None) != (seg_mapped is None)
+            ):
+                arrays = segcache[key] = SegmentArrays(
+                    key, sub.doc_count_all(), seg_mapped
+                )
             self.leaves.append((arrays, sub, offset))
             mask = np.ones(sub.doc_count_all(), bool)
             if sub.has_deletions():
@@ -159,7 +165,8 @@ class Snapshot:
         self.n = reader.doc_count_all()
         self.live = np.concatenate(live) if live else np.zeros(0, bool)
         self.doc_count = int(self.live.sum())
-        self._lock = threading.RLock()
+        #: Held while reading or filling the caches (``cache`` too); reentrant.
+        self.lock = self._lock = threading.RLock()
         self._postings = _LRU(MAX_TERMS)
         self._columns: dict = {}
         self._codes: dict = {}
@@ -176,6 +183,12 @@ class Snapshot:
         with self._lock:
             if "#id" not in self._codes:
                 ids = None
+                if self.leaves and all(a.mapped is not None for a, _, _ in self.leaves):
+                    parts = [a.mapped.ids for a, _, _ in self.leaves]
+                    if all(p is not None for p in parts):
+                        ids = parts[0] if len(parts) == 1 else np.concatenate(parts)
+                        self._codes["#id"] = ids
+                        return ids
                 if all(sub.has_column("id") for _, sub, _ in self.leaves):
                     values = self.column("id")
                     ids = np.fromiter(
@@ -195,9 +208,9 @@ class Snapshot:
         i = bisect_right(self._offsets, docnum) - 1
         if i >= 0:
             _, sub, offset = self.leaves[i]
-            perdoc = getattr(sub, "_perdoc", None)
-            if perdoc is not None and hasattr(perdoc, "stored_fields"):
-                return perdoc.stored_fields(docnum - offset)
+            got = stored_fields(sub, docnum - offset)
+            if got is not None:
+                return got
         return self.searcher.stored_fields(docnum)
 
     # -- terms ---------------------------------------------------------------
@@ -348,7 +361,9 @@ class Snapshot:
         with self._lock:
             if name not in self._columns:
                 parts = [a.column(sub, name) for a, sub, _ in self.leaves]
-                if parts:
+                if len(parts) == 1 and isinstance(parts[0], np.memmap):
+                    value = parts[0]  # shared pages, not a private copy
+                elif parts:
                     value = np.concatenate(parts)
                 else:
                     lengths = name.startswith("_len:")

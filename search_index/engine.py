@@ -49,12 +49,12 @@ def evaluate(snap: Snapshot, q: Q.Query) -> np.ndarray:
     if not isinstance(q, Q.CompoundQuery) or len(q.subqueries) < CACHE_MIN_PARTS:
         return _evaluate(snap, q)
     # Evaluated outside the lock, so other threads' queries are not held up.
-    with snap._lock:
+    with snap.lock:
         got = snap.scores.lookup(q)
     if got is None:
         got = _evaluate(snap, q)
         got.flags.writeable = False
-        with snap._lock:
+        with snap.lock:
             snap.scores.put(q, got)
     return got
 
@@ -88,7 +88,7 @@ def _evaluate(snap: Snapshot, q: Q.Query) -> np.ndarray:
         return np.full(snap.n, boost, np.float32)
     # Anything else: ask Whoosh which documents match, score them 1.
     out = np.zeros(snap.n, np.float32)
-    with snap._lock:
+    with snap.lock:
         docs = list(q.docs(snap.searcher))
     out[np.array(docs, dtype=np.int64)] = boost
     return out
@@ -185,7 +185,7 @@ def _phrase_scores(snap: Snapshot, q: Q.Phrase):
     checks the positions; the words are scored at just those documents.
     """
     key = ("phrase", q.fieldname, tuple(q.words), q.slop)
-    with snap._lock:
+    with snap.lock:
         docs = snap.cache.get(key)
         if docs is None and q.slop == 1:
             docs = snap.phrase_docs(q.fieldname, list(q.words))
@@ -200,7 +200,7 @@ def _phrase_scores(snap: Snapshot, q: Q.Phrase):
 def filter_mask(snap: Snapshot, key: tuple) -> np.ndarray:
     """Live documents passing the filters (``key`` from query._filter_key), cached."""
     cache_key = ("filter", key)
-    with snap._lock:
+    with snap.lock:
         got = snap.cache.get(cache_key)
     if got is not None:
         return got
@@ -232,7 +232,7 @@ def filter_mask(snap: Snapshot, key: tuple) -> np.ndarray:
         hi = _int(f.get("price_max_fen"))
         mask &= price >= (_int(f.get("price_min_fen")) or 0)
         mask &= price <= (NO_PRICE - 1 if hi is None else hi)
-    with snap._lock:
+    with snap.lock:
         snap.cache[cache_key] = mask
     return mask
 
@@ -259,7 +259,7 @@ def _joint_codes(snap: Snapshot, columns: tuple[str, ...]):
     (each value's code + 1, 0 for none, in mixed radix), or None when there
     are too many combinations. Cached per snapshot."""
     key = ("joint", columns)
-    with snap._lock:
+    with snap.lock:
         got = snap.cache.get(key)
     if got is None:
         parts = [snap.codes(c) for c in columns]
@@ -270,7 +270,7 @@ def _joint_codes(snap: Snapshot, columns: tuple[str, ...]):
             for (codes, _), size in zip(parts, shape, strict=True):
                 joint = joint * size + (codes + 1)
             got = (joint.astype(np.int32), shape)
-        with snap._lock:
+        with snap.lock:
             snap.cache[key] = got
     return got or None
 

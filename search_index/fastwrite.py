@@ -29,6 +29,7 @@ from whoosh.writing import SegmentWriter
 from .analysis import EyewearTokenizer
 from .highlight import analyze_with_spec
 from .schema import text_parts, to_document
+from .whoosh_adapter import add_postings, posting_writer
 
 #: Documents per segment a worker writes before it starts a new one: fewer,
 #: larger segments search faster; a worker holds its segment's postings in memory.
@@ -255,7 +256,7 @@ class FastSegmentWriter(SegmentWriter):
                     side.add(name, term, ids, weights)
                 # Generic fields (numbers) keep their terms as bytes.
                 fw.start_term(term if isinstance(term, bytes) else term.encode("utf-8"))
-                _add_postings(fw._postwriter, plist, ids, weights)
+                add_postings(posting_writer(fw), plist, ids, weights, _VALUE, _LENGTH)
                 fw.finish_term()
             fw.finish_field()
         fw.close()
@@ -280,32 +281,6 @@ class FastSegmentWriter(SegmentWriter):
 
 
 _ID, _WEIGHT, _VALUE, _LENGTH = (itemgetter(i) for i in range(4))
-
-
-def _add_postings(pw, plist: list, ids: list, weights: list) -> None:
-    """``pw.add_posting`` for a whole term, a block at a time (same bytes).
-
-    ``ids`` and ``weights`` are the postings' docnums and weights.
-    """
-    limit = pw._blocklimit
-    for i in range(0, len(plist), limit):
-        if i:
-            pw._write_block()
-        j = i + limit
-        chunk, block_weights = plist[i:j], weights[i:j]
-        pw._ids.extend(ids[i:j])
-        pw._weights.extend(block_weights)
-        pw._values.extend(filter(None, map(_VALUE, chunk)))
-        top = max(block_weights)
-        if top > pw._maxweight:
-            pw._maxweight = top
-        lengths = list(filter(None, map(_LENGTH, chunk)))
-        if lengths:
-            low, high = min(lengths), max(lengths)
-            if pw._minlength is None or low < pw._minlength:
-                pw._minlength = low
-            if high > pw._maxlength:
-                pw._maxlength = high
 
 
 _PHRASES: dict | None = None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable
 
 from whoosh import index as whoosh_index
-from whoosh.codec import whoosh3
 from whoosh.index import LockError
 
 from .analysis import warm_up
@@ -16,31 +16,13 @@ from .arrays import Snapshot
 from .pairstats import write_stats
 from .rebuild import build_segments
 from .schema import KINDS, make_schema, to_document
+from .shared import open_segments, read_manifest, write_manifest, write_segment
+from .whoosh_adapter import commit_segments  # first: the version check, the patches
 
-
-def _remember_missing_columns():
-    # Whoosh looks for the length column of every non-scored field once per
-    # posting while it writes a segment (a stat call each time). Segment files
-    # never change once written, so a miss can be remembered per reader.
-    cls = whoosh3.W3PerDocReader
-    if getattr(cls, "_eyewear_patched", False):
-        return
-    original = cls._cached_reader
-
-    def _cached_reader(self, fieldname, column):
-        missing = self.__dict__.setdefault("_eyewear_missing", set())
-        if fieldname in missing:
-            return None
-        reader = original(self, fieldname, column)
-        if reader is None:
-            missing.add(fieldname)
-        return reader
-
-    cls._cached_reader = _cached_reader
-    cls._eyewear_patched = True
-
-
-_remember_missing_columns()
+log = logging.getLogger(__name__)
+#: How often (seconds) a reader on the per-process path looks again for the
+#: shared snapshot files of its generation (a writer may still be writing them).
+SHARED_RECHECK = 1.0
 
 
 class IndexBusy(RuntimeError):
@@ -77,9 +59,18 @@ class SearchIndex:
     index on disk has a newer generation than the one they read.
     """
 
-    def __init__(self, directory: str | os.PathLike, busy_timeout: float = 10.0):
+    def __init__(
+        self,
+        directory: str | os.PathLike,
+        busy_timeout: float = 10.0,
+        shared: bool = True,
+    ):
+        """``shared``: write the numpy snapshot files with the index and read
+        them memory-mapped (every worker process shares the pages; see
+        shared.py); False keeps every array in this process."""
         self.directory = os.fspath(directory)
         self.busy_timeout = busy_timeout
+        self.shared = shared
         os.makedirs(self.directory, exist_ok=True)
         warm_up()
         self._ix = {}
@@ -143,6 +134,7 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
+        self.write_snapshot(kind)
         return len(fields)
 
     def delete(self, kind: str, ids: Iterable[int]) -> int:
@@ -158,6 +150,7 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
+        self.write_snapshot(kind)
         return n
 
     def rebuild(
@@ -187,12 +180,11 @@ class SearchIndex:
             writer.cancel()
             raise
         # Like a multi-segment commit with mergetype=CLEAR: only the new segments.
-        writer._close_segment()
-        writer._commit_toc(segments)
-        writer._finish()
+        commit_segments(writer, segments)
         # Pair scores are weighed by the corpus as rebuilt (pairstats.py).
         with self._ix[kind].reader() as reader:
             write_stats(self.directory, kind, reader)
+        self.write_snapshot(kind)
         return n
 
     # -- reading -----------------------------------------------------------
@@ -219,32 +211,67 @@ class SearchIndex:
         cache[kind] = s
         return s
 
+    def write_snapshot(self, kind: str) -> bool:
+        """Write the shared snapshot files of the newest generation of ``kind``
+        (the files of segments already written are kept); False if ``shared``
+        is off or writing failed (readers then build their arrays themselves)."""
+        if not self.shared:
+            return False
+        kind = _kind(kind)
+        try:
+            with self._ix[kind].searcher() as searcher:
+                snap = Snapshot(searcher, {})
+                entries = [
+                    write_segment(self.directory, arrays, sub)
+                    for arrays, sub, _ in snap.leaves
+                ]
+                write_manifest(self.directory, kind, snap.generation, entries)
+        except Exception:  # a missing snapshot only costs memory
+            log.exception("could not write the shared snapshot of %s", kind)
+            return False
+        return True
+
+    def _mapper(self, kind: str):
+        if not self.shared:
+            return None
+        return lambda generation, leaves: open_segments(
+            self.directory, kind, generation, leaves
+        )
+
+    def _current(self, kind: str, snap, ix) -> bool:
+        if snap is None or snap.ix is not ix:
+            return False
+        if snap.generation != ix.latest_generation():
+            return False
+        if self.shared and not snap.mapped:
+            # Built in this process: its shared files may have appeared since.
+            now = time.monotonic()
+            if now - snap.checked >= SHARED_RECHECK:
+                snap.checked = now
+                if read_manifest(self.directory, kind, snap.generation):
+                    return False
+        return True
+
     def snapshot(self, kind: str) -> Snapshot:
         """The numpy view of the newest generation of ``kind`` (shared, thread-safe).
 
-        Reopened only when the index on disk has a newer generation; the parts
-        of segments that did not change are kept.
+        Reopened only when the index on disk has a newer generation (or, on
+        the per-process path, when that generation's shared files appear);
+        the parts of segments that did not change are kept.
         """
         kind = _kind(kind)
         ix = self._ix[kind]
         snap = self._snaps.get(kind)
-        if (
-            snap is not None
-            and snap.ix is ix
-            and snap.generation == ix.latest_generation()
-        ):
+        if self._current(kind, snap, ix):
             return snap
         with self._snap_lock:
             snap = self._snaps.get(kind)
             ix = self._ix[kind]
-            if (
-                snap is None
-                or snap.ix is not ix
-                or snap.generation != ix.latest_generation()
-            ):
+            if not self._current(kind, snap, ix):
                 segcache = self._segcache[kind]
-                snap = Snapshot(ix.searcher(), segcache)
+                snap = Snapshot(ix.searcher(), segcache, self._mapper(kind))
                 snap.ix = ix
+                snap.checked = time.monotonic()
                 keep = {a.segid for a, _, _ in snap.leaves}
                 for key in list(segcache):
                     if key not in keep:

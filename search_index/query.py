@@ -300,11 +300,11 @@ def did_you_mean(
             best = _index_correction(searcher, word)[1]
         else:
             key = ("did_you_mean", word, _filter_key(scope))
-            with snap._lock:
+            with snap.lock:
                 best = snap.cache.get(key, False)
             if best is False:
                 best = _correction(searcher, word, snap, key[2])
-                with snap._lock:
+                with snap.lock:
                     snap.cache[key] = best
         if best and best != word:
             fixed = re.sub(re.escape(word), best, fixed, flags=re.IGNORECASE)
@@ -323,7 +323,7 @@ def _index_correction(searcher, word: str) -> tuple[bool, str | None]:
 
 def _correction(searcher, word: str, snap: Snapshot, scope_key: tuple) -> str | None:
     """The listings' closest word, or a closer thesaurus word that finds some."""
-    with snap._lock:
+    with snap.lock:
         known, best = _index_correction(searcher, word)
     if known:
         return None

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 
 from .fastwrite import SEGMENT_DOCS, FastSegmentWriter
+from .whoosh_adapter import close_segment, writer_added
 
 #: Documents per batch handed to a worker when the input is not a list.
 BATCH = 500
@@ -61,10 +62,10 @@ def _write_segments(ix, kind: str, docs: Iterable[dict], tick) -> list:
             segments.append(writer.finish())
             writer = None
     if writer is not None:
-        if writer._added:
+        if writer_added(writer):
             segments.append(writer.finish())
         else:
-            writer._close_segment()
+            close_segment(writer)
     return segments
 
 

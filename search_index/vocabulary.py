@@ -37,6 +37,15 @@ class SegmentVocabulary:
             got = self._char_terms.lookup((fieldname, char))
         if got is not None:
             return got
+        if side and fieldname in side[3] and hasattr(side[0], "containing"):
+            # A memory-mapped term table (shared.MappedTerms): searched in place.
+            ranked = sorted(
+                side[0].containing(fieldname, char), key=lambda x: (-x[1], x[0])
+            )
+            got = tuple(ranked[:CHAR_TERMS_PER_SEGMENT])
+            with self._lock:
+                self._char_terms.put((fieldname, char), got)
+            return got
         joined, frequency = self._vocabulary(reader, side, fieldname)
         found = []
         # ``joined`` is "\n"-separated and starts and ends with one: the term

@@ -61,7 +61,9 @@ def reindex_command(procs: int, no_matches: bool, if_outdated: bool) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     from search_index import SearchIndex
 
-    fresh = SearchIndex(tmp)
+    fresh = SearchIndex(
+        tmp, shared=bool(current_app.config.get("SEARCH_SHARED_SNAPSHOT", True))
+    )
     for kind in MODELS:
         total = db.session.scalar(
             sa.select(sa.func.count()).select_from(

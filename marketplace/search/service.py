@@ -41,7 +41,10 @@ def get_index() -> SearchIndex:
     directory = current_app.config["SEARCH_INDEX_DIR"]
     with _indexes_lock:
         if directory not in _indexes:
-            _indexes[directory] = SearchIndex(directory)
+            # Shared snapshot files: every worker maps the same index pages
+            # (search_index/shared.py); False keeps a copy per process.
+            shared = bool(current_app.config.get("SEARCH_SHARED_SNAPSHOT", True))
+            _indexes[directory] = SearchIndex(directory, shared=shared)
         return _indexes[directory]
 
 

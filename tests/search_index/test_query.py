@@ -276,7 +276,10 @@ def test_terms_holding_a_character_are_the_same_with_or_without_sidecars(
     tmp_path, achievements
 ):
     docs = achievements + MORE
-    fast, stock = SearchIndex(tmp_path / "fast"), SearchIndex(tmp_path / "stock")
+    fast, stock = (
+        SearchIndex(tmp_path / "fast", shared=False),
+        SearchIndex(tmp_path / "stock", shared=False),
+    )
     fast.rebuild("achievements", docs, procs=1)  # segments with sidecars
     stock.upsert("achievements", docs[:5])  # Whoosh's writer, two segments
     stock.upsert("achievements", docs[5:])

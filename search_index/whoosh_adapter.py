@@ -1,0 +1,319 @@
+"""Every use of Whoosh's private names, in one place, for the versions tested.
+
+The engine reads and writes Whoosh's own files but goes under its public API
+where that is too slow (see README.md, "Whoosh behind one adapter"). What it
+relies on is listed in :data:`PRIVATE_NAMES` (tests/search_index/
+test_whoosh_adapter.py checks no other module of search_index uses a private
+Whoosh name); importing this module checks the installed version first.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import whoosh
+from whoosh.codec import whoosh3
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.filedb import structfile
+from whoosh.reading import TermNotFound
+
+#: whoosh-reloaded versions this adapter was tested with.
+TESTED_VERSIONS = {(2, 7, 5)}
+
+
+class UnsupportedWhoosh(ImportError):
+    """The installed Whoosh is not a version the adapter was tested with."""
+
+
+def check_version(version: tuple = whoosh.__version__) -> None:
+    if tuple(version[:3]) not in TESTED_VERSIONS:
+        tested = ", ".join(".".join(map(str, v)) for v in sorted(TESTED_VERSIONS))
+        raise UnsupportedWhoosh(
+            f"search_index relies on private parts of Whoosh and was tested with "
+            f"whoosh-reloaded {tested}; installed: "
+            f"{'.'.join(map(str, version))}. Install a tested version, or check "
+            f"search_index/whoosh_adapter.py against this one and add it to "
+            f"TESTED_VERSIONS."
+        )
+
+
+check_version()
+
+#: The private Whoosh names this module uses (the test checks they exist in
+#: the installed version and that no other module of search_index uses them).
+PRIVATE_NAMES = (
+    # segment readers
+    "_text_to_bytes",
+    "_terms",
+    "_perdoc",
+    "_storage",
+    # W3 posting matchers (block at a time)
+    "_read_ids",
+    "_read_weights",
+    "_ids",
+    "_weights",
+    "_lastblock",
+    "_goto",
+    "_nextoffset",
+    # W3 posting writer (block at a time)
+    "_postwriter",
+    "_blocklimit",
+    "_write_block",
+    "_values",
+    "_maxweight",
+    "_minlength",
+    "_maxlength",
+    # SegmentWriter commit steps
+    "_close_segment",
+    "_commit_toc",
+    "_finish",
+    "_added",
+    # patched
+    "_cached_reader",
+)
+#: Hooks of whoosh.writing.SegmentWriter that fastwrite.FastSegmentWriter
+#: overrides or calls as a subclass (the one exception to "only here").
+SUBCLASS_HOOKS = (
+    "_added",
+    "_check_state",
+    "_finalize_segment",
+    "_flush_segment",
+    "_lk",
+)
+
+_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
+
+
+# -- segment readers ----------------------------------------------------------
+
+
+def has_terms(reader) -> bool:
+    """Whether ``reader`` is a segment reader with a term table (not an empty
+    index's reader)."""
+    return hasattr(reader, "_terms")
+
+
+def segment_storage(reader):
+    """The storage a segment reader's files live in."""
+    return reader._storage
+
+
+def read_postings(reader, fieldname: str, text: str):
+    """Docnums (segment-local, int32) and weights (float32) of one term in one
+    segment reader, decoded a block at a time."""
+    try:
+        tbytes = reader._text_to_bytes(fieldname, text)
+        m = reader._terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
+    except (TermNotFound, KeyError):
+        return _EMPTY
+    ids: list = []
+    weights: list = []
+    if isinstance(m, W3LeafMatcher):
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            ids.extend(m._ids)
+            weights.extend(m._weights)
+            if m._lastblock:
+                break
+            m._goto(m._nextoffset)
+    else:
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+    return np.array(ids, np.int32), np.array(weights, np.float32)
+
+
+def length_bytes(reader, fieldname: str, n: int) -> np.ndarray | None:
+    """The byte-quantised lengths of ``fieldname`` in a segment (uint8), or
+    None if the field has no length column."""
+    lenfield = f"_{fieldname}_len"
+    perdoc = reader._perdoc
+    if not perdoc.has_column(lenfield):
+        return None
+    col = perdoc.column_reader(lenfield, LENGTHS_COLUMN)
+    return np.fromiter(col, dtype=np.uint8, count=n)
+
+
+def stored_fields(reader, docnum: int) -> dict | None:
+    """A segment document's stored fields straight from its stored column
+    (Whoosh's reader also checks every name against the schema), or None
+    where the reader has no such column."""
+    perdoc = getattr(reader, "_perdoc", None)
+    if perdoc is not None and hasattr(perdoc, "stored_fields"):
+        return perdoc.stored_fields(docnum)
+    return None
+
+
+# -- writers --------------------------------------------------------------------
+
+
+def commit_segments(writer, segments) -> None:
+    """Commit ``segments`` (written by fastwrite) as the index's only ones, in
+    one TOC: a multi-segment commit with mergetype=CLEAR."""
+    writer._close_segment()
+    writer._commit_toc(segments)
+    writer._finish()
+
+
+def writer_added(writer) -> bool:
+    """Whether a SegmentWriter has had a document added."""
+    return bool(writer._added)
+
+
+def close_segment(writer) -> None:
+    """Close a SegmentWriter's (empty) segment without committing."""
+    writer._close_segment()
+
+
+def posting_writer(fieldwriter):
+    """The posting writer of a W3 field writer (between start_term and
+    finish_term)."""
+    return fieldwriter._postwriter
+
+
+def add_postings(pw, plist: list, ids: list, weights: list, value, length) -> None:
+    """``pw.add_posting`` for a whole term, a block at a time (same bytes).
+
+    ``ids`` and ``weights`` are the postings' docnums and weights; ``value``
+    and ``length`` get each posting's encoded value and field length.
+    """
+    limit = pw._blocklimit
+    for i in range(0, len(plist), limit):
+        if i:
+            pw._write_block()
+        j = i + limit
+        chunk, block_weights = plist[i:j], weights[i:j]
+        pw._ids.extend(ids[i:j])
+        pw._weights.extend(block_weights)
+        pw._values.extend(filter(None, map(value, chunk)))
+        top = max(block_weights)
+        if top > pw._maxweight:
+            pw._maxweight = top
+        lengths = list(filter(None, map(length, chunk)))
+        if lengths:
+            low, high = min(lengths), max(lengths)
+            if pw._minlength is None or low < pw._minlength:
+                pw._minlength = low
+            if high > pw._maxlength:
+                pw._maxlength = high
+
+
+# -- reading segment files without a copy per process ------------------------
+
+
+class _ViewFile:
+    """A read-only file over a memoryview (of the segment's mmap): what
+    ``BytesIO(buf)`` did in ``BufferFile``, without copying the sub-file into
+    this process. Every worker then reads the operating system's shared pages."""
+
+    def __init__(self, buf):
+        self._buf = memoryview(buf).cast("B")
+        self._pos = 0
+
+    def read(self, n: int = -1) -> bytes:
+        start = self._pos
+        end = len(self._buf) if n is None or n < 0 else min(len(self._buf), start + n)
+        self._pos = max(start, end)
+        return self._buf[start:end].tobytes()
+
+    def readinto(self, b) -> int:
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def readline(self, limit: int = -1) -> bytes:
+        buf, start = self._buf, self._pos
+        end = len(buf) if limit is None or limit < 0 else min(len(buf), start + limit)
+        # memoryview has no find: look in bounded chunks.
+        at = start
+        while at < end:
+            chunk = buf[at : min(end, at + 256)].tobytes()
+            i = chunk.find(b"\n")
+            if i >= 0:
+                end = at + i + 1
+                break
+            at += len(chunk)
+        self._pos = end
+        return buf[start:end].tobytes()
+
+    def __iter__(self):
+        while True:
+            line = self.readline()
+            if not line:
+                return
+            yield line
+
+    def seek(self, pos: int, whence: int = io.SEEK_SET) -> int:
+        if whence == io.SEEK_CUR:
+            pos += self._pos
+        elif whence == io.SEEK_END:
+            pos += len(self._buf)
+        self._pos = max(0, pos)
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._buf = memoryview(b"")
+
+
+#: False copies each sub-file into the process as Whoosh does (BytesIO); for
+#: benchmarks/shared_memory_bench.py, which measures the difference.
+SHARE_SEGMENT_PAGES = True
+
+
+def share_segment_pages(enabled: bool) -> None:
+    """Read segment sub-files in place (True, the default) or copy them into
+    each process as stock Whoosh does (False; for measuring)."""
+    global SHARE_SEGMENT_PAGES
+    SHARE_SEGMENT_PAGES = bool(enabled)
+
+
+def _share_buffer_files() -> None:
+    cls = structfile.BufferFile
+    if getattr(cls, "_eyewear_patched", False):
+        return
+
+    def __init__(self, buf, name=None, onclose=None):
+        self._buf = buf
+        self._name = name
+        self.file = _ViewFile(buf) if SHARE_SEGMENT_PAGES else io.BytesIO(buf)
+        self.onclose = onclose
+        self.is_real = False
+        self.is_closed = False
+
+    cls.__init__ = __init__
+    cls._eyewear_patched = True
+
+
+def _remember_missing_columns() -> None:
+    # Whoosh looks for the length column of every non-scored field once per
+    # posting while it writes a segment (a stat call each time). Segment files
+    # never change once written, so a miss can be remembered per reader.
+    cls = whoosh3.W3PerDocReader
+    if getattr(cls, "_eyewear_patched", False):
+        return
+    original = cls._cached_reader
+
+    def _cached_reader(self, fieldname, column):
+        missing = self.__dict__.setdefault("_eyewear_missing", set())
+        if fieldname in missing:
+            return None
+        reader = original(self, fieldname, column)
+        if reader is None:
+            missing.add(fieldname)
+        return reader
+
+    cls._cached_reader = _cached_reader
+    cls._eyewear_patched = True
+
+
+_share_buffer_files()
+_remember_missing_columns()
