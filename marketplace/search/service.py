@@ -212,16 +212,15 @@ def _apply_to_index(batch: int) -> int:
     if c is None:
         db.session.rollback()
         return 0
-    rows = db.session.execute(
-        sa.select(
-            SearchOutbox.id, SearchOutbox.xid, SearchOutbox.kind, SearchOutbox.object_id
-        )
-        .where(after_cursor(c.last_xid, c.last_id))
-        .order_by(SearchOutbox.xid, SearchOutbox.id)
-        .limit(batch)
-    ).all()
     seen = set(c.applied_ids or ())
-    new = [r for r in rows if r.id not in seen]
+    query = sa.select(
+        SearchOutbox.id, SearchOutbox.xid, SearchOutbox.kind, SearchOutbox.object_id
+    ).where(after_cursor(c.last_xid, c.last_id))
+    if seen:
+        query = query.where(SearchOutbox.id.not_in(seen))
+    new = db.session.execute(
+        query.order_by(SearchOutbox.xid, SearchOutbox.id).limit(batch)
+    ).all()
     keys = {(r.kind, r.object_id) for r in new}
     index = get_index()
     for kind in MODELS:
@@ -233,11 +232,22 @@ def _apply_to_index(batch: int) -> int:
             index.upsert(kind, [DOCS[kind](o) for o in upserts])
         if gone:
             index.delete(kind, gone)
+    # The cursor moves over the rows after it that are applied (now or before)
+    # and were written by a transaction older than the oldest one still running.
     horizon = _horizon()
-    settled = [r for r in rows if horizon is None or r.xid < horizon]
-    if settled:
-        c.last_xid, c.last_id = settled[-1].xid, settled[-1].id
-    c.applied_ids = sorted((seen | {r.id for r in new}) - {r.id for r in settled})
+    held = seen | {r.id for r in new}
+    ahead = db.session.execute(
+        sa.select(SearchOutbox.xid, SearchOutbox.id)
+        .where(after_cursor(c.last_xid, c.last_id))
+        .order_by(SearchOutbox.xid, SearchOutbox.id)
+        .limit(len(held) + 1)
+    ).all()
+    for r in ahead:
+        if r.id not in held or (horizon is not None and r.xid >= horizon):
+            break
+        c.last_xid, c.last_id = r.xid, r.id
+        held.discard(r.id)
+    c.applied_ids = sorted(held)
     c.updated_at = utcnow()
     db.session.commit()
     return len(new)
