@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from datetime import timedelta
 from pathlib import Path
 
@@ -85,7 +86,15 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None
 
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: Several nodes: a shared Redis ("redis://host:6379/0") for what must not be
+    #: per process; today the rate limits (unless RATELIMIT_STORAGE_URI names a store).
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    RATELIMIT_STORAGE_URI = os.environ.get(
+        "RATELIMIT_STORAGE_URI", REDIS_URL or "memory://"
+    )
+    #: This node's name: each node's search index copy follows the outbox log with a
+    #: cursor of its own, kept under this name (the host name by default).
+    MARKET_NODE_NAME = os.environ.get("MARKET_NODE_NAME") or socket.gethostname()
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     #: FAILED sign-ins per address (and password-reset requests per address).
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")

@@ -35,6 +35,11 @@ from .payments.models import (  # noqa: F401
     StripeEvent,
     StripeIntent,
 )
-from .search.models import ListingMatch, SavedSearch, SearchOutbox  # noqa: F401
+from .search.models import (  # noqa: F401
+    ListingMatch,
+    SavedSearch,
+    SearchNodeCursor,
+    SearchOutbox,
+)
 from .uploads.models import Attachment  # noqa: F401
 from .vouchers.models import Voucher, VoucherRedemption  # noqa: F401

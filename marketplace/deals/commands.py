@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 
+from ..core.locks import advisory_lock
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..notifications.services import notify
@@ -71,7 +72,11 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
 def tick_command() -> None:
     """Close due notices and auctions, flag overdue deals, expire listings."""
     # Links in what it sends come from MARKET_BASE_URL (core.urls): no request needed.
-    done = run_due()
-    done |= {name: step() for name, step in TICK_STEPS.items()}
-    db.session.commit()
+    with advisory_lock("jobs-tick") as held:  # every node's cron: the work once
+        if not held:
+            click.echo("another node is running the tick; nothing done")
+            return
+        done = run_due()
+        done |= {name: step() for name, step in TICK_STEPS.items()}
+        db.session.commit()
     click.echo(" ".join(f"{k}={v}" for k, v in done.items()))

@@ -20,10 +20,13 @@ from .models import ListingMatch, SearchOutbox
 from .service import (
     DOCS,
     MODELS,
+    after_cursor,
     get_index,
     pending_count,
     public_rows,
     reset_index,
+    set_cursor,
+    snapshot_cursor,
     store_matches,
     sync_outbox,
 )
@@ -55,7 +58,7 @@ def reindex_command(procs: int, no_matches: bool, if_outdated: bool) -> None:
         click.echo("the search index is up to date")
         return
     # Changes made while we rebuild stay in the outbox and are applied after.
-    started = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+    started = snapshot_cursor()
     reset_index(directory)
     tmp = directory.rstrip("/") + ".rebuild"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -88,9 +91,13 @@ def reindex_command(procs: int, no_matches: bool, if_outdated: bool) -> None:
         os.replace(directory, old)
     os.replace(tmp, directory)
     shutil.rmtree(old, ignore_errors=True)
+    set_cursor(started)
     db.session.execute(
         sa.update(SearchOutbox)
-        .where(SearchOutbox.id <= started, SearchOutbox.processed_at.is_(None))
+        .where(
+            sa.not_(after_cursor(*started)),
+            SearchOutbox.processed_at.is_(None),
+        )
         .values(processed_at=sa.func.now())
     )
     db.session.commit()
@@ -137,7 +144,7 @@ def sync_with_progress(label: str = "updating the search index") -> int:
     """sync_outbox with a progress bar (matching many new listings takes a while)."""
     total = pending_count()
     if not total:
-        return 0
+        return sync_outbox()  # only once-only work (matches, alerts) may be left
     with click.progressbar(length=total, label=label) as bar:
         return sync_outbox(progress=bar.update)
 

@@ -15,11 +15,14 @@ from ..extensions import db
 class SearchOutbox(db.Model):
     """A change to a searchable row, written in the same transaction as the change.
 
-    Applying it to the index happens after commit; a crash in between is repaired by
-    the next `flask search sync`, which replays rows whose processed_at is empty.
+    A log: every node applies every row to its own index copy, following its own
+    cursor (SearchNodeCursor); the work that must happen once per change (stored
+    matches, alerts) is claimed by one node and marked with processed_at. A crash
+    in between is repaired by the next `flask search sync`.
     """
 
     __tablename__ = "search_outbox"
+    __table_args__ = (sa.Index("ix_search_outbox_log", "xid", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: "achievement" or "need".
@@ -31,6 +34,26 @@ class SearchOutbox(db.Model):
     published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(index=True)
+    #: PostgreSQL: the writing transaction's id. Nodes read the log in (xid, id)
+    #: order and only past the oldest running transaction, so a row committed late
+    #: is never behind a cursor. 0 on SQLite (one writer at a time: id order).
+    xid: Mapped[int] = mapped_column(sa.BigInteger, default=0, server_default="0")
+
+
+class SearchNodeCursor(db.Model):
+    """How far one node's index copy has applied the search outbox log."""
+
+    __tablename__ = "search_node_cursors"
+
+    #: MARKET_NODE_NAME (the host name by default).
+    node: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    #: The last applied row, in the log's (xid, id) order.
+    last_xid: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    last_id: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    #: Rows after the cursor this index holds already: written by a transaction
+    #: newer than one still running, so the cursor could not move past them yet.
+    applied_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ListingMatch(db.Model):

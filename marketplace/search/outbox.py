@@ -15,6 +15,8 @@ from .models import SearchOutbox
 DIRTY_KEY = "search_outbox_dirty"
 #: Session.info key: such a transaction was committed; the outbox has work.
 COMMITTED_KEY = "search_outbox_committed"
+#: PostgreSQL: the id of the transaction writing the row (see SearchOutbox.xid).
+PG_XID = "pg_current_xact_id()::text::bigint"
 
 
 def _published_now(obj) -> bool:
@@ -54,8 +56,12 @@ def _record_changes(session: Session, flush_context) -> None:
     if not changes:
         return
     now = utcnow()
-    session.connection().execute(
-        sa.insert(SearchOutbox.__table__),
+    conn = session.connection()
+    insert = sa.insert(SearchOutbox.__table__)
+    if conn.dialect.name == "postgresql":
+        insert = insert.values(xid=sa.literal_column(PG_XID))
+    conn.execute(
+        insert,
         [
             {
                 "kind": kind,

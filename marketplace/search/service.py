@@ -23,7 +23,7 @@ from ..extensions import db
 from ..listings.models import public_filter
 from ..needs.models import Need
 from .documents import achievement_doc, need_doc
-from .models import ListingMatch, SearchOutbox
+from .models import ListingMatch, SearchNodeCursor, SearchOutbox
 
 log = logging.getLogger("marketplace.search")
 
@@ -125,67 +125,204 @@ def _drop_matches(kind: str, obj_id: int) -> None:
     db.session.execute(sa.delete(ListingMatch).where(column == obj_id))
 
 
-def pending_count() -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(SearchOutbox)
-        .where(SearchOutbox.processed_at.is_(None))
+#: A cursor position past every row of the log with this xid (see snapshot_cursor).
+_PAST_ALL_IDS = 2**31 - 1  # the id column is an integer
+
+
+def node_name() -> str:
+    return current_app.config["MARKET_NODE_NAME"]
+
+
+def _cursor(lock: bool = False) -> SearchNodeCursor | None:
+    """This node's cursor row (created at the first sync). With `lock`, None while
+    another worker of this node holds it: that worker is applying the log."""
+    name = node_name()
+    query = sa.select(SearchNodeCursor).where(SearchNodeCursor.node == name)
+    if lock:
+        query = query.with_for_update(skip_locked=True)
+    row = db.session.scalar(query)
+    if row is None:
+        exists = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(SearchNodeCursor)
+            .where(SearchNodeCursor.node == name)
+        )
+        if exists:
+            return None
+        try:
+            with db.session.begin_nested():
+                row = SearchNodeCursor(node=name, last_xid=0, last_id=0, applied_ids=[])
+                db.session.add(row)
+        except sa.exc.IntegrityError:  # another worker created it just now
+            return None
+    return row
+
+
+def after_cursor(xid: int, id_: int):
+    return sa.or_(
+        SearchOutbox.xid > xid,
+        sa.and_(SearchOutbox.xid == xid, SearchOutbox.id > id_),
     )
 
 
+def _horizon() -> int | None:
+    """PostgreSQL: the oldest transaction still running. Rows written by older ones
+    are all committed, and a later commit sorts after them in (xid, id) order.
+    None on SQLite: one writer at a time, every visible row is settled."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return None
+    return db.session.scalar(
+        sa.text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+    )
+
+
+def snapshot_cursor() -> tuple[int, int]:
+    """A cursor position no row committed from now on can fall behind."""
+    horizon = _horizon()
+    if horizon is None:
+        return 0, db.session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+    return horizon - 1, _PAST_ALL_IDS
+
+
+def set_cursor(position: tuple[int, int]) -> None:
+    """This node's index holds every change up to `position` (after a rebuild)."""
+    row = _cursor()
+    row.last_xid, row.last_id = position
+    row.applied_ids = []
+    row.updated_at = utcnow()
+    db.session.flush()
+
+
+def pending_count() -> int:
+    """Log rows this node's index has not applied yet."""
+    c = _cursor()
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(SearchOutbox)
+        .where(after_cursor(c.last_xid, c.last_id))
+    )
+
+
+def _apply_to_index(batch: int) -> int:
+    """Apply the next log rows to this node's index; returns how many were new.
+
+    Rows written by a transaction newer than the oldest one still running are
+    applied (searchable now) but the cursor stays before them, in case an older
+    transaction still commits rows that sort first; they are listed in the
+    cursor's applied_ids so that they are not applied twice.
+    """
+    c = _cursor(lock=True)
+    if c is None:
+        db.session.rollback()
+        return 0
+    seen = set(c.applied_ids or ())
+    query = sa.select(
+        SearchOutbox.id, SearchOutbox.xid, SearchOutbox.kind, SearchOutbox.object_id
+    ).where(after_cursor(c.last_xid, c.last_id))
+    if seen:
+        query = query.where(SearchOutbox.id.not_in(seen))
+    new = db.session.execute(
+        query.order_by(SearchOutbox.xid, SearchOutbox.id).limit(batch)
+    ).all()
+    keys = {(r.kind, r.object_id) for r in new}
+    index = get_index()
+    for kind in MODELS:
+        ids = [oid for (k, oid) in keys if k == kind]
+        objs = _load(kind, ids)
+        upserts = [o for o in objs.values() if searchable(kind, o)]
+        gone = [oid for oid in ids if oid not in {o.id for o in upserts}]
+        if upserts:
+            index.upsert(kind, [DOCS[kind](o) for o in upserts])
+        if gone:
+            index.delete(kind, gone)
+    # The cursor moves over the rows after it that are applied (now or before)
+    # and were written by a transaction older than the oldest one still running.
+    horizon = _horizon()
+    held = seen | {r.id for r in new}
+    ahead = db.session.execute(
+        sa.select(SearchOutbox.xid, SearchOutbox.id)
+        .where(after_cursor(c.last_xid, c.last_id))
+        .order_by(SearchOutbox.xid, SearchOutbox.id)
+        .limit(len(held) + 1)
+    ).all()
+    for r in ahead:
+        if r.id not in held or (horizon is not None and r.xid >= horizon):
+            break
+        c.last_xid, c.last_id = r.xid, r.id
+        held.discard(r.id)
+    c.applied_ids = sorted(held)
+    c.updated_at = utcnow()
+    db.session.commit()
+    return len(new)
+
+
+def _claim_once_work(batch: int) -> int:
+    """Stored matches and alerts of changes this node's index holds, done once:
+    the rows are claimed with FOR UPDATE SKIP LOCKED (PostgreSQL), so a row another
+    node is working on is skipped, and processed_at marks it done for every node."""
+    from . import alerts
+
+    c = _cursor()
+    if c is None:
+        return 0
+    mine = sa.not_(after_cursor(c.last_xid, c.last_id))
+    if c.applied_ids:
+        mine = sa.or_(mine, SearchOutbox.id.in_(c.applied_ids))
+    rows = db.session.scalars(
+        sa.select(SearchOutbox)
+        .where(SearchOutbox.processed_at.is_(None), mine)
+        .order_by(SearchOutbox.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not rows:
+        db.session.commit()
+        return 0
+    keys: dict[tuple[str, int], None] = {}
+    published: set[tuple[str, int]] = set()
+    for r in rows:
+        keys[(r.kind, r.object_id)] = None
+        if r.published:
+            published.add((r.kind, r.object_id))
+    for kind in MODELS:
+        ids = [oid for (k, oid) in keys if k == kind]
+        objs = _load(kind, ids)
+        for oid in ids:
+            o = objs.get(oid)
+            if not searchable(kind, o):
+                _drop_matches(kind, oid)
+                continue
+            matches = store_matches(kind, o)
+            if (kind, oid) in published:
+                alerts.new_listing_published(kind, o, matches)
+    db.session.execute(
+        sa.update(SearchOutbox)
+        .where(SearchOutbox.id.in_([r.id for r in rows]))
+        .values(processed_at=utcnow())
+    )
+    db.session.commit()
+    return len(rows)
+
+
 def sync_outbox(batch: int = 500, progress: Callable[[int], None] | None = None) -> int:
-    """Apply pending outbox rows to the index; returns how many rows were applied.
+    """Bring this node's index up to the outbox log and do the changes' once-only work
+    (stored matches, alerts); returns how many log rows were applied to the index.
 
     `progress(n)` is called as rows are applied (for a CLI progress bar).
 
-    Safe to run from several processes: an index write that finds the lock taken is
-    retried by SearchIndex, and applying a row twice gives the same index.
+    Safe to run from several processes and nodes: the workers of one node take
+    turns on its cursor row, an index write that finds the lock taken is retried by
+    SearchIndex, and the once-only work is claimed row by row.
     """
-    from . import alerts
-
     done = 0
     while True:
-        rows = db.session.scalars(
-            sa.select(SearchOutbox)
-            .where(SearchOutbox.processed_at.is_(None))
-            .order_by(SearchOutbox.id)
-            .limit(batch)
-        ).all()
-        if not rows:
+        applied = _apply_to_index(batch)
+        claimed = _claim_once_work(batch)
+        done += applied
+        if progress and applied:
+            progress(applied)
+        if not applied and not claimed:
             return done
-        latest: dict[tuple[str, int], SearchOutbox] = {}
-        published: set[tuple[str, int]] = set()
-        for r in rows:
-            latest[(r.kind, r.object_id)] = r
-            if r.published:
-                published.add((r.kind, r.object_id))
-        index = get_index()
-        for kind in MODELS:
-            keys = [oid for (k, oid) in latest if k == kind]
-            objs = _load(kind, keys)
-            upserts = [o for oid, o in objs.items() if searchable(kind, o)]
-            gone = [oid for oid in keys if oid not in {o.id for o in upserts}]
-            if upserts:
-                index.upsert(kind, [DOCS[kind](o) for o in upserts])
-            if gone:
-                index.delete(kind, gone)
-                for oid in gone:
-                    _drop_matches(kind, oid)
-            for o in upserts:
-                matches = store_matches(kind, o)
-                if (kind, o.id) in published:
-                    alerts.new_listing_published(kind, o, matches)
-        now = utcnow()
-        ids = [r.id for r in rows]
-        db.session.execute(
-            sa.update(SearchOutbox)
-            .where(SearchOutbox.id.in_(ids))
-            .values(processed_at=now)
-        )
-        db.session.commit()
-        done += len(rows)
-        if progress:
-            progress(len(rows))
 
 
 def safe_sync() -> None:
