@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import ORG_TYPE_LABELS
 from ..core.timeutil import SHANGHAI, utcnow
-from ..core.transaction import Write, form_status
+from ..core.transaction import Write, form_status, status_of
 from ..experts.services import all_panels
 from ..extensions import db
 from ..needs.models import Need
@@ -184,7 +184,8 @@ def submit(call_id: int):
     if not services.can_submit(current_user, call):
         abort(403)
     own = services.own_proposal(current_user, call)
-    form = ProposalForm(obj=None)
+    form = ProposalForm()
+    write = Write(form)
     if request.method == "GET" and own is not None:
         v = own.current
         form.approach.data = v.approach
@@ -193,7 +194,7 @@ def submit(call_id: int):
         form.budget.process_data(v.budget_fen)
         form.schedule.data = v.schedule
     if form.validate_on_submit():
-        with Write(form) as write:
+        with write:
             version = services.submit_proposal(
                 current_user,
                 call,
@@ -210,9 +211,10 @@ def submit(call_id: int):
             return redirect(
                 url_for("challenges.proposal", proposal_id=version.proposal_id)
             )
+    status = status_of(write.error) if form.is_submitted() and write.error else None
     return render_template(
         "challenges/proposal_form.html", form=form, call=call, own=own
-    ), form_status(form)
+    ), status or form_status(form)
 
 
 def _visible_proposal(proposal_id: int) -> Proposal:
