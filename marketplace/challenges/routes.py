@@ -53,10 +53,17 @@ def index():
         if current_user.is_authenticated and current_user.is_staff
         else []
     )
+    user = current_user
     return render_template(
         "challenges/index.html",
         page=page,
         drafts=drafts,
+        needs=services.needs_for_calls()
+        if user.is_authenticated and user.is_staff
+        else [],
+        to_score=services.awaiting_scores(user)
+        if user.is_authenticated and user.role == "expert"
+        else [],
         now=now,
         countdown=services.countdown,
     )

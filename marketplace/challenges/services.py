@@ -571,3 +571,39 @@ def close_due_calls(now: datetime | None = None) -> int:
             )
     db.session.flush()
     return len(due)
+
+
+# --- work lists --------------------------------------------------------------------
+
+
+def needs_for_calls(limit: int = 20) -> list[Need]:
+    """Published needs without a call yet, for the brokers to start one from."""
+    has_call = sa.select(Challenge.id).where(Challenge.need_id == Need.id).exists()
+    rows = db.session.scalars(
+        sa.select(Need)
+        .where(Need.status == "published", ~has_call)
+        .order_by(Need.published_at.desc(), Need.id.desc())
+        .limit(limit)
+    )
+    return [n for n in rows if n.is_public]
+
+
+def awaiting_scores(expert, now: datetime | None = None) -> list[Proposal]:
+    """Proposals of calls in judging on the expert's panels that they still may score."""
+    from ..experts.models import PanelMember
+
+    now = now or utcnow()
+    proposals = db.session.scalars(
+        sa.select(Proposal)
+        .join(Challenge)
+        .join(PanelMember, PanelMember.panel_id == Challenge.panel_id)
+        .where(
+            PanelMember.expert_id == expert.id,
+            Challenge.status == CallStatus.APPROVED,
+            Challenge.deadline_at <= now,
+        )
+        .order_by(Challenge.deadline_at, Proposal.id)
+    )
+    return [
+        p for p in proposals if can_score(expert, p) and own_score(expert, p) is None
+    ]

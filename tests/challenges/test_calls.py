@@ -147,3 +147,21 @@ def test_clock_closes_due_calls_once_and_tells_the_panel(db, cast, call):
     assert services.close_due_calls() == 0
     told = set(db.session.scalars(sa.select(Notification.user_id)))
     assert {cast.e1.id, cast.e2.id, cast.e3.id} <= told
+
+
+def test_board_offers_brokers_the_published_needs_without_a_call(
+    client, db, login, cast, create_need
+):
+    other = create_need(org=cast.firm, title="镜腿铰链易松动")
+    login(cast.broker)
+    page = client.get("/challenges/").text
+    assert (
+        f"/challenges/new/{other.id}" in page
+        and f"/challenges/new/{cast.need.id}" in page
+    )
+    services.prepare_call(cast.broker, cast.need, call_data(cast))
+    db.session.commit()
+    page = client.get("/challenges/").text
+    assert f"/challenges/new/{cast.need.id}" not in page
+    form = client.get(f"/challenges/new/{cast.need.id}")
+    assert form.status_code == 200 and "提高镜架 PVD 膜层附着力" in form.text

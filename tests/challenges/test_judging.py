@@ -153,3 +153,16 @@ def test_no_award_before_the_deadline(db, cast, call):
     a = submit(db, cast.solver_a, call).proposal
     with pytest.raises(InvalidTransition):
         services.award(cast.sponsor, call, {a.id: 0})
+
+
+def test_board_lists_what_each_expert_still_has_to_score(
+    client, db, login, cast, call, judged
+):
+    a, b = judged
+    login(cast.e3)  # tied to inst_a: only b is theirs to score
+    page = client.get("/challenges/").text
+    assert f"/challenges/proposals/{b.id}/score" in page
+    assert f"/challenges/proposals/{a.id}/score" not in page
+    services.score_proposal(cast.e3, b, [60, 60])
+    db.session.commit()
+    assert f"/challenges/proposals/{b.id}/score" not in client.get("/challenges/").text
