@@ -607,3 +607,33 @@ def awaiting_scores(expert, now: datetime | None = None) -> list[Proposal]:
     return [
         p for p in proposals if can_score(expert, p) and own_score(expert, p) is None
     ]
+
+
+def remind_unscored(now: datetime | None = None) -> int:
+    """For `flask jobs tick`: once a (Shanghai) day, remind each panel expert who still
+    has proposals to score. Returns how many experts were reminded."""
+    from ..core.timeutil import today_shanghai
+
+    now = now or utcnow()
+    calls = db.session.scalars(
+        sa.select(Challenge).where(
+            Challenge.status == CallStatus.APPROVED, Challenge.deadline_at <= now
+        )
+    ).all()
+    experts = {e.id: e for c in calls if c.panel for e in c.panel.experts}
+    reminded = 0
+    for expert in experts.values():
+        pending = awaiting_scores(expert, now)
+        if not pending:
+            continue
+        notify(
+            expert,
+            "challenge.remind",
+            _l("您还有 %(n)d 份揭榜方案待评分", n=len(pending)),
+            "",
+            path_for("challenges.index"),
+            dedupe_key=f"challenge-remind:{expert.id}:{today_shanghai().isoformat()}",
+        )
+        reminded += 1
+    db.session.flush()
+    return reminded

@@ -166,3 +166,27 @@ def test_board_lists_what_each_expert_still_has_to_score(
     services.score_proposal(cast.e3, b, [60, 60])
     db.session.commit()
     assert f"/challenges/proposals/{b.id}/score" not in client.get("/challenges/").text
+
+
+def test_clock_reminds_only_experts_with_proposals_left_once_a_day(db, cast, judged):
+    from marketplace.notifications.models import Notification
+
+    a, b = judged
+    for expert in (cast.e1, cast.e3):
+        for p in (a, b):
+            if services.can_score(expert, p):
+                services.score_proposal(expert, p, [70, 70])
+    db.session.commit()
+    assert services.remind_unscored() == 1  # only e2 has proposals left
+    assert services.remind_unscored() == 1
+    db.session.commit()
+    kinds = (
+        db.session.execute(
+            sa.select(Notification.user_id).where(
+                Notification.kind == "challenge.remind"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert kinds == [cast.e2.id]  # deduplicated within the day
