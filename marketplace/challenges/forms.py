@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     IntegerField,
     SelectField,
@@ -95,6 +96,10 @@ class ProposalForm(FlaskForm):
     team = _text(_l("团队"))
     budget = YuanField(_l("预算（元）"))
     schedule = _text(_l("进度安排"))
+    nda = BooleanField(
+        _l("我已阅读并接受保密协议，方案仅向发榜企业、经纪人和专家组披露"),
+        validators=[DataRequired(_l("提交方案须接受保密协议。"))],
+    )
 
 
 class NoWinnerForm(FlaskForm):

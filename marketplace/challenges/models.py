@@ -209,6 +209,8 @@ class ProposalVersion(db.Model):
     schedule: Mapped[str] = mapped_column(sa.Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    #: The NDA version the submitter accepted with this version (confidentiality terms).
+    nda_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("legal_texts.id"))
 
     proposal: Mapped[Proposal] = relationship(back_populates="versions")
 

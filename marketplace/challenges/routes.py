@@ -211,6 +211,8 @@ def submit(call_id: int):
                     "team": form.team.data,
                     "budget_fen": form.budget.fen,
                     "schedule": form.schedule.data,
+                    "nda": form.nda.data,
+                    "nda_version": request.form.get("nda_version", type=int),
                 },
             )
         if write.ok:

@@ -25,6 +25,8 @@ from ..deals.services import path_for
 from ..experts.models import Panel
 from ..experts.services import tied_org_ids
 from ..extensions import db
+from ..legal.models import TextKind
+from ..legal.texts import accepted_version
 from ..needs.models import Need
 from ..notifications.services import notify
 from ..payments.models import PaymentKind
@@ -318,8 +320,11 @@ def submit_proposal(
     budget = data.get("budget_fen")
     if budget is not None and budget < 0:
         errors.append(("budget", _("预算不能为负数。")))
+    if not data.get("nda"):
+        errors.append(("nda", _("提交方案须接受保密协议。")))
     if errors:
         raise ValidationFailed(errors)
+    terms = accepted_version(TextKind.NDA, data.get("nda_version"), field="nda")
     proposal = own_proposal(actor, call)
     if proposal is None:
         proposal = Proposal(
@@ -337,6 +342,7 @@ def submit_proposal(
         schedule=(data.get("schedule") or "").strip(),
         submitted_at=now,
         submitted_by_id=actor.id,
+        nda_version_id=terms.id,
     )
     db.session.add(version)
     db.session.flush()

@@ -68,7 +68,9 @@ def call(db, cast):
 
 
 def submit(db, user, call, approach="方案", now=None):
-    v = services.submit_proposal(user, call, {"approach": approach}, now=now)
+    v = services.submit_proposal(
+        user, call, {"approach": approach, "nda": True}, now=now
+    )
     db.session.commit()
     return v
 

@@ -39,7 +39,9 @@ def test_two_last_second_submissions_count_and_a_late_one_does_not(app, db, cast
                 tdb.session.get(Challenge, call_id),
             )
             barrier.wait()
-            return services.submit_proposal(user, c, {"approach": text}).version
+            return services.submit_proposal(
+                user, c, {"approach": text, "nda": True}
+            ).version
 
         return job
 

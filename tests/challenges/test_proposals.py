@@ -20,11 +20,12 @@ def test_member_of_verified_eligible_org_submits_and_revises_keeping_versions(
     login(cast.solver_a)
     response = client.post(
         f"/challenges/{call.id}/proposal",
-        data={"approach": "离子源预清洗 + 过渡层", "budget": "150000"},
+        data={"approach": "离子源预清洗 + 过渡层", "budget": "150000", "nda": "y"},
     )
     assert response.status_code == 302
     response = client.post(
-        f"/challenges/{call.id}/proposal", data={"approach": "改为 HiPIMS 工艺"}
+        f"/challenges/{call.id}/proposal",
+        data={"approach": "改为 HiPIMS 工艺", "nda": "y"},
     )
     assert response.status_code == 302
     [proposal] = db.session.scalars(sa.select(Proposal)).all()
@@ -45,6 +46,7 @@ def test_bad_proposal_input_gets_a_message_and_saves_nothing(
     assert response.status_code == 422
     assert "请填写技术方案。" in response.text
     assert "请输入有效金额" in response.text
+    assert "提交方案须接受保密协议。" in response.text
     assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
 
 
@@ -87,7 +89,9 @@ def test_late_submission_through_the_page_is_refused_with_a_message(
 ):
     login(cast.solver_a)
     past_deadline(db, call)
-    response = client.post(f"/challenges/{call.id}/proposal", data={"approach": "迟到"})
+    response = client.post(
+        f"/challenges/{call.id}/proposal", data={"approach": "迟到", "nda": "y"}
+    )
     assert response.status_code == 409
     assert "提交截止时间已过" in response.text and "方案未被接收" in response.text
     assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
@@ -120,3 +124,28 @@ def test_proposals_visible_only_to_their_org_sponsor_broker_and_panel(
     public = app.test_client()
     assert public.get(f"/challenges/proposals/{a.id}").status_code == 302  # to login
     assert "甲方案机密内容" not in public.get(f"/challenges/{call.id}").text
+
+
+def test_each_version_records_the_nda_version_accepted(client, db, login, cast, call):
+    from marketplace.legal.models import TextKind
+    from marketplace.legal.texts import stored_current
+
+    login(cast.solver_a)
+    form = client.get(f"/challenges/{call.id}/proposal")
+    assert 'name="nda_version"' in form.text
+    nda = stored_current(TextKind.NDA)
+    db.session.commit()
+    response = client.post(
+        f"/challenges/{call.id}/proposal",
+        data={"approach": "方案", "nda": "y", "nda_version": nda.version},
+    )
+    assert response.status_code == 302
+    version = db.session.scalar(sa.select(ProposalVersion))
+    assert version.nda_version_id == nda.id
+    # A page showing an older NDA version than the current one is refused.
+    response = client.post(
+        f"/challenges/{call.id}/proposal",
+        data={"approach": "方案二", "nda": "y", "nda_version": nda.version + 5},
+    )
+    assert response.status_code == 422 and "协议已更新为" in response.text
+    assert db.session.scalar(sa.select(sa.func.count(ProposalVersion.id))) == 1

@@ -2,7 +2,7 @@
 
 Revision ID: i16_challenges
 Revises: h8_daily_stats
-Create Date: 2026-12-04 00:57:19.937195
+Create Date: 2026-12-04 01:07:20.448818
 
 """
 from alembic import op
@@ -134,6 +134,8 @@ def upgrade():
     sa.Column('schedule', sa.Text(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=False),
     sa.Column('submitted_by_id', sa.Integer(), nullable=False),
+    sa.Column('nda_version_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['nda_version_id'], ['legal_texts.id'], name=op.f('fk_challenge_proposal_versions_nda_version_id_legal_texts')),
     sa.ForeignKeyConstraint(['proposal_id'], ['challenge_proposals.id'], name=op.f('fk_challenge_proposal_versions_proposal_id_challenge_proposals')),
     sa.ForeignKeyConstraint(['submitted_by_id'], ['users.id'], name=op.f('fk_challenge_proposal_versions_submitted_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_proposal_versions')),
