@@ -164,6 +164,8 @@ class Proposal(db.Model):
     award_grade: Mapped[str | None] = mapped_column(sa.String(60))
     award_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     deal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deals.id"))
+    #: When the broker called a consensus round (合议) because the scores differ too much.
+    consensus_at: Mapped[datetime | None]
 
     challenge: Mapped[Challenge] = relationship(back_populates="proposals")
     organization: Mapped[Organization] = relationship()
@@ -230,6 +232,8 @@ class Score(db.Model):
     marks: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when the expert revised the scores in the consensus round (once).
+    revised_at: Mapped[datetime | None]
 
     proposal: Mapped[Proposal] = relationship(back_populates="scores")
     expert: Mapped[User] = relationship()

@@ -146,6 +146,7 @@ def render_detail(call: Challenge, status: int = 200, **forms):
         can_score=lambda p: services.can_score(user, p),
         show_sponsor=call.need.can_see_firm(user),
         org_type_labels=ORG_TYPE_LABELS,
+        margin=services.CONSENSUS_MARGIN,
     ), status
 
 
@@ -246,6 +247,7 @@ def proposal(proposal_id: int):
         can_score=services.can_score(current_user, proposal)
         and services.own_score(current_user, proposal) is None
         and call.stage() == Stage.JUDGING,
+        can_revise=services.can_revise(current_user, proposal),
         show_versions=current_user.belongs_to(proposal.organization_id)
         or call.is_organiser(current_user),
     )
@@ -259,16 +261,32 @@ def score(proposal_id: int):
     if not call.is_panel_member(current_user):
         abort(403)
     form = score_form(call.criteria)
+    revising = services.can_revise(current_user, proposal)
     if form.validate_on_submit():
         values = [form[f"c{i}"].data for i in range(len(call.criteria))]
+        act = services.revise_score if revising else services.score_proposal
         with Write(form) as write:
-            services.score_proposal(current_user, proposal, values, form.comment.data)
+            act(current_user, proposal, values, form.comment.data)
         if write.ok:
             flash(_("评分已提交。"), "success")
             return redirect(url_for("challenges.proposal", proposal_id=proposal.id))
     return render_template(
-        "challenges/score.html", form=form, proposal=proposal, call=call
+        "challenges/score.html",
+        form=form,
+        proposal=proposal,
+        call=call,
+        revising=revising,
     ), form_status(form)
+
+
+@bp.route("/proposals/<int:proposal_id>/consensus", methods=["POST"])
+@login_required
+def consensus(proposal_id: int):
+    proposal = _visible_proposal(proposal_id)
+    with Write():
+        services.open_consensus(current_user, proposal)
+        flash(_("已召开合议，评过分的专家可复核一次评分。"), "success")
+    return redirect(url_for("challenges.detail", call_id=proposal.challenge_id))
 
 
 @bp.route("/<int:call_id>/award", methods=["POST"])

@@ -429,11 +429,94 @@ def visible_scores(user, proposal: Proposal) -> list[Score]:
     return []
 
 
+#: Weighted scores of one proposal further apart than this call for a consensus round.
+CONSENSUS_MARGIN = 15
+
+
+def spread(call: Challenge, proposal: Proposal) -> float:
+    totals = [s.weighted(call.criteria) for s in proposal.scores]
+    return round(max(totals) - min(totals), 2) if len(totals) > 1 else 0.0
+
+
+def needs_consensus(proposal: Proposal) -> bool:
+    return spread(proposal.challenge, proposal) > CONSENSUS_MARGIN
+
+
+def open_consensus(actor, proposal: Proposal, now: datetime | None = None) -> None:
+    """The broker calls a consensus round on a proposal whose scores differ by more
+    than the margin: each expert who scored it may revise once, seeing the others'."""
+    call = proposal.challenge
+    if not (
+        actor
+        and actor.is_authenticated
+        and (actor.is_operator or actor.id == call.broker_id)
+    ):
+        raise PermissionDenied(_("只有本榜单的经纪人可以召开合议。"))
+    now = now or utcnow()
+    if call.stage(now) != Stage.JUDGING:
+        raise InvalidTransition(_("只有评审中的榜单可以召开合议。"))
+    if proposal.consensus_at is not None:
+        raise InvalidTransition(_("该方案已召开合议。"))
+    if not needs_consensus(proposal):
+        raise InvalidTransition(
+            _("专家评分差距未超过 %(m)d 分，无需合议。", m=CONSENSUS_MARGIN)
+        )
+    proposal.consensus_at = now
+    db.session.flush()
+    for score in proposal.scores:
+        notify(
+            score.expert,
+            "challenge.consensus",
+            _l("请参加合议并复核评分：%(t)s", t=call.title),
+            "",
+            path_for("challenges.proposal", proposal_id=proposal.id),
+            dedupe_key=f"challenge-consensus:{proposal.id}",
+        )
+    audit.record(actor, "challenge.consensus", proposal)
+
+
+def can_revise(expert, proposal: Proposal) -> bool:
+    own = own_score(expert, proposal) if expert.is_authenticated else None
+    return bool(
+        own is not None
+        and proposal.consensus_at is not None
+        and own.revised_at is None
+        and proposal.challenge.stage() == Stage.JUDGING
+    )
+
+
+def revise_score(
+    expert,
+    proposal: Proposal,
+    values: list[int | None],
+    comment: str = "",
+    now: datetime | None = None,
+) -> Score:
+    """An expert's revised scores in the consensus round (once)."""
+    if not can_revise(expert, proposal):
+        raise InvalidTransition(_("现在不能修改该方案的评分。"))
+    call = proposal.challenge
+    if len(values) != len(call.criteria) or any(
+        v is None or not 0 <= v <= 100 for v in values
+    ):
+        raise ValidationFailed(
+            [("scores", _("请为每项评审标准打 0 到 100 之间的整数分。"))]
+        )
+    score = own_score(expert, proposal)
+    score.marks = [int(v) for v in values]
+    if (comment or "").strip():
+        score.comment = comment.strip()[:TEXT_MAX]
+    score.revised_at = now or utcnow()
+    db.session.flush()
+    return score
+
+
 @dataclass
 class Ranked:
     proposal: Proposal
     mean: float | None
     count: int
+    spread: float = 0.0
 
 
 def ranking(call: Challenge) -> list[Ranked]:
@@ -442,7 +525,7 @@ def ranking(call: Challenge) -> list[Ranked]:
     for proposal in call.proposals:
         totals = [s.weighted(call.criteria) for s in proposal.scores]
         mean = round(sum(totals) / len(totals), 2) if totals else None
-        rows.append(Ranked(proposal, mean, len(totals)))
+        rows.append(Ranked(proposal, mean, len(totals), spread(call, proposal)))
     rows.sort(key=lambda r: (r.mean is None, -(r.mean or 0), r.proposal.id))
     return rows
 

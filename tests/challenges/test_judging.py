@@ -190,3 +190,37 @@ def test_clock_reminds_only_experts_with_proposals_left_once_a_day(db, cast, jud
         .all()
     )
     assert kinds == [cast.e2.id]  # deduplicated within the day
+
+
+def test_consensus_round_when_scores_differ_beyond_the_margin(
+    client, app, db, login, cast, call, judged
+):
+    a, b = judged
+    services.score_proposal(cast.e1, a, [90, 90])  # 90
+    services.score_proposal(cast.e2, a, [60, 60])  # 60: 30 apart > 15
+    services.score_proposal(cast.e1, b, [70, 70])
+    services.score_proposal(cast.e2, b, [65, 65])  # 5 apart
+    db.session.commit()
+    with pytest.raises(InvalidTransition):
+        services.open_consensus(cast.broker, b)  # within the margin
+    with pytest.raises(PermissionDenied):
+        services.open_consensus(cast.sponsor, a)
+    with pytest.raises(InvalidTransition):
+        services.revise_score(cast.e2, a, [80, 80])  # no round yet
+    login(cast.broker)
+    page = client.get(f"/challenges/{call.id}").text
+    assert f"/challenges/proposals/{a.id}/consensus" in page
+    assert f"/challenges/proposals/{b.id}/consensus" not in page
+    assert client.post(f"/challenges/proposals/{a.id}/consensus").status_code == 302
+    expert = app.test_client()
+    login(cast.e2, c=expert)
+    response = expert.post(
+        f"/challenges/proposals/{a.id}/score", data={"c0": "85", "c1": "85"}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    score = services.own_score(cast.e2, a)
+    assert score.marks == [85, 85] and score.revised_at is not None
+    with pytest.raises(InvalidTransition):
+        services.revise_score(cast.e2, a, [10, 10])  # once only
+    assert [r.mean for r in services.ranking(call)][0] == 87.5

@@ -2,7 +2,7 @@
 
 Revision ID: i16_challenges
 Revises: h8_daily_stats
-Create Date: 2026-12-04 01:07:20.448818
+Create Date: 2026-12-04 01:10:58.731251
 
 """
 from alembic import op
@@ -97,6 +97,7 @@ def upgrade():
     sa.Column('award_grade', sa.String(length=60), nullable=True),
     sa.Column('award_fen', sa.BigInteger(), nullable=True),
     sa.Column('deal_id', sa.Integer(), nullable=True),
+    sa.Column('consensus_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['challenge_id'], ['challenges.id'], name=op.f('fk_challenge_proposals_challenge_id_challenges')),
     sa.ForeignKeyConstraint(['deal_id'], ['deals.id'], name=op.f('fk_challenge_proposals_deal_id_deals')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_challenge_proposals_organization_id_organizations')),
@@ -151,6 +152,7 @@ def upgrade():
     sa.Column('marks', sa.JSON(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=False),
+    sa.Column('revised_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['expert_id'], ['users.id'], name=op.f('fk_challenge_scores_expert_id_users')),
     sa.ForeignKeyConstraint(['proposal_id'], ['challenge_proposals.id'], name=op.f('fk_challenge_scores_proposal_id_challenge_proposals')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_challenge_scores')),
