@@ -79,6 +79,12 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(evaluation_bp, url_prefix="/evaluations")
     app.register_blueprint(contracts_bp, url_prefix="/contracts")
 
+    from .challenges import bp as challenges_bp
+    from .experts import bp as experts_bp
+
+    app.register_blueprint(experts_bp, url_prefix="/experts")
+    app.register_blueprint(challenges_bp, url_prefix="/challenges")
+
     from .api import bp as api_bp
     from .api import tokens_bp
 

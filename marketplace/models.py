@@ -4,6 +4,13 @@ from .accounts.models import Organization, User  # noqa: F401
 from .achievements.models import Achievement, Inventor, NdaRequest  # noqa: F401
 from .api.tokens import PersonalAccessToken  # noqa: F401
 from .bulk.models import BulkImport, BulkImportRow  # noqa: F401
+from .challenges.models import (  # noqa: F401
+    Challenge,
+    ChallengeQuestion,
+    Proposal,
+    ProposalVersion,
+    Score,
+)
 from .contracts.models import (  # noqa: F401
     Contract,
     ContractRegistration,
@@ -24,6 +31,7 @@ from .deals.models_pricing import (  # noqa: F401
     PublicNotice,
 )
 from .evaluation.models import Evaluation, Valuation  # noqa: F401
+from .experts.models import ExpertTie, Panel, PanelMember  # noqa: F401
 from .legal.models import LegalText  # noqa: F401
 from .needs.models import Need, NeedTranslation  # noqa: F401
 from .notifications.models import Notification  # noqa: F401

@@ -61,6 +61,7 @@ class Role(StrEnum):
     FIRM = "firm"  #: 需求方: member of an eyewear firm
     BROKER = "broker"  #: 技术经纪人, works for the market
     OPERATOR = "operator"  #: 运营方, runs the market
+    EXPERT = "expert"  #: 评审专家, outside the staff, invited by the operator
 
 
 ROLE_LABELS = {
@@ -68,6 +69,7 @@ ROLE_LABELS = {
     Role.FIRM: _l("需求方（企业）"),
     Role.BROKER: _l("技术经纪人"),
     Role.OPERATOR: _l("运营方"),
+    Role.EXPERT: _l("评审专家"),
 }
 
 

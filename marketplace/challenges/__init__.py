@@ -1,1 +1,8 @@
-"""Open challenge calls (揭榜挂帅): calls, questions, proposals, judging, awards (issue 16)."""
+"""Open challenges (揭榜挂帅): calls prepared from published needs, proposals, judging
+by an expert panel, the award."""
+
+from flask import Blueprint
+
+bp = Blueprint("challenges", __name__)
+
+from . import routes  # noqa: E402,F401

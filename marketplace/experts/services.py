@@ -1,0 +1,117 @@
+"""Inviting experts, declaring ties, forming panels. Flushes, never commits."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..accounts import services as accounts
+from ..accounts.models import Organization, Role, User
+from ..core import audit
+from ..core.errors import PermissionDenied, ValidationFailed
+from ..extensions import db
+from .models import ExpertTie, Panel, PanelMember
+
+PANEL_MAX = 15
+
+
+def _operator(actor) -> None:
+    if not (actor and actor.is_authenticated and actor.is_operator):
+        raise PermissionDenied(_("只有运营方可以管理评审专家和专家组。"))
+
+
+def invite_expert(
+    operator, *, name: str, email: str, tie_org_ids: list[int] | None = None
+) -> User:
+    """An expert account without a usable password; the e-mail invitation sets it."""
+    _operator(operator)
+    expert = accounts.create_user(email=email, name=name, role=Role.EXPERT)
+    for org_id in tie_org_ids or []:
+        declare_tie(expert, org_id)
+    audit.record(operator, "expert.invite", expert)
+    accounts.send_invitation(expert, operator)
+    return expert
+
+
+def declare_tie(expert: User, organization_id: int, note: str = "") -> ExpertTie:
+    if expert.role != Role.EXPERT:
+        raise PermissionDenied(_("只有评审专家可以申报关联关系。"))
+    if db.session.get(Organization, organization_id) is None:
+        raise ValidationFailed([("ties", _("所选机构不存在。"))])
+    existing = db.session.scalar(
+        sa.select(ExpertTie).where(
+            ExpertTie.expert_id == expert.id,
+            ExpertTie.organization_id == organization_id,
+        )
+    )
+    if existing is not None:
+        return existing
+    tie = ExpertTie(expert_id=expert.id, organization_id=organization_id, note=note)
+    db.session.add(tie)
+    db.session.flush()
+    return tie
+
+
+def tied_org_ids(expert_id: int) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(ExpertTie.organization_id).where(ExpertTie.expert_id == expert_id)
+        )
+    )
+
+
+def is_tied(expert_id: int, organization_id: int) -> bool:
+    return organization_id in tied_org_ids(expert_id)
+
+
+def experts() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.role == Role.EXPERT, User.active.is_(True))
+            .order_by(User.name, User.id)
+        )
+    )
+
+
+def create_panel(
+    operator, *, name: str, chair_id: int | None, member_ids: list[int]
+) -> Panel:
+    """A panel of active experts; the chair is one of them."""
+    _operator(operator)
+    name = (name or "").strip()
+    errors: list[tuple[str | None, str]] = []
+    if not name:
+        errors.append(("name", _("请填写专家组名称。")))
+    ids = list(dict.fromkeys(member_ids or []))
+    if chair_id is not None and chair_id not in ids:
+        ids.insert(0, chair_id)
+    found = {u.id: u for u in experts() if u.id in ids}
+    if len(found) != len(ids):
+        errors.append(("members", _("只能选择已邀请的评审专家。")))
+    if not ids:
+        errors.append(("members", _("请至少选择一位专家。")))
+    elif len(ids) > PANEL_MAX:
+        errors.append(("members", _("专家组最多 %(n)d 人。", n=PANEL_MAX)))
+    if chair_id is None:
+        errors.append(("chair", _("请指定组长。")))
+    if errors:
+        raise ValidationFailed(errors)
+    panel = Panel(name=name, chair_id=chair_id, created_by_id=operator.id)
+    panel.members = [PanelMember(expert_id=i) for i in ids]
+    db.session.add(panel)
+    db.session.flush()
+    audit.record(operator, "panel.create", panel)
+    return panel
+
+
+def panels_of(user) -> list[Panel]:
+    """The panels an expert sits on; every panel for the staff."""
+    query = sa.select(Panel).order_by(Panel.id.desc())
+    if not user.is_staff:
+        query = query.join(PanelMember).where(PanelMember.expert_id == user.id)
+    return list(db.session.scalars(query))
+
+
+def all_panels() -> list[Panel]:
+    return list(db.session.scalars(sa.select(Panel).order_by(Panel.name, Panel.id)))

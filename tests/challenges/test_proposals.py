@@ -1,0 +1,151 @@
+"""Proposals: who may submit, versions, the deadline to the second, confidentiality."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from marketplace.challenges import services
+from marketplace.challenges.models import Proposal, ProposalVersion
+from marketplace.core.errors import InvalidTransition, PermissionDenied
+
+from .conftest import past_deadline, submit
+
+
+def test_member_of_verified_eligible_org_submits_and_revises_keeping_versions(
+    client, db, login, cast, call
+):
+    login(cast.solver_a)
+    response = client.post(
+        f"/challenges/{call.id}/proposal",
+        data={"approach": "离子源预清洗 + 过渡层", "budget": "150000", "nda": "y"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        f"/challenges/{call.id}/proposal",
+        data={"approach": "改为 HiPIMS 工艺", "nda": "y"},
+    )
+    assert response.status_code == 302
+    [proposal] = db.session.scalars(sa.select(Proposal)).all()
+    assert [v.version for v in proposal.versions] == [1, 2]
+    assert proposal.versions[0].budget_fen == 15_000_000
+    assert proposal.current.approach == "改为 HiPIMS 工艺"
+    page = client.get(f"/challenges/proposals/{proposal.id}")
+    assert page.status_code == 200 and "HiPIMS" in page.text and "历史版本" in page.text
+
+
+def test_bad_proposal_input_gets_a_message_and_saves_nothing(
+    client, db, login, cast, call
+):
+    login(cast.solver_a)
+    response = client.post(
+        f"/challenges/{call.id}/proposal", data={"approach": "", "budget": "三万"}
+    )
+    assert response.status_code == 422
+    assert "请填写技术方案。" in response.text
+    assert "请输入有效金额" in response.text
+    assert "提交方案须接受保密协议。" in response.text
+    assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
+
+
+def test_who_may_not_submit(
+    client, app, db, login, cast, call, create_user, create_org
+):
+    for user in (cast.unverified, cast.sponsor, cast.e1, cast.broker):
+        c = app.test_client()
+        login(user, c=c)
+        assert (
+            c.post(
+                f"/challenges/{call.id}/proposal", data={"approach": "x"}
+            ).status_code
+            == 403
+        )
+        with pytest.raises(PermissionDenied):
+            services.submit_proposal(user, call, {"approach": "x"})
+    # An organisation type the call does not admit (a TTO here).
+    tto_user = create_user(role="supplier", org=create_org(type="tto"))
+    with pytest.raises(PermissionDenied):
+        services.submit_proposal(tto_user, call, {"approach": "x"})
+    assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
+
+
+def test_deadline_holds_to_the_second(db, cast, call):
+    last_second = call.deadline_at - timedelta(seconds=1)
+    submit(db, cast.solver_a, call, now=last_second)
+    submit(db, cast.solver_b, call, now=last_second)  # both in the last second count
+    with pytest.raises(InvalidTransition) as exc:
+        services.submit_proposal(
+            cast.solver_a, call, {"approach": "迟到"}, now=call.deadline_at
+        )
+    db.session.rollback()
+    assert "提交截止时间已过" in str(exc.value)
+    assert db.session.scalar(sa.select(sa.func.count(ProposalVersion.id))) == 2
+
+
+def test_late_submission_through_the_page_is_refused_with_a_message(
+    client, db, login, cast, call
+):
+    login(cast.solver_a)
+    past_deadline(db, call)
+    response = client.post(
+        f"/challenges/{call.id}/proposal", data={"approach": "迟到", "nda": "y"}
+    )
+    assert response.status_code == 409
+    assert "提交截止时间已过" in response.text and "方案未被接收" in response.text
+    assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
+
+
+def test_proposals_visible_only_to_their_org_sponsor_broker_and_panel(
+    client, app, db, login, cast, call, create_user
+):
+    a = submit(db, cast.solver_a, call, "甲方案机密内容").proposal
+    b = submit(db, cast.solver_b, call, "乙方案机密内容").proposal
+
+    def sees(user, proposal):
+        c = app.test_client()
+        login(user, c=c)
+        return c.get(f"/challenges/proposals/{proposal.id}").status_code == 200
+
+    assert sees(cast.solver_a, a) and not sees(cast.solver_a, b)
+    assert sees(cast.solver_b, b) and not sees(cast.solver_b, a)
+    for insider in (cast.sponsor, cast.broker, cast.e1, cast.e3):
+        assert sees(insider, a) and sees(insider, b)
+    assert not sees(cast.outsider_expert, a)
+    other_broker = create_user(role="broker")
+    assert not sees(other_broker, a)
+    assert not sees(create_user(role="firm"), a)
+    # The call's page lists only what the visitor may see.
+    c = app.test_client()
+    login(cast.solver_a, c=c)
+    page = c.get(f"/challenges/{call.id}").text
+    assert cast.inst_a.name in page and cast.inst_b.name not in page
+    public = app.test_client()
+    assert public.get(f"/challenges/proposals/{a.id}").status_code == 302  # to login
+    assert "甲方案机密内容" not in public.get(f"/challenges/{call.id}").text
+
+
+def test_each_version_records_the_nda_version_accepted(client, db, login, cast, call):
+    from marketplace.legal.models import TextKind
+    from marketplace.legal.texts import stored_current
+
+    login(cast.solver_a)
+    form = client.get(f"/challenges/{call.id}/proposal")
+    assert 'name="nda_version"' in form.text
+    nda = stored_current(TextKind.NDA)
+    db.session.commit()
+    response = client.post(
+        f"/challenges/{call.id}/proposal",
+        data={"approach": "方案", "nda": "y", "nda_version": nda.version},
+    )
+    assert response.status_code == 302
+    version = db.session.scalar(sa.select(ProposalVersion))
+    assert version.nda_version_id == nda.id
+    # A page showing an older NDA version than the current one is refused.
+    response = client.post(
+        f"/challenges/{call.id}/proposal",
+        data={"approach": "方案二", "nda": "y", "nda_version": nda.version + 5},
+    )
+    assert response.status_code == 422 and "协议已更新为" in response.text
+    assert db.session.scalar(sa.select(sa.func.count(ProposalVersion.id))) == 1
