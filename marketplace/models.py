@@ -36,5 +36,18 @@ from .payments.models import (  # noqa: F401
     StripeIntent,
 )
 from .search.models import ListingMatch, SavedSearch, SearchOutbox  # noqa: F401
+from .services.models import (  # noqa: F401
+    Accreditation,
+    Booking,
+    Instrument,
+    Offering,
+    Provider,
+    ServiceOrder,
+)
 from .uploads.models import Attachment  # noqa: F401
-from .vouchers.models import Voucher, VoucherRedemption  # noqa: F401
+from .vouchers.models import (  # noqa: F401
+    EligibleProvider,
+    QuotaApplication,
+    Voucher,
+    VoucherRedemption,
+)
