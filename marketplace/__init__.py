@@ -99,6 +99,12 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     app.register_blueprint(payments_bp, url_prefix="/payments")
     app.register_blueprint(vouchers_bp, url_prefix="/vouchers")
+
+    from .services import bp as services_bp
+    from .services import instruments_bp
+
+    app.register_blueprint(services_bp, url_prefix="/services")
+    app.register_blueprint(instruments_bp, url_prefix="/instruments")
     payment_hooks.init_app(app)
 
     from .bulk import bp as bulk_bp

@@ -49,5 +49,18 @@ from .search.models import (  # noqa: F401
     SearchNodeCursor,
     SearchOutbox,
 )
+from .services.models import (  # noqa: F401
+    Accreditation,
+    Booking,
+    Instrument,
+    Offering,
+    Provider,
+    ServiceOrder,
+)
 from .uploads.models import Attachment  # noqa: F401
-from .vouchers.models import Voucher, VoucherRedemption  # noqa: F401
+from .vouchers.models import (  # noqa: F401
+    EligibleProvider,
+    QuotaApplication,
+    Voucher,
+    VoucherRedemption,
+)

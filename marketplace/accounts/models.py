@@ -32,6 +32,9 @@ class OrgType(StrEnum):
     INSTITUTE = "institute"  #: 科研院所
     TTO = "tto"  #: 技术转移机构
     FIRM = "firm"  #: 企业
+    PROVIDER = (
+        "provider"  #: 科技服务机构: testing agencies, IP agencies, design centres …
+    )
 
 
 ORG_TYPE_LABELS = {
@@ -39,6 +42,7 @@ ORG_TYPE_LABELS = {
     OrgType.INSTITUTE: _l("科研院所"),
     OrgType.TTO: _l("技术转移机构"),
     OrgType.FIRM: _l("企业"),
+    OrgType.PROVIDER: _l("科技服务机构"),
 }
 SUPPLIER_ORG_TYPES = frozenset({OrgType.UNIVERSITY, OrgType.INSTITUTE, OrgType.TTO})
 

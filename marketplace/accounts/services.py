@@ -30,6 +30,7 @@ ROLE_FOR_ORG_TYPE = {
     OrgType.INSTITUTE: Role.SUPPLIER,
     OrgType.TTO: Role.SUPPLIER,
     OrgType.FIRM: Role.FIRM,
+    OrgType.PROVIDER: Role.SUPPLIER,
 }
 #: Only public institutions can be state-funded in the sense of 促进科技成果转化法 §18.
 STATE_FUNDABLE = frozenset({OrgType.UNIVERSITY, OrgType.INSTITUTE})

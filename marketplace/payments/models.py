@@ -24,6 +24,8 @@ class PaymentKind(StrEnum):
     EVALUATION_FEE = "evaluation_fee"  #: the market's evaluation fee
     BROKER_FEE = "broker_fee"  #: the market's brokerage fee
     DEPOSIT = "deposit"  #: an auction bidder's 保证金
+    SERVICE_FEE = "service_fee"  #: a service order at a provider (services/)
+    INSTRUMENT_USE = "instrument_use"  #: a completed instrument booking (services/)
 
 
 KIND_LABELS = {
@@ -34,6 +36,8 @@ KIND_LABELS = {
     PaymentKind.EVALUATION_FEE: _l("评价服务费"),
     PaymentKind.BROKER_FEE: _l("技术经纪服务费"),
     PaymentKind.DEPOSIT: _l("竞买保证金"),
+    PaymentKind.SERVICE_FEE: _l("科技服务费"),
+    PaymentKind.INSTRUMENT_USE: _l("仪器共享使用费"),
 }
 FEE_KINDS = frozenset({PaymentKind.EVALUATION_FEE, PaymentKind.BROKER_FEE})
 
@@ -56,7 +60,8 @@ class PaymentRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: What makes the request unique, e.g. "deal:7:instalment:2": creating it twice is a no-op.
     source_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    deal_id: Mapped[int] = mapped_column(sa.ForeignKey("deals.id"), index=True)
+    #: None for a service order or an instrument booking outside any deal (services/).
+    deal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deals.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(16), index=True)
     #: A voucher service kind (vouchers.rules.SERVICE_KINDS) or None.
     service_kind: Mapped[str | None] = mapped_column(sa.String(16))
@@ -160,7 +165,7 @@ class LedgerEntry(db.Model):
     payment_request_id: Mapped[int] = mapped_column(
         sa.ForeignKey("payment_requests.id"), index=True
     )
-    deal_id: Mapped[int] = mapped_column(sa.ForeignKey("deals.id"), index=True)
+    deal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deals.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(16))
     #: Always positive; the kind says which way it moves.
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)

@@ -1,1 +1,8 @@
 """The service network: providers, service catalogue and orders, shared instruments (issue 17)."""
+
+from flask import Blueprint
+
+bp = Blueprint("services", __name__)
+instruments_bp = Blueprint("instruments", __name__)
+
+from . import routes, routes_instruments  # noqa: E402,F401

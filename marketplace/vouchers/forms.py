@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import DateField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from ..core.forms import MultiCheckboxField, YuanField
 from .rules import DEFAULT_MAX_SHARE_PCT, SERVICE_KINDS
@@ -60,3 +60,25 @@ class PeriodForm(FlaskForm):
         coerce=int,
         choices=[SelectChoice(1, _l("上半年")), SelectChoice(2, _l("下半年"))],
     )
+
+
+class QuotaForm(FlaskForm):
+    """申领额度: the firm's application."""
+
+    amount = YuanField(
+        _l("申领金额（元）"), validators=[InputRequired(_l("请填写申领金额。"))]
+    )
+    purpose = TextAreaField(
+        _l("用途与计划购买的服务"),
+        validators=[
+            InputRequired(_l("请说明用途和计划购买的服务。")),
+            Length(max=4000),
+        ],
+    )
+
+
+class DecideForm(FlaskForm):
+    """The operator's decision: an amount up to the applied one, or none with a reason."""
+
+    approved = YuanField(_l("批准金额（元，留空或 0 为不批准）"))
+    reason = TextAreaField(_l("审批意见"), validators=[Length(max=2000)])

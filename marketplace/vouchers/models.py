@@ -70,3 +70,48 @@ class VoucherRedemption(db.Model):
     voucher: Mapped[Voucher] = relationship(back_populates="redemptions")
     request = relationship("PaymentRequest")
     provider = relationship("Organization")
+
+
+class EligibleProvider(db.Model):
+    """The operator's list of voucher providers (载体): a voucher is only paid to these."""
+
+    __tablename__ = "voucher_providers"
+
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id"), primary_key=True
+    )
+    eligible: Mapped[bool] = mapped_column(default=False)
+    #: Why the operator listed or delisted it (e.g. 省级检验检测机构，CMA 资质).
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    set_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organization = relationship("Organization")
+
+
+class QuotaApplication(db.Model):
+    """申领额度: a firm asks for a voucher quota; the operator approves all, part or none."""
+
+    __tablename__ = "voucher_applications"
+    __table_args__ = (sa.CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    applicant_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    #: The Beijing-time year the application counts against (the per-year cap).
+    year: Mapped[int] = mapped_column(index=True)
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    purpose: Mapped[str] = mapped_column(sa.Text)
+    #: pending / approved / refused
+    status: Mapped[str] = mapped_column(sa.String(12), default="pending")
+    approved_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    voucher_id: Mapped[int | None] = mapped_column(sa.ForeignKey("vouchers.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organization = relationship("Organization")
+    voucher = relationship("Voucher")

@@ -15,9 +15,9 @@ from ..extensions import db
 from ..payments.access import visible_request
 from ..payments.exports import table_response
 from . import bp, services
-from .forms import ApplyForm, IssueForm, PeriodForm
-from .models import Voucher
-from .rules import SERVICE_KINDS
+from .forms import ApplyForm, DecideForm, IssueForm, PeriodForm, QuotaForm
+from .models import QuotaApplication, Voucher
+from .rules import QUOTA_STATUS_LABELS, SERVICE_KINDS
 
 
 def _operator() -> None:
@@ -119,3 +119,59 @@ def settlement():
         ]
         return table_response(headers, data, fmt, f"voucher-settlement-{year}H{half}")
     return render_template("vouchers/settlement.html", form=form, rows=rows)
+
+
+def _quota_page(form=None, status: int = 200):
+    q = sa.select(QuotaApplication).order_by(QuotaApplication.id.desc())
+    if not current_user.is_operator:
+        q = q.where(
+            QuotaApplication.organization_id == (current_user.organization_id or -1)
+        )
+    per_application, per_year = services.caps()
+    year = today_shanghai().year
+    return render_template(
+        "vouchers/apply.html",
+        form=form or QuotaForm(),
+        decide_form=DecideForm(),
+        applications=db.session.scalars(q.limit(200)).all(),
+        statuses=QUOTA_STATUS_LABELS,
+        per_application=per_application,
+        per_year=per_year,
+        committed=(
+            services.year_committed(current_user.organization_id, year)
+            if current_user.organization_id
+            else 0
+        ),
+    ), status
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@login_required
+def quota():
+    """申领额度: a firm applies for a quota; the operator sees and decides the applications."""
+    form = QuotaForm()
+    if request.method == "POST" and form.validate_on_submit():
+        with Write(form) as write:
+            services.apply_for_quota(current_user, form.amount.fen, form.purpose.data)
+        if write.ok:
+            flash(_("申领已提交，等待运营方审批。"), "success")
+            return redirect(url_for("vouchers.quota"))
+    return _quota_page(form, form_status(form))
+
+
+@bp.post("/applications/<int:application_id>/decide")
+@login_required
+def decide(application_id: int):
+    _operator()
+    application = db.get_or_404(QuotaApplication, application_id)
+    form = DecideForm()
+    if not form.validate_on_submit():
+        flash(_("请填写有效的批准金额。"), "error")
+        return redirect(url_for("vouchers.quota"))
+    with Write() as write:
+        services.decide_quota(
+            current_user, application, form.approved.fen, form.reason.data
+        )
+    if write.ok:
+        flash(_("审批已保存。"), "success")
+    return redirect(url_for("vouchers.quota"))

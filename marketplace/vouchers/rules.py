@@ -25,3 +25,16 @@ CONTRACT_SERVICE_KIND = {
 FEE_SERVICE_KIND = {"evaluation_fee": "evaluation", "broker_fee": "brokerage"}
 #: The share of one fee a voucher may pay when the operator sets none (percent).
 DEFAULT_MAX_SHARE_PCT = 50
+#: Caps on quota applications (玉环's county rule as DOMAIN.md gives it); settings
+#: VOUCHER_CAP_PER_APPLICATION_FEN and VOUCHER_CAP_PER_YEAR_FEN override them.
+DEFAULT_CAP_PER_APPLICATION_FEN = 2_000_000  # 2万元
+DEFAULT_CAP_PER_YEAR_FEN = 10_000_000  # 10万元
+#: How long an approved quota stays valid, in days (setting VOUCHER_QUOTA_VALID_DAYS).
+DEFAULT_QUOTA_VALID_DAYS = 365
+#: What a quota's voucher pays for, and its share of one fee.
+QUOTA_SERVICE_KINDS = ["testing", "rnd_design", "pilot", "purchase"]
+QUOTA_STATUS_LABELS = {
+    "pending": _l("待审批"),
+    "approved": _l("已批准"),
+    "refused": _l("未批准"),
+}

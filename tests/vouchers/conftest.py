@@ -12,6 +12,7 @@ from marketplace.accounts.models import OrgType, Role
 from marketplace.core.timeutil import today_shanghai
 from marketplace.deals.models import Deal, DealStage
 from marketplace.payments.models import PaymentRequest
+from marketplace.vouchers.models import EligibleProvider
 
 _seq = itertools.count(1)
 
@@ -35,6 +36,10 @@ def world(db, create_org, create_user, create_achievement):
         stage=DealStage.CONTRACT_SIGNED,
     )
     db.session.add(ns.deal)
+    # The university is a listed voucher provider (载体): vouchers may pay it.
+    db.session.add(
+        EligibleProvider(organization_id=uni.id, eligible=True, reason="高校")
+    )
     db.session.commit()
     return ns
 

@@ -1,0 +1,58 @@
+"""Code tables of the service network: provider kinds, price modes, order states, towns."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+PROVIDER_KINDS = {
+    "testing": _l("检验检测机构"),
+    "ip_agency": _l("知识产权代理"),
+    "design": _l("设计与3D打印中心"),
+    "rd_platform": _l("研发平台与重点实验室"),
+    "law_accounting": _l("律师与会计事务所"),
+    "finance": _l("科技金融机构"),
+}
+PRICE_MODES = {
+    "fixed": _l("固定价"),
+    "per_sample": _l("按样品计价"),
+    "per_hour": _l("按小时计价"),
+    "on_quote": _l("按报价"),
+}
+ACCREDITATION_SCHEMES = {"CMA": _l("CMA 资质认定"), "CNAS": _l("CNAS 认可")}
+ORDER_STATUS_LABELS = {
+    "requested": _l("待报价"),
+    "quoted": _l("待确认"),
+    "confirmed": _l("服务中"),
+    "delivered": _l("待验收"),
+    "accepted": _l("已验收"),
+    "disputed": _l("有异议"),
+    "cancelled": _l("已取消"),
+}
+BOOKING_STATUS_LABELS = {
+    "requested": _l("待确认"),
+    "confirmed": _l("已确认"),
+    "refused": _l("已拒绝"),
+    "cancelled": _l("已取消"),
+    "completed": _l("已完成"),
+}
+#: Bookings that hold their slot.
+LIVE_BOOKINGS = ("requested", "confirmed", "completed")
+UNIT_LABELS = {
+    "hour": _l("每小时"),
+    "sample": _l("每样品"),
+    "day": _l("每天"),
+}
+#: Ouhai's towns and streets (瓯海区街道、镇), with a position on the map (0–100).
+TOWNS = {
+    "jingshan": (_l("景山街道"), 30, 30),
+    "xinqiao": (_l("新桥街道"), 45, 35),
+    "nanbaixiang": (_l("南白象街道"), 60, 50),
+    "louqiao": (_l("娄桥街道"), 45, 60),
+    "quxi": (_l("瞿溪街道"), 20, 55),
+    "guoxi": (_l("郭溪街道"), 25, 42),
+    "xianyan": (_l("仙岩街道"), 70, 75),
+    "liao": (_l("丽岙街道"), 55, 80),
+    "panqiao": (_l("潘桥街道"), 35, 75),
+    "zeya": (_l("泽雅镇"), 8, 30),
+}
+TOWN_LABELS = {code: label for code, (label, _x, _y) in TOWNS.items()}
