@@ -24,6 +24,12 @@ from .deals.models_pricing import (  # noqa: F401
     PublicNotice,
 )
 from .evaluation.models import Evaluation, Valuation  # noqa: F401
+from .firms.models import (  # noqa: F401
+    Checkup,
+    OutreachEntry,
+    RosterFirm,
+    RosterImport,
+)
 from .legal.models import LegalText  # noqa: F401
 from .needs.models import Need, NeedTranslation  # noqa: F401
 from .notifications.models import Notification  # noqa: F401

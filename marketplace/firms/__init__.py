@@ -1,1 +1,8 @@
 """The firm's side: the district's roster, check-ups, finance, digests and events (issue 18)."""
+
+from flask import Blueprint
+
+roster_bp = Blueprint("roster", __name__)
+checkups_bp = Blueprint("checkups", __name__)
+
+from . import routes_checkups, routes_roster  # noqa: E402,F401
