@@ -153,18 +153,18 @@ def test_hnte_rd_gap_message(app):
 
 
 def test_hnte_edges_and_full_pass(app):
-    base = dict(
-        staff=100,
-        rd_staff=10,
-        revenue_fen=1000 * WAN,
-        rd_spend_fen=50 * WAN,
-        years_registered=1,
-        core_ip=True,
-        supported_field=True,
-        domestic_rd_pct=60,
-        hightech_income_pct=60,
-        innovation_score=70,
-    )
+    base = {
+        "staff": 100,
+        "rd_staff": 10,
+        "revenue_fen": 1000 * WAN,
+        "rd_spend_fen": 50 * WAN,
+        "years_registered": 1,
+        "core_ip": True,
+        "supported_field": True,
+        "domestic_rd_pct": 60,
+        "hightech_income_pct": 60,
+        "innovation_score": 70,
+    }
     with app.test_request_context():
         assert rules.hnte(Facts(**base)).qualifies
         for name, value in [
