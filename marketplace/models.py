@@ -30,6 +30,12 @@ from .firms.models import (  # noqa: F401
     RosterFirm,
     RosterImport,
 )
+from .firms.models_finance import (  # noqa: F401
+    FinanceInstitution,
+    FinanceProduct,
+    FinancingOffer,
+    FinancingRequest,
+)
 from .legal.models import LegalText  # noqa: F401
 from .needs.models import Need, NeedTranslation  # noqa: F401
 from .notifications.models import Notification  # noqa: F401

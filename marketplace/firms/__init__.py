@@ -4,5 +4,6 @@ from flask import Blueprint
 
 roster_bp = Blueprint("roster", __name__)
 checkups_bp = Blueprint("checkups", __name__)
+finance_bp = Blueprint("finance", __name__)
 
-from . import routes_checkups, routes_roster  # noqa: E402,F401
+from . import routes_checkups, routes_finance, routes_roster  # noqa: E402,F401
