@@ -30,6 +30,12 @@ from .firms.models import (  # noqa: F401
     RosterFirm,
     RosterImport,
 )
+from .firms.models_events import (  # noqa: F401
+    Event,
+    EventLot,
+    EventMeeting,
+    EventRegistration,
+)
 from .firms.models_finance import (  # noqa: F401
     FinanceInstitution,
     FinanceProduct,

@@ -5,5 +5,11 @@ from flask import Blueprint
 roster_bp = Blueprint("roster", __name__)
 checkups_bp = Blueprint("checkups", __name__)
 finance_bp = Blueprint("finance", __name__)
+events_bp = Blueprint("events", __name__)
 
-from . import routes_checkups, routes_finance, routes_roster  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    routes_checkups,
+    routes_events,
+    routes_finance,
+    routes_roster,
+)

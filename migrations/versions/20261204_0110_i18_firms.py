@@ -1,8 +1,8 @@
-"""firms (issue 18): the district's roster, outreach, roster imports, check-ups, technology finance
+"""firms (issue 18): the district's roster, outreach, check-ups, technology finance, roadshows
 
 Revision ID: i18_firms
 Revises: h8_daily_stats
-Create Date: 2026-12-04 01:05:35.525856
+Create Date: 2026-12-04 01:08:33.199035
 
 """
 
@@ -75,6 +75,24 @@ def upgrade():
             batch_op.f("ix_roster_firms_town"), ["town"], unique=False
         )
 
+    op.create_table(
+        "events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("starts_at", sa.DateTime(), nullable=False),
+        sa.Column("place", sa.String(length=200), nullable=False),
+        sa.Column("online_link", sa.String(length=300), nullable=False),
+        sa.Column("fields", sa.JSON(), nullable=False),
+        sa.Column("programme", sa.Text(), nullable=False),
+        sa.Column("slot_minutes", sa.Integer(), nullable=False),
+        sa.Column("slots", sa.Integer(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_events_created_by_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
+    )
     op.create_table(
         "finance_products",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -213,6 +231,106 @@ def upgrade():
         )
 
     op.create_table(
+        "event_lots",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("achievement_id", sa.Integer(), nullable=False),
+        sa.Column("proposed_by_id", sa.Integer(), nullable=False),
+        sa.Column("selected", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["achievement_id"],
+            ["achievements.id"],
+            name=op.f("fk_event_lots_achievement_id_achievements"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_event_lots_event_id_events")
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposed_by_id"],
+            ["users.id"],
+            name=op.f("fk_event_lots_proposed_by_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_lots")),
+        sa.UniqueConstraint(
+            "event_id", "achievement_id", name=op.f("uq_event_lots_event_id")
+        ),
+    )
+    with op.batch_alter_table("event_lots", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_event_lots_event_id"), ["event_id"], unique=False
+        )
+
+    op.create_table(
+        "event_registrations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["events.id"],
+            name=op.f("fk_event_registrations_event_id_events"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organizations.id"],
+            name=op.f("fk_event_registrations_organization_id_organizations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_event_registrations_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_registrations")),
+        sa.UniqueConstraint(
+            "event_id", "organization_id", name=op.f("uq_event_registrations_event_id")
+        ),
+    )
+    with op.batch_alter_table("event_registrations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_event_registrations_event_id"), ["event_id"], unique=False
+        )
+
+    op.create_table(
+        "event_meetings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("lot_id", sa.Integer(), nullable=False),
+        sa.Column("firm_org_id", sa.Integer(), nullable=False),
+        sa.Column("requester_id", sa.Integer(), nullable=False),
+        sa.Column("slot", sa.Integer(), nullable=True),
+        sa.Column("deal_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["deal_id"], ["deals.id"], name=op.f("fk_event_meetings_deal_id_deals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_event_meetings_event_id_events")
+        ),
+        sa.ForeignKeyConstraint(
+            ["firm_org_id"],
+            ["organizations.id"],
+            name=op.f("fk_event_meetings_firm_org_id_organizations"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["lot_id"],
+            ["event_lots.id"],
+            name=op.f("fk_event_meetings_lot_id_event_lots"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["requester_id"],
+            ["users.id"],
+            name=op.f("fk_event_meetings_requester_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_meetings")),
+        sa.UniqueConstraint(
+            "lot_id", "firm_org_id", name=op.f("uq_event_meetings_lot_id")
+        ),
+    )
+    with op.batch_alter_table("event_meetings", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_event_meetings_event_id"), ["event_id"], unique=False
+        )
+
+    op.create_table(
         "financing_requests",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("organization_id", sa.Integer(), nullable=False),
@@ -333,6 +451,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_financing_requests_organization_id"))
 
     op.drop_table("financing_requests")
+    with op.batch_alter_table("event_meetings", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_event_meetings_event_id"))
+
+    op.drop_table("event_meetings")
+    with op.batch_alter_table("event_registrations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_event_registrations_event_id"))
+
+    op.drop_table("event_registrations")
+    with op.batch_alter_table("event_lots", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_event_lots_event_id"))
+
+    op.drop_table("event_lots")
     with op.batch_alter_table("checkups", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkups_roster_firm_id"))
         batch_op.drop_index(batch_op.f("ix_checkups_organization_id"))
@@ -350,6 +480,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_finance_products_institution_id"))
 
     op.drop_table("finance_products")
+    op.drop_table("events")
     with op.batch_alter_table("roster_firms", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_roster_firms_town"))
         batch_op.drop_index(batch_op.f("ix_roster_firms_organization_id"))
