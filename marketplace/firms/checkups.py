@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from search_index import match_need
 
+from ..accounts.models import Role
 from ..achievements.models import Achievement
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..extensions import db
@@ -57,7 +58,7 @@ def can_start(user, firm: RosterFirm | None = None) -> bool:
         return False
     if user.is_staff:
         return True
-    return firm is None and user.organization_id is not None and user.role == "firm"
+    return firm is None and user.organization_id is not None and user.role == Role.FIRM
 
 
 def _check(data: dict) -> None:

@@ -10,6 +10,7 @@ from ..accounts.models import Organization, Role
 from ..achievements.models import Achievement
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..extensions import db
+from .models import Checkup
 from .models_finance import (
     FinanceInstitution,
     FinanceKind,
@@ -104,6 +105,11 @@ def create_request(actor, data: dict) -> FinancingRequest:
         errors.append(
             ("pledged_achievement_ids", _("只能质押本企业在平台登记的知识产权。"))
         )
+    checkup_id = data.get("checkup_id")
+    if checkup_id is not None:
+        checkup = db.session.get(Checkup, checkup_id)
+        if checkup is None or not actor.belongs_to(checkup.organization_id):
+            errors.append((None, _("只能关联本企业的科技体检。")))
     if data["kind"] == FinanceKind.IP_PLEDGE and not pledged:
         errors.append(
             ("pledged_achievement_ids", _("知识产权质押贷款请选择要质押的知识产权。"))
@@ -120,6 +126,7 @@ def create_request(actor, data: dict) -> FinancingRequest:
         collateral=data.get("collateral") or "",
         field=data.get("field") or None,
         pledged_achievement_ids=pledged,
+        checkup_id=checkup_id,
     )
     db.session.add(req)
     db.session.flush()

@@ -75,6 +75,7 @@ class EventRegistration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organization = relationship("Organization")
+    event: Mapped[Event] = relationship(viewonly=True)
 
 
 class EventMeeting(db.Model):

@@ -27,6 +27,8 @@ from .models import (
     RosterFirm,
     RosterImport,
 )
+from .models_events import EventRegistration
+from .models_finance import FinancingRequest
 
 #: Column headers of a roster file (Chinese as in the template, or the field names).
 ROSTER_HEADERS = {
@@ -211,15 +213,24 @@ class History:
     translations: list = field(default_factory=list)
     vouchers: list = field(default_factory=list)
     checkups: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    financing: list = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.deals or self.translations or self.vouchers or self.checkups)
+        return not (
+            self.deals
+            or self.translations
+            or self.vouchers
+            or self.checkups
+            or self.events
+            or self.financing
+        )
 
 
 def service_history(firm: RosterFirm) -> History:
-    """Every service the firm received: its organisation's deals, need translations and
-    vouchers, and its check-ups."""
+    """Every service the firm received: its check-ups, and its organisation's deals,
+    need translations, vouchers, roadshows attended and financing requests."""
     h = History()
     h.checkups = list(
         db.session.scalars(
@@ -251,6 +262,20 @@ def service_history(firm: RosterFirm) -> History:
             .order_by(Voucher.id.desc())
         )
     )
+    h.events = list(
+        db.session.scalars(
+            sa.select(EventRegistration)
+            .where(EventRegistration.organization_id == org_id)
+            .order_by(EventRegistration.id.desc())
+        )
+    )
+    h.financing = list(
+        db.session.scalars(
+            sa.select(FinancingRequest)
+            .where(FinancingRequest.organization_id == org_id)
+            .order_by(FinancingRequest.id.desc())
+        )
+    )
     return h
 
 
@@ -274,6 +299,8 @@ def served_condition():
                 sa.exists().where(Deal.firm_org_id == org),
                 sa.exists().where(Voucher.organization_id == org),
                 sa.exists().where(Checkup.organization_id == org),
+                sa.exists().where(EventRegistration.organization_id == org),
+                sa.exists().where(FinancingRequest.organization_id == org),
                 sa.exists()
                 .where(NeedTranslation.need_id == Need.id)
                 .where(Need.organization_id == org),

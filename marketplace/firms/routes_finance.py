@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -22,6 +22,7 @@ from .forms_finance import (
     RequestForm,
 )
 from .models_finance import (
+    KIND_LABELS,
     FinanceInstitution,
     FinanceProduct,
     FinancingOffer,
@@ -64,7 +65,11 @@ def institutions():
             return redirect(url_for(".institutions"))
     rows = db.session.scalars(sa.select(FinanceInstitution)).all()
     return render_template(
-        "firms/finance_institutions.html", form=form, rows=rows
+        "firms/finance_institutions.html",
+        form=form,
+        rows=rows,
+        kind_labels=KIND_LABELS,
+        field_labels=FIELD_LABELS,
     ), form_status(form)
 
 
@@ -105,8 +110,10 @@ def new_request():
         (a.id, a.title) for a in finance.pledgeable_ip(current_user.organization_id)
     ]
     if form.validate_on_submit():
+        data = form.to_data()
+        data["checkup_id"] = request.args.get("checkup", type=int)
         with Write(form) as write:
-            req = finance.create_request(current_user, form.to_data())
+            req = finance.create_request(current_user, data)
         if write.ok:
             flash(_("融资需求已发布，业务范围内的金融机构可以报价。"), "success")
             return redirect(url_for(".request_detail", request_id=req.id))

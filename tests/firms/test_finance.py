@@ -163,3 +163,44 @@ def test_institutions_list_products_in_their_kinds(market, db):
     assert clients["firm"].get("/finance/products/new").status_code == 403
     assert db.session.scalars(sa.select(FinanceProduct.name)).all() == ["专利贷"]
     assert "专利贷" in clients["other"].get("/finance/").get_data(as_text=True)
+
+
+def test_a_request_links_only_the_firms_own_checkup(market, db):
+    from marketplace.firms.models import Checkup, RosterFirm
+    from marketplace.firms.roster import coverage, service_history
+
+    people, clients = market
+    mine = Checkup(
+        organization_id=people["firm"].organization_id,
+        author_id=people["firm"].id,
+        staff=10,
+        rd_staff=1,
+        revenue_fen=1,
+        rd_spend_fen=0,
+    )
+    theirs = Checkup(
+        organization_id=people["other"].organization_id,
+        author_id=people["other"].id,
+        staff=10,
+        rd_staff=1,
+        revenue_fen=1,
+        rd_spend_fen=0,
+    )
+    firm = RosterFirm(name="甲厂", organization_id=people["other"].organization_id)
+    db.session.add_all([mine, theirs, firm])
+    db.session.commit()
+    resp = clients["firm"].post(
+        f"/finance/requests/new?checkup={theirs.id}", data=REQUEST
+    )
+    assert resp.status_code == 422
+    assert "只能关联本企业的科技体检" in resp.get_data(as_text=True)
+    resp = clients["firm"].post(
+        f"/finance/requests/new?checkup={mine.id}", data=REQUEST
+    )
+    assert resp.status_code == 302
+    req = db.session.scalars(sa.select(FinancingRequest)).one()
+    assert req.checkup_id == mine.id
+    # The roster firm of the other organisation: its financing is in its history.
+    clients["other"].post("/finance/requests/new", data=REQUEST)
+    assert len(service_history(firm).financing) == 1
+    assert coverage().served == 1
