@@ -32,6 +32,24 @@ from .deals.models_pricing import (  # noqa: F401
 )
 from .evaluation.models import Evaluation, Valuation  # noqa: F401
 from .experts.models import ExpertTie, Panel, PanelMember  # noqa: F401
+from .firms.models import (  # noqa: F401
+    Checkup,
+    OutreachEntry,
+    RosterFirm,
+    RosterImport,
+)
+from .firms.models_events import (  # noqa: F401
+    Event,
+    EventLot,
+    EventMeeting,
+    EventRegistration,
+)
+from .firms.models_finance import (  # noqa: F401
+    FinanceInstitution,
+    FinanceProduct,
+    FinancingOffer,
+    FinancingRequest,
+)
 from .legal.models import LegalText  # noqa: F401
 from .needs.models import Need, NeedTranslation  # noqa: F401
 from .notifications.models import Notification  # noqa: F401

@@ -57,16 +57,16 @@ class FileFormatError(ValueError):
     """The file as a whole cannot be read (wrong format, no header, bad encoding)."""
 
 
-def _header(name: Any) -> str:
+def _header(name: Any, aliases: dict[str, str]) -> str:
     text = str(name or "").strip().lstrip("\ufeff")
-    return HEADER_ALIASES.get(text, text)
+    return aliases.get(text, text)
 
 
-def _headers(row) -> list[str]:
+def _headers(row, aliases: dict[str, str]) -> list[str]:
     """The field names of a header row; a row naming no known field is refused
     (a file of something else, or one without its header row)."""
-    header = [_header(h) for h in row]
-    if not set(header) & set(HEADER_ALIASES.values()):
+    header = [_header(h, aliases) for h in row]
+    if not set(header) & set(aliases.values()):
         raise FileFormatError(
             _(
                 "第一行不是可识别的表头：%(found)s（需要 kind、organization、title 等列，见导入模板）",
@@ -77,18 +77,22 @@ def _headers(row) -> list[str]:
 
 
 def read_records(
-    path: str | Path, data: bytes | None = None
+    path: str | Path, data: bytes | None = None, aliases: dict[str, str] | None = None
 ) -> Iterator[tuple[int, dict]]:
-    """Yield (line number, record) from a .csv, .xlsx or .jsonl/.json file."""
+    """Yield (line number, record) from a .csv, .xlsx or .jsonl/.json file.
+
+    `aliases` maps column headers to field names (the listings' by default; the
+    firm roster passes its own)."""
+    aliases = HEADER_ALIASES if aliases is None else aliases
     suffix = Path(path).suffix.lower()
     if data is None:
         data = Path(path).read_bytes()
     if suffix == ".xlsx":
-        yield from _xlsx(data)
+        yield from _xlsx(data, aliases)
     elif suffix in (".jsonl", ".ndjson", ".json"):
         yield from _jsonl(data)
     elif suffix in (".csv", ".txt"):
-        yield from _csv(data)
+        yield from _csv(data, aliases)
     else:
         raise FileFormatError(
             _(
@@ -107,10 +111,10 @@ def _decode(data: bytes) -> str:
     raise FileFormatError(_("无法识别文件编码，请保存为 UTF-8。"))
 
 
-def _csv(data: bytes) -> Iterator[tuple[int, dict]]:
+def _csv(data: bytes, aliases: dict[str, str]) -> Iterator[tuple[int, dict]]:
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
     try:
-        header = _headers(next(reader))
+        header = _headers(next(reader), aliases)
     except StopIteration:
         raise FileFormatError(_("文件为空。")) from None
     for row in reader:
@@ -147,7 +151,7 @@ def _jsonl(data: bytes) -> Iterator[tuple[int, dict]]:
         )
 
 
-def _xlsx(data: bytes) -> Iterator[tuple[int, dict]]:
+def _xlsx(data: bytes, aliases: dict[str, str]) -> Iterator[tuple[int, dict]]:
     from openpyxl import load_workbook
 
     try:
@@ -159,7 +163,7 @@ def _xlsx(data: bytes) -> Iterator[tuple[int, dict]]:
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True)
     try:
-        header = _headers(next(rows))
+        header = _headers(next(rows), aliases)
     except StopIteration:
         raise FileFormatError(_("文件为空。")) from None
     for number, row in enumerate(rows, start=2):

@@ -1,0 +1,215 @@
+"""Check-ups (企业科技体检): saving one, its report against the rules, the achievements
+the matcher finds for its problems, and posting the problems as a need."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from search_index import match_need
+
+from ..accounts.models import Role
+from ..achievements.models import Achievement
+from ..core.errors import PermissionDenied, ValidationFailed
+from ..extensions import db
+from ..listings.models import public_filter
+from ..needs import services as need_services
+from ..search.service import get_index
+from . import rules
+from .models import Checkup, RosterFirm
+
+log = logging.getLogger("marketplace.firms")
+
+#: The figures a check-up form fills (plain values, money in fen).
+FIELDS = (
+    "staff",
+    "rd_staff",
+    "revenue_fen",
+    "assets_fen",
+    "total_cost_fen",
+    "rd_spend_fen",
+    "revenue_3y_fen",
+    "rd_spend_3y_fen",
+    "ip_class1",
+    "ip_class2",
+    "registered_on",
+    "clean_record",
+    "core_ip",
+    "supported_field",
+    "domestic_rd_pct",
+    "hightech_income_pct",
+    "innovation_score",
+    "hnte_certificate",
+    "products",
+    "equipment",
+    "certifications",
+    "problems",
+    "plans",
+)
+
+
+def can_start(user, firm: RosterFirm | None = None) -> bool:
+    """Staff for any roster firm; a firm's member for its own organisation."""
+    if not (user and user.is_authenticated):
+        return False
+    if user.is_staff:
+        return True
+    return firm is None and user.organization_id is not None and user.role == Role.FIRM
+
+
+def _check(data: dict) -> None:
+    errors: list[tuple[str | None, str]] = []
+    staff, rd_staff = data.get("staff") or 0, data.get("rd_staff") or 0
+    if staff <= 0:
+        errors.append(("staff", _("职工总数必须大于 0。")))
+    if rd_staff > staff:
+        errors.append(("rd_staff", _("科技人员不能多于职工总数。")))
+    for name in ("rd_spend_fen", "revenue_fen"):
+        if (data.get(name) or 0) < 0:
+            errors.append((name, _("金额不能为负数。")))
+    if data.get("rd_spend_3y_fen") is not None and not data.get("revenue_3y_fen"):
+        errors.append(
+            ("revenue_3y_fen", _("填写近三年研发费用时请同时填写近三年销售收入。"))
+        )
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def save_checkup(actor, data: dict, firm: RosterFirm | None = None) -> Checkup:
+    """Record a check-up: a broker's for a roster firm, or a firm's own."""
+    if not can_start(actor, firm):
+        raise PermissionDenied(_("您不能为该企业填写科技体检。"))
+    _check(data)
+    if firm is None:
+        org_id = actor.organization_id
+        firm = db.session.scalar(
+            sa.select(RosterFirm).where(RosterFirm.organization_id == org_id)
+        )
+    else:
+        org_id = firm.organization_id
+    checkup = Checkup(roster_firm=firm, organization_id=org_id, author_id=actor.id)
+    for name in FIELDS:
+        value = data.get(name)
+        if value is not None:
+            setattr(checkup, name, value)
+    db.session.add(checkup)
+    db.session.flush()
+    return checkup
+
+
+def facts(c: Checkup, today: date | None = None) -> rules.Facts:
+    today = today or date.today()
+    years = (today - c.registered_on).days / 365.25 if c.registered_on else 0.0
+    return rules.Facts(
+        staff=c.staff,
+        rd_staff=c.rd_staff,
+        revenue_fen=c.revenue_fen,
+        assets_fen=c.assets_fen,
+        total_cost_fen=c.total_cost_fen,
+        rd_spend_fen=c.rd_spend_fen,
+        revenue_3y_fen=c.revenue_3y_fen,
+        rd_spend_3y_fen=c.rd_spend_3y_fen,
+        ip_class1=c.ip_class1,
+        ip_class2=c.ip_class2,
+        years_registered=round(years, 1),
+        clean_record=c.clean_record,
+        core_ip=c.core_ip,
+        supported_field=c.supported_field,
+        domestic_rd_pct=c.domestic_rd_pct,
+        hightech_income_pct=c.hightech_income_pct,
+        innovation_score=c.innovation_score,
+        hnte_certificate=c.hnte_certificate,
+    )
+
+
+@dataclass
+class Report:
+    checkup: Checkup
+    sme: rules.Verdict
+    hnte: rules.Verdict
+    achievements: list[tuple[Achievement, float]]
+
+
+def problem_doc(c: Checkup) -> dict:
+    """The check-up's problems as the matcher's need document (public text only)."""
+    return {
+        "id": 0,
+        "title": c.problems[:200],
+        "body": "\n".join(p for p in (c.problems, c.products) if p),
+        "keywords": [],
+        "indicators": [],
+        "field": None,
+        "trl_min": None,
+        "cooperation_modes": [],
+        "budget_min_fen": None,
+        "budget_max_fen": None,
+        "org_id": c.organization_id,
+    }
+
+
+def recommended_achievements(
+    c: Checkup, limit: int = 5
+) -> list[tuple[Achievement, float]]:
+    """Published achievements the matcher finds for the stated problems, best first."""
+    if not c.problems.strip():
+        return []
+    try:
+        found = match_need(get_index(), problem_doc(c), limit=limit)
+    except Exception:  # noqa: BLE001 - a report without suggestions beats no report
+        log.exception("matching check-up %s failed", c.id)
+        return []
+    ids = [m.id for m in found]
+    if not ids:
+        return []
+    rows = {
+        a.id: a
+        for a in db.session.scalars(
+            sa.select(Achievement).where(
+                Achievement.id.in_(ids), public_filter(Achievement)
+            )
+        )
+    }
+    return [(rows[m.id], m.score) for m in found if m.id in rows]
+
+
+def report(c: Checkup) -> Report:
+    f = facts(c, c.created_at.date())
+    return Report(c, rules.sme(f), rules.hnte(f), recommended_achievements(c))
+
+
+def history(c: Checkup) -> list[Checkup]:
+    """The same firm's check-ups, newest first (the report shows the change)."""
+    cond = []
+    if c.roster_firm_id is not None:
+        cond.append(Checkup.roster_firm_id == c.roster_firm_id)
+    if c.organization_id is not None:
+        cond.append(Checkup.organization_id == c.organization_id)
+    return list(
+        db.session.scalars(
+            sa.select(Checkup).where(sa.or_(*cond)).order_by(Checkup.created_at.desc())
+        )
+    )
+
+
+def visible_checkups(user):
+    """The check-ups `user` may list: staff all, a firm's member its own."""
+    query = sa.select(Checkup).order_by(Checkup.created_at.desc())
+    if user.is_staff:
+        return query
+    return query.where(Checkup.organization_id == (user.organization_id or -1))
+
+
+def post_problem_as_need(c: Checkup, actor, data: dict):
+    """Post the check-up's problems as the firm's need (prefilled; the firm confirms)."""
+    if c.organization is None or not actor.belongs_to(c.organization_id):
+        raise PermissionDenied(_("只有本企业可以把问题发布为需求。"))
+    if c.need_id is not None:
+        raise ValidationFailed([(None, _("该体检的问题已发布为需求。"))])
+    need = need_services.create_need(c.organization, actor, data, submit=True)
+    c.need_id = need.id
+    db.session.flush()
+    return need
