@@ -178,7 +178,7 @@ def answer(question_id: int):
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "error")
-        return redirect(url_for("challenges.detail", call_id=question.challenge_id))
+        return render_detail(_visible_call(question.challenge_id), 422)
     with Write():
         services.answer_question(current_user, question, form.answer.data)
         flash(_("答复已公开。"), "success")

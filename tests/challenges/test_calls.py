@@ -165,3 +165,24 @@ def test_board_offers_brokers_the_published_needs_without_a_call(
     assert f"/challenges/new/{cast.need.id}" not in page
     form = client.get(f"/challenges/new/{cast.need.id}")
     assert form.status_code == 200 and "提高镜架 PVD 膜层附着力" in form.text
+
+
+def test_empty_answer_is_refused_with_a_message(client, db, login, cast, call):
+    question = services.ask_question(cast.solver_a, call, "可否用 ALD？")
+    db.session.commit()
+    login(cast.broker)
+    response = client.post(
+        f"/challenges/questions/{question.id}/answer", data={"answer": ""}
+    )
+    assert response.status_code == 422 and "请填写答复。" in response.text
+    db.session.expire_all()
+    assert question.answered_at is None
+
+
+def test_board_reads_in_english(client, db, call):
+    page = client.get("/challenges/?lang=en").text
+    assert "Open challenges" in page and "Open for proposals" in page
+    detail = client.get(f"/challenges/{call.id}?lang=en").text
+    assert (
+        "Deadline (Beijing time)" in detail and "Judging criteria and weights" in detail
+    )

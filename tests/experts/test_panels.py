@@ -107,3 +107,19 @@ def test_panel_needs_a_name_and_invited_experts(
         )
     assert "只能选择已邀请的评审专家。" in str(exc.value)
     assert db.session.scalar(sa.select(sa.func.count(Panel.id))) == 0
+
+
+def test_an_expert_signs_in_and_finds_their_pages(client, db, login, create_user):
+    expert = create_user(role=Role.EXPERT)
+    response = login(expert)
+    assert response.status_code == 302
+    landing = client.get(response.headers["Location"], follow_redirects=True)
+    assert landing.status_code == 200
+    home = client.get("/")
+    assert (
+        home.status_code == 200
+        and "/experts/" in home.text
+        and "/challenges/" in home.text
+    )
+    assert client.get("/experts/").status_code == 200
+    assert client.get("/challenges/").status_code == 200
