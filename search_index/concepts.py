@@ -243,6 +243,8 @@ def _idf(snap, term: str) -> float:
     if not df:
         return 0.0
     n = max(snap.doc_count, 1)
+    # Postings of replaced documents stay until a merge: never more holders than documents.
+    df = min(df, n)
     extra = PRIOR_DOCS * max(0.0, _prior_rate(term) - _rate(TRADE_TERM_FREQ))
     return math.log(1 + max(0.0, n - df + 0.5) / (df + extra + 0.5))
 

@@ -372,3 +372,19 @@ def test_a_good_pair_scores_high_and_a_weak_one_low(listings):
     matches = {m.id: m.score for m in match_need(listings, NEEDS[2])}
     assert matches[5] >= 60
     assert all(s < 30 for i, s in matches.items() if i != 5), matches
+
+
+def test_editing_the_only_need_keeps_its_matches(tmp_path, achievements, needs):
+    """Re-indexing a listing leaves its old postings until a merge; in an index of one
+    need they outnumbered the documents and every term weighed nothing."""
+    ix = SearchIndex(tmp_path / "one")
+    try:
+        ix.upsert("achievements", achievements)
+        ix.upsert("needs", needs[:1])
+        before = [m.id for m in match_achievement(ix, achievements[6])]
+        ix.upsert("needs", needs[:1])
+        assert (
+            before and [m.id for m in match_achievement(ix, achievements[6])] == before
+        )
+    finally:
+        ix.close()
