@@ -24,6 +24,7 @@ from .service import (
     pending_count,
     public_rows,
     reset_index,
+    shared_snapshot,
     store_matches,
     sync_outbox,
 )
@@ -61,9 +62,7 @@ def reindex_command(procs: int, no_matches: bool, if_outdated: bool) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     from search_index import SearchIndex
 
-    fresh = SearchIndex(
-        tmp, shared=bool(current_app.config.get("SEARCH_SHARED_SNAPSHOT", True))
-    )
+    fresh = SearchIndex(tmp, shared=shared_snapshot())
     for kind in MODELS:
         total = db.session.scalar(
             sa.select(sa.func.count()).select_from(
