@@ -26,6 +26,7 @@ from .service import (
     public_rows,
     reset_index,
     set_cursor,
+    shared_snapshot,
     snapshot_cursor,
     store_matches,
     sync_outbox,
@@ -64,9 +65,7 @@ def reindex_command(procs: int, no_matches: bool, if_outdated: bool) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     from search_index import SearchIndex
 
-    fresh = SearchIndex(
-        tmp, shared=bool(current_app.config.get("SEARCH_SHARED_SNAPSHOT", True))
-    )
+    fresh = SearchIndex(tmp, shared=shared_snapshot())
     for kind in MODELS:
         total = db.session.scalar(
             sa.select(sa.func.count()).select_from(

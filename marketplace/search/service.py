@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable
 
@@ -36,15 +37,24 @@ _indexes: dict[str, SearchIndex] = {}
 _indexes_lock = threading.Lock()
 
 
+def shared_snapshot() -> bool:
+    """Whether the index writes and memory-maps its shared snapshot files
+    (search_index/shared.py: every worker maps the same pages), from
+    SEARCH_SHARED_SNAPSHOT in the config or the environment (default on)."""
+    value = current_app.config.get(
+        "SEARCH_SHARED_SNAPSHOT", os.environ.get("SEARCH_SHARED_SNAPSHOT", "1")
+    )
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
+
+
 def get_index() -> SearchIndex:
     """The process's SearchIndex for SEARCH_INDEX_DIR, opened once and reused."""
     directory = current_app.config["SEARCH_INDEX_DIR"]
     with _indexes_lock:
         if directory not in _indexes:
-            # Shared snapshot files: every worker maps the same index pages
-            # (search_index/shared.py); False keeps a copy per process.
-            shared = bool(current_app.config.get("SEARCH_SHARED_SNAPSHOT", True))
-            _indexes[directory] = SearchIndex(directory, shared=shared)
+            _indexes[directory] = SearchIndex(directory, shared=shared_snapshot())
         return _indexes[directory]
 
 
