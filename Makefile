@@ -72,6 +72,7 @@ bench: install-test
 	$(BIN)/python benchmarks/match_quality.py
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/pages_bench.py $(PAGES_BENCH_ARGS)
+	$(BIN)/python benchmarks/shared_memory_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
