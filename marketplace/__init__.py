@@ -107,12 +107,13 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(instruments_bp, url_prefix="/instruments")
     payment_hooks.init_app(app)
 
-    from .firms import checkups_bp, events_bp, finance_bp, roster_bp
+    from .firms import checkups_bp, digest_bp, events_bp, finance_bp, roster_bp
 
     app.register_blueprint(roster_bp, url_prefix="/roster")
     app.register_blueprint(checkups_bp, url_prefix="/checkups")
     app.register_blueprint(finance_bp, url_prefix="/finance")
     app.register_blueprint(events_bp, url_prefix="/events")
+    app.register_blueprint(digest_bp, url_prefix="/digest")
 
     from .bulk import bp as bulk_bp
     from .dashboard import bp as dashboard_bp

@@ -38,6 +38,7 @@ from .firms.models import (  # noqa: F401
     RosterFirm,
     RosterImport,
 )
+from .firms.models_digest import DigestNote, DigestSubscription  # noqa: F401
 from .firms.models_events import (  # noqa: F401
     Event,
     EventLot,

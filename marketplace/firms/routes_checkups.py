@@ -3,15 +3,25 @@ recommendations, and posting the problems as a need."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..contracts.documents import FontUnavailable
 from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..extensions import db
 from ..needs.forms import NeedForm
-from . import checkups, checkups_bp
+from . import checkups, checkups_bp, report_pdf
 from .forms import CheckupForm
 from .models import Checkup, RosterFirm
 
@@ -65,6 +75,23 @@ def report(checkup_id: int):
         history=checkups.history(c),
         can_post_need=c.need_id is None and current_user.belongs_to(c.organization_id),
     )
+
+
+@checkups_bp.route("/<int:checkup_id>.pdf")
+@login_required
+def pdf(checkup_id: int):
+    c = visible_or_404(Checkup, checkup_id)
+    try:
+        data = report_pdf.render_pdf(checkups.report(c))
+    except FontUnavailable as exc:
+        flash(str(exc), "danger")
+        return redirect(url_for(".report", checkup_id=c.id))
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="checkup-{c.id}.pdf"'
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @checkups_bp.route("/<int:checkup_id>/need", methods=["GET", "POST"])

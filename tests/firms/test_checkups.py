@@ -115,3 +115,23 @@ def test_repeated_checkups_make_a_history(client, login, create_user, db):
     assert "历次体检" in page
     assert page.count('href="/checkups/') >= 1
     assert "符合条件" in page  # 20 + 40 + 30 = 90 now
+
+
+def test_the_report_downloads_as_a_pdf(app, client, login, create_user, db):
+    import pytest
+
+    from marketplace.contracts.documents import FontUnavailable, find_cjk_font
+
+    try:
+        find_cjk_font()
+    except FontUnavailable:
+        pytest.skip("no Chinese font installed")
+    login(create_user(role=Role.FIRM))
+    client.post("/checkups/new", data=FORM)
+    c = db.session.scalars(sa.select(Checkup)).one()
+    resp = client.get(f"/checkups/{c.id}.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    assert resp.data.startswith(b"%PDF")
+    other = app.test_client()
+    login(create_user(role=Role.FIRM), c=other)
+    assert other.get(f"/checkups/{c.id}.pdf").status_code == 404

@@ -1,8 +1,8 @@
-"""firms (issue 18): the district's roster, outreach, check-ups, technology finance, roadshows
+"""firms (issue 18): roster, outreach, check-ups, technology finance, roadshows, digests
 
 Revision ID: i18_firms
 Revises: h8_daily_stats
-Create Date: 2026-12-04 01:08:33.199035
+Create Date: 2026-12-04 01:15:27.737696
 
 """
 
@@ -75,6 +75,35 @@ def upgrade():
             batch_op.f("ix_roster_firms_town"), ["town"], unique=False
         )
 
+    op.create_table(
+        "digest_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("week_start", sa.Date(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["users.id"], name=op.f("fk_digest_notes_author_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_digest_notes")),
+        sa.UniqueConstraint("week_start", name=op.f("uq_digest_notes_week_start")),
+    )
+    op.create_table(
+        "digest_subscriptions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("fields", sa.JSON(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("last_week_sent", sa.Date(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_digest_subscriptions_user_id_users"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_digest_subscriptions")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_digest_subscriptions_user_id")),
+    )
     op.create_table(
         "events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -481,6 +510,8 @@ def downgrade():
 
     op.drop_table("finance_products")
     op.drop_table("events")
+    op.drop_table("digest_subscriptions")
+    op.drop_table("digest_notes")
     with op.batch_alter_table("roster_firms", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_roster_firms_town"))
         batch_op.drop_index(batch_op.f("ix_roster_firms_organization_id"))
