@@ -10,6 +10,7 @@ from flask_babel import pgettext
 
 from ..core.domain import FIELD_LABELS
 from ..deals.models import STAGE_LABELS
+from ..firms.roster import coverage as roster_coverage
 from . import kpis, kpis_deals, kpis_money
 from .kpis import Period
 from .targets import CLUSTER_FIRMS_KEY, SPECS_BY_KEY, current_targets
@@ -209,6 +210,30 @@ def _row(
     )
 
 
+def _coverage_row(served: int, cluster: int, targets: dict) -> KpiRow:
+    """Coverage against the district's firm roster once it is imported (firms ever
+    served, the unserved listed on /roster/); before that, against the cluster setting."""
+    roster = roster_coverage()
+    if roster.total:
+        return _row(
+            "coverage_percent",
+            kpis.coverage_percent(roster.served, roster.total),
+            targets,
+            note=_(
+                "按企业名录 %(n)s 家计，已服务 %(s)s 家，未服务 %(u)s 家",
+                n=roster.total,
+                s=roster.served,
+                u=roster.total - roster.served,
+            ),
+        )
+    return _row(
+        "coverage_percent",
+        kpis.coverage_percent(served, cluster),
+        targets,
+        note=_("按产业企业总数 %(n)s 家计", n=cluster),
+    )
+
+
 def build(p: Period) -> Report:
     """Compute every KPI and table for the period against the operator's targets."""
     targets = current_targets()
@@ -223,12 +248,7 @@ def build(p: Period) -> Report:
     redeemed = kpis_money.vouchers_redeemed(p)
     rows = [
         _row("firms_served", served, targets),
-        _row(
-            "coverage_percent",
-            kpis.coverage_percent(served, cluster),
-            targets,
-            note=_("按产业企业总数 %(n)s 家计", n=cluster),
-        ),
+        _coverage_row(served, cluster, targets),
         _row(
             "listings_published",
             published["total"],

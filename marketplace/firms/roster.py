@@ -18,6 +18,7 @@ from ..deals.models import Deal
 from ..extensions import db
 from ..listings.files import FileFormatError, read_records
 from ..needs.models import Need, NeedTranslation
+from ..services.models import Booking, ServiceOrder
 from ..vouchers.models import Voucher
 from .models import (
     SIZE_LABELS,
@@ -301,6 +302,8 @@ def served_condition():
                 sa.exists().where(Checkup.organization_id == org),
                 sa.exists().where(EventRegistration.organization_id == org),
                 sa.exists().where(FinancingRequest.organization_id == org),
+                sa.exists().where(ServiceOrder.firm_org_id == org),
+                sa.exists().where(Booking.firm_org_id == org),
                 sa.exists()
                 .where(NeedTranslation.need_id == Need.id)
                 .where(Need.organization_id == org),
