@@ -159,14 +159,15 @@ def test_two_firms_booking_the_same_slot_at_once_get_one_booking(
         create_user(role=Role.FIRM, org=create_org(type=OrgType.FIRM)) for _ in range(3)
     ]
     users = [net.firm.id] + [u.id for u in others]
-    barrier = threading.Barrier(len(users))
+    inst_id = net.instrument.id
+    barrier = threading.Barrier(len(users), timeout=20)
     outcomes = []
 
     def book(user_id, hour):
         with app.app_context(), app.test_request_context():
             try:
                 user = db.session.get(User, user_id)
-                inst = db.session.get(Instrument, net.instrument.id)
+                inst = db.session.get(Instrument, inst_id)
                 barrier.wait()
                 instruments.book(user, inst, _slot(hour), 2)
                 db.session.commit()
@@ -174,6 +175,9 @@ def test_two_firms_booking_the_same_slot_at_once_get_one_booking(
             except ValidationFailed:
                 db.session.rollback()
                 outcomes.append("refused")
+            except Exception as exc:  # noqa: BLE001 (reported by the assertion)
+                db.session.rollback()
+                outcomes.append(repr(exc))
             finally:
                 db.session.remove()
 

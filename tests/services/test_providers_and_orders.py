@@ -67,7 +67,10 @@ def test_a_lapsed_accreditation_is_shown_as_lapsed(client, db, net, login):
 
 
 def test_the_directory_searches_by_field_and_standard(client, db, net):
-    assert client.get("/services/").status_code == 200
+    home = client.get("/services/").get_data(as_text=True)
+    menu = home[home.index('id="servicenav"') :]
+    for path in ("/services/", "/instruments/", "/instruments/map", "/vouchers/apply"):
+        assert f'href="{path}"' in menu
     page = client.get("/services/?standard=10125").get_data(as_text=True)
     assert "盐雾试验" in page and "镜架镍释放检测" not in page
     page = client.get("/services/?field=frame_materials").get_data(as_text=True)

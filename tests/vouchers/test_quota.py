@@ -92,14 +92,15 @@ def test_refusal_needs_a_reason_and_frees_the_year_cap(app, db, world):
 def test_simultaneous_applications_never_pass_the_year_cap(app, db, world):
     from marketplace.accounts.models import User
 
+    firm_id = world.firm.id
     n = 7  # 7 × 2万 against a 10万 year cap: five pass
-    barrier = threading.Barrier(n)
+    barrier = threading.Barrier(n, timeout=20)
     outcomes = []
 
     def apply():
         with app.app_context(), app.test_request_context():
             try:
-                user = db.session.get(User, world.firm.id)
+                user = db.session.get(User, firm_id)
                 barrier.wait()
                 services.apply_for_quota(user, 2_000_000, "检测")
                 db.session.commit()
@@ -107,6 +108,9 @@ def test_simultaneous_applications_never_pass_the_year_cap(app, db, world):
             except ValidationFailed:
                 db.session.rollback()
                 outcomes.append("refused")
+            except Exception as exc:  # noqa: BLE001 (reported by the assertion)
+                db.session.rollback()
+                outcomes.append(repr(exc))
             finally:
                 db.session.remove()
 
