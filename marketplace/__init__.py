@@ -101,10 +101,11 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.register_blueprint(vouchers_bp, url_prefix="/vouchers")
 
     from .services import bp as services_bp
-    from .services import instruments_bp
+    from .services import claims_bp, instruments_bp
 
     app.register_blueprint(services_bp, url_prefix="/services")
     app.register_blueprint(instruments_bp, url_prefix="/instruments")
+    app.register_blueprint(claims_bp, url_prefix="/vouchers/claims")
     payment_hooks.init_app(app)
 
     from .firms import checkups_bp, digest_bp, events_bp, finance_bp, roster_bp

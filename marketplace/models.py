@@ -75,6 +75,7 @@ from .services.models import (  # noqa: F401
     Offering,
     Provider,
     ServiceOrder,
+    VoucherClaim,
 )
 from .uploads.models import Attachment  # noqa: F401
 from .vouchers.models import (  # noqa: F401

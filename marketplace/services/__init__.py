@@ -4,5 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("services", __name__)
 instruments_bp = Blueprint("instruments", __name__)
+#: 兑付 pages, mounted under /vouchers/claims.
+claims_bp = Blueprint("voucher_claims", __name__)
 
-from . import routes, routes_instruments  # noqa: E402,F401
+from . import routes, routes_claims, routes_instruments  # noqa: E402,F401

@@ -160,3 +160,13 @@ class EligibilityForm(FlaskForm):
     reason = TextAreaField(
         _l("理由"), validators=[InputRequired(_l("请填写认定或取消的理由。"))]
     )
+
+
+class ClaimForm(FlaskForm):
+    note = TextAreaField(_l("说明"), validators=[Optional(), Length(max=2000)])
+
+
+class RejectClaimForm(FlaskForm):
+    reason = TextAreaField(
+        _l("驳回理由"), validators=[InputRequired(), Length(max=2000)]
+    )

@@ -56,3 +56,8 @@ TOWNS = {
     "zeya": (_l("泽雅镇"), 8, 30),
 }
 TOWN_LABELS = {code: label for code, (label, _x, _y) in TOWNS.items()}
+CLAIM_STATUS_LABELS = {
+    "submitted": _l("待审核"),
+    "settled": _l("已兑付"),
+    "rejected": _l("已驳回"),
+}
