@@ -11,7 +11,8 @@ from flask_babel import pgettext
 from ..core.domain import FIELD_LABELS
 from ..deals.models import STAGE_LABELS
 from ..firms.roster import coverage as roster_coverage
-from . import kpis, kpis_deals, kpis_money
+from ..services.rules import BOOKING_STATUS_LABELS, ORDER_STATUS_LABELS, PROVIDER_KINDS
+from . import kpis, kpis_deals, kpis_money, kpis_services
 from .kpis import Period
 from .targets import CLUSTER_FIRMS_KEY, SPECS_BY_KEY, current_targets
 
@@ -66,6 +67,12 @@ class Report:
     fields: list[dict]
     brokers: list[dict]
     cluster_firms: int
+    #: The service network (issue 17): providers by kind, orders and bookings by state,
+    #: the voucher quota applied → approved → used → settled.
+    providers: list[tuple[str, int]] = field(default_factory=list)
+    orders: list[tuple[str, int]] = field(default_factory=list)
+    bookings: list[tuple[str, int]] = field(default_factory=list)
+    quota: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def kpi(self, key: str) -> KpiRow:
         return next(k for k in self.kpis if k.key == key)
@@ -189,7 +196,51 @@ class Report:
                 ],
             )
         )
+        t.extend(self.service_tables())
         return t
+
+    def service_tables(self) -> list[Table]:
+        """The service network's tables (after the others, so their order stays)."""
+        quota_labels = {
+            "applied": _("申领"),
+            "approved": _("批准"),
+            "used": _("使用"),
+            "settled": _("兑付"),
+        }
+        return [
+            Table(
+                "providers",
+                _("服务机构（按类型）"),
+                [_("类型"), _("机构数")],
+                ["text", "count"],
+                [[str(PROVIDER_KINDS[k]), n] for k, n in self.providers],
+            ),
+            Table(
+                "service_states",
+                _("服务订单与仪器预约（按状态）"),
+                [_("类别"), _("状态"), _("数量")],
+                ["text", "text", "count"],
+                [
+                    [_("服务订单"), str(ORDER_STATUS_LABELS[s]), n]
+                    for s, n in self.orders
+                ]
+                + [
+                    [_("仪器预约"), str(BOOKING_STATUS_LABELS[s]), n]
+                    for s, n in self.bookings
+                ],
+            ),
+            Table(
+                "voucher_quota",
+                _("创新券额度：申领、批准、使用、兑付"),
+                [_("环节"), _("笔数"), _("金额")],
+                ["text", "count", "fen"],
+                [
+                    [str(label), self.quota[k]["count"], self.quota[k]["fen"]]
+                    for k, label in quota_labels.items()
+                    if k in self.quota
+                ],
+            ),
+        ]
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables() if t.name == name), None)
@@ -312,4 +363,8 @@ def build(p: Period) -> Report:
         fields=kpis.fields_of_activity(p),
         brokers=kpis_deals.broker_workloads(p),
         cluster_firms=cluster,
+        providers=kpis_services.providers_by_kind(),
+        orders=kpis_services.orders_by_state(p),
+        bookings=kpis_services.bookings_by_state(p),
+        quota=kpis_services.voucher_quota(p),
     )
