@@ -149,4 +149,7 @@ def test_report_measures_against_targets(kpi_world, db):
         "monthly",
         "fields",
         "brokers",
+        "providers",
+        "service_states",
+        "voucher_quota",
     }
