@@ -29,6 +29,9 @@ DEFAULT_MAX_SHARE_PCT = 50
 #: VOUCHER_CAP_PER_APPLICATION_FEN and VOUCHER_CAP_PER_YEAR_FEN override them.
 DEFAULT_CAP_PER_APPLICATION_FEN = 2_000_000  # 2万元
 DEFAULT_CAP_PER_YEAR_FEN = 10_000_000  # 10万元
+#: A fee under this (玉环: 1万元) is payable wholly by voucher, whatever the voucher's
+#: share; setting VOUCHER_SMALL_PURCHASE_FEN overrides it (0: no such rule).
+DEFAULT_SMALL_PURCHASE_FEN = 1_000_000
 #: How long an approved quota stays valid, in days (setting VOUCHER_QUOTA_VALID_DAYS).
 DEFAULT_QUOTA_VALID_DAYS = 365
 #: What a quota's voucher pays for, and its share of one fee.

@@ -26,6 +26,7 @@ from .rules import (
     DEFAULT_CAP_PER_YEAR_FEN,
     DEFAULT_MAX_SHARE_PCT,
     DEFAULT_QUOTA_VALID_DAYS,
+    DEFAULT_SMALL_PURCHASE_FEN,
     QUOTA_SERVICE_KINDS,
     SERVICE_KINDS,
 )
@@ -89,6 +90,20 @@ def covered(voucher: Voucher, req: PaymentRequest) -> int:
     )
 
 
+def small_purchase_fen() -> int:
+    """Fees under this many fen are payable wholly by voucher (0: never)."""
+    return int(
+        current_app.config.get("VOUCHER_SMALL_PURCHASE_FEN", DEFAULT_SMALL_PURCHASE_FEN)
+    )
+
+
+def share_limit(voucher: Voucher, req: PaymentRequest) -> int:
+    """The most vouchers may pay of this fee: all of a small purchase, else the share."""
+    if req.amount_fen < small_purchase_fen():
+        return req.amount_fen
+    return req.amount_fen * voucher.max_share_pct // 100
+
+
 def allowance(voucher: Voucher, req: PaymentRequest, day: date | None = None) -> int:
     """How much `voucher` may pay on `req` now (0 when it may not be used)."""
     if voucher.organization_id != req.payer_org_id or req.cancelled_at is not None:
@@ -97,7 +112,7 @@ def allowance(voucher: Voucher, req: PaymentRequest, day: date | None = None) ->
         return 0
     if voucher.currency != req.currency:
         return 0
-    share_cap = req.amount_fen * voucher.max_share_pct // 100 - covered(voucher, req)
+    share_cap = share_limit(voucher, req) - covered(voucher, req)
     return max(min(voucher.balance_fen, share_cap, ledger.balance(req).outstanding), 0)
 
 

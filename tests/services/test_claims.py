@@ -24,7 +24,7 @@ from .conftest import PDF
 
 
 def _paid_order(app, db, net, listed=True):
-    """An accepted order with its report, half paid by a voucher: (order, redemption)."""
+    """An accepted ¥2,000 order with its report, paid by a voucher (wholly: under 1万元)."""
     with app.test_request_context():
         if listed:
             vouchers.set_eligibility(net.operator, net.lab_org, True, "CMA 资质")
@@ -61,16 +61,16 @@ def _count(db, status=None):
 
 def test_the_provider_claims_once_and_the_operator_settles(app, client, db, net, login):
     order, redemption = _paid_order(app, db, net)
-    assert redemption.amount_fen == 100_000
+    assert redemption.amount_fen == 200_000
     login(net.lab)
     page = client.get("/vouchers/claims/").get_data(as_text=True)
-    assert "盐雾试验" in page and "¥1,000" in page
+    assert "盐雾试验" in page and "¥2,000" in page
     url = f"/vouchers/claims/redemptions/{redemption.id}"
     assert client.post(url, data={"note": "报告已交付"}).status_code == 302
     row = db.session.scalar(sa.select(VoucherClaim))
     assert (row.status, row.amount_fen, row.order_id, row.proof_id) == (
         "submitted",
-        100_000,
+        200_000,
         order.id,
         order.report_id,
     )
@@ -98,7 +98,7 @@ def test_the_provider_claims_once_and_the_operator_settles(app, client, db, net,
     db.session.expire_all()
     assert _count(db, "settled") == 1
     with app.test_request_context():
-        assert claims.settled_fen() == 100_000
+        assert claims.settled_fen() == 200_000
         with pytest.raises(InvalidTransition):
             claims.reject(net.operator, db.session.get(VoucherClaim, row.id), "晚了")
     assert "已兑付" in client.get("/vouchers/claims/").get_data(as_text=True)
@@ -197,7 +197,7 @@ def test_a_completed_booking_is_claimed_with_its_usage_record(app, db, net):
             booking.id,
             None,
             None,
-            10_000,
+            20_000,
         )
         claims.settle(net.operator, row)
         with pytest.raises(ValidationFailed):

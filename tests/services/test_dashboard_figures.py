@@ -42,7 +42,7 @@ def _world(app, db, net, create_org, create_user):
         a2 = vouchers.apply_for_quota(other_firm, 500_000, "检测")
         vouchers.decide_quota(net.operator, a1, 800_000, "部分批准")
         vouchers.decide_quota(net.operator, a2, None, "材料不全")
-        redemption = vouchers.redeem(a1.voucher, req, net.firm)  # half: ¥1,000
+        redemption = vouchers.redeem(a1.voucher, req, net.firm)  # all: under 1万元
         claims.settle(net.operator, claims.claim(net.lab, redemption, ""))
     db.session.commit()
 
@@ -72,8 +72,8 @@ def test_the_dashboard_counts_the_service_network(
         assert r.quota == {
             "applied": {"count": 2, "fen": 1_500_000},
             "approved": {"count": 1, "fen": 800_000},
-            "used": {"count": 1, "fen": 100_000},
-            "settled": {"count": 1, "fen": 100_000},
+            "used": {"count": 1, "fen": 200_000},
+            "settled": {"count": 1, "fen": 200_000},
         }
         # A period before all this counts no orders, bookings or quota.
         empty = report.build(Period(today - timedelta(days=60), today - timedelta(30)))
@@ -87,4 +87,4 @@ def test_the_dashboard_counts_the_service_network(
     assert "知识产权代理" in section and "已验收" in section and "兑付" in section
     csv = client.get("/dashboard/export/voucher_quota.csv" + args)
     lines = csv.get_data().decode("utf-8-sig").splitlines()
-    assert lines[1:] == ["申领,2,15000", "批准,1,8000", "使用,1,1000", "兑付,1,1000"]
+    assert lines[1:] == ["申领,2,15000", "批准,1,8000", "使用,1,2000", "兑付,1,2000"]
