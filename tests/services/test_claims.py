@@ -4,6 +4,8 @@ redemption; the operator settles only delivered services, or rejects with a reas
 from __future__ import annotations
 
 import io
+import os
+import threading
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -214,3 +216,45 @@ def test_the_menu_links_the_claims_pages(app, client, db, net, login):
     login(net.operator, c=op)
     menu = op.get("/services/").get_data(as_text=True)
     assert 'href="/vouchers/claims/queue"' in menu[menu.index('id="servicenav"') :]
+
+
+@pytest.mark.skipif(
+    "postgresql" not in os.environ.get("TEST_DATABASE_URL", ""),
+    reason="row-level concurrency is proven on PostgreSQL",
+)
+def test_two_members_claiming_at_once_make_one_claim(app, db, net, create_user):
+    from marketplace.accounts.models import Role, User
+    from marketplace.vouchers.models import VoucherRedemption
+
+    _order, redemption = _paid_order(app, db, net)
+    users = [net.lab.id, create_user(role=Role.SUPPLIER, org=net.lab_org).id]
+    rid = redemption.id
+    barrier = threading.Barrier(len(users), timeout=20)
+    outcomes = []
+
+    def claim(user_id):
+        with app.app_context(), app.test_request_context():
+            try:
+                user = db.session.get(User, user_id)
+                r = db.session.get(VoucherRedemption, rid)
+                barrier.wait()
+                claims.claim(user, r, "")
+                db.session.commit()
+                outcomes.append("ok")
+            except InvalidTransition:
+                db.session.rollback()
+                outcomes.append("refused")
+            except Exception as exc:  # noqa: BLE001 (reported by the assertion)
+                db.session.rollback()
+                outcomes.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=claim, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == ["ok", "refused"]
+    db.session.expire_all()
+    assert _count(db) == 1
