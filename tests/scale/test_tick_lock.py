@@ -9,7 +9,7 @@ import time
 import pytest
 
 from marketplace.core.locks import advisory_lock, lock_key
-from marketplace.deals import commands
+from marketplace import clock
 
 pg_only = pytest.mark.skipif(
     not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"),
@@ -19,15 +19,17 @@ pg_only = pytest.mark.skipif(
 
 @pytest.fixture
 def probe(monkeypatch):
-    """A tick step that counts its runs and takes a while (so two ticks overlap)."""
+    """The tick's due work, counting its runs and takes a while (so two ticks overlap)."""
     runs: list[float] = []
 
-    def step() -> int:
+    run_due = clock.run_due
+
+    def slow_run_due(now=None) -> dict[str, int]:
         runs.append(time.monotonic())
         time.sleep(0.5)
-        return 1
+        return run_due(now)
 
-    monkeypatch.setitem(commands.TICK_STEPS, "probe", step)
+    monkeypatch.setattr(clock, "run_due", slow_run_due)
     return runs
 
 
