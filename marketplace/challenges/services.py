@@ -187,6 +187,11 @@ def board_query():
     )
 
 
+def public_calls_for_need(need_id: int) -> list[Challenge]:
+    """The approved calls published from a need (for the need's page): drafts never."""
+    return list(db.session.scalars(board_query().where(Challenge.need_id == need_id)))
+
+
 def drafts() -> list[Challenge]:
     return list(
         db.session.scalars(
