@@ -149,4 +149,6 @@ def test_report_measures_against_targets(kpi_world, db):
         "monthly",
         "fields",
         "brokers",
+        "challenges",
+        "challenge_calls",
     }
