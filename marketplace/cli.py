@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(listings_group)
     app.cli.add_command(search_group)
 
-    from .deals.commands import jobs_group
+    from .clock import jobs_group
 
     app.cli.add_command(jobs_group)
 

@@ -15,6 +15,7 @@ auth.init_blueprint(bp)
 from . import (  # noqa: E402,F401
     openapi,
     routes_achievements,
+    routes_challenges,
     routes_deals,
     routes_needs,
     routes_orgs,

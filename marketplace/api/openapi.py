@@ -90,7 +90,8 @@ def build_spec() -> dict:
         plugins=[MarshmallowPlugin()],
         info={
             "description": (
-                "Achievements, needs, search, matches, deals and organisations of the "
+                "Achievements, needs, search, matches, deals, open calls (揭榜挂帅) and "
+                "organisations of the "
                 "Ouhai eyewear technology market. Authenticate with a personal access "
                 "token from your account page: `Authorization: Bearer omk_…`. Lists "
                 "page with opaque cursors (`next_cursor`). Errors are RFC 9457 "

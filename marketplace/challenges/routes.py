@@ -32,6 +32,19 @@ def _utc(local):
     return local.replace(tzinfo=SHANGHAI).astimezone(UTC).replace(tzinfo=None)
 
 
+@bp.app_template_global("public_calls_for_need")
+def public_calls_for_need(need_id: int) -> list[Challenge]:
+    """For the need's page (the needs package sits below this one): its public calls,
+    title and link only."""
+    return services.public_calls_for_need(need_id)
+
+
+@bp.app_template_global("public_calls_matching")
+def public_calls_matching(q: str) -> list[Challenge]:
+    """For the search page (the search package sits below this one)."""
+    return services.public_calls_matching(q)
+
+
 def _visible_call(call_id: int) -> Challenge:
     call = db.get_or_404(Challenge, call_id)
     if not call.can_view(current_user):

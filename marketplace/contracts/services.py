@@ -26,6 +26,7 @@ from .rules import (
     contract_of,
     with_agreed_price,
 )
+from .signals import contract_signed
 
 #: Deal types of cooperation → the contract type a draft starts from.
 _TYPE_FROM_MODE = {
@@ -280,6 +281,7 @@ def sign(contract: Contract, actor, version_number: int) -> ContractSignature:
         deal_services.apply_action(contract.deal, "sign_contract", actor)
         contract.signed_at = signature.signed_at
         db.session.flush()
+        contract_signed.send(contract, version=latest, actor=actor)
     else:
         request_signature(contract, actor)
     return signature

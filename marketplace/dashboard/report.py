@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
+from ..challenges.models import STAGE_LABELS as CALL_STAGE_LABELS
 from ..core.domain import FIELD_LABELS
 from ..deals.models import STAGE_LABELS
 from ..firms.roster import coverage as roster_coverage
 from ..services.rules import BOOKING_STATUS_LABELS, ORDER_STATUS_LABELS, PROVIDER_KINDS
-from . import kpis, kpis_deals, kpis_money, kpis_services
+from . import kpis, kpis_challenges, kpis_deals, kpis_money, kpis_services
 from .kpis import Period
 from .targets import CLUSTER_FIRMS_KEY, SPECS_BY_KEY, current_targets
 
@@ -67,6 +68,7 @@ class Report:
     fields: list[dict]
     brokers: list[dict]
     cluster_firms: int
+    challenges: kpis_challenges.ChallengeStats
     #: The service network (issue 17): providers by kind, orders and bookings by state,
     #: the voucher quota applied → approved → used → settled.
     providers: list[tuple[str, int]] = field(default_factory=list)
@@ -196,8 +198,58 @@ class Report:
                 ],
             )
         )
+        t += self._challenge_tables()
         t.extend(self.service_tables())
         return t
+
+    def _challenge_tables(self) -> list[Table]:
+        c = self.challenges
+        summary = [
+            [_("榜单：%(s)s", s=CALL_STAGE_LABELS[s]), (c.by_stage[s], "count")]
+            for s in c.by_stage
+        ]
+        summary += [
+            [_("榜单合计"), (c.total_calls, "count")],
+            [_("收到的方案"), (c.proposals, "count")],
+            [_("平均每榜方案数"), (c.proposals_per_call, "count")],
+            [_("中榜方案"), (c.awards, "count")],
+            [_("奖金总额"), (c.award_fen, "fen")],
+            [_("中榜转为交易"), (c.deals, "count")],
+            [_("中榜转交易率（%）"), (c.deal_conversion, "percent")],
+        ]
+        return [
+            Table(
+                "challenges",
+                _("揭榜挂帅"),
+                [pgettext("统计", "指标"), _("数值")],
+                ["text", "kpi"],
+                summary,
+            ),
+            Table(
+                "challenge_calls",
+                _("各榜单方案与揭榜"),
+                [
+                    _("榜单"),
+                    _("阶段"),
+                    _("方案数"),
+                    _("中榜数"),
+                    _("奖金"),
+                    _("转为交易"),
+                ],
+                ["text", "text", "count", "count", "fen", "count"],
+                [
+                    [
+                        r.title,
+                        str(CALL_STAGE_LABELS[r.stage]),
+                        r.proposals,
+                        r.winners,
+                        r.award_fen,
+                        r.deals,
+                    ]
+                    for r in c.calls
+                ],
+            ),
+        ]
 
     def service_tables(self) -> list[Table]:
         """The service network's tables (after the others, so their order stays)."""
@@ -363,6 +415,7 @@ def build(p: Period) -> Report:
         fields=kpis.fields_of_activity(p),
         brokers=kpis_deals.broker_workloads(p),
         cluster_firms=cluster,
+        challenges=kpis_challenges.challenge_stats(p),
         providers=kpis_services.providers_by_kind(),
         orders=kpis_services.orders_by_state(p),
         bookings=kpis_services.bookings_by_state(p),

@@ -4,21 +4,27 @@ the matcher finds for its problems, and posting the problems as a need."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import date
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from search_index import match_need
+from search_index import match_achievement, match_need
 
 from ..accounts.models import Role
 from ..achievements.models import Achievement
+from ..challenges.models import CallStatus, Challenge
 from ..core.errors import PermissionDenied, ValidationFailed
+from ..core.timeutil import utcnow
 from ..extensions import db
 from ..listings.models import public_filter
 from ..needs import services as need_services
+from ..needs.models import Need
 from ..search.service import get_index
+from ..services.models import Instrument, Offering
 from . import rules
 from .models import Checkup, RosterFirm
 
@@ -132,6 +138,10 @@ class Report:
     sme: rules.Verdict
     hnte: rules.Verdict
     achievements: list[tuple[Achievement, float]]
+    calls: list[Challenge] = field(default_factory=list)
+    services: list[Offering] = field(default_factory=list)
+    instruments: list[Instrument] = field(default_factory=list)
+    problem_field: str | None = None
 
 
 def problem_doc(c: Checkup) -> dict:
@@ -176,9 +186,136 @@ def recommended_achievements(
     return [(rows[m.id], m.score) for m in found if m.id in rows]
 
 
+def problem_field(c: Checkup, achievements=()) -> str | None:
+    """The technical field of the stated problems: the field of the need they were
+    posted as, else the field most of the recommended achievements share."""
+    need = db.session.get(Need, c.need_id) if c.need_id is not None else None
+    if need is not None and need.field:
+        return need.field
+    seen = Counter(a.field for a, _ in achievements if a.field)
+    return seen.most_common(1)[0][0] if seen else None
+
+
+def _as_source(c: Checkup, field_code: str | None) -> dict:
+    """The problems shaped as an achievement, to find the needs (and calls) they meet."""
+    return {
+        "id": 0,
+        "title": c.problems[:200],
+        "body": "\n".join(p for p in (c.problems, c.products) if p),
+        "keywords": [],
+        "indicators": [],
+        "field": field_code,
+        "trl": None,
+        "cooperation_modes": [],
+        "pricing_mode": None,
+        "price_fen": None,
+        "org_id": c.organization_id,
+    }
+
+
+def recommended_calls(
+    c: Checkup,
+    field_code: str | None,
+    now: datetime | None = None,
+    limit: int = 5,
+) -> list[Challenge]:
+    """Calls now collecting (征集中) whose need shares the problems' field or whose
+    need the matcher finds for the problem text; the firm's own calls left out."""
+    now = now or utcnow()
+    matched: list[int] = []
+    if c.problems.strip():
+        try:
+            matched = [
+                m.id
+                for m in match_achievement(
+                    get_index(), _as_source(c, field_code), limit=20
+                )
+            ]
+        except Exception:  # noqa: BLE001 - a report without suggestions beats no report
+            log.exception("matching calls for check-up %s failed", c.id)
+    cond = []
+    if field_code:
+        cond.append(Need.field == field_code)
+    if matched:
+        cond.append(Challenge.need_id.in_(matched))
+    if not cond:
+        return []
+    query = (
+        sa.select(Challenge)
+        .join(Need, Challenge.need_id == Need.id)
+        .where(
+            Challenge.status == CallStatus.APPROVED,
+            Challenge.deadline_at > now,
+            sa.or_(*cond),
+        )
+        .order_by(Challenge.deadline_at, Challenge.id)
+    )
+    if c.organization_id is not None:
+        query = query.where(Challenge.sponsor_org_id != c.organization_id)
+    calls = list(db.session.scalars(query))
+    rank = {need_id: i for i, need_id in enumerate(matched)}
+    calls.sort(key=lambda x: rank.get(x.need_id, len(rank)))
+    return calls[:limit]
+
+
+def _named_in(text: str, *names: str) -> bool:
+    """Whether one of `names` (a name or standard, spaces ignored) is in `text`."""
+    flat = re.sub(r"\s+", "", text).lower()
+    return any(
+        len(n) >= 2 and re.sub(r"\s+", "", n).lower() in flat for n in names if n
+    )
+
+
+def _standards(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"[,，;；、/]", text or "") if s.strip()]
+
+
+def recommended_services(
+    c: Checkup, field_code: str | None, limit: int = 5
+) -> list[Offering]:
+    """Active service offerings in the problems' field, or whose standard or name
+    the problem text names (those first)."""
+    text = "\n".join(p for p in (c.problems, c.products) if p)
+    found = []
+    for o in db.session.scalars(
+        sa.select(Offering).where(Offering.active.is_(True)).order_by(Offering.id)
+    ):
+        named = _named_in(text, o.standard, o.name)
+        if named or (field_code and o.field == field_code):
+            found.append((not named, o.id, o))
+    return [o for *_, o in sorted(found, key=lambda x: x[:2])][:limit]
+
+
+def recommended_instruments(
+    c: Checkup, field_code: str | None, limit: int = 5
+) -> list[Instrument]:
+    """Active shared instruments in the problems' field, or whose name or one of
+    whose standards the problem text names (those first)."""
+    text = "\n".join(p for p in (c.problems, c.products) if p)
+    found = []
+    for i in db.session.scalars(
+        sa.select(Instrument).where(Instrument.active.is_(True)).order_by(Instrument.id)
+    ):
+        named = _named_in(text, i.name, *_standards(i.standards))
+        if named or (field_code and i.field == field_code):
+            found.append((not named, i.id, i))
+    return [i for *_, i in sorted(found, key=lambda x: x[:2])][:limit]
+
+
 def report(c: Checkup) -> Report:
     f = facts(c, c.created_at.date())
-    return Report(c, rules.sme(f), rules.hnte(f), recommended_achievements(c))
+    achievements = recommended_achievements(c)
+    code = problem_field(c, achievements)
+    return Report(
+        c,
+        rules.sme(f),
+        rules.hnte(f),
+        achievements,
+        calls=recommended_calls(c, code),
+        services=recommended_services(c, code),
+        instruments=recommended_instruments(c, code),
+        problem_field=code,
+    )
 
 
 def history(c: Checkup) -> list[Checkup]:

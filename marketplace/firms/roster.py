@@ -216,6 +216,8 @@ class History:
     checkups: list = field(default_factory=list)
     events: list = field(default_factory=list)
     financing: list = field(default_factory=list)
+    orders: list = field(default_factory=list)
+    bookings: list = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -226,12 +228,15 @@ class History:
             or self.checkups
             or self.events
             or self.financing
+            or self.orders
+            or self.bookings
         )
 
 
 def service_history(firm: RosterFirm) -> History:
     """Every service the firm received: its check-ups, and its organisation's deals,
-    need translations, vouchers, roadshows attended and financing requests."""
+    need translations, vouchers, roadshows attended, financing requests, service
+    orders and instrument bookings."""
     h = History()
     h.checkups = list(
         db.session.scalars(
@@ -275,6 +280,20 @@ def service_history(firm: RosterFirm) -> History:
             sa.select(FinancingRequest)
             .where(FinancingRequest.organization_id == org_id)
             .order_by(FinancingRequest.id.desc())
+        )
+    )
+    h.orders = list(
+        db.session.scalars(
+            sa.select(ServiceOrder)
+            .where(ServiceOrder.firm_org_id == org_id)
+            .order_by(ServiceOrder.id.desc())
+        )
+    )
+    h.bookings = list(
+        db.session.scalars(
+            sa.select(Booking)
+            .where(Booking.firm_org_id == org_id)
+            .order_by(Booking.id.desc())
         )
     )
     return h

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from ..core.domain import FIELD_LABELS
 from ..core.transaction import Write, form_status
 from ..extensions import db
-from . import digest, digest_bp
+from . import digest, digest_bp, fields
 from .forms_digest import NoteForm, SettingsForm, UnsubscribeForm
 
 
@@ -72,3 +72,20 @@ def send_command() -> None:
     n = digest.send_weekly()
     db.session.commit()
     click.echo(f"queued {n} digests")
+
+
+@digest_bp.route("/fields/")
+def fields_index():
+    return render_template(
+        "firms/fields_index.html",
+        counts=fields.counts(),
+        field_labels=FIELD_LABELS,
+    )
+
+
+@digest_bp.route("/fields/<code>")
+def field_briefing(code: str):
+    b = fields.briefing(code)
+    if b is None:
+        abort(404)
+    return render_template("firms/field_briefing.html", b=b)

@@ -88,7 +88,7 @@ def registration_closed(req: PaymentRequest, now: datetime | None = None) -> boo
 def refund_losing_deposits(now: datetime | None = None) -> int:
     """For every closed auction, refund each non-winner's paid deposit (once).
 
-    Add to deals/commands.py run_due: `"deposits_refunded": refund_losing_deposits(now)`.
+    The market clock (clock.py) runs it on every tick.
     """
     from ..deals.models_pricing import Auction, AuctionBidder
     from .paying import refund
@@ -203,7 +203,7 @@ def forfeit(bidder, actor, reason: str) -> bool:
 def forfeit_unsigned_winners(now: datetime | None = None) -> int:
     """The winners who did not sign within the auction's days forfeit their deposit.
 
-    Add to deals/commands.py run_due: `"deposits_forfeited": forfeit_unsigned_winners(now)`.
+    The market clock (clock.py) runs it on every tick.
     """
     from ..deals.models import Deal
     from ..deals.models_pricing import Auction

@@ -1,5 +1,5 @@
-"""Creates payment requests when the deals package signals a signed contract or a new
-auction bidder, in the same transaction as the deal's own change.
+"""Creates payment requests when contracts signals a signed contract or deals a new
+auction bidder or an ended deal, in the same transaction as that change.
 
 The receivers run inside the deals service call, before the route commits, so they
 flush and never commit: a later failure in the request rolls the payments back with it.
@@ -7,30 +7,23 @@ flush and never commit: a later failure in the request rolls the payments back w
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
+from ..contracts.signals import contract_signed
 from ..deals.signals import auction_bidder_registered, deal_action_applied
 from ..extensions import db
+from . import services
 
 
 def on_deal_action(deal, *, action: str, actor=None, event=None, **_extra) -> None:
-    """Once both sides have signed, open the contract's payments and the market's fees;
-    a deal ended after a won auction settles the winner's deposit."""
+    """A deal ended after a won auction settles the winner's deposit."""
     if action == "terminate":
         from .deposits import on_deal_terminated
 
         on_deal_terminated(deal, actor)
-        return
-    if action != "sign_contract":
-        return
-    from ..contracts.models import Contract
-    from . import services
 
-    # Queried here rather than through contracts.rules, which the deals tests replace.
-    contract = db.session.scalar(sa.select(Contract).where(Contract.deal_id == deal.id))
-    if contract is None or not contract.latest_fully_signed:
-        return
-    services.on_contract_signed(deal, contract.latest, actor)
+
+def on_contract_signed(contract, *, version, actor=None, **_extra) -> None:
+    """Once both sides have signed, open the contract's payments and the market's fees."""
+    services.on_contract_signed(contract.deal, version, actor)
     db.session.flush()
 
 
@@ -56,4 +49,5 @@ def init_app(app) -> None:
     # (every create_app in the tests) leaves one receiver each, never two. They live as
     # long as the module, so a weak reference is safe.
     deal_action_applied.connect(on_deal_action)
+    contract_signed.connect(on_contract_signed)
     auction_bidder_registered.connect(on_bidder_registered)

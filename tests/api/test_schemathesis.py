@@ -43,7 +43,41 @@ def seeded(
     for status in (NeedStatus.PUBLISHED, NeedStatus.DRAFT):
         create_need(status=status)
     create_need(status=NeedStatus.PUBLISHED, confidential=True)
+    _seed_calls(db, create_user, create_need, supplier)
     return {"Authorization": f"Bearer {make_token(supplier)}"}
+
+
+def _seed_calls(db, create_user, create_need, supplier) -> None:
+    """A public call with the token user's proposal, and a draft call."""
+    from datetime import timedelta
+
+    from marketplace.challenges import services
+    from marketplace.core.timeutil import utcnow
+    from marketplace.experts import services as experts
+
+    broker = create_user(Role.BROKER)
+    operator = create_user(Role.OPERATOR)
+    chair = create_user(Role.EXPERT)
+    panel = experts.create_panel(
+        operator, name="专家组", chair_id=chair.id, member_ids=[chair.id]
+    )
+    data = {
+        "title": "镜架膜层附着力攻关",
+        "problem": "提高膜层附着力。",
+        "indicators": [{"name": "附着力", "target": "≥5B", "unit": ""}],
+        "eligible_org_types": ["university"],
+        "region": "",
+        "trl_min": None,
+        "deadline_at": utcnow() + timedelta(days=10),
+        "awards": [{"grade": "一等奖", "amount_fen": 1_000_000}],
+        "criteria": [{"name": "可行性", "weight": 100}],
+        "panel_id": panel.id,
+    }
+    call = services.prepare_call(broker, create_need(), data)
+    services.approve_call(operator, call)
+    services.submit_proposal(supplier, call, {"approach": "方案", "nda": True})
+    services.prepare_call(broker, create_need(), data | {"title": "草稿"})
+    db.session.commit()
 
 
 def _call(case, headers):

@@ -149,6 +149,8 @@ def test_report_measures_against_targets(kpi_world, db):
         "monthly",
         "fields",
         "brokers",
+        "challenges",
+        "challenge_calls",
         "providers",
         "service_states",
         "voucher_quota",

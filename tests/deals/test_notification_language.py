@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 
 from marketplace.accounts.models import Role
+from marketplace.clock import run_due
 from marketplace.core.timeutil import utcnow
 from marketplace.deals import auctions, notices, services
-from marketplace.deals.commands import run_due
 from marketplace.deals.models import DealStage
 from marketplace.notifications.models import Notification
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from marketplace.clock import run_due
 from marketplace.core.timeutil import utcnow
 from marketplace.deals import auctions, services
-from marketplace.deals.commands import run_due
 from marketplace.deals.models import DealEvent, DealStage
 from marketplace.notifications.models import Notification
 

@@ -105,7 +105,7 @@ def _won(app, db, deal, people, create_user, create_auction):
 def test_a_winner_who_does_not_sign_in_time_forfeits_its_deposit(
     app, db, deal, people, create_user, create_auction, sign_contract
 ):
-    from marketplace.deals.commands import run_due
+    from marketplace.clock import run_due
 
     auction, winner, loser = _won(app, db, deal, people, create_user, create_auction)
     assert auction.sign_deadline == auction.closed_at + timedelta(days=10)

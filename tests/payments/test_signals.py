@@ -1,4 +1,4 @@
-"""Payments listen to the deals signals: one receiver each, however many apps are built,
+"""Payments listen to the contracts and deals signals: one receiver each, however many apps are built,
 and the requests are written in the deal's own transaction."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from marketplace import create_app
 from marketplace.accounts.models import Role
 from marketplace.config import TestingConfig
 from marketplace.contracts import services as contract_services
+from marketplace.contracts.signals import contract_signed
 from marketplace.deals import auctions
 from marketplace.deals.models import DealStage
 from marketplace.deals.services import apply_action
@@ -51,6 +52,7 @@ def signed_calls(monkeypatch):
 
 def test_each_receiver_is_connected_once_after_two_create_apps(second_app, deal):
     assert list(deal_action_applied.receivers_for(deal)) == [hooks.on_deal_action]
+    assert list(contract_signed.receivers_for(object())) == [hooks.on_contract_signed]
     assert list(auction_bidder_registered.receivers_for(object())) == [
         hooks.on_bidder_registered
     ]
@@ -74,7 +76,7 @@ def test_signing_creates_the_payments_once_in_the_same_transaction(
     assert _kinds(db, deal) == ["broker_fee", "lump_sum"]
 
 
-def test_sending_the_action_again_adds_nothing(
+def test_sending_contract_signed_again_adds_nothing(
     second_app, db, deal, people, signed_calls
 ):
     with second_app.test_request_context():
@@ -84,9 +86,7 @@ def test_sending_the_action_again_adds_nothing(
         contract_services.sign(contract, people.supplier, 1)
         contract_services.sign(contract, people.firm, 1)
         db.session.commit()
-        deal_action_applied.send(
-            deal, action="sign_contract", actor=people.firm, event=deal.events[-1]
-        )
+        contract_signed.send(contract, version=contract.latest, actor=people.firm)
         db.session.commit()
     assert len(signed_calls) == 2
     assert _kinds(db, deal) == ["broker_fee", "lump_sum"]
@@ -112,7 +112,7 @@ def test_other_actions_and_unsigned_contracts_create_no_payments(
 ):
     deal_action_applied.send(
         deal, action="sign_contract", actor=people.firm, event=None
-    )  # no contract on the deal
+    )  # payments listen to contracts, not to the deal's action
     with second_app.test_request_context():
         apply_action(deal, "terminate", people.broker, reason="双方放弃")
         db.session.commit()
