@@ -11,7 +11,8 @@ from datetime import datetime
 import click
 from flask.cli import with_appcontext
 
-from .challenges.services import close_due_calls, remind_unscored
+from .challenges.judging import remind_unscored
+from .challenges.services import close_due_calls
 from .contracts.registration import remind_due
 from .core.locks import advisory_lock
 from .core.timeutil import utcnow

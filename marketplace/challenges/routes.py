@@ -15,7 +15,7 @@ from ..experts.services import all_panels
 from ..extensions import db
 from ..needs.models import Need
 from ..needs.services import indicators_text, parse_indicators
-from . import bp, services
+from . import bp, judging, services
 from .forms import (
     AnswerForm,
     CallForm,
@@ -74,7 +74,7 @@ def index():
         needs=services.needs_for_calls()
         if user.is_authenticated and user.is_staff
         else [],
-        to_score=services.awaiting_scores(user)
+        to_score=judging.awaiting_scores(user)
         if user.is_authenticated and user.role == "expert"
         else [],
         now=now,
@@ -152,14 +152,14 @@ def render_detail(call: Challenge, status: int = 200, **forms):
         can_submit=services.can_submit(user, call),
         own=services.own_proposal(user, call),
         proposals=services.visible_proposals(user, call),
-        ranking=services.ranking(call) if organiser else [],
+        ranking=judging.ranking(call) if organiser else [],
         award_form=forms.get("award_form")
         or (award_form(call.proposals, call.awards) if organiser else None),
         no_winner_form=forms.get("no_winner_form") or NoWinnerForm(),
-        can_score=lambda p: services.can_score(user, p),
+        can_score=lambda p: judging.can_score(user, p),
         show_sponsor=call.need.can_see_firm(user),
         org_type_labels=ORG_TYPE_LABELS,
-        margin=services.CONSENSUS_MARGIN,
+        margin=judging.CONSENSUS_MARGIN,
     ), status
 
 
@@ -256,11 +256,11 @@ def proposal(proposal_id: int):
         "challenges/proposal.html",
         proposal=proposal,
         call=call,
-        scores=services.visible_scores(current_user, proposal),
-        can_score=services.can_score(current_user, proposal)
-        and services.own_score(current_user, proposal) is None
+        scores=judging.visible_scores(current_user, proposal),
+        can_score=judging.can_score(current_user, proposal)
+        and judging.own_score(current_user, proposal) is None
         and call.stage() == Stage.JUDGING,
-        can_revise=services.can_revise(current_user, proposal),
+        can_revise=judging.can_revise(current_user, proposal),
         show_versions=current_user.belongs_to(proposal.organization_id)
         or call.is_organiser(current_user),
     )
@@ -274,10 +274,10 @@ def score(proposal_id: int):
     if not call.is_panel_member(current_user):
         abort(403)
     form = score_form(call.criteria)
-    revising = services.can_revise(current_user, proposal)
+    revising = judging.can_revise(current_user, proposal)
     if form.validate_on_submit():
         values = [form[f"c{i}"].data for i in range(len(call.criteria))]
-        act = services.revise_score if revising else services.score_proposal
+        act = judging.revise_score if revising else judging.score_proposal
         with Write(form) as write:
             act(current_user, proposal, values, form.comment.data)
         if write.ok:
@@ -297,7 +297,7 @@ def score(proposal_id: int):
 def consensus(proposal_id: int):
     proposal = _visible_proposal(proposal_id)
     with Write():
-        services.open_consensus(current_user, proposal)
+        judging.open_consensus(current_user, proposal)
         flash(_("已召开合议，评过分的专家可复核一次评分。"), "success")
     return redirect(url_for("challenges.detail", call_id=proposal.challenge_id))
 
@@ -316,7 +316,7 @@ def award(call_id: int):
             if form[f"p{p.id}"].data not in (None, "")
         }
         with Write(form) as write:
-            services.award(current_user, call, winners)
+            judging.award(current_user, call, winners)
         if write.ok:
             flash(_("揭榜结果已公布，已为中榜方开启交易并生成奖金付款单。"), "success")
             return redirect(url_for("challenges.detail", call_id=call.id))
@@ -332,7 +332,7 @@ def no_winner(call_id: int):
     form = NoWinnerForm()
     if form.validate_on_submit():
         with Write(form) as write:
-            services.no_winner(current_user, call, form.reason.data)
+            judging.no_winner(current_user, call, form.reason.data)
         if write.ok:
             flash(_("已宣布未揭榜。"), "success")
             return redirect(url_for("challenges.detail", call_id=call.id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from marketplace.challenges import services
+from marketplace.challenges import judging
 from marketplace.challenges.models import Score
 from marketplace.core.errors import InvalidTransition, PermissionDenied
 from marketplace.deals.models import Deal
@@ -25,14 +25,14 @@ def judged(db, cast, call):
 def test_no_scoring_before_the_deadline(db, cast, call):
     a = submit(db, cast.solver_a, call).proposal
     with pytest.raises(InvalidTransition):
-        services.score_proposal(cast.e1, a, [80, 80])
+        judging.score_proposal(cast.e1, a, [80, 80])
 
 
 def test_scoring_is_blind_until_the_expert_submits(
     client, app, db, login, cast, judged
 ):
     a, _b = judged
-    services.score_proposal(cast.e1, a, [90, 70], "思路清晰")
+    judging.score_proposal(cast.e1, a, [90, 70], "思路清晰")
     db.session.commit()
     c = app.test_client()
     login(cast.e2, c=c)
@@ -68,10 +68,10 @@ def test_tied_expert_cannot_score_that_proposal_and_outsiders_none(
 ):
     a, b = judged
     with pytest.raises(PermissionDenied):
-        services.score_proposal(cast.e3, a, [90, 90])  # e3 declared a tie to inst_a
-    services.score_proposal(cast.e3, b, [50, 50])
+        judging.score_proposal(cast.e3, a, [90, 90])  # e3 declared a tie to inst_a
+    judging.score_proposal(cast.e3, b, [50, 50])
     with pytest.raises(PermissionDenied):
-        services.score_proposal(cast.outsider_expert, b, [50, 50])
+        judging.score_proposal(cast.outsider_expert, b, [50, 50])
     login(cast.e3)
     assert (
         client.post(
@@ -80,17 +80,17 @@ def test_tied_expert_cannot_score_that_proposal_and_outsiders_none(
         == 403
     )
     with pytest.raises(InvalidTransition):
-        services.score_proposal(cast.e3, b, [60, 60])  # once only
+        judging.score_proposal(cast.e3, b, [60, 60])  # once only
 
 
 def test_ranking_is_the_weighted_mean(db, cast, call, judged):
     a, b = judged
-    services.score_proposal(cast.e1, a, [90, 70])  # 0.6*90+0.4*70 = 82
-    services.score_proposal(cast.e2, a, [80, 60])  # 72
-    services.score_proposal(cast.e1, b, [100, 100])  # 100
-    services.score_proposal(cast.e2, b, [50, 50])  # 50
-    services.score_proposal(cast.e3, b, [30, 30])  # 30 -> mean 60
-    ranked = services.ranking(call)
+    judging.score_proposal(cast.e1, a, [90, 70])  # 0.6*90+0.4*70 = 82
+    judging.score_proposal(cast.e2, a, [80, 60])  # 72
+    judging.score_proposal(cast.e1, b, [100, 100])  # 100
+    judging.score_proposal(cast.e2, b, [50, 50])  # 50
+    judging.score_proposal(cast.e3, b, [30, 30])  # 30 -> mean 60
+    ranked = judging.ranking(call)
     assert [(r.proposal.id, r.mean, r.count) for r in ranked] == [
         (a.id, 77.0, 2),
         (b.id, 60.0, 3),
@@ -127,7 +127,7 @@ def test_sponsor_awards_a_winner_deal_and_payment_request_open(
         "已揭榜" in page and cast.inst_a.name in page and cast.inst_b.name not in page
     )
     with pytest.raises(InvalidTransition):
-        services.award(cast.sponsor, call, {b.id: 1})
+        judging.award(cast.sponsor, call, {b.id: 1})
 
 
 def test_award_needs_a_winner_and_no_winner_needs_a_reason(
@@ -152,7 +152,7 @@ def test_award_needs_a_winner_and_no_winner_needs_a_reason(
 def test_no_award_before_the_deadline(db, cast, call):
     a = submit(db, cast.solver_a, call).proposal
     with pytest.raises(InvalidTransition):
-        services.award(cast.sponsor, call, {a.id: 0})
+        judging.award(cast.sponsor, call, {a.id: 0})
 
 
 def test_board_lists_what_each_expert_still_has_to_score(
@@ -163,7 +163,7 @@ def test_board_lists_what_each_expert_still_has_to_score(
     page = client.get("/challenges/").text
     assert f"/challenges/proposals/{b.id}/score" in page
     assert f"/challenges/proposals/{a.id}/score" not in page
-    services.score_proposal(cast.e3, b, [60, 60])
+    judging.score_proposal(cast.e3, b, [60, 60])
     db.session.commit()
     assert f"/challenges/proposals/{b.id}/score" not in client.get("/challenges/").text
 
@@ -174,11 +174,11 @@ def test_clock_reminds_only_experts_with_proposals_left_once_a_day(db, cast, jud
     a, b = judged
     for expert in (cast.e1, cast.e3):
         for p in (a, b):
-            if services.can_score(expert, p):
-                services.score_proposal(expert, p, [70, 70])
+            if judging.can_score(expert, p):
+                judging.score_proposal(expert, p, [70, 70])
     db.session.commit()
-    assert services.remind_unscored() == 1  # only e2 has proposals left
-    assert services.remind_unscored() == 1
+    assert judging.remind_unscored() == 1  # only e2 has proposals left
+    assert judging.remind_unscored() == 1
     db.session.commit()
     kinds = (
         db.session.execute(
@@ -196,17 +196,17 @@ def test_consensus_round_when_scores_differ_beyond_the_margin(
     client, app, db, login, cast, call, judged
 ):
     a, b = judged
-    services.score_proposal(cast.e1, a, [90, 90])  # 90
-    services.score_proposal(cast.e2, a, [60, 60])  # 60: 30 apart > 15
-    services.score_proposal(cast.e1, b, [70, 70])
-    services.score_proposal(cast.e2, b, [65, 65])  # 5 apart
+    judging.score_proposal(cast.e1, a, [90, 90])  # 90
+    judging.score_proposal(cast.e2, a, [60, 60])  # 60: 30 apart > 15
+    judging.score_proposal(cast.e1, b, [70, 70])
+    judging.score_proposal(cast.e2, b, [65, 65])  # 5 apart
     db.session.commit()
     with pytest.raises(InvalidTransition):
-        services.open_consensus(cast.broker, b)  # within the margin
+        judging.open_consensus(cast.broker, b)  # within the margin
     with pytest.raises(PermissionDenied):
-        services.open_consensus(cast.sponsor, a)
+        judging.open_consensus(cast.sponsor, a)
     with pytest.raises(InvalidTransition):
-        services.revise_score(cast.e2, a, [80, 80])  # no round yet
+        judging.revise_score(cast.e2, a, [80, 80])  # no round yet
     login(cast.broker)
     page = client.get(f"/challenges/{call.id}").text
     assert f"/challenges/proposals/{a.id}/consensus" in page
@@ -219,8 +219,8 @@ def test_consensus_round_when_scores_differ_beyond_the_margin(
     )
     assert response.status_code == 302
     db.session.expire_all()
-    score = services.own_score(cast.e2, a)
+    score = judging.own_score(cast.e2, a)
     assert score.marks == [85, 85] and score.revised_at is not None
     with pytest.raises(InvalidTransition):
-        services.revise_score(cast.e2, a, [10, 10])  # once only
-    assert [r.mean for r in services.ranking(call)][0] == 87.5
+        judging.revise_score(cast.e2, a, [10, 10])  # once only
+    assert [r.mean for r in judging.ranking(call)][0] == 87.5

@@ -1,0 +1,362 @@
+"""Judging and award of a call: blind scores per criterion, consensus, ranking, the
+sponsor's pick (a deal and a payment request), and the experts' work list.
+
+Flushes, never commits; raises the typed errors of core/errors.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..accounts.models import Role
+from ..core import audit
+from ..core.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+)
+from ..core.timeutil import utcnow
+from ..deals import starting
+from ..deals.services import path_for
+from ..experts.services import tied_org_ids
+from ..extensions import db
+from ..notifications.services import notify
+from ..payments.models import PaymentKind
+from ..payments.services import PAY_WITHIN_DAYS, add_request, tell_payer
+from .models import (
+    CallStatus,
+    Challenge,
+    Proposal,
+    Score,
+    Stage,
+)
+from .services import TEXT_MAX
+
+# --- judging -----------------------------------------------------------------------
+
+
+def can_score(expert, proposal: Proposal) -> bool:
+    call = proposal.challenge
+    return bool(
+        expert
+        and expert.is_authenticated
+        and expert.role == Role.EXPERT
+        and call.is_panel_member(expert)
+        and proposal.organization_id not in tied_org_ids(expert.id)
+    )
+
+
+def own_score(expert, proposal: Proposal) -> Score | None:
+    return next((s for s in proposal.scores if s.expert_id == expert.id), None)
+
+
+def score_proposal(
+    expert,
+    proposal: Proposal,
+    values: list[int | None],
+    comment: str = "",
+    now: datetime | None = None,
+) -> Score:
+    """An expert's scores of one proposal, once, after the deadline; refused to an
+    expert who declared a tie to the submitting organisation."""
+    call = proposal.challenge
+    if not call.is_panel_member(expert):
+        raise PermissionDenied(_("您不是本榜单专家组的成员。"))
+    if proposal.organization_id in tied_org_ids(expert.id):
+        raise PermissionDenied(_("您申报了与该机构的关联关系，应回避，不能评分。"))
+    now = now or utcnow()
+    if call.stage(now) != Stage.JUDGING:
+        raise InvalidTransition(_("只有截止后、揭榜前可以评分。"))
+    if own_score(expert, proposal) is not None:
+        raise InvalidTransition(_("您已提交对该方案的评分。"))
+    if len(values) != len(call.criteria) or any(
+        v is None or not 0 <= v <= 100 for v in values
+    ):
+        raise ValidationFailed(
+            [("scores", _("请为每项评审标准打 0 到 100 之间的整数分。"))]
+        )
+    if len((comment or "").strip()) > TEXT_MAX:
+        raise ValidationFailed([("comment", _("内容不能超过 %(n)d 字。", n=TEXT_MAX))])
+    score = Score(
+        proposal=proposal,
+        expert_id=expert.id,
+        marks=[int(v) for v in values],
+        comment=(comment or "").strip(),
+        submitted_at=now,
+    )
+    db.session.add(score)
+    db.session.flush()
+    return score
+
+
+def visible_scores(user, proposal: Proposal) -> list[Score]:
+    """Blind scoring: an expert sees the others' scores only after submitting their
+    own; the organisers see every score; the solver none."""
+    call = proposal.challenge
+    if call.is_organiser(user) or (user.is_authenticated and user.is_staff):
+        return list(proposal.scores)
+    if call.is_panel_member(user) and own_score(user, proposal) is not None:
+        return list(proposal.scores)
+    if call.is_panel_member(user):
+        return [s for s in proposal.scores if s.expert_id == user.id]
+    return []
+
+
+#: Weighted scores of one proposal further apart than this call for a consensus round.
+CONSENSUS_MARGIN = 15
+
+
+def spread(call: Challenge, proposal: Proposal) -> float:
+    totals = [s.weighted(call.criteria) for s in proposal.scores]
+    return round(max(totals) - min(totals), 2) if len(totals) > 1 else 0.0
+
+
+def needs_consensus(proposal: Proposal) -> bool:
+    return spread(proposal.challenge, proposal) > CONSENSUS_MARGIN
+
+
+def open_consensus(actor, proposal: Proposal, now: datetime | None = None) -> None:
+    """The broker calls a consensus round on a proposal whose scores differ by more
+    than the margin: each expert who scored it may revise once, seeing the others'."""
+    call = proposal.challenge
+    if not (
+        actor
+        and actor.is_authenticated
+        and (actor.is_operator or actor.id == call.broker_id)
+    ):
+        raise PermissionDenied(_("只有本榜单的经纪人可以召开合议。"))
+    now = now or utcnow()
+    if call.stage(now) != Stage.JUDGING:
+        raise InvalidTransition(_("只有评审中的榜单可以召开合议。"))
+    if proposal.consensus_at is not None:
+        raise InvalidTransition(_("该方案已召开合议。"))
+    if not needs_consensus(proposal):
+        raise InvalidTransition(
+            _("专家评分差距未超过 %(m)d 分，无需合议。", m=CONSENSUS_MARGIN)
+        )
+    proposal.consensus_at = now
+    db.session.flush()
+    for score in proposal.scores:
+        notify(
+            score.expert,
+            "challenge.consensus",
+            _l("请参加合议并复核评分：%(t)s", t=call.title),
+            "",
+            path_for("challenges.proposal", proposal_id=proposal.id),
+            dedupe_key=f"challenge-consensus:{proposal.id}",
+        )
+    audit.record(actor, "challenge.consensus", proposal)
+
+
+def can_revise(expert, proposal: Proposal) -> bool:
+    own = own_score(expert, proposal) if expert.is_authenticated else None
+    return bool(
+        own is not None
+        and proposal.consensus_at is not None
+        and own.revised_at is None
+        and proposal.challenge.stage() == Stage.JUDGING
+    )
+
+
+def revise_score(
+    expert,
+    proposal: Proposal,
+    values: list[int | None],
+    comment: str = "",
+    now: datetime | None = None,
+) -> Score:
+    """An expert's revised scores in the consensus round (once)."""
+    if not can_revise(expert, proposal):
+        raise InvalidTransition(_("现在不能修改该方案的评分。"))
+    call = proposal.challenge
+    if len(values) != len(call.criteria) or any(
+        v is None or not 0 <= v <= 100 for v in values
+    ):
+        raise ValidationFailed(
+            [("scores", _("请为每项评审标准打 0 到 100 之间的整数分。"))]
+        )
+    score = own_score(expert, proposal)
+    score.marks = [int(v) for v in values]
+    if (comment or "").strip():
+        score.comment = comment.strip()[:TEXT_MAX]
+    score.revised_at = now or utcnow()
+    db.session.flush()
+    return score
+
+
+@dataclass
+class Ranked:
+    proposal: Proposal
+    mean: float | None
+    count: int
+    spread: float = 0.0
+
+
+def ranking(call: Challenge) -> list[Ranked]:
+    """Proposals by the mean of their experts' weighted scores, best first; unscored last."""
+    rows = []
+    for proposal in call.proposals:
+        totals = [s.weighted(call.criteria) for s in proposal.scores]
+        mean = round(sum(totals) / len(totals), 2) if totals else None
+        rows.append(Ranked(proposal, mean, len(totals), spread(call, proposal)))
+    rows.sort(key=lambda r: (r.mean is None, -(r.mean or 0), r.proposal.id))
+    return rows
+
+
+# --- award -------------------------------------------------------------------------
+
+
+def _sponsor(actor, call: Challenge) -> None:
+    if not (
+        actor
+        and actor.is_authenticated
+        and (actor.belongs_to(call.sponsor_org_id) or actor.is_operator)
+    ):
+        raise PermissionDenied(_("只有发榜企业可以揭榜。"))
+
+
+def award(
+    actor,
+    call: Challenge,
+    winners: dict[int, int],
+    now: datetime | None = None,
+) -> list[Proposal]:
+    """The sponsor picks winners: {proposal id: index of the prize grade}. Each winner
+    gets a deal (sponsor = firm, solver = supplier) and a payment request for its prize."""
+    _sponsor(actor, call)
+    now = now or utcnow()
+    if call.stage(now) != Stage.JUDGING:
+        raise InvalidTransition(_("只有截止后、尚未揭榜的榜单可以揭榜。"))
+    if not winners:
+        raise ValidationFailed([("winners", _("请至少选择一个中榜方案。"))])
+    by_id = {p.id: p for p in call.proposals}
+    if any(pid not in by_id for pid in winners) or any(
+        not 0 <= g < len(call.awards) for g in winners.values()
+    ):
+        raise ValidationFailed([("winners", _("所选方案或奖项无效。"))])
+    picked = []
+    for pid, grade in winners.items():
+        proposal = by_id[pid]
+        prize = call.awards[grade]
+        proposal.award_grade = prize["grade"]
+        proposal.award_fen = prize["amount_fen"]
+        deal = _open_deal(actor, call, proposal, now)
+        proposal.deal_id = deal.id
+        req, _created = add_request(
+            f"challenge:{call.id}:award:{proposal.id}",
+            deal_id=deal.id,
+            kind=PaymentKind.LUMP_SUM,
+            amount_fen=prize["amount_fen"],
+            currency="CNY",
+            due_on=(now + timedelta(days=PAY_WITHIN_DAYS)).date(),
+            payer_org_id=call.sponsor_org_id,
+            payee_org_id=proposal.organization_id,
+            title=_("揭榜奖金：%(t)s（%(g)s）", t=call.title[:100], g=prize["grade"]),
+            created_by_id=actor.id,
+        )
+        tell_payer(req, _l("揭榜奖金待支付：%(t)s", t=call.title))
+        picked.append(proposal)
+    call.status = CallStatus.AWARDED
+    call.decided_at = now
+    db.session.flush()
+    audit.record(actor, "challenge.award", call, winners=sorted(winners))
+    return picked
+
+
+def _open_deal(actor, call: Challenge, proposal: Proposal, now: datetime):
+    """The winning proposal as a deal in the pipeline (firm = sponsor, supplier = solver),
+    through the deals package's own opening."""
+    existing = starting.open_deal_for(
+        proposal.organization_id, call.sponsor_org_id, None, call.need_id
+    )
+    if existing is not None:
+        return existing
+    text = _(
+        "揭榜挂帅“%(t)s”中榜方案（第 %(v)d 版）：\n%(a)s",
+        t=call.title,
+        v=proposal.current.version,
+        a=proposal.current.approach,
+    )
+    return starting._create(
+        actor,
+        "challenge",
+        proposal.organization_id,
+        call.sponsor_org_id,
+        None,
+        call.need,
+        text[: starting.MESSAGE_MAX],
+        now,
+    )
+
+
+def no_winner(actor, call: Challenge, reason: str, now: datetime | None = None) -> None:
+    _sponsor(actor, call)
+    now = now or utcnow()
+    if call.stage(now) != Stage.JUDGING:
+        raise InvalidTransition(_("只有截止后、尚未揭榜的榜单可以宣布未揭榜。"))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed([("reason", _("请说明未揭榜的原因。"))])
+    if len(reason) > TEXT_MAX:
+        raise ValidationFailed([("reason", _("内容不能超过 %(n)d 字。", n=TEXT_MAX))])
+    call.status = CallStatus.NO_WINNER
+    call.no_winner_reason = reason
+    call.decided_at = now
+    db.session.flush()
+    audit.record(actor, "challenge.no_winner", call)
+
+
+def awaiting_scores(expert, now: datetime | None = None) -> list[Proposal]:
+    """Proposals of calls in judging on the expert's panels that they still may score."""
+    from ..experts.models import PanelMember
+
+    now = now or utcnow()
+    proposals = db.session.scalars(
+        sa.select(Proposal)
+        .join(Challenge)
+        .join(PanelMember, PanelMember.panel_id == Challenge.panel_id)
+        .where(
+            PanelMember.expert_id == expert.id,
+            Challenge.status == CallStatus.APPROVED,
+            Challenge.deadline_at <= now,
+        )
+        .order_by(Challenge.deadline_at, Proposal.id)
+    )
+    return [
+        p for p in proposals if can_score(expert, p) and own_score(expert, p) is None
+    ]
+
+
+def remind_unscored(now: datetime | None = None) -> int:
+    """For `flask jobs tick`: once a (Shanghai) day, remind each panel expert who still
+    has proposals to score. Returns how many experts were reminded."""
+    from ..core.timeutil import today_shanghai
+
+    now = now or utcnow()
+    calls = db.session.scalars(
+        sa.select(Challenge).where(
+            Challenge.status == CallStatus.APPROVED, Challenge.deadline_at <= now
+        )
+    ).all()
+    experts = {e.id: e for c in calls if c.panel for e in c.panel.experts}
+    reminded = 0
+    for expert in experts.values():
+        pending = awaiting_scores(expert, now)
+        if not pending:
+            continue
+        notify(
+            expert,
+            "challenge.remind",
+            _l("您还有 %(n)d 份揭榜方案待评分", n=len(pending)),
+            "",
+            path_for("challenges.index"),
+            dedupe_key=f"challenge-remind:{expert.id}:{today_shanghai().isoformat()}",
+        )
+        reminded += 1
+    db.session.flush()
+    return reminded
