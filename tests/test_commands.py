@@ -10,6 +10,8 @@ import sqlalchemy as sa
 
 from marketplace.extensions import db as _db
 from marketplace.models import Achievement, Deal, Need, Organization, User
+from marketplace.services.models import Accreditation, Instrument, Offering, Provider
+from marketplace.vouchers.services import is_eligible
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -17,7 +19,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def _counts() -> dict[str, int]:
     return {
         m.__tablename__: _db.session.scalar(sa.select(sa.func.count()).select_from(m))
-        for m in (Organization, User, Achievement, Need, Deal)
+        for m in (
+            Organization,
+            User,
+            Achievement,
+            Need,
+            Deal,
+            Provider,
+            Accreditation,
+            Offering,
+            Instrument,
+        )
     }
 
 
@@ -39,6 +51,41 @@ def test_seed_demo_twice_leaves_the_same_counts(app, db):
     assert second.exit_code == 0, second.output
     assert _counts() == after_first
     assert "new listings: 0, new deals: 0" in second.output
+
+
+def test_seed_demo_loads_the_programmes_once(app, db, client):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    center = _db.session.scalar(
+        sa.select(Organization).where(Organization.name == "温州市眼镜产品质量检验中心")
+    )
+    assert center is not None and center.is_verified
+    provider = _db.session.scalar(
+        sa.select(Provider).where(Provider.organization_id == center.id)
+    )
+    assert provider.kind == "testing" and provider.town == "louqiao"
+    assert is_eligible(center.id)
+    lapsed = {a.scheme: a.lapsed() for a in provider.accreditations}
+    assert lapsed == {"CMA": False, "CNAS": True}
+    offerings = {
+        o.name: (o.standard, o.price_mode, o.price_fen) for o in provider.offerings
+    }
+    assert offerings["镜架镍释放检测"][:2] == ("EN 1811", "per_sample")
+    assert offerings["盐雾试验"][:2] == ("GB/T 10125", "per_sample")
+    assert offerings["3D打印打样"][1] == "per_hour"
+    assert all(isinstance(fen, int) and fen > 0 for _s, _m, fen in offerings.values())
+    box = _db.session.scalar(
+        sa.select(Instrument).where(Instrument.owner_org_id == center.id)
+    )
+    assert box.name == "盐雾试验箱" and box.price_unit == "hour"
+    assert box.unit_price_fen > 0 and box.opens_hour < box.closes_hour
+    before = _counts()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert _counts() == before
+    services_page = client.get("/services/").get_data(as_text=True)
+    assert "镜架镍释放检测" in services_page and "盐雾试验" in services_page
+    instruments_page = client.get("/instruments/").get_data(as_text=True)
+    assert "盐雾试验箱" in instruments_page
 
 
 def test_demo_generate_adds_synthetic_listings(app, db):

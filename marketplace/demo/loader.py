@@ -88,6 +88,9 @@ def seed_demo(progress=None) -> dict[str, int]:
         if progress:
             progress(1)
     db.session.flush()
+    from .programmes import seed_programmes  # it reuses this module's helpers
+
+    seed_programmes()
     return {
         "organizations": len(orgs),
         "users": len(users),
