@@ -6,8 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.errors import PermissionDenied, ValidationFailed
-from ..core.forms import put_errors
+from ..core.transaction import Write, form_status
 from ..extensions import db
 from . import tokens, tokens_bp
 from .forms import TokenForm
@@ -27,18 +26,14 @@ def _page(form: TokenForm, status: int = 200, secret: str | None = None):
 def index():
     form = TokenForm()
     if form.validate_on_submit():
-        try:
+        with Write(form) as write:
             _token, secret = tokens.create_token(
                 current_user, form.name.data, list(form.scopes.data), form.days.data
             )
-        except ValidationFailed as exc:
-            db.session.rollback()
-            put_errors(form, exc)
-        else:
-            db.session.commit()
+        if write.ok:
             # Shown on this response only: the database keeps just its hash.
             return _page(TokenForm(formdata=None), 200, secret=secret)
-    return _page(form, 422 if form.is_submitted() else 200)
+    return _page(form, form_status(form))
 
 
 @tokens_bp.route("/<int:token_id>/revoke", methods=["POST"])
@@ -48,10 +43,7 @@ def revoke(token_id: int):
     # Someone else's token does not exist for this user.
     if token is None or token.user_id != current_user.id:
         abort(404)
-    try:
+    with Write():
         tokens.revoke_token(token, current_user)
-    except PermissionDenied:
-        abort(404)
-    db.session.commit()
     flash(_("令牌“%(name)s”已撤销。", name=token.name), "success")
     return redirect(url_for(".index"))
