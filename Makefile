@@ -73,6 +73,9 @@ bench: install-test
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/pages_bench.py $(PAGES_BENCH_ARGS)
 	$(BIN)/python benchmarks/shared_memory_bench.py
+	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
+		$(BIN)/python benchmarks/nodes_bench.py --database-url "$(BENCH_DATABASE_URL)"; \
+	else echo "nodes_bench skipped: set BENCH_DATABASE_URL=postgresql://… (two nodes need PostgreSQL)"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -163,6 +163,10 @@ class Config:
     #: background thread of this process, "inline" before the response (tests), "off"
     #: leaves it to `flask search sync --loop` in a separate worker.
     SEARCH_SYNC = os.environ.get("SEARCH_SYNC", "thread")
+    #: With SEARCH_SYNC=thread, each process also checks the log this often (seconds)
+    #: for changes other nodes wrote; 0 turns it off (one node needs no polling, but
+    #: a `flask` command run beside it writes the log too).
+    SEARCH_FOLLOW_SECONDS = float(os.environ.get("SEARCH_FOLLOW_SECONDS", "2"))
     #: Load jieba and the trade dictionaries when the app starts (before forking).
     SEARCH_WARM_UP = _flag("SEARCH_WARM_UP", True)
 

@@ -16,26 +16,47 @@ from ..extensions import db
 
 
 class Waker:
-    """Runs `job` in `app`'s context on a daemon thread named `name`, once per wake-up."""
+    """Runs `job` in `app`'s context on a daemon thread named `name`, once per wake-up.
 
-    def __init__(self, app: Flask, name: str, job: Callable[[], object]):
+    With `every` (seconds) the thread also wakes by itself that often once started:
+    a node follows work that other nodes wrote (the search log), not only its own.
+    """
+
+    def __init__(
+        self,
+        app: Flask,
+        name: str,
+        job: Callable[[], object],
+        every: float | None = None,
+    ):
         self.app, self.name, self.job = app, name, job
+        self.every = every or None
         self.wake = threading.Event()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
 
-    def poke(self) -> None:
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def start(self) -> None:
+        """Start the thread if this process has none (threads do not survive a fork:
+        each gunicorn worker starts its own at its first request)."""
+        if self.running():
+            return
         with self.lock:
-            if self.thread is None or not self.thread.is_alive():
+            if not self.running():
                 self.thread = threading.Thread(
                     target=self._run, name=self.name, daemon=True
                 )
                 self.thread.start()
+
+    def poke(self) -> None:
+        self.start()
         self.wake.set()
 
     def _run(self) -> None:
         while True:
-            self.wake.wait()
+            self.wake.wait(self.every)
             self.wake.clear()
             with self.app.app_context():
                 self.job()

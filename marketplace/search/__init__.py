@@ -29,7 +29,15 @@ def init_app(app: Flask) -> None:
     from .queries import broker_opportunities
 
     app.jinja_env.globals["broker_opportunities"] = broker_opportunities
-    worker = Waker(app, "search-sync", safe_sync)
+    follow = float(app.config.get("SEARCH_FOLLOW_SECONDS") or 0)
+    worker = Waker(app, "search-sync", safe_sync, every=follow)
+
+    if app.config.get("SEARCH_SYNC", "thread") == "thread" and follow > 0:
+        # Other nodes write the log too: this process's index follows it every
+        # `follow` seconds, from its first request on (after gunicorn's fork).
+        @app.before_request
+        def _follow_the_log():
+            worker.start()
 
     @app.after_request
     def _apply_outbox(response):
