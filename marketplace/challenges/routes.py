@@ -15,7 +15,7 @@ from ..experts.services import all_panels
 from ..extensions import db
 from ..needs.models import Need
 from ..needs.services import indicators_text, parse_indicators
-from . import bp, judging, services
+from . import awards, bp, judging, proposals, questions, services
 from .forms import (
     AnswerForm,
     CallForm,
@@ -146,12 +146,12 @@ def render_detail(call: Challenge, status: int = 200, **forms):
         organiser=organiser,
         answerer=user.is_authenticated
         and (user.is_operator or user.id == call.broker_id),
-        questions=call.questions if organiser else services.public_questions(call),
+        questions=call.questions if organiser else questions.public_questions(call),
         question_form=forms.get("question_form") or QuestionForm(),
         answer_form=AnswerForm(),
-        can_submit=services.can_submit(user, call),
-        own=services.own_proposal(user, call),
-        proposals=services.visible_proposals(user, call),
+        can_submit=proposals.can_submit(user, call),
+        own=proposals.own_proposal(user, call),
+        proposals=proposals.visible_proposals(user, call),
         ranking=judging.ranking(call) if organiser else [],
         award_form=forms.get("award_form")
         or (award_form(call.proposals, call.awards) if organiser else None),
@@ -175,7 +175,7 @@ def ask(call_id: int):
     form = QuestionForm()
     if form.validate_on_submit():
         with Write(form) as write:
-            services.ask_question(current_user, call, form.body.data)
+            questions.ask_question(current_user, call, form.body.data)
         if write.ok:
             flash(_("问题已提交，经纪人答复后将公开。"), "success")
             return redirect(url_for("challenges.detail", call_id=call.id))
@@ -193,7 +193,7 @@ def answer(question_id: int):
                 flash(message, "error")
         return render_detail(_visible_call(question.challenge_id), 422)
     with Write():
-        services.answer_question(current_user, question, form.answer.data)
+        questions.answer_question(current_user, question, form.answer.data)
         flash(_("答复已公开。"), "success")
     return redirect(url_for("challenges.detail", call_id=question.challenge_id))
 
@@ -202,9 +202,9 @@ def answer(question_id: int):
 @login_required
 def submit(call_id: int):
     call = _visible_call(call_id)
-    if not services.can_submit(current_user, call):
+    if not proposals.can_submit(current_user, call):
         abort(403)
-    own = services.own_proposal(current_user, call)
+    own = proposals.own_proposal(current_user, call)
     form = ProposalForm()
     write = Write(form)
     if request.method == "GET" and own is not None:
@@ -216,7 +216,7 @@ def submit(call_id: int):
         form.schedule.data = v.schedule
     if form.validate_on_submit():
         with write:
-            version = services.submit_proposal(
+            version = proposals.submit_proposal(
                 current_user,
                 call,
                 {
@@ -316,7 +316,7 @@ def award(call_id: int):
             if form[f"p{p.id}"].data not in (None, "")
         }
         with Write(form) as write:
-            judging.award(current_user, call, winners)
+            awards.award(current_user, call, winners)
         if write.ok:
             flash(_("揭榜结果已公布，已为中榜方开启交易并生成奖金付款单。"), "success")
             return redirect(url_for("challenges.detail", call_id=call.id))
@@ -332,7 +332,7 @@ def no_winner(call_id: int):
     form = NoWinnerForm()
     if form.validate_on_submit():
         with Write(form) as write:
-            judging.no_winner(current_user, call, form.reason.data)
+            awards.no_winner(current_user, call, form.reason.data)
         if write.ok:
             flash(_("已宣布未揭榜。"), "success")
             return redirect(url_for("challenges.detail", call_id=call.id))

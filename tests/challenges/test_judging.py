@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from marketplace.challenges import judging
+from marketplace.challenges import awards, judging
 from marketplace.challenges.models import Score
 from marketplace.core.errors import InvalidTransition, PermissionDenied
 from marketplace.deals.models import Deal
@@ -127,7 +127,7 @@ def test_sponsor_awards_a_winner_deal_and_payment_request_open(
         "已揭榜" in page and cast.inst_a.name in page and cast.inst_b.name not in page
     )
     with pytest.raises(InvalidTransition):
-        judging.award(cast.sponsor, call, {b.id: 1})
+        awards.award(cast.sponsor, call, {b.id: 1})
 
 
 def test_award_needs_a_winner_and_no_winner_needs_a_reason(
@@ -152,7 +152,7 @@ def test_award_needs_a_winner_and_no_winner_needs_a_reason(
 def test_no_award_before_the_deadline(db, cast, call):
     a = submit(db, cast.solver_a, call).proposal
     with pytest.raises(InvalidTransition):
-        judging.award(cast.sponsor, call, {a.id: 0})
+        awards.award(cast.sponsor, call, {a.id: 0})
 
 
 def test_board_lists_what_each_expert_still_has_to_score(

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from marketplace.challenges import services
+from marketplace.challenges import proposals
 from marketplace.challenges.models import Proposal, ProposalVersion
 from marketplace.core.errors import InvalidTransition, PermissionDenied
 
@@ -63,11 +63,11 @@ def test_who_may_not_submit(
             == 403
         )
         with pytest.raises(PermissionDenied):
-            services.submit_proposal(user, call, {"approach": "x"})
+            proposals.submit_proposal(user, call, {"approach": "x"})
     # An organisation type the call does not admit (a TTO here).
     tto_user = create_user(role="supplier", org=create_org(type="tto"))
     with pytest.raises(PermissionDenied):
-        services.submit_proposal(tto_user, call, {"approach": "x"})
+        proposals.submit_proposal(tto_user, call, {"approach": "x"})
     assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
 
 
@@ -76,7 +76,7 @@ def test_deadline_holds_to_the_second(db, cast, call):
     submit(db, cast.solver_a, call, now=last_second)
     submit(db, cast.solver_b, call, now=last_second)  # both in the last second count
     with pytest.raises(InvalidTransition) as exc:
-        services.submit_proposal(
+        proposals.submit_proposal(
             cast.solver_a, call, {"approach": "迟到"}, now=call.deadline_at
         )
     db.session.rollback()
