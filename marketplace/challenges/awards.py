@@ -61,7 +61,7 @@ def award(
         req, _created = add_request(
             f"challenge:{call.id}:award:{proposal.id}",
             deal_id=deal.id,
-            kind=PaymentKind.LUMP_SUM,
+            kind=PaymentKind.PRIZE,
             amount_fen=prize["amount_fen"],
             currency="CNY",
             due_on=(now + timedelta(days=PAY_WITHIN_DAYS)).date(),
@@ -81,27 +81,15 @@ def award(
 
 def _open_deal(actor, call: Challenge, proposal: Proposal, now: datetime):
     """The winning proposal as a deal in the pipeline (firm = sponsor, supplier = solver),
-    through the deals package's own opening."""
-    existing = starting.open_deal_for(
-        proposal.organization_id, call.sponsor_org_id, None, call.need_id
-    )
-    if existing is not None:
-        return existing
+    the proposal carried into the deal room as its first message."""
     text = _(
         "揭榜挂帅“%(t)s”中榜方案（第 %(v)d 版）：\n%(a)s",
         t=call.title,
         v=proposal.current.version,
         a=proposal.current.approach,
     )
-    return starting._create(
-        actor,
-        "challenge",
-        proposal.organization_id,
-        call.sponsor_org_id,
-        None,
-        call.need,
-        text[: starting.MESSAGE_MAX],
-        now,
+    return starting.start_from_award(
+        actor, proposal.organization_id, call.sponsor_org_id, call.need, text, now
     )
 
 

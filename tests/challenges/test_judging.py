@@ -117,6 +117,7 @@ def test_sponsor_awards_a_winner_deal_and_payment_request_open(
     assert deal.origin == "challenge" and deal.need_id == cast.need.id
     assert a.deal_id == deal.id and a.award_fen == 20_000_000
     [req] = db.session.scalars(sa.select(PaymentRequest)).all()
+    assert req.kind == "prize" and req.kind_label == "揭榜奖金"
     assert (req.amount_fen, req.payer_org_id, req.payee_org_id) == (
         20_000_000,
         cast.firm.id,
