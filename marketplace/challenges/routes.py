@@ -273,6 +273,11 @@ def score(proposal_id: int):
     call = proposal.challenge
     if not call.is_panel_member(current_user):
         abort(403)
+    if not judging.can_score(current_user, proposal):
+        # A tied expert does not score that proposal: say why, with no form.
+        return render_template(
+            "challenges/score.html", form=None, proposal=proposal, call=call
+        ), 403
     form = score_form(call.criteria)
     revising = judging.can_revise(current_user, proposal)
     if form.validate_on_submit():
