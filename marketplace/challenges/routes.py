@@ -15,7 +15,7 @@ from ..experts.services import all_panels
 from ..extensions import db
 from ..needs.models import Need
 from ..needs.services import indicators_text, parse_indicators
-from . import awards, bp, judging, proposals, questions, services
+from . import awards, bp, invitations, judging, proposals, questions, services
 from .forms import (
     AnswerForm,
     CallForm,
@@ -43,6 +43,13 @@ def public_calls_for_need(need_id: int) -> list[Challenge]:
 def public_calls_matching(q: str) -> list[Challenge]:
     """For the search page (the search package sits below this one)."""
     return services.public_calls_matching(q)
+
+
+@bp.app_template_global("open_calls_for_achievement")
+def open_calls_for_achievement(achievement_id: int) -> list[Challenge]:
+    """For the achievement's match panel (the achievements package sits below this
+    one): the open calls whose need the achievement matches."""
+    return invitations.open_calls_for_achievement(achievement_id)
 
 
 def _visible_call(call_id: int) -> Challenge:
@@ -74,6 +81,7 @@ def index():
         needs=services.needs_for_calls()
         if user.is_authenticated and user.is_staff
         else [],
+        invited=invitations.invited_calls(user),
         to_score=judging.awaiting_scores(user)
         if user.is_authenticated and user.role == "expert"
         else [],
@@ -160,6 +168,7 @@ def render_detail(call: Challenge, status: int = 200, **forms):
         show_sponsor=call.need.can_see_firm(user),
         org_type_labels=ORG_TYPE_LABELS,
         margin=judging.CONSENSUS_MARGIN,
+        invitations=invitations.invitations_of(call) if organiser else [],
     ), status
 
 

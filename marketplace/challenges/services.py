@@ -25,6 +25,7 @@ from ..experts.models import Panel
 from ..extensions import db
 from ..needs.models import Need
 from ..notifications.services import notify
+from .invitations import invite_solvers
 from .models import (
     CallStatus,
     Challenge,
@@ -165,6 +166,7 @@ def approve_call(operator, call: Challenge, now: datetime | None = None) -> None
     call.approved_by_id = operator.id
     db.session.flush()
     audit.record(operator, "challenge.approve", call)
+    invite_solvers(call, now)
 
 
 def board_query():
