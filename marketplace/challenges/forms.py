@@ -102,6 +102,16 @@ class ProposalForm(FlaskForm):
     )
 
 
+class TieBreakForm(FlaskForm):
+    first = SelectField(_l("排名靠前的方案"), coerce=int, choices=[])
+    reason = _text(_l("决定理由"), True, _l("请说明决定的理由。"), max_len=1000)
+
+    def set_tied(self, proposals) -> None:
+        self.first.choices = [
+            SelectChoice(p.id, p.organization.name) for p in proposals
+        ]
+
+
 class NoWinnerForm(FlaskForm):
     reason = _text(_l("未揭榜原因"), True, _l("请说明未揭榜的原因。"))
 

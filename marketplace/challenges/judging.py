@@ -6,7 +6,7 @@ Flushes, never commits; raises the typed errors of core/errors.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -31,6 +31,7 @@ from .models import (
     Proposal,
     Score,
     Stage,
+    TieBreak,
 )
 from .services import TEXT_MAX
 
@@ -192,17 +193,95 @@ class Ranked:
     mean: float | None
     count: int
     spread: float = 0.0
+    #: The proposals (ids) sharing this weighted mean, this one included; empty if none.
+    tied_with: list[int] = field(default_factory=list)
+    #: The recorded decision ordering that tie, if one was taken.
+    tiebreak: TieBreak | None = None
+
+
+def _tiebreaks(call: Challenge) -> dict[frozenset[int], TieBreak]:
+    """The newest decision per group of tied proposals."""
+    rows = db.session.scalars(
+        sa.select(TieBreak)
+        .where(TieBreak.challenge_id == call.id)
+        .order_by(TieBreak.decided_at, TieBreak.id)
+    )
+    return {frozenset(t.proposal_ids): t for t in rows}
 
 
 def ranking(call: Challenge) -> list[Ranked]:
-    """Proposals by the mean of their experts' weighted scores, best first; unscored last."""
+    """Proposals by the mean of their experts' weighted scores, best first; unscored
+    last. Equal means are ordered by the recorded tie-break decision, else by id."""
     rows = []
     for proposal in call.proposals:
         totals = [s.weighted(call.criteria) for s in proposal.scores]
         mean = round(sum(totals) / len(totals), 2) if totals else None
         rows.append(Ranked(proposal, mean, len(totals), spread(call, proposal)))
-    rows.sort(key=lambda r: (r.mean is None, -(r.mean or 0), r.proposal.id))
+    groups: dict[float, list[int]] = {}
+    for r in rows:
+        if r.mean is not None:
+            groups.setdefault(r.mean, []).append(r.proposal.id)
+    decisions = _tiebreaks(call)
+    position: dict[int, int] = {}
+    for ids in groups.values():
+        if len(ids) < 2:
+            continue
+        decision = decisions.get(frozenset(ids))
+        order = decision.proposal_ids if decision else sorted(ids)
+        for r in rows:
+            if r.proposal.id in ids:
+                r.tied_with = sorted(ids)
+                r.tiebreak = decision
+                position[r.proposal.id] = order.index(r.proposal.id)
+    rows.sort(
+        key=lambda r: (
+            r.mean is None,
+            -(r.mean or 0),
+            position.get(r.proposal.id, 0),
+            r.proposal.id,
+        )
+    )
     return rows
+
+
+def break_tie(
+    actor,
+    call: Challenge,
+    first_id: int | None,
+    reason: str,
+    now: datetime | None = None,
+) -> TieBreak:
+    """The broker records which of the proposals tied on the weighted mean ranks first,
+    and why (the others keep their order); who, why and when show in the ranking."""
+    if not (
+        actor
+        and actor.is_authenticated
+        and (actor.is_operator or actor.id == call.broker_id)
+    ):
+        raise PermissionDenied(_("只有本榜单的经纪人可以决定并列名次。"))
+    now = now or utcnow()
+    if call.stage(now) != Stage.JUDGING:
+        raise InvalidTransition(_("只有评审中的榜单可以决定并列名次。"))
+    row = next((r for r in ranking(call) if r.proposal.id == first_id), None)
+    if row is None or not row.tied_with:
+        raise ValidationFailed([("first", _("所选方案没有与其他方案并列。"))])
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed([("reason", _("请说明决定的理由。"))])
+    if len(reason) > TEXT_MAX:
+        raise ValidationFailed([("reason", _("内容不能超过 %(n)d 字。", n=TEXT_MAX))])
+    order = [first_id] + [i for i in row.tied_with if i != first_id]
+    decision = TieBreak(
+        challenge_id=call.id,
+        proposal_ids=order,
+        reason=reason,
+        decided_by_id=actor.id,
+        decided_at=now,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    audit.record(actor, "challenge.tiebreak", call, order=order)
+    return decision
 
 
 # --- the experts' work list ----------------------------------------------------

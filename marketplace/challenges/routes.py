@@ -22,6 +22,7 @@ from .forms import (
     NoWinnerForm,
     ProposalForm,
     QuestionForm,
+    TieBreakForm,
     award_form,
     score_form,
 )
@@ -169,7 +170,15 @@ def render_detail(call: Challenge, status: int = 200, **forms):
         org_type_labels=ORG_TYPE_LABELS,
         margin=judging.CONSENSUS_MARGIN,
         invitations=invitations.invitations_of(call) if organiser else [],
+        tie_form=forms.get("tie_form"),
+        tie_form_for=_tie_form_for,
     ), status
+
+
+def _tie_form_for(call: Challenge, row) -> TieBreakForm:
+    form = TieBreakForm(formdata=None)
+    form.set_tied([p for p in call.proposals if p.id in row.tied_with])
+    return form
 
 
 @bp.route("/<int:call_id>")
@@ -351,3 +360,23 @@ def no_winner(call_id: int):
             flash(_("已宣布未揭榜。"), "success")
             return redirect(url_for("challenges.detail", call_id=call.id))
     return render_detail(call, 422, no_winner_form=form)
+
+
+@bp.route("/<int:call_id>/tiebreak", methods=["POST"])
+@login_required
+def tiebreak(call_id: int):
+    call = _visible_call(call_id)
+    if not call.is_organiser(current_user):
+        abort(403)
+    form = TieBreakForm()
+    form.set_tied(call.proposals)
+    if form.validate_on_submit():
+        with Write(form) as write:
+            judging.break_tie(current_user, call, form.first.data, form.reason.data)
+        if write.ok:
+            flash(_("并列名次的决定已记录。"), "success")
+            return redirect(url_for("challenges.detail", call_id=call.id))
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+    return render_detail(call, 422, tie_form=form)
