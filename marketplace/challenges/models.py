@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organization, User
 from ..core.timeutil import utcnow
-from ..experts.models import Panel
+from ..experts.models import ExpertTie, Panel
 from ..extensions import db
 from ..needs.models import Need
 
@@ -184,14 +184,25 @@ class Proposal(db.Model):
 
     def can_view(self, user) -> bool:
         """The submitting organisation, the sponsor, the broker (and operator), and the
-        members of the call's panel; nobody else."""
+        members of the call's panel save an expert who declared a tie to the solver;
+        nobody else."""
         if not (user and user.is_authenticated):
             return False
         call = self.challenge
         return (
             user.belongs_to(self.organization_id)
             or call.is_organiser(user)
-            or call.is_panel_member(user)
+            or (call.is_panel_member(user) and not self._tied(user))
+        )
+
+    def _tied(self, user) -> bool:
+        return bool(
+            db.session.scalar(
+                sa.select(ExpertTie.id).where(
+                    ExpertTie.expert_id == user.id,
+                    ExpertTie.organization_id == self.organization_id,
+                )
+            )
         )
 
 

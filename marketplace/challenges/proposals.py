@@ -9,14 +9,20 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
+from ..achievements.models import Achievement
 from ..core import audit
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.timeutil import SHANGHAI, utcnow
 from ..extensions import db
 from ..legal.models import TextKind
 from ..legal.texts import accepted_version
+from ..listings.models import public_filter
+from ..uploads.services import attachments_of, register_owner_rule, save_upload
 from .models import Challenge, Proposal, ProposalVersion, Stage
 from .services import TEXT_MAX
+
+#: The uploads' owner type of a proposal's attachments.
+OWNER_TYPE = "challenge_proposal"
 
 
 def _lock(call: Challenge) -> None:
@@ -77,6 +83,10 @@ def submit_proposal(
         errors.append(("budget", _("预算不能为负数。")))
     if not data.get("nda"):
         errors.append(("nda", _("提交方案须接受保密协议。")))
+    cited = list(dict.fromkeys(data.get("achievement_ids") or []))
+    own = {a.id for a in own_achievements(actor.organization_id)}
+    if any(i not in own for i in cited):
+        errors.append(("achievements", _("只能关联本机构已发布的成果。")))
     if errors:
         raise ValidationFailed(errors)
     terms = accepted_version(TextKind.NDA, data.get("nda_version"), field="nda")
@@ -98,11 +108,66 @@ def submit_proposal(
         submitted_at=now,
         submitted_by_id=actor.id,
         nda_version_id=terms.id,
+        achievement_ids=cited,
     )
     db.session.add(version)
     db.session.flush()
+    upload = data.get("file")
+    if upload is not None and getattr(upload, "filename", ""):
+        # Last, once everything else holds: the upload rules check size and bytes.
+        save_upload(upload, OWNER_TYPE, proposal.id, actor, confidential=True)
     audit.record(actor, "challenge.submit", proposal, version=version.version)
     return version
+
+
+def own_achievements(org_id: int | None) -> list[Achievement]:
+    """The organisation's own published achievements, which a proposal may cite."""
+    if org_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Achievement)
+            .where(Achievement.organization_id == org_id, public_filter(Achievement))
+            .order_by(Achievement.title, Achievement.id)
+        )
+    )
+
+
+def cited_achievements(version: ProposalVersion) -> list[Achievement]:
+    ids = version.achievement_ids or []
+    if not ids:
+        return []
+    rows = db.session.scalars(sa.select(Achievement).where(Achievement.id.in_(ids)))
+    return sorted(rows, key=lambda a: ids.index(a.id))
+
+
+def attachments(proposal: Proposal) -> list:
+    return attachments_of(OWNER_TYPE, proposal.id)
+
+
+def _attached_proposal(attachment) -> Proposal | None:
+    return db.session.get(Proposal, attachment.owner_id)
+
+
+def _can_download(user, attachment) -> bool:
+    """Whoever may see the proposal (its organisation, the organisers, the panel save
+    an expert tied to the solver)."""
+    proposal = _attached_proposal(attachment)
+    return bool(proposal and proposal.can_view(user))
+
+
+def _can_delete(user, attachment) -> bool:
+    """The submitting organisation, while the call still collects proposals."""
+    proposal = _attached_proposal(attachment)
+    return bool(
+        proposal
+        and user.is_authenticated
+        and user.belongs_to(proposal.organization_id)
+        and proposal.challenge.stage() == Stage.OPEN
+    )
+
+
+register_owner_rule(OWNER_TYPE, _can_download, _can_delete)
 
 
 def _beijing(moment: datetime) -> str:

@@ -15,6 +15,7 @@ from ..experts.services import all_panels
 from ..extensions import db
 from ..needs.models import Need
 from ..needs.services import indicators_text, parse_indicators
+from ..uploads.services import UploadTooLarge
 from . import awards, bp, invitations, judging, proposals, questions, services
 from .forms import (
     AnswerForm,
@@ -224,9 +225,11 @@ def submit(call_id: int):
         abort(403)
     own = proposals.own_proposal(current_user, call)
     form = ProposalForm()
+    form.set_achievements(proposals.own_achievements(current_user.organization_id))
     write = Write(form)
     if request.method == "GET" and own is not None:
         v = own.current
+        form.achievements.data = list(v.achievement_ids or [])
         form.approach.data = v.approach
         form.promised_indicators.data = v.promised_indicators
         form.team.data = v.team
@@ -245,6 +248,8 @@ def submit(call_id: int):
                     "schedule": form.schedule.data,
                     "nda": form.nda.data,
                     "nda_version": request.form.get("nda_version", type=int),
+                    "achievement_ids": form.achievements.data or [],
+                    "file": form.file.data,
                 },
             )
         if write.ok:
@@ -253,8 +258,14 @@ def submit(call_id: int):
                 url_for("challenges.proposal", proposal_id=version.proposal_id)
             )
     status = status_of(write.error) if form.is_submitted() and write.error else None
+    if isinstance(write.error, UploadTooLarge):
+        status = 413
     return render_template(
-        "challenges/proposal_form.html", form=form, call=call, own=own
+        "challenges/proposal_form.html",
+        form=form,
+        call=call,
+        own=own,
+        attachments=proposals.attachments(own) if own else [],
     ), status or form_status(form)
 
 
@@ -281,6 +292,8 @@ def proposal(proposal_id: int):
         can_revise=judging.can_revise(current_user, proposal),
         show_versions=current_user.belongs_to(proposal.organization_id)
         or call.is_organiser(current_user),
+        attachments=proposals.attachments(proposal),
+        cited=proposals.cited_achievements(proposal.current),
     )
 
 
@@ -291,11 +304,6 @@ def score(proposal_id: int):
     call = proposal.challenge
     if not call.is_panel_member(current_user):
         abort(403)
-    if not judging.can_score(current_user, proposal):
-        # A tied expert does not score that proposal: say why, with no form.
-        return render_template(
-            "challenges/score.html", form=None, proposal=proposal, call=call
-        ), 403
     form = score_form(call.criteria)
     revising = judging.can_revise(current_user, proposal)
     if form.validate_on_submit():

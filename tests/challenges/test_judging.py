@@ -73,12 +73,16 @@ def test_tied_expert_cannot_score_that_proposal_and_outsiders_none(
     with pytest.raises(PermissionDenied):
         judging.score_proposal(cast.outsider_expert, b, [50, 50])
     login(cast.e3)
+    # The tied expert does not see that proposal at all (nor its scores).
     assert (
         client.post(
             f"/challenges/proposals/{a.id}/score", data={"c0": "90", "c1": "90"}
         ).status_code
-        == 403
+        == 404
     )
+    assert client.get(f"/challenges/proposals/{a.id}").status_code == 404
+    page = client.get(f"/challenges/{a.challenge_id}").text
+    assert cast.inst_b.name in page and cast.inst_a.name not in page
     with pytest.raises(InvalidTransition):
         judging.score_proposal(cast.e3, b, [60, 60])  # once only
 
