@@ -6,10 +6,14 @@ from .api.tokens import PersonalAccessToken  # noqa: F401
 from .bulk.models import BulkImport, BulkImportRow  # noqa: F401
 from .challenges.models import (  # noqa: F401
     Challenge,
+    ChallengeInvitation,
     ChallengeQuestion,
+    Dissent,
+    PanelOpinion,
     Proposal,
     ProposalVersion,
     Score,
+    TieBreak,
 )
 from .contracts.models import (  # noqa: F401
     Contract,
@@ -31,7 +35,7 @@ from .deals.models_pricing import (  # noqa: F401
     PublicNotice,
 )
 from .evaluation.models import Evaluation, Valuation  # noqa: F401
-from .experts.models import ExpertTie, Panel, PanelMember  # noqa: F401
+from .experts.models import ExpertProfile, ExpertTie, Panel, PanelMember  # noqa: F401
 from .firms.models import (  # noqa: F401
     Checkup,
     OutreachEntry,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -96,10 +97,30 @@ class ProposalForm(FlaskForm):
     team = _text(_l("团队"))
     budget = YuanField(_l("预算（元）"))
     schedule = _text(_l("进度安排"))
+    achievements = MultiCheckboxField(
+        _l("关联本机构已发布的成果"), coerce=int, choices=[]
+    )
+    file = FileField(
+        _l("附件"),
+        description=_l("可选；PDF、图片、Office 文档，保密，仅方案的查看者可下载"),
+    )
     nda = BooleanField(
         _l("我已阅读并接受保密协议，方案仅向发榜企业、经纪人和专家组披露"),
         validators=[DataRequired(_l("提交方案须接受保密协议。"))],
     )
+
+    def set_achievements(self, achievements) -> None:
+        self.achievements.choices = [SelectChoice(a.id, a.title) for a in achievements]
+
+
+class TieBreakForm(FlaskForm):
+    first = SelectField(_l("排名靠前的方案"), coerce=int, choices=[])
+    reason = _text(_l("决定理由"), True, _l("请说明决定的理由。"), max_len=1000)
+
+    def set_tied(self, proposals) -> None:
+        self.first.choices = [
+            SelectChoice(p.id, p.organization.name) for p in proposals
+        ]
 
 
 class NoWinnerForm(FlaskForm):

@@ -1,13 +1,13 @@
-"""Judging and award of a call: blind scores per criterion, consensus, ranking, the
-sponsor's pick (a deal and a payment request), and the experts' work list.
+"""Judging a call: blind scores per criterion, consensus, ranking (ties broken by a
+recorded decision), and the experts' work list (awards.py: the sponsor's pick).
 
 Flushes, never commits; raises the typed errors of core/errors.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -21,19 +21,17 @@ from ..core.errors import (
     ValidationFailed,
 )
 from ..core.timeutil import utcnow
-from ..deals import starting
 from ..deals.services import path_for
 from ..experts.services import tied_org_ids
 from ..extensions import db
 from ..notifications.services import notify
-from ..payments.models import PaymentKind
-from ..payments.services import PAY_WITHIN_DAYS, add_request, tell_payer
 from .models import (
     CallStatus,
     Challenge,
     Proposal,
     Score,
     Stage,
+    TieBreak,
 )
 from .services import TEXT_MAX
 
@@ -195,120 +193,98 @@ class Ranked:
     mean: float | None
     count: int
     spread: float = 0.0
+    #: The proposals (ids) sharing this weighted mean, this one included; empty if none.
+    tied_with: list[int] = field(default_factory=list)
+    #: The recorded decision ordering that tie, if one was taken.
+    tiebreak: TieBreak | None = None
+
+
+def _tiebreaks(call: Challenge) -> dict[frozenset[int], TieBreak]:
+    """The newest decision per group of tied proposals."""
+    rows = db.session.scalars(
+        sa.select(TieBreak)
+        .where(TieBreak.challenge_id == call.id)
+        .order_by(TieBreak.decided_at, TieBreak.id)
+    )
+    return {frozenset(t.proposal_ids): t for t in rows}
 
 
 def ranking(call: Challenge) -> list[Ranked]:
-    """Proposals by the mean of their experts' weighted scores, best first; unscored last."""
+    """Proposals by the mean of their experts' weighted scores, best first; unscored
+    last. Equal means are ordered by the recorded tie-break decision, else by id."""
     rows = []
     for proposal in call.proposals:
         totals = [s.weighted(call.criteria) for s in proposal.scores]
         mean = round(sum(totals) / len(totals), 2) if totals else None
         rows.append(Ranked(proposal, mean, len(totals), spread(call, proposal)))
-    rows.sort(key=lambda r: (r.mean is None, -(r.mean or 0), r.proposal.id))
+    groups: dict[float, list[int]] = {}
+    for r in rows:
+        if r.mean is not None:
+            groups.setdefault(r.mean, []).append(r.proposal.id)
+    decisions = _tiebreaks(call)
+    position: dict[int, int] = {}
+    for ids in groups.values():
+        if len(ids) < 2:
+            continue
+        decision = decisions.get(frozenset(ids))
+        order = decision.proposal_ids if decision else sorted(ids)
+        for r in rows:
+            if r.proposal.id in ids:
+                r.tied_with = sorted(ids)
+                r.tiebreak = decision
+                position[r.proposal.id] = order.index(r.proposal.id)
+    rows.sort(
+        key=lambda r: (
+            r.mean is None,
+            -(r.mean or 0),
+            position.get(r.proposal.id, 0),
+            r.proposal.id,
+        )
+    )
     return rows
 
 
-# --- award -------------------------------------------------------------------------
-
-
-def _sponsor(actor, call: Challenge) -> None:
+def break_tie(
+    actor,
+    call: Challenge,
+    first_id: int | None,
+    reason: str,
+    now: datetime | None = None,
+) -> TieBreak:
+    """The broker records which of the proposals tied on the weighted mean ranks first,
+    and why (the others keep their order); who, why and when show in the ranking."""
     if not (
         actor
         and actor.is_authenticated
-        and (actor.belongs_to(call.sponsor_org_id) or actor.is_operator)
+        and (actor.is_operator or actor.id == call.broker_id)
     ):
-        raise PermissionDenied(_("只有发榜企业可以揭榜。"))
-
-
-def award(
-    actor,
-    call: Challenge,
-    winners: dict[int, int],
-    now: datetime | None = None,
-) -> list[Proposal]:
-    """The sponsor picks winners: {proposal id: index of the prize grade}. Each winner
-    gets a deal (sponsor = firm, solver = supplier) and a payment request for its prize."""
-    _sponsor(actor, call)
+        raise PermissionDenied(_("只有本榜单的经纪人可以决定并列名次。"))
     now = now or utcnow()
     if call.stage(now) != Stage.JUDGING:
-        raise InvalidTransition(_("只有截止后、尚未揭榜的榜单可以揭榜。"))
-    if not winners:
-        raise ValidationFailed([("winners", _("请至少选择一个中榜方案。"))])
-    by_id = {p.id: p for p in call.proposals}
-    if any(pid not in by_id for pid in winners) or any(
-        not 0 <= g < len(call.awards) for g in winners.values()
-    ):
-        raise ValidationFailed([("winners", _("所选方案或奖项无效。"))])
-    picked = []
-    for pid, grade in winners.items():
-        proposal = by_id[pid]
-        prize = call.awards[grade]
-        proposal.award_grade = prize["grade"]
-        proposal.award_fen = prize["amount_fen"]
-        deal = _open_deal(actor, call, proposal, now)
-        proposal.deal_id = deal.id
-        req, _created = add_request(
-            f"challenge:{call.id}:award:{proposal.id}",
-            deal_id=deal.id,
-            kind=PaymentKind.LUMP_SUM,
-            amount_fen=prize["amount_fen"],
-            currency="CNY",
-            due_on=(now + timedelta(days=PAY_WITHIN_DAYS)).date(),
-            payer_org_id=call.sponsor_org_id,
-            payee_org_id=proposal.organization_id,
-            title=_("揭榜奖金：%(t)s（%(g)s）", t=call.title[:100], g=prize["grade"]),
-            created_by_id=actor.id,
-        )
-        tell_payer(req, _l("揭榜奖金待支付：%(t)s", t=call.title))
-        picked.append(proposal)
-    call.status = CallStatus.AWARDED
-    call.decided_at = now
-    db.session.flush()
-    audit.record(actor, "challenge.award", call, winners=sorted(winners))
-    return picked
-
-
-def _open_deal(actor, call: Challenge, proposal: Proposal, now: datetime):
-    """The winning proposal as a deal in the pipeline (firm = sponsor, supplier = solver),
-    through the deals package's own opening."""
-    existing = starting.open_deal_for(
-        proposal.organization_id, call.sponsor_org_id, None, call.need_id
-    )
-    if existing is not None:
-        return existing
-    text = _(
-        "揭榜挂帅“%(t)s”中榜方案（第 %(v)d 版）：\n%(a)s",
-        t=call.title,
-        v=proposal.current.version,
-        a=proposal.current.approach,
-    )
-    return starting._create(
-        actor,
-        "challenge",
-        proposal.organization_id,
-        call.sponsor_org_id,
-        None,
-        call.need,
-        text[: starting.MESSAGE_MAX],
-        now,
-    )
-
-
-def no_winner(actor, call: Challenge, reason: str, now: datetime | None = None) -> None:
-    _sponsor(actor, call)
-    now = now or utcnow()
-    if call.stage(now) != Stage.JUDGING:
-        raise InvalidTransition(_("只有截止后、尚未揭榜的榜单可以宣布未揭榜。"))
+        raise InvalidTransition(_("只有评审中的榜单可以决定并列名次。"))
+    row = next((r for r in ranking(call) if r.proposal.id == first_id), None)
+    if row is None or not row.tied_with:
+        raise ValidationFailed([("first", _("所选方案没有与其他方案并列。"))])
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed([("reason", _("请说明未揭榜的原因。"))])
+        raise ValidationFailed([("reason", _("请说明决定的理由。"))])
     if len(reason) > TEXT_MAX:
         raise ValidationFailed([("reason", _("内容不能超过 %(n)d 字。", n=TEXT_MAX))])
-    call.status = CallStatus.NO_WINNER
-    call.no_winner_reason = reason
-    call.decided_at = now
+    order = [first_id] + [i for i in row.tied_with if i != first_id]
+    decision = TieBreak(
+        challenge_id=call.id,
+        proposal_ids=order,
+        reason=reason,
+        decided_by_id=actor.id,
+        decided_at=now,
+    )
+    db.session.add(decision)
     db.session.flush()
-    audit.record(actor, "challenge.no_winner", call)
+    audit.record(actor, "challenge.tiebreak", call, order=order)
+    return decision
+
+
+# --- the experts' work list ----------------------------------------------------
 
 
 def awaiting_scores(expert, now: datetime | None = None) -> list[Proposal]:

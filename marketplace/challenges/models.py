@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organization, User
 from ..core.timeutil import utcnow
-from ..experts.models import Panel
+from ..experts.models import ExpertTie, Panel
 from ..extensions import db
 from ..needs.models import Need
 
@@ -184,14 +184,25 @@ class Proposal(db.Model):
 
     def can_view(self, user) -> bool:
         """The submitting organisation, the sponsor, the broker (and operator), and the
-        members of the call's panel; nobody else."""
+        members of the call's panel save an expert who declared a tie to the solver;
+        nobody else."""
         if not (user and user.is_authenticated):
             return False
         call = self.challenge
         return (
             user.belongs_to(self.organization_id)
             or call.is_organiser(user)
-            or call.is_panel_member(user)
+            or (call.is_panel_member(user) and not self._tied(user))
+        )
+
+    def _tied(self, user) -> bool:
+        return bool(
+            db.session.scalar(
+                sa.select(ExpertTie.id).where(
+                    ExpertTie.expert_id == user.id,
+                    ExpertTie.organization_id == self.organization_id,
+                )
+            )
         )
 
 
@@ -211,6 +222,8 @@ class ProposalVersion(db.Model):
     schedule: Mapped[str] = mapped_column(sa.Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    #: The solver organisation's own published achievements this version cites.
+    achievement_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
     #: The NDA version the submitter accepted with this version (confidentiality terms).
     nda_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("legal_texts.id"))
 
@@ -243,3 +256,79 @@ class Score(db.Model):
             sum(v * c["weight"] for v, c in zip(self.marks, criteria, strict=False))
             / 100
         )
+
+
+class ChallengeInvitation(db.Model):
+    """An organisation the matcher proposed as a solver when the call was approved: it
+    owns an achievement matching the call's need. Invited once per call."""
+
+    __tablename__ = "challenge_invitations"
+    __table_args__ = (sa.UniqueConstraint("challenge_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("challenges.id"), index=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    #: The organisation's best-matching achievement and the matcher's score.
+    achievement_id: Mapped[int] = mapped_column(sa.ForeignKey("achievements.id"))
+    score: Mapped[float]
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    challenge: Mapped[Challenge] = relationship()
+    organization: Mapped[Organization] = relationship()
+
+
+class TieBreak(db.Model):
+    """The recorded decision ordering proposals whose weighted means are equal: who
+    decided, why, when. The newest decision covering a group applies."""
+
+    __tablename__ = "challenge_tiebreaks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("challenges.id"), index=True
+    )
+    #: The tied proposals' ids in the decided order, best first.
+    proposal_ids: Mapped[list[int]] = mapped_column(sa.JSON, default=list)
+    reason: Mapped[str] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    decided_by: Mapped[User] = relationship()
+
+
+class PanelOpinion(db.Model):
+    """The panel's group opinion on a call (专家组意见), written by the chair once the
+    experts have scored."""
+
+    __tablename__ = "challenge_opinions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("challenges.id"), unique=True
+    )
+    chair_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    opinion: Mapped[str] = mapped_column(sa.Text)
+    written_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    chair: Mapped[User] = relationship()
+
+
+class Dissent(db.Model):
+    """A panel member's recorded dissent from the group opinion, kept by name."""
+
+    __tablename__ = "challenge_dissents"
+    __table_args__ = (sa.UniqueConstraint("challenge_id", "expert_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("challenges.id"), index=True
+    )
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    expert: Mapped[User] = relationship()

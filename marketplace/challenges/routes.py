@@ -15,13 +15,15 @@ from ..experts.services import all_panels
 from ..extensions import db
 from ..needs.models import Need
 from ..needs.services import indicators_text, parse_indicators
-from . import bp, judging, services
+from ..uploads.services import UploadTooLarge
+from . import awards, bp, invitations, judging, proposals, questions, services
 from .forms import (
     AnswerForm,
     CallForm,
     NoWinnerForm,
     ProposalForm,
     QuestionForm,
+    TieBreakForm,
     award_form,
     score_form,
 )
@@ -43,6 +45,13 @@ def public_calls_for_need(need_id: int) -> list[Challenge]:
 def public_calls_matching(q: str) -> list[Challenge]:
     """For the search page (the search package sits below this one)."""
     return services.public_calls_matching(q)
+
+
+@bp.app_template_global("open_calls_for_achievement")
+def open_calls_for_achievement(achievement_id: int) -> list[Challenge]:
+    """For the achievement's match panel (the achievements package sits below this
+    one): the open calls whose need the achievement matches."""
+    return invitations.open_calls_for_achievement(achievement_id)
 
 
 def _visible_call(call_id: int) -> Challenge:
@@ -74,6 +83,7 @@ def index():
         needs=services.needs_for_calls()
         if user.is_authenticated and user.is_staff
         else [],
+        invited=invitations.invited_calls(user),
         to_score=judging.awaiting_scores(user)
         if user.is_authenticated and user.role == "expert"
         else [],
@@ -146,12 +156,12 @@ def render_detail(call: Challenge, status: int = 200, **forms):
         organiser=organiser,
         answerer=user.is_authenticated
         and (user.is_operator or user.id == call.broker_id),
-        questions=call.questions if organiser else services.public_questions(call),
+        questions=call.questions if organiser else questions.public_questions(call),
         question_form=forms.get("question_form") or QuestionForm(),
         answer_form=AnswerForm(),
-        can_submit=services.can_submit(user, call),
-        own=services.own_proposal(user, call),
-        proposals=services.visible_proposals(user, call),
+        can_submit=proposals.can_submit(user, call),
+        own=proposals.own_proposal(user, call),
+        proposals=proposals.visible_proposals(user, call),
         ranking=judging.ranking(call) if organiser else [],
         award_form=forms.get("award_form")
         or (award_form(call.proposals, call.awards) if organiser else None),
@@ -160,7 +170,16 @@ def render_detail(call: Challenge, status: int = 200, **forms):
         show_sponsor=call.need.can_see_firm(user),
         org_type_labels=ORG_TYPE_LABELS,
         margin=judging.CONSENSUS_MARGIN,
+        invitations=invitations.invitations_of(call) if organiser else [],
+        tie_form=forms.get("tie_form"),
+        tie_form_for=_tie_form_for,
     ), status
+
+
+def _tie_form_for(call: Challenge, row) -> TieBreakForm:
+    form = TieBreakForm(formdata=None)
+    form.set_tied([p for p in call.proposals if p.id in row.tied_with])
+    return form
 
 
 @bp.route("/<int:call_id>")
@@ -175,7 +194,7 @@ def ask(call_id: int):
     form = QuestionForm()
     if form.validate_on_submit():
         with Write(form) as write:
-            services.ask_question(current_user, call, form.body.data)
+            questions.ask_question(current_user, call, form.body.data)
         if write.ok:
             flash(_("问题已提交，经纪人答复后将公开。"), "success")
             return redirect(url_for("challenges.detail", call_id=call.id))
@@ -193,7 +212,7 @@ def answer(question_id: int):
                 flash(message, "error")
         return render_detail(_visible_call(question.challenge_id), 422)
     with Write():
-        services.answer_question(current_user, question, form.answer.data)
+        questions.answer_question(current_user, question, form.answer.data)
         flash(_("答复已公开。"), "success")
     return redirect(url_for("challenges.detail", call_id=question.challenge_id))
 
@@ -202,13 +221,15 @@ def answer(question_id: int):
 @login_required
 def submit(call_id: int):
     call = _visible_call(call_id)
-    if not services.can_submit(current_user, call):
+    if not proposals.can_submit(current_user, call):
         abort(403)
-    own = services.own_proposal(current_user, call)
+    own = proposals.own_proposal(current_user, call)
     form = ProposalForm()
+    form.set_achievements(proposals.own_achievements(current_user.organization_id))
     write = Write(form)
     if request.method == "GET" and own is not None:
         v = own.current
+        form.achievements.data = list(v.achievement_ids or [])
         form.approach.data = v.approach
         form.promised_indicators.data = v.promised_indicators
         form.team.data = v.team
@@ -216,7 +237,7 @@ def submit(call_id: int):
         form.schedule.data = v.schedule
     if form.validate_on_submit():
         with write:
-            version = services.submit_proposal(
+            version = proposals.submit_proposal(
                 current_user,
                 call,
                 {
@@ -227,6 +248,8 @@ def submit(call_id: int):
                     "schedule": form.schedule.data,
                     "nda": form.nda.data,
                     "nda_version": request.form.get("nda_version", type=int),
+                    "achievement_ids": form.achievements.data or [],
+                    "file": form.file.data,
                 },
             )
         if write.ok:
@@ -235,8 +258,14 @@ def submit(call_id: int):
                 url_for("challenges.proposal", proposal_id=version.proposal_id)
             )
     status = status_of(write.error) if form.is_submitted() and write.error else None
+    if isinstance(write.error, UploadTooLarge):
+        status = 413
     return render_template(
-        "challenges/proposal_form.html", form=form, call=call, own=own
+        "challenges/proposal_form.html",
+        form=form,
+        call=call,
+        own=own,
+        attachments=proposals.attachments(own) if own else [],
     ), status or form_status(form)
 
 
@@ -263,6 +292,8 @@ def proposal(proposal_id: int):
         can_revise=judging.can_revise(current_user, proposal),
         show_versions=current_user.belongs_to(proposal.organization_id)
         or call.is_organiser(current_user),
+        attachments=proposals.attachments(proposal),
+        cited=proposals.cited_achievements(proposal.current),
     )
 
 
@@ -316,7 +347,7 @@ def award(call_id: int):
             if form[f"p{p.id}"].data not in (None, "")
         }
         with Write(form) as write:
-            judging.award(current_user, call, winners)
+            awards.award(current_user, call, winners)
         if write.ok:
             flash(_("揭榜结果已公布，已为中榜方开启交易并生成奖金付款单。"), "success")
             return redirect(url_for("challenges.detail", call_id=call.id))
@@ -332,8 +363,28 @@ def no_winner(call_id: int):
     form = NoWinnerForm()
     if form.validate_on_submit():
         with Write(form) as write:
-            judging.no_winner(current_user, call, form.reason.data)
+            awards.no_winner(current_user, call, form.reason.data)
         if write.ok:
             flash(_("已宣布未揭榜。"), "success")
             return redirect(url_for("challenges.detail", call_id=call.id))
     return render_detail(call, 422, no_winner_form=form)
+
+
+@bp.route("/<int:call_id>/tiebreak", methods=["POST"])
+@login_required
+def tiebreak(call_id: int):
+    call = _visible_call(call_id)
+    if not call.is_organiser(current_user):
+        abort(403)
+    form = TieBreakForm()
+    form.set_tied(call.proposals)
+    if form.validate_on_submit():
+        with Write(form) as write:
+            judging.break_tie(current_user, call, form.first.data, form.reason.data)
+        if write.ok:
+            flash(_("并列名次的决定已记录。"), "success")
+            return redirect(url_for("challenges.detail", call_id=call.id))
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+    return render_detail(call, 422, tie_form=form)

@@ -1,42 +1,37 @@
-"""Calls: preparing, approving, questions, proposals, the clock (judging.py: the rest).
+"""Calls: preparing, approving, the board, the clock (questions.py, proposals.py,
+judging.py and awards.py: the rest).
 
 Flushes, never commits; raises the typed errors of core/errors.py.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import ORG_TYPE_LABELS, Role, User
+from ..accounts.models import ORG_TYPE_LABELS
 from ..core import audit
 from ..core.errors import (
     InvalidTransition,
     PermissionDenied,
     ValidationFailed,
 )
-from ..core.timeutil import SHANGHAI, utcnow
+from ..core.timeutil import utcnow
 from ..deals.services import path_for
 from ..experts.models import Panel
 from ..extensions import db
-from ..legal.models import TextKind
-from ..legal.texts import accepted_version
 from ..needs.models import Need
 from ..notifications.services import notify
+from .invitations import invite_solvers
 from .models import (
     CallStatus,
     Challenge,
-    ChallengeQuestion,
-    Proposal,
-    ProposalVersion,
-    Stage,
 )
 
 TEXT_MAX = 5000
-QUESTION_MAX = 1000
 CRITERIA_MAX = 10
 AWARDS_MAX = 5
 
@@ -171,6 +166,7 @@ def approve_call(operator, call: Challenge, now: datetime | None = None) -> None
     call.approved_by_id = operator.id
     db.session.flush()
     audit.record(operator, "challenge.approve", call)
+    invite_solvers(call, now)
 
 
 def board_query():
@@ -221,158 +217,6 @@ def countdown(call: Challenge, now: datetime | None = None) -> str:
     minutes = int(left.total_seconds()) // 60
     days, rest = divmod(minutes, 1440)
     return _("%(d)d 天 %(h)d 小时 %(m)d 分", d=days, h=rest // 60, m=rest % 60)
-
-
-# --- questions ---------------------------------------------------------------------
-
-
-def ask_question(user, call: Challenge, body: str, now: datetime | None = None):
-    if not (user and user.is_authenticated):
-        raise PermissionDenied(_("请先登录再提问。"))
-    now = now or utcnow()
-    if call.stage(now) != Stage.OPEN:
-        raise InvalidTransition(_("征集已结束，不能再提问。"))
-    body = (body or "").strip()
-    if not body:
-        raise ValidationFailed([("body", _("请填写问题。"))])
-    if len(body) > QUESTION_MAX:
-        raise ValidationFailed([("body", _("问题不能超过 %(n)d 字。", n=QUESTION_MAX))])
-    question = ChallengeQuestion(
-        challenge=call, author_id=user.id, body=body, created_at=now
-    )
-    db.session.add(question)
-    db.session.flush()
-    broker = db.session.get(User, call.broker_id)
-    notify(
-        broker,
-        "challenge.question",
-        _l("榜单有新问题：%(t)s", t=call.title),
-        body,
-        path_for("challenges.detail", call_id=call.id),
-        dedupe_key=f"challenge-question:{question.id}",
-    )
-    return question
-
-
-def answer_question(actor, question: ChallengeQuestion, answer: str) -> None:
-    call = question.challenge
-    if not (
-        actor
-        and actor.is_authenticated
-        and (actor.is_operator or actor.id == call.broker_id)
-    ):
-        raise PermissionDenied(_("只有本榜单的经纪人可以答复问题。"))
-    answer = (answer or "").strip()
-    if not answer:
-        raise ValidationFailed([("answer", _("请填写答复。"))])
-    if len(answer) > TEXT_MAX:
-        raise ValidationFailed([("answer", _("答复不能超过 %(n)d 字。", n=TEXT_MAX))])
-    question.answer = answer
-    question.answered_at = utcnow()
-    question.answered_by_id = actor.id
-    db.session.flush()
-
-
-def public_questions(call: Challenge) -> list[ChallengeQuestion]:
-    return [q for q in call.questions if q.answered_at is not None]
-
-
-# --- proposals ---------------------------------------------------------------------
-
-
-def _lock(call: Challenge) -> None:
-    """Serialise submissions to one call (a row lock on PostgreSQL)."""
-    db.session.execute(
-        sa.select(Challenge.id).where(Challenge.id == call.id).with_for_update()
-    )
-
-
-def can_submit(user, call: Challenge) -> bool:
-    org = getattr(user, "organization", None)
-    return bool(
-        user
-        and user.is_authenticated
-        and user.role in (Role.SUPPLIER, Role.FIRM)
-        and org is not None
-        and org.is_verified
-        and org.id != call.sponsor_org_id
-        and str(org.type) in call.eligible_org_types
-    )
-
-
-def own_proposal(user, call: Challenge) -> Proposal | None:
-    if not (user and user.is_authenticated and user.organization_id):
-        return None
-    return db.session.scalar(
-        sa.select(Proposal).where(
-            Proposal.challenge_id == call.id,
-            Proposal.organization_id == user.organization_id,
-        )
-    )
-
-
-def submit_proposal(
-    actor, call: Challenge, data: dict, now: datetime | None = None
-) -> ProposalVersion:
-    """A new version of the actor organisation's proposal; refused once the deadline
-    passed, to the second, by the server's clock."""
-    if not can_submit(actor, call):
-        raise PermissionDenied(
-            _("只有符合条件且已认证机构的成员可以提交方案（发榜企业除外）。")
-        )
-    _lock(call)
-    now = now or utcnow()
-    if call.stage(now) != Stage.OPEN:
-        raise InvalidTransition(
-            _("提交截止时间已过（%(t)s），方案未被接收。", t=_beijing(call.deadline_at))
-        )
-    approach = (data.get("approach") or "").strip()
-    errors: list[tuple[str | None, str]] = []
-    if not approach:
-        errors.append(("approach", _("请填写技术方案。")))
-    for name in ("approach", "promised_indicators", "team", "schedule"):
-        if len((data.get(name) or "").strip()) > TEXT_MAX:
-            errors.append((name, _("内容不能超过 %(n)d 字。", n=TEXT_MAX)))
-    budget = data.get("budget_fen")
-    if budget is not None and budget < 0:
-        errors.append(("budget", _("预算不能为负数。")))
-    if not data.get("nda"):
-        errors.append(("nda", _("提交方案须接受保密协议。")))
-    if errors:
-        raise ValidationFailed(errors)
-    terms = accepted_version(TextKind.NDA, data.get("nda_version"), field="nda")
-    proposal = own_proposal(actor, call)
-    if proposal is None:
-        proposal = Proposal(
-            challenge=call, organization_id=actor.organization_id, created_at=now
-        )
-        db.session.add(proposal)
-        db.session.flush()
-    version = ProposalVersion(
-        proposal=proposal,
-        version=len(proposal.versions) + 1,
-        approach=approach,
-        promised_indicators=(data.get("promised_indicators") or "").strip(),
-        team=(data.get("team") or "").strip(),
-        budget_fen=budget,
-        schedule=(data.get("schedule") or "").strip(),
-        submitted_at=now,
-        submitted_by_id=actor.id,
-        nda_version_id=terms.id,
-    )
-    db.session.add(version)
-    db.session.flush()
-    audit.record(actor, "challenge.submit", proposal, version=version.version)
-    return version
-
-
-def _beijing(moment: datetime) -> str:
-    local = moment.replace(tzinfo=UTC).astimezone(SHANGHAI)
-    return local.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def visible_proposals(user, call: Challenge) -> list[Proposal]:
-    return [p for p in call.proposals if p.can_view(user)]
 
 
 # --- clock -------------------------------------------------------------------------

@@ -120,6 +120,33 @@ def _create(
     return deal
 
 
+def start_from_award(
+    actor,
+    supplier_org_id: int,
+    firm_org_id: int,
+    need: Need,
+    text: str,
+    now: datetime | None = None,
+) -> Deal:
+    """A call's winning proposal as a deal (origin "challenge"): the sponsor is the firm,
+    the solver the supplier, about the call's need; the open deal between them about
+    that need if there is one."""
+    _lock(Need, need.id)
+    existing = open_deal_for(supplier_org_id, firm_org_id, None, need.id)
+    if existing is not None:
+        return existing
+    return _create(
+        actor,
+        "challenge",
+        supplier_org_id,
+        firm_org_id,
+        None,
+        need,
+        _check_text(text[:MESSAGE_MAX], "message"),
+        now or utcnow(),
+    )
+
+
 def express_interest(
     achievement: Achievement,
     actor,

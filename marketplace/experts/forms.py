@@ -8,10 +8,24 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from ..accounts.forms import email_field, text
+from ..core.domain import FIELD_LABELS
 from ..core.forms import MultiCheckboxField
 
 
-class InviteExpertForm(FlaskForm):
+def _fields_field():
+    return MultiCheckboxField(
+        _l("专业领域"),
+        choices=[SelectChoice(str(k), v) for k, v in FIELD_LABELS.items()],
+    )
+
+
+class ProfileForm(FlaskForm):
+    expertise = _fields_field()
+    title = text(_l("职称"), 60, required=False)
+    affiliation = text(_l("工作单位"), 120, required=False)
+
+
+class InviteExpertForm(ProfileForm):
     name = text(_l("姓名"), 60, message=_l("请填写姓名。"))
     email = email_field()
     ties = MultiCheckboxField(_l("申报的关联机构"), coerce=int, choices=[])

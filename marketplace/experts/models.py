@@ -29,6 +29,23 @@ class ExpertTie(db.Model):
     organization: Mapped[Organization] = relationship()
 
 
+class ExpertProfile(db.Model):
+    """An expert's field(s) of expertise (the achievements' field codes), title and
+    affiliation: what panel suggestions go by."""
+
+    __tablename__ = "expert_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    fields: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: 职称, e.g. 教授级高级工程师.
+    title: Mapped[str] = mapped_column(sa.String(60), default="")
+    #: 工作单位.
+    affiliation: Mapped[str] = mapped_column(sa.String(120), default="")
+
+    expert: Mapped[User] = relationship()
+
+
 class Panel(db.Model):
     """A named set of experts with a chair (专家组)."""
 

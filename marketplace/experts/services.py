@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from ..accounts import services as accounts
 from ..accounts.models import Organization, Role, User
 from ..core import audit
+from ..core.domain import FIELD_LABELS
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..extensions import db
-from .models import ExpertTie, Panel, PanelMember
+from .models import ExpertProfile, ExpertTie, Panel, PanelMember
 
 PANEL_MAX = 15
 
@@ -21,16 +22,97 @@ def _operator(actor) -> None:
 
 
 def invite_expert(
-    operator, *, name: str, email: str, tie_org_ids: list[int] | None = None
+    operator,
+    *,
+    name: str,
+    email: str,
+    tie_org_ids: list[int] | None = None,
+    fields: list[str] | None = None,
+    title: str = "",
+    affiliation: str = "",
 ) -> User:
     """An expert account without a usable password; the e-mail invitation sets it."""
     _operator(operator)
+    profile = _checked_profile(fields, title, affiliation)
     expert = accounts.create_user(email=email, name=name, role=Role.EXPERT)
+    profile.expert_id = expert.id
+    db.session.add(profile)
     for org_id in tie_org_ids or []:
         declare_tie(expert, org_id)
     audit.record(operator, "expert.invite", expert)
     accounts.send_invitation(expert, operator)
     return expert
+
+
+def _checked_profile(
+    fields: list[str] | None, title: str, affiliation: str
+) -> ExpertProfile:
+    fields = list(dict.fromkeys(fields or []))
+    title, affiliation = (title or "").strip(), (affiliation or "").strip()
+    errors: list[tuple[str | None, str]] = []
+    known = {str(f) for f in FIELD_LABELS}
+    if any(f not in known for f in fields):
+        errors.append(("fields", _("所选专业领域无效。")))
+    if len(title) > 60:
+        errors.append(("title", _("职称不能超过 %(n)d 字。", n=60)))
+    if len(affiliation) > 120:
+        errors.append(("affiliation", _("工作单位不能超过 %(n)d 字。", n=120)))
+    if errors:
+        raise ValidationFailed(errors)
+    return ExpertProfile(fields=fields, title=title, affiliation=affiliation)
+
+
+def profile_of(expert_id: int) -> ExpertProfile | None:
+    return db.session.scalar(
+        sa.select(ExpertProfile).where(ExpertProfile.expert_id == expert_id)
+    )
+
+
+def profiles_by_expert() -> dict[int, ExpertProfile]:
+    return {p.expert_id: p for p in db.session.scalars(sa.select(ExpertProfile))}
+
+
+def update_profile(
+    actor, expert: User, *, fields: list[str], title: str, affiliation: str
+) -> ExpertProfile:
+    """The operator, or the expert themselves, states the fields, title, affiliation."""
+    if not (
+        actor
+        and actor.is_authenticated
+        and (actor.is_operator or actor.id == expert.id)
+    ):
+        raise PermissionDenied(_("只有运营方或专家本人可以修改专家资料。"))
+    if expert.role != Role.EXPERT:
+        raise PermissionDenied(_("只有评审专家有专家资料。"))
+    checked = _checked_profile(fields, title, affiliation)
+    profile = profile_of(expert.id)
+    if profile is None:
+        profile = ExpertProfile(expert_id=expert.id)
+        db.session.add(profile)
+    profile.fields, profile.title = checked.fields, checked.title
+    profile.affiliation = checked.affiliation
+    db.session.flush()
+    audit.record(actor, "expert.profile", expert)
+    return profile
+
+
+def suggest_experts(
+    field: str | None, exclude_tied_to: set[int] | None = None
+) -> list[User]:
+    """Panel suggestions: active experts whose fields include `field` (every expert
+    when no field is given), leaving out anyone who declared a tie to one of the
+    organisations in `exclude_tied_to` (e.g. the sponsor of a call)."""
+    exclude_tied_to = exclude_tied_to or set()
+    profiles = profiles_by_expert()
+    out = []
+    for expert in experts():
+        profile = profiles.get(expert.id)
+        if field and not (profile and field in (profile.fields or [])):
+            continue
+        if tied_org_ids(expert.id) & exclude_tied_to:
+            continue
+        out.append(expert)
+    return out
 
 
 def declare_tie(expert: User, organization_id: int, note: str = "") -> ExpertTie:

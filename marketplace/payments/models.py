@@ -26,6 +26,7 @@ class PaymentKind(StrEnum):
     DEPOSIT = "deposit"  #: an auction bidder's 保证金
     SERVICE_FEE = "service_fee"  #: a service order at a provider (services/)
     INSTRUMENT_USE = "instrument_use"  #: a completed instrument booking (services/)
+    PRIZE = "prize"  #: a call's prize to its winner (揭榜奖金, challenges/)
 
 
 KIND_LABELS = {
@@ -38,6 +39,7 @@ KIND_LABELS = {
     PaymentKind.DEPOSIT: _l("竞买保证金"),
     PaymentKind.SERVICE_FEE: _l("科技服务费"),
     PaymentKind.INSTRUMENT_USE: _l("仪器共享使用费"),
+    PaymentKind.PRIZE: _l("揭榜奖金"),
 }
 FEE_KINDS = frozenset({PaymentKind.EVALUATION_FEE, PaymentKind.BROKER_FEE})
 

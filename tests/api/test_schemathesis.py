@@ -51,7 +51,7 @@ def _seed_calls(db, create_user, create_need, supplier) -> None:
     """A public call with the token user's proposal, and a draft call."""
     from datetime import timedelta
 
-    from marketplace.challenges import services
+    from marketplace.challenges import proposals, services
     from marketplace.core.timeutil import utcnow
     from marketplace.experts import services as experts
 
@@ -75,7 +75,7 @@ def _seed_calls(db, create_user, create_need, supplier) -> None:
     }
     call = services.prepare_call(broker, create_need(), data)
     services.approve_call(operator, call)
-    services.submit_proposal(supplier, call, {"approach": "方案", "nda": True})
+    proposals.submit_proposal(supplier, call, {"approach": "方案", "nda": True})
     services.prepare_call(broker, create_need(), data | {"title": "草稿"})
     db.session.commit()
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from marketplace.accounts.models import OrgType, Role
-from marketplace.challenges import services
+from marketplace.challenges import proposals, services
 from marketplace.core.timeutil import utcnow
 from marketplace.experts import services as experts
 
@@ -68,7 +68,7 @@ def call(db, cast):
 
 
 def submit(db, user, call, approach="方案", now=None):
-    v = services.submit_proposal(
+    v = proposals.submit_proposal(
         user, call, {"approach": approach, "nda": True}, now=now
     )
     db.session.commit()

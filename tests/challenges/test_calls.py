@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from marketplace.challenges import services
+from marketplace.challenges import questions, services
 from marketplace.challenges.models import Challenge, ChallengeQuestion
 from marketplace.core.errors import InvalidTransition, PermissionDenied
 from marketplace.core.timeutil import utcnow
@@ -168,7 +168,7 @@ def test_board_offers_brokers_the_published_needs_without_a_call(
 
 
 def test_empty_answer_is_refused_with_a_message(client, db, login, cast, call):
-    question = services.ask_question(cast.solver_a, call, "可否用 ALD？")
+    question = questions.ask_question(cast.solver_a, call, "可否用 ALD？")
     db.session.commit()
     login(cast.broker)
     response = client.post(

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from marketplace.challenges import services
+from marketplace.challenges import proposals
 from marketplace.challenges.models import Challenge, ProposalVersion
 from marketplace.core.errors import InvalidTransition
 from marketplace.core.timeutil import utcnow
@@ -39,7 +39,7 @@ def test_two_last_second_submissions_count_and_a_late_one_does_not(app, db, cast
                 tdb.session.get(Challenge, call_id),
             )
             barrier.wait()
-            return services.submit_proposal(
+            return proposals.submit_proposal(
                 user, c, {"approach": text, "nda": True}
             ).version
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from marketplace.accounts.models import Role
-from marketplace.challenges import judging, services
+from marketplace.challenges import awards, services
 from marketplace.core.timeutil import today_shanghai
 from marketplace.dashboard import report
 from marketplace.dashboard.kpis import Period
@@ -24,7 +24,7 @@ def test_counts_calls_by_stage_proposals_awards_and_deals(db, cast, call, create
     a = submit(db, cast.solver_a, call).proposal
     submit(db, cast.solver_b, call)
     past_deadline(db, call)
-    judging.award(cast.sponsor, call, {a.id: 0})
+    awards.award(cast.sponsor, call, {a.id: 0})
     # A second call still open with one proposal, and a draft awaiting the operator.
     other = services.prepare_call(
         cast.broker, create_need(org=cast.firm), call_data(cast, title="第二个榜单")

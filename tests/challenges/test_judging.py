@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from marketplace.challenges import judging
+from marketplace.challenges import awards, judging
 from marketplace.challenges.models import Score
 from marketplace.core.errors import InvalidTransition, PermissionDenied
 from marketplace.deals.models import Deal
@@ -73,12 +73,16 @@ def test_tied_expert_cannot_score_that_proposal_and_outsiders_none(
     with pytest.raises(PermissionDenied):
         judging.score_proposal(cast.outsider_expert, b, [50, 50])
     login(cast.e3)
+    # The tied expert does not see that proposal at all (nor its scores).
     assert (
         client.post(
             f"/challenges/proposals/{a.id}/score", data={"c0": "90", "c1": "90"}
         ).status_code
-        == 403
+        == 404
     )
+    assert client.get(f"/challenges/proposals/{a.id}").status_code == 404
+    page = client.get(f"/challenges/{a.challenge_id}").text
+    assert cast.inst_b.name in page and cast.inst_a.name not in page
     with pytest.raises(InvalidTransition):
         judging.score_proposal(cast.e3, b, [60, 60])  # once only
 
@@ -117,6 +121,7 @@ def test_sponsor_awards_a_winner_deal_and_payment_request_open(
     assert deal.origin == "challenge" and deal.need_id == cast.need.id
     assert a.deal_id == deal.id and a.award_fen == 20_000_000
     [req] = db.session.scalars(sa.select(PaymentRequest)).all()
+    assert req.kind == "prize" and req.kind_label == "揭榜奖金"
     assert (req.amount_fen, req.payer_org_id, req.payee_org_id) == (
         20_000_000,
         cast.firm.id,
@@ -127,7 +132,7 @@ def test_sponsor_awards_a_winner_deal_and_payment_request_open(
         "已揭榜" in page and cast.inst_a.name in page and cast.inst_b.name not in page
     )
     with pytest.raises(InvalidTransition):
-        judging.award(cast.sponsor, call, {b.id: 1})
+        awards.award(cast.sponsor, call, {b.id: 1})
 
 
 def test_award_needs_a_winner_and_no_winner_needs_a_reason(
@@ -152,7 +157,7 @@ def test_award_needs_a_winner_and_no_winner_needs_a_reason(
 def test_no_award_before_the_deadline(db, cast, call):
     a = submit(db, cast.solver_a, call).proposal
     with pytest.raises(InvalidTransition):
-        judging.award(cast.sponsor, call, {a.id: 0})
+        awards.award(cast.sponsor, call, {a.id: 0})
 
 
 def test_board_lists_what_each_expert_still_has_to_score(

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from marketplace.challenges import services
+from marketplace.challenges import proposals
 from marketplace.challenges.models import Proposal, ProposalVersion
 from marketplace.core.errors import InvalidTransition, PermissionDenied
 
@@ -63,11 +63,11 @@ def test_who_may_not_submit(
             == 403
         )
         with pytest.raises(PermissionDenied):
-            services.submit_proposal(user, call, {"approach": "x"})
+            proposals.submit_proposal(user, call, {"approach": "x"})
     # An organisation type the call does not admit (a TTO here).
     tto_user = create_user(role="supplier", org=create_org(type="tto"))
     with pytest.raises(PermissionDenied):
-        services.submit_proposal(tto_user, call, {"approach": "x"})
+        proposals.submit_proposal(tto_user, call, {"approach": "x"})
     assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
 
 
@@ -76,7 +76,7 @@ def test_deadline_holds_to_the_second(db, cast, call):
     submit(db, cast.solver_a, call, now=last_second)
     submit(db, cast.solver_b, call, now=last_second)  # both in the last second count
     with pytest.raises(InvalidTransition) as exc:
-        services.submit_proposal(
+        proposals.submit_proposal(
             cast.solver_a, call, {"approach": "迟到"}, now=call.deadline_at
         )
     db.session.rollback()
@@ -110,8 +110,10 @@ def test_proposals_visible_only_to_their_org_sponsor_broker_and_panel(
 
     assert sees(cast.solver_a, a) and not sees(cast.solver_a, b)
     assert sees(cast.solver_b, b) and not sees(cast.solver_b, a)
-    for insider in (cast.sponsor, cast.broker, cast.e1, cast.e3):
+    for insider in (cast.sponsor, cast.broker, cast.e1, cast.e2):
         assert sees(insider, a) and sees(insider, b)
+    # e3 declared a tie to institute A: not that proposal, only the other.
+    assert sees(cast.e3, b) and not sees(cast.e3, a)
     assert not sees(cast.outsider_expert, a)
     other_broker = create_user(role="broker")
     assert not sees(other_broker, a)
@@ -149,3 +151,66 @@ def test_each_version_records_the_nda_version_accepted(client, db, login, cast, 
     )
     assert response.status_code == 422 and "协议已更新为" in response.text
     assert db.session.scalar(sa.select(sa.func.count(ProposalVersion.id))) == 1
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_a_proposal_cites_own_achievements_and_attaches_a_file(
+    app, client, db, login, cast, call, create_achievement
+):
+    import io
+
+    from marketplace.uploads.models import Attachment
+
+    own = create_achievement(org=cast.inst_a, title="过渡层镀膜工艺")
+    other = create_achievement(org=cast.inst_b, title="别人的成果")
+    login(cast.solver_a)
+    form = client.get(f"/challenges/{call.id}/proposal").text
+    assert own.title in form and other.title not in form
+    # Another organisation's achievement is refused, and nothing is saved.
+    response = client.post(
+        f"/challenges/{call.id}/proposal",
+        data={"approach": "方案", "nda": "y", "achievements": [str(other.id)]},
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
+    # A file whose bytes do not match its name is refused by the upload rules.
+    response = client.post(
+        f"/challenges/{call.id}/proposal",
+        data={
+            "approach": "方案",
+            "nda": "y",
+            "file": (io.BytesIO(b"not a pdf"), "方案.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422 and "文件内容与扩展名" in response.text
+    assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
+    response = client.post(
+        f"/challenges/{call.id}/proposal",
+        data={
+            "approach": "方案",
+            "nda": "y",
+            "achievements": [str(own.id)],
+            "file": (io.BytesIO(PDF), "技术方案.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    [proposal] = db.session.scalars(sa.select(Proposal)).all()
+    assert proposal.current.achievement_ids == [own.id]
+    [attachment] = db.session.scalars(sa.select(Attachment)).all()
+    assert attachment.owner_type == "challenge_proposal" and attachment.confidential
+    page = client.get(f"/challenges/proposals/{proposal.id}").text
+    assert own.title in page and "技术方案.pdf" in page
+    assert client.get(f"/files/{attachment.id}").status_code == 200
+
+    def downloads(user) -> int:
+        c = app.test_client()
+        login(user, c=c)
+        return c.get(f"/files/{attachment.id}").status_code
+
+    assert downloads(cast.sponsor) == 200 and downloads(cast.e1) == 200
+    assert downloads(cast.solver_b) == 404 and downloads(cast.e3) == 404
