@@ -170,3 +170,9 @@ class RejectClaimForm(FlaskForm):
     reason = TextAreaField(
         _l("驳回理由"), validators=[InputRequired(), Length(max=2000)]
     )
+
+
+class AttachDealForm(FlaskForm):
+    """The broker's choice of deal for an order (0: detach from its deal)."""
+
+    deal = SelectField(_l("关联交易"), coerce=int, validate_choice=False)

@@ -130,6 +130,7 @@ class ServiceOrder(db.Model):
     firm_org = relationship("Organization", foreign_keys=[firm_org_id])
     report = relationship("Attachment")
     payment_request = relationship("PaymentRequest")
+    deal = relationship("Deal")
 
 
 class Instrument(db.Model):

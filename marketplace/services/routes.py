@@ -16,10 +16,11 @@ from ..extensions import db
 from ..vouchers import services as vouchers
 from ..vouchers.models import EligibleProvider
 from ..vouchers.rules import SERVICE_KINDS
-from . import bp, orders, providers
+from . import bp, deal_links, orders, providers
 from .forms import (
     AccreditationForm,
     ActionForm,
+    AttachDealForm,
     DeliverForm,
     DisputeForm,
     EligibilityForm,
@@ -236,6 +237,8 @@ def _order_page(order: ServiceOrder, status: int = 200, **forms):
         provider_side=orders.is_provider_side(current_user, order),
         listed=orders.listed_price(order),
         action_form=ActionForm(),
+        deal_form=AttachDealForm(),
+        deals=deal_links.attachable_deals(current_user, order),
         quote_form=forms.get("quote_form") or QuoteForm(),
         deliver_form=forms.get("deliver_form") or DeliverForm(),
         dispute_form=forms.get("dispute_form") or DisputeForm(),
