@@ -1,4 +1,4 @@
-"""Service orders on deals: the broker's attach/detach action and the deal page's list."""
+"""Service network panels on other packages' pages: orders on deals, services for needs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..core.transaction import Write
 from ..deals.models import Deal
 from ..extensions import db
-from . import bp, deal_links, orders
+from . import bp, deal_links, orders, suggest
 from .forms import AttachDealForm
 from .models import ServiceOrder
 from .rules import ORDER_STATUS_LABELS
@@ -48,3 +48,11 @@ def order_deal(order_id: int):
     if write.ok:
         flash(_("已关联到交易。") if deal else _("已取消与交易的关联。"), "success")
     return redirect(url_for("services.order", order_id=order.id))
+
+
+@bp.app_template_global()
+def services_for_need(need) -> list:
+    """For templates/services/_need_services.html on the need page (firm and brokers)."""
+    if not need.can_view_original(current_user):
+        return []
+    return suggest.suggest_for_need(need)
