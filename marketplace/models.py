@@ -75,12 +75,12 @@ from .services.models import (  # noqa: F401
     Offering,
     Provider,
     ServiceOrder,
-    VoucherClaim,
 )
 from .uploads.models import Attachment  # noqa: F401
 from .vouchers.models import (  # noqa: F401
     EligibleProvider,
     QuotaApplication,
     Voucher,
+    VoucherClaim,
     VoucherRedemption,
 )

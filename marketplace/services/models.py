@@ -10,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.timeutil import today_shanghai, utcnow
 from ..extensions import db
 
+#: The claim table lives with the vouchers (兑付 is a step of the voucher flow); the name
+#: stays importable here for the pages that read it beside orders and bookings.
+from ..vouchers.models import VoucherClaim  # noqa: F401
+
 
 class Provider(db.Model):
     """The service profile of an organisation (a provider, a university's key lab …)."""
@@ -194,42 +198,3 @@ class Booking(db.Model):
     instrument: Mapped[Instrument] = relationship()
     firm_org = relationship("Organization")
     payment_request = relationship("PaymentRequest")
-
-
-class VoucherClaim(db.Model):
-    """兑付: a provider claims the voucher part of a delivered service; the operator settles.
-
-    One claim per redemption, ever (the unique constraint holds also against two
-    simultaneous claims); a rejected claim stays rejected with its reason.
-    """
-
-    __tablename__ = "voucher_claims"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    redemption_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("voucher_redemptions.id"), unique=True
-    )
-    provider_org_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organizations.id"), index=True
-    )
-    #: The delivered service: an accepted order (with its report) or a completed booking.
-    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_orders.id"))
-    booking_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("instrument_bookings.id")
-    )
-    #: The proof of delivery: the order's report (None for an instrument's usage record).
-    proof_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachments.id"))
-    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
-    note: Mapped[str] = mapped_column(sa.Text, default="")
-    #: rules.CLAIM_STATUS_LABELS: submitted / settled / rejected
-    status: Mapped[str] = mapped_column(sa.String(12), default="submitted", index=True)
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    claimed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None]
-
-    redemption = relationship("VoucherRedemption")
-    provider_org = relationship("Organization")
-    order: Mapped[ServiceOrder | None] = relationship()
-    booking: Mapped[Booking | None] = relationship()

@@ -13,7 +13,7 @@ from ..core.domain import FIELD_LABELS
 from ..core.timeutil import today_shanghai
 from ..core.transaction import Write, form_status
 from ..extensions import db
-from ..vouchers import services as vouchers
+from ..vouchers import eligibility as listing
 from ..vouchers.models import EligibleProvider
 from ..vouchers.rules import SERVICE_KINDS
 from . import bp, deal_links, orders, providers
@@ -67,7 +67,7 @@ def index():
         field=field,
         standard=standard,
         eligible={
-            p.id for p in all_providers if vouchers.is_eligible(p.organization_id)
+            p.id for p in all_providers if listing.is_eligible(p.organization_id)
         },
         labels=LABELS,
         own=providers.provider_of(getattr(current_user, "organization_id", None)),
@@ -173,7 +173,7 @@ def eligibility(provider_id: int):
     form = EligibilityForm()
     if form.validate_on_submit():
         with Write(form) as write:
-            vouchers.set_eligibility(
+            listing.set_eligibility(
                 current_user,
                 db.session.get(Organization, provider.organization_id),
                 form.eligible.data,

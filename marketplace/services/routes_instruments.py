@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from ..core.domain import FIELD_LABELS
 from ..core.transaction import Write, form_status
 from ..extensions import db
-from ..vouchers import services as vouchers
+from ..vouchers import eligibility
 from . import instruments, instruments_bp
 from .forms import ActionForm, BookingForm, InstrumentForm
 from .models import Booking, Instrument, Provider
@@ -52,7 +52,7 @@ def index():
         field=field,
         labels=LABELS,
         eligible={
-            i.owner_org_id for i in items if vouchers.is_eligible(i.owner_org_id)
+            i.owner_org_id for i in items if eligibility.is_eligible(i.owner_org_id)
         },
     )
 
@@ -128,7 +128,7 @@ def _detail(inst: Instrument, status: int = 200, form=None):
         bookings=db.session.scalars(q.order_by(Booking.starts_at)).all(),
         form=form or BookingForm(),
         action_form=ActionForm(),
-        eligible=vouchers.is_eligible(inst.owner_org_id),
+        eligible=eligibility.is_eligible(inst.owner_org_id),
         labels=LABELS,
     ), status
 
