@@ -72,6 +72,8 @@ from .services.models import (  # noqa: F401
     Accreditation,
     Booking,
     Instrument,
+    InstrumentClosure,
+    InstrumentTraining,
     Offering,
     Provider,
     ServiceOrder,

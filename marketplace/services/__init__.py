@@ -11,5 +11,6 @@ from . import (  # noqa: E402,F401
     routes,
     routes_claims,
     routes_deals,
+    routes_instrument_terms,
     routes_instruments,
 )

@@ -160,12 +160,42 @@ class Instrument(db.Model):
     #: Opening hours, Beijing time, whole hours [opens, closes).
     opens_hour: Mapped[int] = mapped_column(default=8)
     closes_hour: Mapped[int] = mapped_column(default=17)
-    #: True: the owner's staff runs it; False: a trained user may.
+    #: True: the owner's staff runs it; False: a trained user may (instrument_trainings).
     staff_operated: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner = relationship("Organization")
+
+
+class InstrumentClosure(db.Model):
+    """A day (Beijing date) the instrument is closed: no slot and no sample drop-off."""
+
+    __tablename__ = "instrument_closures"
+    __table_args__ = (sa.UniqueConstraint("instrument_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
+    day: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InstrumentTraining(db.Model):
+    """The owner's record that a user is trained to operate one instrument."""
+
+    __tablename__ = "instrument_trainings"
+    __table_args__ = (sa.UniqueConstraint("instrument_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    trained_on: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])
 
 
 class Booking(db.Model):
@@ -190,6 +220,15 @@ class Booking(db.Model):
     status: Mapped[str] = mapped_column(sa.String(12), default="requested")
     note: Mapped[str] = mapped_column(sa.Text, default="")
     quantity: Mapped[int] = mapped_column(default=1)
+    #: rules.BOOKING_KINDS: "slot" holds [starts_at, ends_at); "samples" only names the
+    #: drop-off day (that Beijing day, in UTC) and holds no slot.
+    kind: Mapped[str] = mapped_column(
+        sa.String(8), default="slot", server_default="slot"
+    )
+    #: The booker runs the instrument (a trained user); else the owner's staff does.
+    self_operated: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false()
+    )
     payment_request_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("payment_requests.id")
     )
