@@ -76,15 +76,17 @@ from .services.models import (  # noqa: F401
     Accreditation,
     Booking,
     Instrument,
+    InstrumentClosure,
+    InstrumentTraining,
     Offering,
     Provider,
     ServiceOrder,
-    VoucherClaim,
 )
 from .uploads.models import Attachment  # noqa: F401
 from .vouchers.models import (  # noqa: F401
     EligibleProvider,
     QuotaApplication,
     Voucher,
+    VoucherClaim,
     VoucherRedemption,
 )

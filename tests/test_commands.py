@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from marketplace.extensions import db as _db
 from marketplace.models import Achievement, Deal, Need, Organization, User
 from marketplace.services.models import Accreditation, Instrument, Offering, Provider
-from marketplace.vouchers.services import is_eligible
+from marketplace.vouchers.eligibility import is_eligible
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

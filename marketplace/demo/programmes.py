@@ -17,7 +17,7 @@ from ..core.timeutil import today_shanghai
 from ..extensions import db
 from ..services import instruments, providers
 from ..services.models import Accreditation, Instrument, Offering
-from ..vouchers import services as vouchers
+from ..vouchers import eligibility
 from .loader import DATA, _org, _user
 
 
@@ -42,8 +42,8 @@ def seed_programmes() -> dict[str, int]:
         _accreditations(staff, provider, rec["accreditations"])
         created["offerings"] += _offerings(staff, provider, rec["offerings"])
         created["instruments"] += _instruments(staff, org.id, rec["instruments"])
-        if operator is not None and not vouchers.is_eligible(org.id):
-            vouchers.set_eligibility(operator, org, True, rec["voucher_reason"])
+        if operator is not None and not eligibility.is_eligible(org.id):
+            eligibility.set_eligibility(operator, org, True, rec["voucher_reason"])
     db.session.flush()
     return created
 

@@ -65,10 +65,17 @@ class Balance:
     refunded: int
     transferred_out: int
     status: str
+    #: Voucher money the programme has paid the payee (settled claims).
+    voucher_settled: int = 0
 
     @property
     def settled(self) -> int:
         return self.paid + self.voucher
+
+    @property
+    def voucher_receivable(self) -> int:
+        """Voucher money the payee still awaits from the programme."""
+        return self.voucher - self.voucher_settled
 
     @property
     def outstanding(self) -> int:
@@ -129,6 +136,7 @@ def balances(requests, today: date | None = None) -> dict[int, Balance]:
             refunded=s.get(EntryKind.REFUND, 0),
             transferred_out=s.get(EntryKind.TRANSFER_OUT, 0),
             status=_status(r, s, today),
+            voucher_settled=s.get(EntryKind.VOUCHER_SETTLED, 0),
         )
     return out
 

@@ -146,6 +146,9 @@ class EntryKind(StrEnum):
     VOUCHER = "voucher"  #: part of a fee paid by an innovation voucher
     TRANSFER_IN = "transfer_in"  #: a winner's deposit counted toward the price
     TRANSFER_OUT = "transfer_out"  #: the deposit side of that transfer
+    #: The voucher programme paid the provider the voucher part (a settled 兑付 claim);
+    #: it matches a VOUCHER entry and leaves the payer's balance as it is.
+    VOUCHER_SETTLED = "voucher_settled"
 
 
 ENTRY_LABELS = {
@@ -154,6 +157,7 @@ ENTRY_LABELS = {
     EntryKind.VOUCHER: _l("创新券抵扣"),
     EntryKind.TRANSFER_IN: _l("保证金转价款"),
     EntryKind.TRANSFER_OUT: _l("保证金转出"),
+    EntryKind.VOUCHER_SETTLED: _l("创新券兑付"),
 }
 
 

@@ -7,4 +7,10 @@ instruments_bp = Blueprint("instruments", __name__)
 #: 兑付 pages, mounted under /vouchers/claims.
 claims_bp = Blueprint("voucher_claims", __name__)
 
-from . import routes, routes_claims, routes_instruments  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    routes,
+    routes_claims,
+    routes_deals,
+    routes_instrument_terms,
+    routes_instruments,
+)

@@ -17,9 +17,9 @@ from ..core import audit
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
-from ..vouchers import services as vouchers
-from ..vouchers.models import VoucherRedemption
-from .models import Booking, ServiceOrder, VoucherClaim
+from ..vouchers import eligibility, settlement
+from ..vouchers.models import VoucherClaim, VoucherRedemption
+from .models import Booking, ServiceOrder
 
 
 def delivered_service(
@@ -71,7 +71,7 @@ def claim(actor, redemption: VoucherRedemption, note: str) -> VoucherClaim:
     org_id = redemption.provider_org_id
     if org_id is None or not actor.belongs_to(org_id):
         raise PermissionDenied(_("只有收款的服务机构可以申请兑付。"))
-    if not vouchers.is_eligible(org_id):
+    if not eligibility.is_eligible(org_id):
         raise PermissionDenied(_("只有创新券服务机构（载体）可以申请兑付。"))
     order, booking = delivered_service(redemption)
     if order is None and booking is None:
@@ -119,7 +119,8 @@ def _decide(actor, claim_row: VoucherClaim) -> VoucherClaim:
 
 
 def settle(actor, claim_row: VoucherClaim) -> VoucherClaim:
-    """The operator settles a claim whose service is (still) delivered."""
+    """The operator settles a claim whose service is (still) delivered; the ledger books
+    the settlement against the redemption's voucher entry (vouchers/settlement.py)."""
     claim_row = _decide(actor, claim_row)
     order, booking = delivered_service(claim_row.redemption)
     if order is None and booking is None:
@@ -128,6 +129,7 @@ def settle(actor, claim_row: VoucherClaim) -> VoucherClaim:
     claim_row.decided_by_id = actor.id
     claim_row.decided_at = utcnow()
     db.session.flush()
+    settlement.book_settlement(claim_row, actor)
     audit.record(
         actor, "voucher.claim_settle", claim_row, amount_fen=claim_row.amount_fen
     )

@@ -153,6 +153,7 @@ class BookingForm(FlaskForm):
         validators=[InputRequired(_l("请填写时长。")), NumberRange(min=1, max=24)],
     )
     note = TextAreaField(_l("样品与用途说明"), validators=[Length(max=2000)])
+    self_operate = BooleanField(_l("由我本人操作（须为登记的培训用户）"))
 
 
 class EligibilityForm(FlaskForm):
@@ -170,3 +171,45 @@ class RejectClaimForm(FlaskForm):
     reason = TextAreaField(
         _l("驳回理由"), validators=[InputRequired(), Length(max=2000)]
     )
+
+
+class AttachDealForm(FlaskForm):
+    """The broker's choice of deal for an order (0: detach from its deal)."""
+
+    deal = SelectField(_l("关联交易"), coerce=int, validate_choice=False)
+
+
+class SamplesForm(FlaskForm):
+    """Samples only: the owner's staff tests them; no slot is held."""
+
+    drop_off = DateField(
+        _l("送样日期"), validators=[InputRequired(_l("请填写送样日期。"))]
+    )
+    samples = IntegerField(
+        _l("样品数量（件）"),
+        default=1,
+        validators=[InputRequired(_l("请填写样品数量。")), NumberRange(min=1, max=500)],
+    )
+    note = TextAreaField(_l("样品与检测要求"), validators=[Length(max=2000)])
+
+
+class ClosureForm(FlaskForm):
+    first = DateField(
+        _l("停用开始日期"), validators=[InputRequired(_l("请填写停用开始日期。"))]
+    )
+    last = DateField(_l("停用结束日期"), validators=[Optional()])
+    reason = StringField(_l("停用原因"), validators=[Length(max=200)])
+
+
+class TrainingForm(FlaskForm):
+    email = StringField(
+        _l("培训用户的登录邮箱"),
+        validators=[InputRequired(_l("请填写邮箱。")), Length(max=200)],
+    )
+    trained_on = DateField(
+        _l("培训日期"), validators=[InputRequired(_l("请填写培训日期。"))]
+    )
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("仪器照片（PNG/JPG/GIF/WEBP）"))

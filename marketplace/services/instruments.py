@@ -8,7 +8,7 @@ one after the other and the second sees the first before it checks for an overla
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,18 +22,15 @@ from ..core.timeutil import today_shanghai, utcnow
 from ..extensions import db
 from ..payments import services as payments
 from ..payments.models import PaymentKind, PaymentRequest
+from .instrument_terms import is_closed, is_trained, owns
 from .models import Booking, Instrument
 from .rules import LIVE_BOOKINGS, TOWNS, UNIT_LABELS
 
 PAY_WITHIN_DAYS = 30
 #: The longest single booking, in hours (one day inside the opening hours).
 MAX_HOURS = 24
-
-
-def owns(user, instrument: Instrument) -> bool:
-    return bool(
-        user and user.is_authenticated and user.belongs_to(instrument.owner_org_id)
-    )
+#: The most samples one submission takes.
+MAX_SAMPLES = 500
 
 
 def add_instrument(actor, **data) -> Instrument:
@@ -102,11 +99,27 @@ def overlapping(
         db.session.scalars(
             sa.select(Booking).where(
                 Booking.instrument_id == instrument_id,
+                Booking.kind == "slot",
                 Booking.status.in_(LIVE_BOOKINGS),
                 Booking.starts_at < ends_at,
                 Booking.ends_at > starts_at,
             )
         )
+    )
+
+
+def _booker(actor, instrument: Instrument):
+    org = actor.organization
+    if org is None or org.type != OrgType.FIRM or not org.is_verified:
+        raise PermissionDenied(_("只有已认证企业的成员可以预约仪器。"))
+    if not instrument.active:
+        raise InvalidTransition(_("该仪器暂停开放。"))
+    return org
+
+
+def _closed(instrument: Instrument, day) -> ValidationFailed:
+    return ValidationFailed(
+        [("starts_at", _("仪器在 %(d)s 停用，请选择其他日期。", d=day.isoformat()))]
     )
 
 
@@ -116,13 +129,20 @@ def book(
     start_local: datetime | None,
     hours: int | None,
     note: str = "",
+    self_operate: bool = False,
 ) -> Booking:
-    """A verified firm books a slot (Beijing time) inside the opening hours of one day."""
-    org = actor.organization
-    if org is None or org.type != OrgType.FIRM or not org.is_verified:
-        raise PermissionDenied(_("只有已认证企业的成员可以预约仪器。"))
-    if not instrument.active:
-        raise InvalidTransition(_("该仪器暂停开放。"))
+    """A verified firm books a slot (Beijing time) inside the opening hours of one day.
+
+    Not on a closure day. `self_operate`: the booker runs it, which only a user the
+    owner recorded as trained may, on an instrument that trained users may operate.
+    """
+    org = _booker(actor, instrument)
+    if self_operate and instrument.staff_operated:
+        raise ValidationFailed([("self_operate", _("该仪器只由所属机构人员操作。"))])
+    if self_operate and not is_trained(actor, instrument):
+        raise PermissionDenied(
+            _("您尚未登记为该仪器的培训用户，只能预约由所属机构人员操作。")
+        )
     if start_local is None:
         raise ValidationFailed([("starts_at", _("请填写开始时间。"))])
     if not hours or not 1 <= hours <= MAX_HOURS:
@@ -147,6 +167,8 @@ def book(
     ends_at = starts_at + timedelta(hours=hours)
     if starts_at <= utcnow():
         raise ValidationFailed([("starts_at", _("只能预约将来的时段。"))])
+    if is_closed(instrument.id, start_local.date()):
+        raise _closed(instrument, start_local.date())
     instrument = lock(instrument)
     if overlapping(instrument.id, starts_at, ends_at):
         raise ValidationFailed([("starts_at", _("该时段已被预约，请选择其他时间。"))])
@@ -157,10 +179,54 @@ def book(
         starts_at=starts_at,
         ends_at=ends_at,
         note=(note or "").strip(),
+        self_operated=bool(self_operate),
     )
     db.session.add(booking)
     db.session.flush()
     audit.record(actor, "instrument.book", booking, instrument=instrument.id)
+    return booking
+
+
+def book_samples(
+    actor, instrument: Instrument, drop_off: date | None, samples: int | None, note: str
+) -> Booking:
+    """A verified firm submits samples for the owner's staff to test: no slot is held.
+
+    Only on an instrument priced per sample; the drop-off day must be a future (or
+    today's) Beijing date on which the instrument is not closed.
+    """
+    _booker(actor, instrument)
+    if instrument.price_unit != "sample":
+        raise ValidationFailed([("samples", _("该仪器按时段计价，请预约时段。"))])
+    if not samples or not 1 <= samples <= MAX_SAMPLES:
+        raise ValidationFailed(
+            [("samples", _("样品数量应为 1–%(n)s 件。", n=MAX_SAMPLES))]
+        )
+    if drop_off is None or drop_off < today_shanghai():
+        raise ValidationFailed([("drop_off", _("请填写今天或以后的送样日期。"))])
+    if is_closed(instrument.id, drop_off):
+        raise ValidationFailed(
+            [
+                (
+                    "drop_off",
+                    _("仪器在 %(d)s 停用，请选择其他日期。", d=drop_off.isoformat()),
+                )
+            ]
+        )
+    starts_at = datetime.combine(drop_off, time()) - timedelta(hours=8)
+    booking = Booking(
+        instrument_id=instrument.id,
+        firm_org_id=actor.organization_id,
+        booked_by_id=actor.id,
+        kind="samples",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(days=1),
+        quantity=samples,
+        note=(note or "").strip(),
+    )
+    db.session.add(booking)
+    db.session.flush()
+    audit.record(actor, "instrument.samples", booking, instrument=instrument.id)
     return booking
 
 
@@ -213,6 +279,8 @@ def cancel(actor, booking: Booking) -> Booking:
 
 def units(booking: Booking) -> int:
     unit = booking.instrument.price_unit
+    if booking.kind == "samples":
+        return max(booking.quantity, 1)
     seconds = (booking.ends_at - booking.starts_at).total_seconds()
     if unit == "hour":
         return max(math.ceil(seconds / 3600), 1)

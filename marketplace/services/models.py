@@ -10,6 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..core.timeutil import today_shanghai, utcnow
 from ..extensions import db
 
+#: The claim table lives with the vouchers (兑付 is a step of the voucher flow); the name
+#: stays importable here for the pages that read it beside orders and bookings.
+from ..vouchers.models import VoucherClaim  # noqa: F401
+
 
 class Provider(db.Model):
     """The service profile of an organisation (a provider, a university's key lab …)."""
@@ -130,6 +134,7 @@ class ServiceOrder(db.Model):
     firm_org = relationship("Organization", foreign_keys=[firm_org_id])
     report = relationship("Attachment")
     payment_request = relationship("PaymentRequest")
+    deal = relationship("Deal")
 
 
 class Instrument(db.Model):
@@ -155,12 +160,42 @@ class Instrument(db.Model):
     #: Opening hours, Beijing time, whole hours [opens, closes).
     opens_hour: Mapped[int] = mapped_column(default=8)
     closes_hour: Mapped[int] = mapped_column(default=17)
-    #: True: the owner's staff runs it; False: a trained user may.
+    #: True: the owner's staff runs it; False: a trained user may (instrument_trainings).
     staff_operated: Mapped[bool] = mapped_column(default=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner = relationship("Organization")
+
+
+class InstrumentClosure(db.Model):
+    """A day (Beijing date) the instrument is closed: no slot and no sample drop-off."""
+
+    __tablename__ = "instrument_closures"
+    __table_args__ = (sa.UniqueConstraint("instrument_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
+    day: Mapped[date]
+    reason: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InstrumentTraining(db.Model):
+    """The owner's record that a user is trained to operate one instrument."""
+
+    __tablename__ = "instrument_trainings"
+    __table_args__ = (sa.UniqueConstraint("instrument_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(sa.ForeignKey("instruments.id"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    trained_on: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user = relationship("User", foreign_keys=[user_id])
 
 
 class Booking(db.Model):
@@ -185,6 +220,15 @@ class Booking(db.Model):
     status: Mapped[str] = mapped_column(sa.String(12), default="requested")
     note: Mapped[str] = mapped_column(sa.Text, default="")
     quantity: Mapped[int] = mapped_column(default=1)
+    #: rules.BOOKING_KINDS: "slot" holds [starts_at, ends_at); "samples" only names the
+    #: drop-off day (that Beijing day, in UTC) and holds no slot.
+    kind: Mapped[str] = mapped_column(
+        sa.String(8), default="slot", server_default="slot"
+    )
+    #: The booker runs the instrument (a trained user); else the owner's staff does.
+    self_operated: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false()
+    )
     payment_request_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("payment_requests.id")
     )
@@ -193,42 +237,3 @@ class Booking(db.Model):
     instrument: Mapped[Instrument] = relationship()
     firm_org = relationship("Organization")
     payment_request = relationship("PaymentRequest")
-
-
-class VoucherClaim(db.Model):
-    """兑付: a provider claims the voucher part of a delivered service; the operator settles.
-
-    One claim per redemption, ever (the unique constraint holds also against two
-    simultaneous claims); a rejected claim stays rejected with its reason.
-    """
-
-    __tablename__ = "voucher_claims"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    redemption_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("voucher_redemptions.id"), unique=True
-    )
-    provider_org_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organizations.id"), index=True
-    )
-    #: The delivered service: an accepted order (with its report) or a completed booking.
-    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_orders.id"))
-    booking_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("instrument_bookings.id")
-    )
-    #: The proof of delivery: the order's report (None for an instrument's usage record).
-    proof_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachments.id"))
-    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
-    note: Mapped[str] = mapped_column(sa.Text, default="")
-    #: rules.CLAIM_STATUS_LABELS: submitted / settled / rejected
-    status: Mapped[str] = mapped_column(sa.String(12), default="submitted", index=True)
-    reason: Mapped[str] = mapped_column(sa.Text, default="")
-    claimed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
-    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    decided_at: Mapped[datetime | None]
-
-    redemption = relationship("VoucherRedemption")
-    provider_org = relationship("Organization")
-    order: Mapped[ServiceOrder | None] = relationship()
-    booking: Mapped[Booking | None] = relationship()

@@ -13,13 +13,14 @@ from ..core.domain import FIELD_LABELS
 from ..core.timeutil import today_shanghai
 from ..core.transaction import Write, form_status
 from ..extensions import db
-from ..vouchers import services as vouchers
+from ..vouchers import eligibility as listing
 from ..vouchers.models import EligibleProvider
 from ..vouchers.rules import SERVICE_KINDS
-from . import bp, orders, providers
+from . import bp, deal_links, orders, providers
 from .forms import (
     AccreditationForm,
     ActionForm,
+    AttachDealForm,
     DeliverForm,
     DisputeForm,
     EligibilityForm,
@@ -66,7 +67,7 @@ def index():
         field=field,
         standard=standard,
         eligible={
-            p.id for p in all_providers if vouchers.is_eligible(p.organization_id)
+            p.id for p in all_providers if listing.is_eligible(p.organization_id)
         },
         labels=LABELS,
         own=providers.provider_of(getattr(current_user, "organization_id", None)),
@@ -172,7 +173,7 @@ def eligibility(provider_id: int):
     form = EligibilityForm()
     if form.validate_on_submit():
         with Write(form) as write:
-            vouchers.set_eligibility(
+            listing.set_eligibility(
                 current_user,
                 db.session.get(Organization, provider.organization_id),
                 form.eligible.data,
@@ -236,6 +237,8 @@ def _order_page(order: ServiceOrder, status: int = 200, **forms):
         provider_side=orders.is_provider_side(current_user, order),
         listed=orders.listed_price(order),
         action_form=ActionForm(),
+        deal_form=AttachDealForm(),
+        deals=deal_links.attachable_deals(current_user, order),
         quote_form=forms.get("quote_form") or QuoteForm(),
         deliver_form=forms.get("deliver_form") or DeliverForm(),
         dispute_form=forms.get("dispute_form") or DisputeForm(),

@@ -9,11 +9,10 @@ from flask_login import current_user, login_required
 
 from ..core.transaction import Write
 from ..extensions import db
-from ..vouchers import services as vouchers
-from ..vouchers.models import VoucherRedemption
+from ..vouchers import eligibility
+from ..vouchers.models import VoucherClaim, VoucherRedemption
 from . import claims, claims_bp
 from .forms import ActionForm, ClaimForm, RejectClaimForm
-from .models import VoucherClaim
 from .rules import CLAIM_STATUS_LABELS
 
 
@@ -31,7 +30,7 @@ def _provider_page(status: int = 200, claim_form: ClaimForm | None = None):
         "vouchers/claims.html",
         claims=rows,
         open_items=claims.claimable(org_id),
-        eligible=vouchers.is_eligible(org_id),
+        eligible=eligibility.is_eligible(org_id),
         labels=CLAIM_STATUS_LABELS,
         form=claim_form or ClaimForm(),
     ), status

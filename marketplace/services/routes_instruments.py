@@ -10,13 +10,24 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.domain import FIELD_LABELS
+from ..core.timeutil import today_shanghai
 from ..core.transaction import Write, form_status
 from ..extensions import db
-from ..vouchers import services as vouchers
+from ..vouchers import eligibility as listing
+from . import instrument_terms as terms
 from . import instruments, instruments_bp
-from .forms import ActionForm, BookingForm, InstrumentForm
+from .forms import (
+    ActionForm,
+    BookingForm,
+    ClosureForm,
+    InstrumentForm,
+    PhotoForm,
+    SamplesForm,
+    TrainingForm,
+)
 from .models import Booking, Instrument, Provider
 from .rules import (
+    BOOKING_KINDS,
     BOOKING_STATUS_LABELS,
     PROVIDER_KINDS,
     TOWN_LABELS,
@@ -30,6 +41,7 @@ LABELS = {
     "booking_status": BOOKING_STATUS_LABELS,
     "fields": {str(k): v for k, v in FIELD_LABELS.items()},
     "kinds": PROVIDER_KINDS,
+    "booking_kinds": BOOKING_KINDS,
 }
 
 
@@ -51,9 +63,7 @@ def index():
         town=town,
         field=field,
         labels=LABELS,
-        eligible={
-            i.owner_org_id for i in items if vouchers.is_eligible(i.owner_org_id)
-        },
+        eligible={i.owner_org_id for i in items if listing.is_eligible(i.owner_org_id)},
     )
 
 
@@ -115,7 +125,7 @@ def new():
     return render_template("instruments/new.html", form=form), form_status(form)
 
 
-def _detail(inst: Instrument, status: int = 200, form=None):
+def detail_page(inst: Instrument, status: int = 200, form=None, **forms):
     owner = instruments.owns(current_user, inst)
     q = sa.select(Booking).where(Booking.instrument_id == inst.id)
     if not (owner or getattr(current_user, "is_staff", False)):
@@ -127,15 +137,23 @@ def _detail(inst: Instrument, status: int = 200, form=None):
         owner=owner,
         bookings=db.session.scalars(q.order_by(Booking.starts_at)).all(),
         form=form or BookingForm(),
+        samples_form=forms.get("samples_form") or SamplesForm(),
+        closure_form=forms.get("closure_form") or ClosureForm(),
+        training_form=forms.get("training_form") or TrainingForm(),
+        photo_form=forms.get("photo_form") or PhotoForm(),
         action_form=ActionForm(),
-        eligible=vouchers.is_eligible(inst.owner_org_id),
+        closures=terms.upcoming_closures(inst, today_shanghai()),
+        photos=terms.photos(inst),
+        trained=terms.trained_users(inst) if owner else [],
+        is_trained=terms.is_trained(current_user, inst),
+        eligible=listing.is_eligible(inst.owner_org_id),
         labels=LABELS,
     ), status
 
 
 @instruments_bp.get("/<int:instrument_id>")
 def detail(instrument_id: int):
-    return _detail(db.get_or_404(Instrument, instrument_id))
+    return detail_page(db.get_or_404(Instrument, instrument_id))
 
 
 @instruments_bp.post("/<int:instrument_id>/book")
@@ -146,12 +164,17 @@ def book(instrument_id: int):
     if form.validate_on_submit():
         with Write(form) as write:
             instruments.book(
-                current_user, inst, form.starts_at.data, form.hours.data, form.note.data
+                current_user,
+                inst,
+                form.starts_at.data,
+                form.hours.data,
+                form.note.data,
+                self_operate=form.self_operate.data,
             )
         if write.ok:
             flash(_("预约已提交，等待仪器所属机构确认。"), "success")
             return redirect(url_for("instruments.detail", instrument_id=inst.id))
-    return _detail(inst, 422, form)
+    return detail_page(inst, 422, form)
 
 
 STEPS = {

@@ -35,7 +35,8 @@ BOOKING_STATUS_LABELS = {
     "cancelled": _l("已取消"),
     "completed": _l("已完成"),
 }
-#: Bookings that hold their slot.
+BOOKING_KINDS = {"slot": _l("预约时段"), "samples": _l("送样检测")}
+#: Bookings that hold their slot (of kind "slot").
 LIVE_BOOKINGS = ("requested", "confirmed", "completed")
 UNIT_LABELS = {
     "hour": _l("每小时"),

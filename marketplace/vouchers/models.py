@@ -115,3 +115,43 @@ class QuotaApplication(db.Model):
 
     organization = relationship("Organization")
     voucher = relationship("Voucher")
+
+
+class VoucherClaim(db.Model):
+    """兑付: a provider claims the voucher part of a delivered service; the operator settles.
+
+    One claim per redemption, ever (the unique constraint holds also against two
+    simultaneous claims); a rejected claim stays rejected with its reason.
+    """
+
+    __tablename__ = "voucher_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    redemption_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("voucher_redemptions.id"), unique=True
+    )
+    provider_org_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    #: The delivered service: an accepted order (with its report) or a completed booking.
+    order_id: Mapped[int | None] = mapped_column(sa.ForeignKey("service_orders.id"))
+    booking_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("instrument_bookings.id")
+    )
+    #: The proof of delivery: the order's report (None for an instrument's usage record).
+    proof_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachments.id"))
+    amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    #: rules.CLAIM_STATUS_LABELS: submitted / settled / rejected
+    status: Mapped[str] = mapped_column(sa.String(12), default="submitted", index=True)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    claimed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+
+    redemption = relationship("VoucherRedemption")
+    provider_org = relationship("Organization")
+    #: services.models: the service tables sit a floor above, so by name.
+    order = relationship("ServiceOrder")
+    booking = relationship("Booking")

@@ -15,6 +15,8 @@ from ..extensions import db
 from ..payments.access import visible_request
 from ..payments.exports import table_response
 from . import bp, services
+from . import quota as quotas
+from . import settlement as report
 from .forms import ApplyForm, DecideForm, IssueForm, PeriodForm, QuotaForm
 from .models import QuotaApplication, Voucher
 from .rules import QUOTA_STATUS_LABELS, SERVICE_KINDS
@@ -97,14 +99,26 @@ def apply(request_id: int):
 @bp.get("/settlement")
 @login_required
 def settlement():
+    """The half-year's settled claims by provider, and its redemptions; CSV/XLSX of
+    either (`part=claims` for the claims)."""
     _operator()
     today = today_shanghai()
     form = PeriodForm(request.args, year=today.year, half=1 if today.month <= 6 else 2)
     if request.args and not form.validate():
-        return render_template("vouchers/settlement.html", form=form, rows=[]), 422
+        return render_template(
+            "vouchers/settlement.html", form=form, rows=[], claims=[], by_provider=[]
+        ), 422
     year, half = form.year.data, form.half.data
-    rows = services.settlement_rows(year, half)
+    rows = report.settlement_rows(year, half)
+    claims = report.settled_claims(year, half)
     fmt = request.args.get("fmt")
+    if fmt in ("csv", "xlsx") and request.args.get("part") == "claims":
+        return table_response(
+            report.CLAIM_HEADERS,
+            report.claim_cells(claims),
+            fmt,
+            f"voucher-claims-{year}H{half}",
+        )
     if fmt in ("csv", "xlsx"):
         headers = ["服务机构", "统一社会信用代码", "服务类别", "笔数", "兑付金额(元)"]
         data = [
@@ -118,7 +132,13 @@ def settlement():
             for r in rows
         ]
         return table_response(headers, data, fmt, f"voucher-settlement-{year}H{half}")
-    return render_template("vouchers/settlement.html", form=form, rows=rows)
+    return render_template(
+        "vouchers/settlement.html",
+        form=form,
+        rows=rows,
+        claims=claims,
+        by_provider=report.claims_by_provider(claims),
+    )
 
 
 def _quota_page(form=None, status: int = 200):
@@ -127,7 +147,7 @@ def _quota_page(form=None, status: int = 200):
         q = q.where(
             QuotaApplication.organization_id == (current_user.organization_id or -1)
         )
-    per_application, per_year = services.caps()
+    per_application, per_year = quotas.caps()
     year = today_shanghai().year
     return render_template(
         "vouchers/apply.html",
@@ -138,7 +158,7 @@ def _quota_page(form=None, status: int = 200):
         per_application=per_application,
         per_year=per_year,
         committed=(
-            services.year_committed(current_user.organization_id, year)
+            quotas.year_committed(current_user.organization_id, year)
             if current_user.organization_id
             else 0
         ),
@@ -152,7 +172,7 @@ def quota():
     form = QuotaForm()
     if request.method == "POST" and form.validate_on_submit():
         with Write(form) as write:
-            services.apply_for_quota(current_user, form.amount.fen, form.purpose.data)
+            quotas.apply_for_quota(current_user, form.amount.fen, form.purpose.data)
         if write.ok:
             flash(_("申领已提交，等待运营方审批。"), "success")
             return redirect(url_for("vouchers.quota"))
@@ -169,7 +189,7 @@ def decide(application_id: int):
         flash(_("请填写有效的批准金额。"), "error")
         return redirect(url_for("vouchers.quota"))
     with Write() as write:
-        services.decide_quota(
+        quotas.decide_quota(
             current_user, application, form.approved.fen, form.reason.data
         )
     if write.ok:

@@ -19,8 +19,9 @@ from marketplace.core.errors import (
 )
 from marketplace.core.timeutil import today_shanghai
 from marketplace.services import claims, instruments, orders
-from marketplace.services.models import VoucherClaim
+from marketplace.vouchers import eligibility
 from marketplace.vouchers import services as vouchers
+from marketplace.vouchers.models import VoucherClaim
 
 from .conftest import PDF
 
@@ -29,7 +30,7 @@ def _paid_order(app, db, net, listed=True):
     """An accepted ¥2,000 order with its report, paid by a voucher (wholly: under 1万元)."""
     with app.test_request_context():
         if listed:
-            vouchers.set_eligibility(net.operator, net.lab_org, True, "CMA 资质")
+            eligibility.set_eligibility(net.operator, net.lab_org, True, "CMA 资质")
         order = orders.request_order(net.firm, net.salt, 5, "")  # ¥2,000
         orders.accept_listed(net.lab, order)
         orders.confirm(net.firm, order)
@@ -48,7 +49,7 @@ def _paid_order(app, db, net, listed=True):
             50,
         )
         if not listed:
-            vouchers.set_eligibility(net.operator, net.lab_org, True, "CMA 资质")
+            eligibility.set_eligibility(net.operator, net.lab_org, True, "CMA 资质")
         redemption = vouchers.redeem(v, req, net.firm)
     db.session.commit()
     return order, redemption
@@ -148,10 +149,10 @@ def test_only_delivered_services_are_settled(app, db, net):
         # Only the provider that was paid, and only while it is listed.
         with pytest.raises(PermissionDenied):
             claims.claim(net.firm, redemption, "")
-        vouchers.set_eligibility(net.operator, net.lab_org, False, "资质到期")
+        eligibility.set_eligibility(net.operator, net.lab_org, False, "资质到期")
         with pytest.raises(PermissionDenied, match="载体"):
             claims.claim(net.lab, redemption, "")
-        vouchers.set_eligibility(net.operator, net.lab_org, True, "资质恢复")
+        eligibility.set_eligibility(net.operator, net.lab_org, True, "资质恢复")
         row = claims.claim(net.lab, redemption, "")
         db.session.commit()
         # The service is no longer an accepted delivery: the operator cannot settle.
@@ -176,7 +177,7 @@ def test_only_delivered_services_are_settled(app, db, net):
 def test_a_completed_booking_is_claimed_with_its_usage_record(app, db, net):
     start = datetime.combine(today_shanghai() + timedelta(days=2), time(9))
     with app.test_request_context():
-        vouchers.set_eligibility(net.operator, net.lab_org, True, "CMA 资质")
+        eligibility.set_eligibility(net.operator, net.lab_org, True, "CMA 资质")
         booking = instruments.book(net.firm, net.instrument, start, 2)  # ¥200
         instruments.confirm(net.lab, booking)
         req = instruments.complete(net.lab, booking)

@@ -14,6 +14,8 @@ from marketplace.dashboard import report
 from marketplace.dashboard.kpis import Period
 from marketplace.services import claims, instruments, orders
 from marketplace.services.models import Provider
+from marketplace.vouchers import eligibility
+from marketplace.vouchers import quota as quotas
 from marketplace.vouchers import services as vouchers
 
 from .conftest import PDF
@@ -27,7 +29,7 @@ def _world(app, db, net, create_org, create_user):
     other_firm = create_user(org=create_org(name="瓯海第二眼镜厂", type=OrgType.FIRM))
     start = datetime.combine(today_shanghai() + timedelta(days=2), time(9))
     with app.test_request_context():
-        vouchers.set_eligibility(net.operator, net.lab_org, True, "CMA 资质")
+        eligibility.set_eligibility(net.operator, net.lab_org, True, "CMA 资质")
         done = orders.request_order(net.firm, net.salt, 5, "")  # ¥2,000
         orders.accept_listed(net.lab, done)
         orders.confirm(net.firm, done)
@@ -38,10 +40,10 @@ def _world(app, db, net, create_org, create_user):
         instruments.book(net.firm, net.instrument, start, 2)
         b = instruments.book(other_firm, net.instrument, start + timedelta(hours=3), 1)
         instruments.refuse(net.lab, b)
-        a1 = vouchers.apply_for_quota(net.firm, 1_000_000, "盐雾试验")
-        a2 = vouchers.apply_for_quota(other_firm, 500_000, "检测")
-        vouchers.decide_quota(net.operator, a1, 800_000, "部分批准")
-        vouchers.decide_quota(net.operator, a2, None, "材料不全")
+        a1 = quotas.apply_for_quota(net.firm, 1_000_000, "盐雾试验")
+        a2 = quotas.apply_for_quota(other_firm, 500_000, "检测")
+        quotas.decide_quota(net.operator, a1, 800_000, "部分批准")
+        quotas.decide_quota(net.operator, a2, None, "材料不全")
         redemption = vouchers.redeem(a1.voucher, req, net.firm)  # all: under 1万元
         claims.settle(net.operator, claims.claim(net.lab, redemption, ""))
     db.session.commit()

@@ -19,6 +19,7 @@ from marketplace.payments.models import PaymentRequest
 from marketplace.services import orders, providers
 from marketplace.services.models import Accreditation, ServiceOrder
 from marketplace.vouchers import services as vouchers
+from marketplace.vouchers import settlement
 from marketplace.vouchers.models import Voucher
 
 from .conftest import PDF
@@ -279,7 +280,7 @@ def test_a_voucher_pays_a_provider_only_once_the_operator_lists_it(
     # A purchase under 1万元 is payable wholly by voucher (vouchers.rules).
     assert (bal.voucher, bal.outstanding) == (200_000, 0)
     assert db.session.get(Voucher, v.id).balance_fen == 300_000
-    rows = vouchers.settlement_rows(today.year, 1 if today.month <= 6 else 2)
+    rows = settlement.settlement_rows(today.year, 1 if today.month <= 6 else 2)
     assert [(r["provider"], r["amount_fen"]) for r in rows] == [
         (net.lab_org.name, 200_000)
     ]

@@ -14,7 +14,7 @@ from marketplace.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from marketplace.vouchers import services
+from marketplace.vouchers import quota as quotas
 from marketplace.vouchers.models import QuotaApplication, Voucher
 
 
@@ -64,23 +64,23 @@ def test_a_firm_applies_and_the_operator_approves_part(app, client, db, world, l
         1_000_000,
     )
     with app.test_request_context(), pytest.raises(InvalidTransition):
-        services.decide_quota(world.operator, application, 1_000_000, "")
+        quotas.decide_quota(world.operator, application, 1_000_000, "")
 
 
 def test_refusal_needs_a_reason_and_frees_the_year_cap(app, db, world):
     app.config["VOUCHER_CAP_PER_YEAR_FEN"] = 3_000_000
     try:
         with app.test_request_context():
-            a = services.apply_for_quota(world.firm, 2_000_000, "研发设计")
+            a = quotas.apply_for_quota(world.firm, 2_000_000, "研发设计")
             with pytest.raises(ValidationFailed, match="本年度"):
-                services.apply_for_quota(world.firm, 1_500_000, "检测")
+                quotas.apply_for_quota(world.firm, 1_500_000, "检测")
             with pytest.raises(ValidationFailed):
-                services.decide_quota(world.operator, a, 0, "")
-            services.decide_quota(world.operator, a, 0, "材料不全")
+                quotas.decide_quota(world.operator, a, 0, "")
+            quotas.decide_quota(world.operator, a, 0, "材料不全")
             assert a.status == "refused"
-            services.apply_for_quota(world.firm, 1_500_000, "检测")
+            quotas.apply_for_quota(world.firm, 1_500_000, "检测")
             with pytest.raises(PermissionDenied):
-                services.apply_for_quota(world.supplier, 100_000, "x")
+                quotas.apply_for_quota(world.supplier, 100_000, "x")
     finally:
         app.config.pop("VOUCHER_CAP_PER_YEAR_FEN")
 
@@ -102,7 +102,7 @@ def test_simultaneous_applications_never_pass_the_year_cap(app, db, world):
             try:
                 user = db.session.get(User, firm_id)
                 barrier.wait()
-                services.apply_for_quota(user, 2_000_000, "检测")
+                quotas.apply_for_quota(user, 2_000_000, "检测")
                 db.session.commit()
                 outcomes.append("ok")
             except ValidationFailed:

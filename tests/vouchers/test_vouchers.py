@@ -14,7 +14,7 @@ from marketplace.core.errors import InvalidTransition, ValidationFailed
 from marketplace.core.timeutil import today_shanghai
 from marketplace.payments import ledger
 from marketplace.payments.models import LedgerEntry, PaymentRequest
-from marketplace.vouchers import services
+from marketplace.vouchers import services, settlement
 from marketplace.vouchers.models import Voucher, VoucherRedemption
 
 
@@ -119,7 +119,7 @@ def test_the_settlement_report_lists_redemptions_per_provider(
     db.session.commit()
     today = today_shanghai()
     half = 1 if today.month <= 6 else 2
-    rows = services.settlement_rows(today.year, half)
+    rows = settlement.settlement_rows(today.year, half)
     assert sorted((r["provider"], r["amount_fen"]) for r in rows) == sorted(
         [(world.uni.name, 200_000), ("瓯海科技大市场", 100_000)]
     )
