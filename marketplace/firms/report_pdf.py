@@ -21,6 +21,17 @@ def _verdict_lines(verdict) -> list[str]:
     return lines
 
 
+def _innovation_lines(inn) -> list[str]:
+    lines = [
+        f"· {p.label} {p.low}–{p.high}/{p.max_points}："
+        + "；".join(str(x) for x in p.lines)
+        for p in inn.parts
+    ]
+    if not inn.met:
+        lines += [f"  - {step}（+{gain}）" for gain, step in inn.steps if gain > 0]
+    return lines
+
+
 def render_pdf(r: Report) -> bytes:
     """The report as a PDF; raises contracts.documents.FontUnavailable without a font."""
     from datetime import UTC
@@ -49,6 +60,11 @@ def render_pdf(r: Report) -> bytes:
             _verdict_lines(r.sme),
         ),
         (_("高新技术企业"), _verdict_lines(r.hnte)),
+        (
+            f"{_('创新能力评价估算')}（"
+            f"{_('%(a)s–%(b)s 分（需 71 分）', a=r.innovation.low, b=r.innovation.high)}）",
+            _innovation_lines(r.innovation),
+        ),
         (_("当前技术难题"), [c.problems or _("未填写。")]),
         (
             _("推荐成果"),
