@@ -21,7 +21,7 @@ from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..extensions import db
 from ..needs.forms import NeedForm
-from . import checkups, checkups_bp, report_pdf
+from . import checkups, checkups_bp, finance, report_pdf
 from .forms import CheckupForm
 from .models import Checkup, RosterFirm
 
@@ -73,6 +73,7 @@ def report(checkup_id: int):
         "firms/checkup_report.html",
         r=checkups.report(c),
         history=checkups.history(c),
+        financing=finance.linked_requests(current_user, checkup_id=c.id),
         can_post_need=c.need_id is None and current_user.belongs_to(c.organization_id),
     )
 
