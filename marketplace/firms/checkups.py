@@ -378,6 +378,44 @@ def history(c: Checkup) -> list[Checkup]:
     )
 
 
+@dataclass
+class HistoryRow:
+    """One check-up in the firm's history with its verdicts and the change since
+    the check-up before it."""
+
+    checkup: Checkup
+    sme_score: int
+    sme_qualifies: bool
+    hnte_qualifies: bool
+    innovation_low: int
+    innovation_high: int
+    #: Change of the 科小 score and of the upper innovation estimate since the
+    #: previous check-up (None for the first).
+    sme_change: int | None = None
+    innovation_change: int | None = None
+
+
+def history_rows(c: Checkup) -> list[HistoryRow]:
+    """The firm's check-ups newest first, each scored by today's rules, with the change."""
+    rows: list[HistoryRow] = []
+    for h in reversed(history(c)):
+        f = facts(h, h.created_at.date())
+        sme, inn = rules.sme(f), rules.innovation(f)
+        row = HistoryRow(
+            h,
+            sme.score or 0,
+            sme.qualifies,
+            rules.hnte(f).qualifies,
+            inn.low,
+            inn.high,
+        )
+        if rows:
+            row.sme_change = row.sme_score - rows[-1].sme_score
+            row.innovation_change = row.innovation_high - rows[-1].innovation_high
+        rows.append(row)
+    return rows[::-1]
+
+
 def visible_checkups(user):
     """The check-ups `user` may list: staff all, a firm's member its own."""
     query = sa.select(Checkup).order_by(Checkup.created_at.desc())

@@ -72,7 +72,7 @@ def report(checkup_id: int):
     return render_template(
         "firms/checkup_report.html",
         r=checkups.report(c),
-        history=checkups.history(c),
+        history=checkups.history_rows(c),
         financing=finance.linked_requests(current_user, checkup_id=c.id),
         can_post_need=c.need_id is None and current_user.belongs_to(c.organization_id),
     )

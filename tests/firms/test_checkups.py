@@ -115,6 +115,9 @@ def test_repeated_checkups_make_a_history(client, login, create_user, db):
     assert "历次体检" in page
     assert page.count('href="/checkups/') >= 1
     assert "符合条件" in page  # 20 + 40 + 30 = 90 now
+    # The history shows the change: 58 → 90.
+    history = page[page.index('id="history"') :]
+    assert "90 <span" in history and "+32" in history and "58</td>" in history
 
 
 def test_the_report_downloads_as_a_pdf(app, client, login, create_user, db):
