@@ -14,7 +14,7 @@ from .checkups import Report
 def _verdict_lines(verdict) -> list[str]:
     lines = []
     for i in verdict.items:
-        state = _("符合") if i.met else _("不符合")
+        state = _("符合") if i.met else (_("否") if i.optional else _("不符合"))
         points = f" {i.points}/{i.max_points}" if i.points is not None else ""
         gap = f"；{i.gap}" if i.gap else ""
         lines.append(f"· {i.label}：{state}{points}{gap}（{i.source}）")

@@ -180,6 +180,8 @@ class Item:
     max_points: int | None = None
     value: str = ""
     key: str = ""
+    #: One way among others (科小 第八条): not having it is no shortfall.
+    optional: bool = False
 
 
 @dataclass
@@ -225,7 +227,10 @@ def next_edge(p: Decimal | None, bands) -> int | None:
 
 
 def ip_points(class1: int, class2: int) -> int:
-    """科小 第七条 3: one class-I item 30; class-II 4+ 24, 3 18, 2 12, 1 6."""
+    """国科发政〔2017〕115号 第七条 3 科技成果指标: "A.1项及以上Ⅰ类知识产权（30分）
+    B.4项及以上Ⅱ类知识产权（24分）C.3项Ⅱ类知识产权（18分）D.2项Ⅱ类知识产权（12分）
+    E.1项Ⅱ类知识产权（6分）F.没有知识产权（0分）"
+    (http://www.13880246603.com/api/PolicyDetail/PolicyInfo/27751)."""
     if class1 >= 1:
         return IP1_POINTS
     return next((pts for n, pts in IP2_BANDS if class2 >= n), 0)
@@ -405,6 +410,7 @@ def sme(f: Facts) -> Verdict:
                 met,
                 SME + " 第八条" + clause,
                 key=key,
+                optional=True,
             )
         )
     qualifies = conditions and (score_ok or direct_met)
@@ -470,7 +476,8 @@ def _graded(grade: str | None) -> tuple[int, int]:
 
 def _ip_quantity(class1: int, class2: int) -> tuple[int, int]:
     """知识产权数量 (≤ 8): "A. 1项及以上（Ⅰ类）(7-8分) B. 5项及以上（Ⅱ类）(5-6分)
-    C. 3~4项（Ⅱ类）(3-4分) D. 1~2项（Ⅱ类）(1-2分) E. 0项 (0分)"."""
+    C. 3~4项（Ⅱ类）(3-4分) D. 1~2项（Ⅱ类）(1-2分) E. 0项 (0分)" — 国科发火〔2016〕195号
+    工作指引 四 (http://cn.shanghaiyincai.com.cn/news/938.html)."""
     if class1 >= 1:
         return 7, 8
     if class2 >= 5:
@@ -603,7 +610,9 @@ def growth_rate(y1: int | None, y2: int | None, y3: int | None) -> Decimal | Non
 
 def growth_points(rate: Decimal | None) -> tuple[int, int]:
     """A ≥35% 9-10, B ≥25% 7-8, C ≥15% 5-6, D ≥5% 3-4, E >0 1-2, F ≤0 0
-    ("企业净资产增长率或销售收入增长率为负的，按0分计算")."""
+    ("企业净资产增长率或销售收入增长率为负的，按0分计算") — 国科发火〔2016〕195号 工作指引 四
+    (https://8.net.cn/g78156221.html). The page prints "E.增长率≥0（1-2分） F.增长率≤0
+    （0分）", overlapping at 0; a rate of exactly 0 is not growth and scores 0."""
     if rate is None or rate <= 0:
         return 0, 0
     return next((pts for edge, pts in GROWTH_BANDS if rate >= edge), GROWTH_POSITIVE)
