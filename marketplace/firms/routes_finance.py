@@ -14,7 +14,7 @@ from ..core.domain import FIELD_LABELS
 from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..extensions import db
-from . import finance, finance_bp
+from . import checkups, finance, finance_bp, rules
 from .forms_finance import (
     ActionForm,
     InstitutionForm,
@@ -160,9 +160,16 @@ def _detail(req: FinancingRequest, offer_form=None, outcome_form=None, status=20
         for o in req.offers
         if own or current_user.is_staff or (inst and o.institution_id == inst.id)
     ]
+    summary = None
+    if req.checkup is not None:
+        # The figures the firm shared by linking its check-up: everyone who may see
+        # the request (the institutions in scope, staff) sees them, the report not.
+        f = checkups.facts(req.checkup, req.checkup.created_at.date())
+        summary = {"c": req.checkup, "sme": rules.sme(f), "hnte": rules.hnte(f)}
     return render_template(
         "firms/finance_request.html",
         req=req,
+        summary=summary,
         offers=offers,
         own=own,
         can_offer=inst is not None and inst.covers(req) and req.status == "open",

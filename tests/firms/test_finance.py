@@ -302,6 +302,11 @@ def test_a_request_linked_to_a_checkup_shows_on_both_pages(market, db):
     # The bank sees the request, not the firm's check-up figures.
     page = clients["bank"].get(f"/finance/requests/{req.id}").get_data(as_text=True)
     assert f'href="/checkups/{c.id}"' not in page and "已关联科技体检报告" in page
+    # … but the figures the firm shared by linking it (staff 10, R&D staff 2).
+    figures = page[page.index('id="firm-figures"') :]
+    assert "10 / 2" in figures and "尚不符合" in figures
+    # Out of scope: neither the request nor its figures.
+    assert clients["vc"].get(f"/finance/requests/{req.id}").status_code == 404
     assert clients["bank"].get(f"/checkups/{c.id}").status_code == 404
     report = clients["firm"].get(f"/checkups/{c.id}").get_data(as_text=True)
     assert f'href="/finance/requests/{req.id}"' in report
