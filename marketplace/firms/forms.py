@@ -186,6 +186,31 @@ class CheckupForm(FlaskForm):
     problems = _text(_l("当前技术难题"), rows=5)
     plans = _text(_l("发展计划"))
 
+    #: Form field → check-up column holding fen.
+    MONEY = {
+        "revenue": "revenue_fen",
+        "rd_spend": "rd_spend_fen",
+        "total_cost": "total_cost_fen",
+        "assets": "assets_fen",
+        "revenue_3y": "revenue_3y_fen",
+        "rd_spend_3y": "rd_spend_3y_fen",
+        "revenue_y1": "revenue_y1_fen",
+        "revenue_y2": "revenue_y2_fen",
+        "net_assets_y1": "net_assets_y1_fen",
+        "net_assets_y2": "net_assets_y2_fen",
+        "net_assets_y3": "net_assets_y3_fen",
+    }
+
+    def fill_from(self, checkup) -> None:
+        """Prefill a repeated check-up with the last one's answers (to be updated)."""
+        for name, f in self._fields.items():
+            if name in self.MONEY:
+                fen = getattr(checkup, self.MONEY[name])
+                f.data = None if fen is None else Decimal(fen) / FEN_PER_WAN
+            elif hasattr(checkup, name) and name != "csrf_token":
+                value = getattr(checkup, name)
+                f.data = "" if value is None and f.type == "SelectField" else value
+
     @staticmethod
     def _fen(value: Decimal | None) -> int | None:
         return None if value is None else int(value * FEN_PER_WAN)

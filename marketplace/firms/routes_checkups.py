@@ -54,6 +54,12 @@ def new():
     if not checkups.can_start(current_user, firm):
         abort(403)
     form = CheckupForm()
+    repeat_id = request.args.get("repeat", type=int)
+    if repeat_id and request.method == "GET":
+        last = visible_or_404(Checkup, repeat_id)
+        if firm is not None and last.roster_firm_id not in (None, firm.id):
+            abort(404)
+        form.fill_from(last)
     if form.validate_on_submit():
         with Write(form) as write:
             c = checkups.save_checkup(current_user, form.to_data(), firm)
@@ -75,6 +81,11 @@ def report(checkup_id: int):
         history=checkups.history_rows(c),
         financing=finance.linked_requests(current_user, checkup_id=c.id),
         can_post_need=c.need_id is None and current_user.belongs_to(c.organization_id),
+        can_repeat=(current_user.is_staff and c.roster_firm_id is not None)
+        or (
+            current_user.belongs_to(c.organization_id)
+            and checkups.can_start(current_user)
+        ),
     )
 
 

@@ -179,3 +179,24 @@ def test_a_grade_outside_the_table_is_refused(client, login, create_user, db):
     resp = client.post("/checkups/new", data={**FORM, "ip_advancement": "Z"})
     assert resp.status_code == 422
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Checkup)) == 0
+
+
+def test_a_repeated_checkup_starts_from_the_last_answers(
+    app, client, login, create_user, db
+):
+    login(create_user(role=Role.FIRM))
+    client.post("/checkups/new", data={**FORM, "ip_advancement": "B", "assets": "800"})
+    c = db.session.scalars(sa.select(Checkup)).one()
+    report = client.get(f"/checkups/{c.id}").get_data(as_text=True)
+    assert f'href="/checkups/new?repeat={c.id}"' in report
+    page = client.get(f"/checkups/new?repeat={c.id}").get_data(as_text=True)
+    assert 'name="staff" required type="number" value="100"' in page
+    assert 'name="revenue" required step="any" type="number" value="1000.00"' in page
+    assert 'name="assets" step="any" type="number" value="800.00"' in page
+    assert 'name="net_assets_y1" step="any" type="number" value=""' in page
+    assert '<option selected value="B">' in page
+    assert "钛合金镜架激光焊接焊点强度不够" in page
+    # Another firm cannot start from this one's answers.
+    other = app.test_client()
+    login(create_user(role=Role.FIRM), c=other)
+    assert other.get(f"/checkups/new?repeat={c.id}").status_code == 404
