@@ -21,6 +21,7 @@ from .deals.auctions import close_due_auctions
 from .deals.notices import close_due_notices
 from .deals.overdue import notify_overdue
 from .extensions import db
+from .firms.digest import send_weekly
 from .listings.commands import expire_due
 from .payments.deposits import forfeit_unsigned_winners, refund_losing_deposits
 
@@ -43,6 +44,8 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
         "listings_expired": expire_due(),
         "challenges_closed": close_due_calls(now),
         "experts_reminded": remind_unscored(now),
+        # Last week's digest, once per subscriber and week (marks last_week_sent).
+        "digests_sent": send_weekly(now),
     }
 
 

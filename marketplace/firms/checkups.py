@@ -50,6 +50,24 @@ FIELDS = (
     "hightech_income_pct",
     "innovation_score",
     "hnte_certificate",
+    "restricted_products",
+    "national_award_top3",
+    "provincial_rd_centre",
+    "led_standard",
+    "ip_advancement",
+    "ip_core_support",
+    "ip_acquisition",
+    "joined_standard",
+    "conversions_3y",
+    "rd_system",
+    "rd_institute",
+    "conversion_incentives",
+    "talent_system",
+    "revenue_y1_fen",
+    "revenue_y2_fen",
+    "net_assets_y1_fen",
+    "net_assets_y2_fen",
+    "net_assets_y3_fen",
     "products",
     "equipment",
     "certifications",
@@ -77,6 +95,14 @@ def _check(data: dict) -> None:
     for name in ("rd_spend_fen", "revenue_fen"):
         if (data.get(name) or 0) < 0:
             errors.append((name, _("金额不能为负数。")))
+    grades = set(rules.GRADE_BANDS)
+    for name in ("ip_advancement", "ip_core_support"):
+        if data.get(name) not in (None, *grades):
+            errors.append((name, _("请选择有效的评价档次。")))
+    if data.get("ip_acquisition") not in (None, *rules.ACQUISITION_BANDS):
+        errors.append(("ip_acquisition", _("请选择有效的获得方式。")))
+    if (data.get("conversions_3y") or 0) < 0:
+        errors.append(("conversions_3y", _("项数不能为负数。")))
     if data.get("rd_spend_3y_fen") is not None and not data.get("revenue_3y_fen"):
         errors.append(
             ("revenue_3y_fen", _("填写近三年研发费用时请同时填写近三年销售收入。"))
@@ -129,6 +155,24 @@ def facts(c: Checkup, today: date | None = None) -> rules.Facts:
         hightech_income_pct=c.hightech_income_pct,
         innovation_score=c.innovation_score,
         hnte_certificate=c.hnte_certificate,
+        restricted_products=c.restricted_products,
+        national_award_top3=c.national_award_top3,
+        provincial_rd_centre=c.provincial_rd_centre,
+        led_standard=c.led_standard,
+        ip_advancement=c.ip_advancement,
+        ip_core_support=c.ip_core_support,
+        ip_acquisition=c.ip_acquisition,
+        joined_standard=c.joined_standard,
+        conversions_3y=c.conversions_3y,
+        rd_system=c.rd_system,
+        rd_institute=c.rd_institute,
+        conversion_incentives=c.conversion_incentives,
+        talent_system=c.talent_system,
+        revenue_y1_fen=c.revenue_y1_fen,
+        revenue_y2_fen=c.revenue_y2_fen,
+        net_assets_y1_fen=c.net_assets_y1_fen,
+        net_assets_y2_fen=c.net_assets_y2_fen,
+        net_assets_y3_fen=c.net_assets_y3_fen,
     )
 
 
@@ -142,6 +186,7 @@ class Report:
     services: list[Offering] = field(default_factory=list)
     instruments: list[Instrument] = field(default_factory=list)
     problem_field: str | None = None
+    innovation: rules.Innovation | None = None
 
 
 def problem_doc(c: Checkup) -> dict:
@@ -315,6 +360,7 @@ def report(c: Checkup) -> Report:
         services=recommended_services(c, code),
         instruments=recommended_instruments(c, code),
         problem_field=code,
+        innovation=rules.innovation(f),
     )
 
 
@@ -330,6 +376,44 @@ def history(c: Checkup) -> list[Checkup]:
             sa.select(Checkup).where(sa.or_(*cond)).order_by(Checkup.created_at.desc())
         )
     )
+
+
+@dataclass
+class HistoryRow:
+    """One check-up in the firm's history with its verdicts and the change since
+    the check-up before it."""
+
+    checkup: Checkup
+    sme_score: int
+    sme_qualifies: bool
+    hnte_qualifies: bool
+    innovation_low: int
+    innovation_high: int
+    #: Change of the 科小 score and of the upper innovation estimate since the
+    #: previous check-up (None for the first).
+    sme_change: int | None = None
+    innovation_change: int | None = None
+
+
+def history_rows(c: Checkup) -> list[HistoryRow]:
+    """The firm's check-ups newest first, each scored by today's rules, with the change."""
+    rows: list[HistoryRow] = []
+    for h in reversed(history(c)):
+        f = facts(h, h.created_at.date())
+        sme, inn = rules.sme(f), rules.innovation(f)
+        row = HistoryRow(
+            h,
+            sme.score or 0,
+            sme.qualifies,
+            rules.hnte(f).qualifies,
+            inn.low,
+            inn.high,
+        )
+        if rows:
+            row.sme_change = row.sme_score - rows[-1].sme_score
+            row.innovation_change = row.innovation_high - rows[-1].innovation_high
+        rows.append(row)
+    return rows[::-1]
 
 
 def visible_checkups(user):

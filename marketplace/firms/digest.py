@@ -14,13 +14,16 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..accounts.models import User
 from ..achievements.models import Achievement
+from ..challenges.models import CallStatus, Challenge
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.mail_outbox import queue_mail
 from ..core.timeutil import SHANGHAI, utcnow
 from ..deals.models import Deal
+from ..deals.models_pricing import AUCTION_STATUS_LABELS, Auction
 from ..extensions import db
 from ..needs.models import Need
 from ..notifications.services import recipient_locale
+from ..services.models import Instrument, Provider
 from .models_digest import DigestNote, DigestSubscription
 from .models_events import Event
 from .models_finance import FinanceProduct
@@ -47,6 +50,13 @@ class Digest:
     needs: list = field(default_factory=list)
     events: list = field(default_factory=list)
     products: list = field(default_factory=list)
+    #: Calls collecting now (征集中), and the calls decided this week.
+    calls: list = field(default_factory=list)
+    call_results: list = field(default_factory=list)
+    #: (auction, deal, label) of the auctions closed this week.
+    auction_results: list = field(default_factory=list)
+    providers: list = field(default_factory=list)
+    instruments: list = field(default_factory=list)
     stats: dict = field(default_factory=dict)
 
 
@@ -99,6 +109,61 @@ def build(
         )
     )
 
+    calls = (
+        sa.select(Challenge)
+        .join(Need, Challenge.need_id == Need.id)
+        .where(Challenge.status == CallStatus.APPROVED, Challenge.deadline_at > now)
+    )
+    decided = (
+        sa.select(Challenge)
+        .join(Need, Challenge.need_id == Need.id)
+        .where(
+            Challenge.status.in_([CallStatus.AWARDED, CallStatus.NO_WINNER]),
+            Challenge.decided_at >= start,
+            Challenge.decided_at < end,
+        )
+    )
+    instruments = sa.select(Instrument).where(
+        Instrument.active.is_(True),
+        Instrument.created_at >= start,
+        Instrument.created_at < end,
+    )
+    if fields:
+        calls = calls.where(Need.field.in_(fields))
+        decided = decided.where(Need.field.in_(fields))
+        instruments = instruments.where(Instrument.field.in_(fields))
+    d.calls = list(db.session.scalars(calls.order_by(Challenge.deadline_at).limit(10)))
+    d.call_results = list(
+        db.session.scalars(decided.order_by(Challenge.decided_at).limit(10))
+    )
+    d.instruments = list(
+        db.session.scalars(instruments.order_by(Instrument.id).limit(10))
+    )
+    d.providers = [
+        p
+        for p in db.session.scalars(
+            sa.select(Provider)
+            .where(Provider.created_at >= start, Provider.created_at < end)
+            .order_by(Provider.id)
+        )
+        if not fields or set(p.fields or []) & set(fields)
+    ][:10]
+    for auction in db.session.scalars(
+        sa.select(Auction)
+        .where(
+            Auction.outcome.is_not(None),
+            Auction.closed_at >= start,
+            Auction.closed_at < end,
+        )
+        .order_by(Auction.closed_at)
+    ):
+        deal = db.session.get(Deal, auction.deal_id)
+        if fields and (deal.field or "") not in fields:
+            continue
+        d.auction_results.append(
+            (auction, deal, AUCTION_STATUS_LABELS.get(auction.outcome, ""))
+        )
+
     def count(model, column):
         return db.session.scalar(
             sa.select(sa.func.count())
@@ -110,6 +175,8 @@ def build(
         "achievements": count(Achievement, Achievement.published_at),
         "needs": count(Need, Need.published_at),
         "deals": count(Deal, Deal.created_at),
+        "calls": count(Challenge, Challenge.approved_at),
+        "auctions": count(Auction, Auction.closed_at),
     }
     return d
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..accounts.models import Organization, Role
 from ..achievements.models import Achievement
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ..deals.models import Deal
 from ..extensions import db
 from .models import Checkup
 from .models_finance import (
@@ -109,7 +110,12 @@ def create_request(actor, data: dict) -> FinancingRequest:
     if checkup_id is not None:
         checkup = db.session.get(Checkup, checkup_id)
         if checkup is None or not actor.belongs_to(checkup.organization_id):
-            errors.append((None, _("只能关联本企业的科技体检。")))
+            errors.append(("checkup_id", _("只能关联本企业的科技体检。")))
+    deal_id = data.get("deal_id")
+    if deal_id is not None:
+        deal = db.session.get(Deal, deal_id)
+        if deal is None or not _party_org(deal, actor):
+            errors.append(("deal_id", _("只能关联本企业参与的技术交易。")))
     if data["kind"] == FinanceKind.IP_PLEDGE and not pledged:
         errors.append(
             ("pledged_achievement_ids", _("知识产权质押贷款请选择要质押的知识产权。"))
@@ -127,10 +133,62 @@ def create_request(actor, data: dict) -> FinancingRequest:
         field=data.get("field") or None,
         pledged_achievement_ids=pledged,
         checkup_id=checkup_id,
+        deal_id=deal_id,
     )
     db.session.add(req)
     db.session.flush()
     return req
+
+
+def _party_org(deal: Deal, actor) -> bool:
+    """The actor's organisation is the deal's firm or its supplier."""
+    return actor.organization_id is not None and actor.organization_id in (
+        deal.firm_org_id,
+        deal.supplier_org_id,
+    )
+
+
+def linkable_deals(actor) -> list[Deal]:
+    """The deals a firm's request may name: those its organisation is a party to."""
+    if not actor.organization_id:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Deal)
+            .where(
+                sa.or_(
+                    Deal.firm_org_id == actor.organization_id,
+                    Deal.supplier_org_id == actor.organization_id,
+                )
+            )
+            .order_by(Deal.id.desc())
+        )
+    )
+
+
+def linkable_checkups(actor) -> list[Checkup]:
+    """The check-ups a firm's request may name: its own organisation's."""
+    if not actor.organization_id:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Checkup)
+            .where(Checkup.organization_id == actor.organization_id)
+            .order_by(Checkup.created_at.desc())
+        )
+    )
+
+
+def linked_requests(user, *, deal_id: int | None = None, checkup_id: int | None = None):
+    """The financing requests naming a deal (or a check-up) that `user` may see."""
+    query = sa.select(FinancingRequest).order_by(FinancingRequest.id.desc())
+    if deal_id is not None:
+        query = query.where(FinancingRequest.deal_id == deal_id)
+    elif checkup_id is not None:
+        query = query.where(FinancingRequest.checkup_id == checkup_id)
+    else:
+        return []
+    return [r for r in db.session.scalars(query) if r.can_view(user)]
 
 
 def visible_requests(user):

@@ -77,6 +77,21 @@ class RequestForm(FlaskForm):
         _l("技术领域"), choices=choices(FIELD_LABELS, blank=_l("（不限）"))
     )
     pledged = MultiCheckboxField(_l("质押的知识产权（本企业在平台登记的）"), coerce=int)
+    #: Choices set by the route: the firm's own deals and check-ups. The service
+    #: checks the one sent (with a message of its own), so the form does not.
+    deal_id = SelectField(
+        _l("关联的技术交易"), choices=[], default="", validate_choice=False
+    )
+    checkup_id = SelectField(
+        _l("关联的科技体检"), choices=[], default="", validate_choice=False
+    )
+
+    @staticmethod
+    def _id(value) -> int | None:
+        """The id chosen; -1 for anything not an id, which the service refuses."""
+        if not value:
+            return None
+        return int(value) if str(value).isdigit() and len(str(value)) < 10 else -1
 
     def to_data(self) -> dict:
         return {
@@ -87,6 +102,8 @@ class RequestForm(FlaskForm):
             "collateral": self.collateral.data or "",
             "field": self.field.data or None,
             "pledged_achievement_ids": list(self.pledged.data or []),
+            "deal_id": self._id(self.deal_id.data),
+            "checkup_id": self._id(self.checkup_id.data),
         }
 
 

@@ -141,6 +141,30 @@ class Checkup(db.Model):
     #: The 工作指引 innovation score (0–100), when assessed.
     innovation_score: Mapped[int | None]
     hnte_certificate: Mapped[bool] = mapped_column(default=False)
+    #: 科小 第六条(三): products or services of a prohibited, restricted or eliminated kind.
+    restricted_products: Mapped[bool] = mapped_column(default=False)
+    #: 科小 第八条 (二)–(四): the other direct qualifications.
+    national_award_top3: Mapped[bool] = mapped_column(default=False)
+    provincial_rd_centre: Mapped[bool] = mapped_column(default=False)
+    led_standard: Mapped[bool] = mapped_column(default=False)
+    #: 高企 工作指引 innovation facts: graded IP (A–E), how it was acquired, the
+    #: standards bonus, conversions of the last three years, R&D management, growth.
+    ip_advancement: Mapped[str | None] = mapped_column(sa.String(1))
+    ip_core_support: Mapped[str | None] = mapped_column(sa.String(1))
+    ip_acquisition: Mapped[str | None] = mapped_column(sa.String(12))
+    joined_standard: Mapped[bool] = mapped_column(default=False)
+    conversions_3y: Mapped[int | None]
+    rd_system: Mapped[bool] = mapped_column(default=False)
+    rd_institute: Mapped[bool] = mapped_column(default=False)
+    conversion_incentives: Mapped[bool] = mapped_column(default=False)
+    talent_system: Mapped[bool] = mapped_column(default=False)
+    #: Revenue of the first and second of the last three years (the third is
+    #: revenue_fen) and net assets at the end of each (fen).
+    revenue_y1_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    revenue_y2_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    net_assets_y1_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    net_assets_y2_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
+    net_assets_y3_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     products: Mapped[str] = mapped_column(sa.Text, default="")
     equipment: Mapped[str] = mapped_column(sa.Text, default="")
     certifications: Mapped[str] = mapped_column(sa.Text, default="")

@@ -132,6 +132,8 @@ class FinancingRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organization = relationship("Organization")
+    deal = relationship("Deal")
+    checkup = relationship("Checkup")
     offers: Mapped[list[FinancingOffer]] = relationship(
         back_populates="request", order_by="FinancingOffer.id"
     )

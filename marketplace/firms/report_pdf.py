@@ -14,10 +14,21 @@ from .checkups import Report
 def _verdict_lines(verdict) -> list[str]:
     lines = []
     for i in verdict.items:
-        state = _("符合") if i.met else _("不符合")
+        state = _("符合") if i.met else (_("否") if i.optional else _("不符合"))
         points = f" {i.points}/{i.max_points}" if i.points is not None else ""
         gap = f"；{i.gap}" if i.gap else ""
         lines.append(f"· {i.label}：{state}{points}{gap}（{i.source}）")
+    return lines
+
+
+def _innovation_lines(inn) -> list[str]:
+    lines = [
+        f"· {p.label} {p.low}–{p.high}/{p.max_points}："
+        + "；".join(str(x) for x in p.lines)
+        for p in inn.parts
+    ]
+    if not inn.met:
+        lines += [f"  - {step}（+{gain}）" for gain, step in inn.steps if gain > 0]
     return lines
 
 
@@ -49,6 +60,11 @@ def render_pdf(r: Report) -> bytes:
             _verdict_lines(r.sme),
         ),
         (_("高新技术企业"), _verdict_lines(r.hnte)),
+        (
+            f"{_('创新能力评价估算')}（"
+            f"{_('%(a)s–%(b)s 分（需 71 分）', a=r.innovation.low, b=r.innovation.high)}）",
+            _innovation_lines(r.innovation),
+        ),
         (_("当前技术难题"), [c.problems or _("未填写。")]),
         (
             _("推荐成果"),

@@ -21,7 +21,7 @@ from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..extensions import db
 from ..needs.forms import NeedForm
-from . import checkups, checkups_bp, report_pdf
+from . import checkups, checkups_bp, finance, report_pdf
 from .forms import CheckupForm
 from .models import Checkup, RosterFirm
 
@@ -54,6 +54,12 @@ def new():
     if not checkups.can_start(current_user, firm):
         abort(403)
     form = CheckupForm()
+    repeat_id = request.args.get("repeat", type=int)
+    if repeat_id and request.method == "GET":
+        last = visible_or_404(Checkup, repeat_id)
+        if firm is not None and last.roster_firm_id not in (None, firm.id):
+            abort(404)
+        form.fill_from(last)
     if form.validate_on_submit():
         with Write(form) as write:
             c = checkups.save_checkup(current_user, form.to_data(), firm)
@@ -72,8 +78,14 @@ def report(checkup_id: int):
     return render_template(
         "firms/checkup_report.html",
         r=checkups.report(c),
-        history=checkups.history(c),
+        history=checkups.history_rows(c),
+        financing=finance.linked_requests(current_user, checkup_id=c.id),
         can_post_need=c.need_id is None and current_user.belongs_to(c.organization_id),
+        can_repeat=(current_user.is_staff and c.roster_firm_id is not None)
+        or (
+            current_user.belongs_to(c.organization_id)
+            and checkups.can_start(current_user)
+        ),
     )
 
 

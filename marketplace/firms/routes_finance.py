@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..accounts.models import Organization
 from ..core.domain import FIELD_LABELS
 from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..extensions import db
-from . import finance, finance_bp
+from . import checkups, finance, finance_bp, rules
 from .forms_finance import (
     ActionForm,
     InstitutionForm,
@@ -29,6 +31,21 @@ from .models_finance import (
     FinancingRequest,
     institution_of,
 )
+
+
+@finance_bp.app_template_global("deal_financing")
+def deal_financing(deal) -> list[FinancingRequest]:
+    """For the deal room: the financing requests naming the deal the viewer may see."""
+    return finance.linked_requests(current_user, deal_id=deal.id)
+
+
+@finance_bp.app_template_global("deal_can_request_finance")
+def deal_can_request_finance(deal) -> bool:
+    """A firm member of one of the deal's parties may ask for finance for it."""
+    return finance.can_request(current_user) and current_user.organization_id in (
+        deal.firm_org_id,
+        deal.supplier_org_id,
+    )
 
 
 @finance_bp.route("/")
@@ -109,9 +126,22 @@ def new_request():
     form.pledged.choices = [
         (a.id, a.title) for a in finance.pledgeable_ip(current_user.organization_id)
     ]
+    form.deal_id.choices = [SelectChoice("", _("（不关联）"))] + [
+        SelectChoice(str(d.id), f"#{d.id} {d.title}")
+        for d in finance.linkable_deals(current_user)
+    ]
+    form.checkup_id.choices = [SelectChoice("", _("（不关联）"))] + [
+        SelectChoice(
+            str(c.id),
+            _("%(d)s 的体检", d=format_datetime(c.created_at, "yyyy-MM-dd HH:mm")),
+        )
+        for c in finance.linkable_checkups(current_user)
+    ]
+    if request.method == "GET":
+        form.deal_id.data = request.args.get("deal", "")
+        form.checkup_id.data = request.args.get("checkup", "")
     if form.validate_on_submit():
         data = form.to_data()
-        data["checkup_id"] = request.args.get("checkup", type=int)
         with Write(form) as write:
             req = finance.create_request(current_user, data)
         if write.ok:
@@ -130,9 +160,16 @@ def _detail(req: FinancingRequest, offer_form=None, outcome_form=None, status=20
         for o in req.offers
         if own or current_user.is_staff or (inst and o.institution_id == inst.id)
     ]
+    summary = None
+    if req.checkup is not None:
+        # The figures the firm shared by linking its check-up: everyone who may see
+        # the request (the institutions in scope, staff) sees them, the report not.
+        f = checkups.facts(req.checkup, req.checkup.created_at.date())
+        summary = {"c": req.checkup, "sme": rules.sme(f), "hnte": rules.hnte(f)}
     return render_template(
         "firms/finance_request.html",
         req=req,
+        summary=summary,
         offers=offers,
         own=own,
         can_offer=inst is not None and inst.covers(req) and req.status == "open",

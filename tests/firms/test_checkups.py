@@ -115,6 +115,9 @@ def test_repeated_checkups_make_a_history(client, login, create_user, db):
     assert "历次体检" in page
     assert page.count('href="/checkups/') >= 1
     assert "符合条件" in page  # 20 + 40 + 30 = 90 now
+    # The history shows the change: 58 → 90.
+    history = page[page.index('id="history"') :]
+    assert "90 <span" in history and "+32" in history and "58</td>" in history
 
 
 def test_the_report_downloads_as_a_pdf(app, client, login, create_user, db):
@@ -135,3 +138,65 @@ def test_the_report_downloads_as_a_pdf(app, client, login, create_user, db):
     other = app.test_client()
     login(create_user(role=Role.FIRM), c=other)
     assert other.get(f"/checkups/{c.id}.pdf").status_code == 404
+
+
+def test_direct_qualifications_and_the_innovation_estimate_on_the_report(
+    client, login, create_user, db
+):
+    """58 points, but 主导制定行业标准 confirms it directly (第八条（四）); the
+    innovation estimate lists what would raise it to 71."""
+    login(create_user(role=Role.FIRM))
+    data = {
+        **FORM,
+        "led_standard": "y",
+        "ip_advancement": "B",  # 5–6
+        "ip_core_support": "C",  # 3–4
+        "ip_acquisition": "own",  # 1–6
+        "conversions_3y": "6",  # 2 a year: 7–12
+        "rd_system": "y",  # 3–6
+        "revenue_y1": "800",
+        "revenue_y2": "900",  # 1/2 × (900/800 + 1000/900) − 1 = 11.8%: 3–4
+    }
+    resp = client.post("/checkups/new", data=data)
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    c = db.session.scalars(sa.select(Checkup)).one()
+    assert c.led_standard and c.ip_advancement == "B" and c.conversions_3y == 6
+    assert c.revenue_y1_fen == 800 * 1_000_000
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "得分 58 分，需达到 60 分（差 2 分）" in page
+    sme = page[page.index('id="sme"') : page.index('id="hnte"')]
+    assert "符合条件" in sme and "国科发政〔2017〕115号 第八条（四）" in sme
+    # IP 5+3+1+1+1 = 11 … 6+4+2+6+2 = 20; conversion 7–12; management 3–6;
+    # growth 0 (net assets not entered) + 3–4: 24–42.
+    assert "24–42 分（需 71 分）" in page
+    assert "按各档上限估算还差 29 分" in page
+    assert "近三年科技成果转化达到 9 项（年均 3 项），可得 13–18 分" in page
+    assert "填写近三年的净资产增长率所需数据" in page
+
+
+def test_a_grade_outside_the_table_is_refused(client, login, create_user, db):
+    login(create_user(role=Role.FIRM))
+    resp = client.post("/checkups/new", data={**FORM, "ip_advancement": "Z"})
+    assert resp.status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Checkup)) == 0
+
+
+def test_a_repeated_checkup_starts_from_the_last_answers(
+    app, client, login, create_user, db
+):
+    login(create_user(role=Role.FIRM))
+    client.post("/checkups/new", data={**FORM, "ip_advancement": "B", "assets": "800"})
+    c = db.session.scalars(sa.select(Checkup)).one()
+    report = client.get(f"/checkups/{c.id}").get_data(as_text=True)
+    assert f'href="/checkups/new?repeat={c.id}"' in report
+    page = client.get(f"/checkups/new?repeat={c.id}").get_data(as_text=True)
+    assert 'name="staff" required type="number" value="100"' in page
+    assert 'name="revenue" required step="any" type="number" value="1000.00"' in page
+    assert 'name="assets" step="any" type="number" value="800.00"' in page
+    assert 'name="net_assets_y1" step="any" type="number" value=""' in page
+    assert '<option selected value="B">' in page
+    assert "钛合金镜架激光焊接焊点强度不够" in page
+    # Another firm cannot start from this one's answers.
+    other = app.test_client()
+    login(create_user(role=Role.FIRM), c=other)
+    assert other.get(f"/checkups/new?repeat={c.id}").status_code == 404

@@ -88,3 +88,105 @@ def test_the_digest_page_subscribes(client, login, create_user, db):
     assert resp.status_code == 302
     sub = db.session.scalars(sa.select(DigestSubscription)).one()
     assert sub.fields == ["frame_materials"] and sub.active
+
+
+def test_calls_results_services_and_instruments_follow_the_week_and_fields(
+    db, create_user, create_org, create_need, create_achievement, create_auction
+):
+    from datetime import timedelta
+
+    from marketplace.accounts.models import OrgType
+    from marketplace.challenges.models import CallStatus, Challenge
+    from marketplace.deals.models import Deal, DealStage
+    from marketplace.services.models import Instrument, Provider
+
+    broker = create_user(role=Role.BROKER)
+    frame = create_need(title="镜架需求", field="frame_materials")
+    lens = create_need(title="镜片需求", field="lenses_coatings")
+
+    def call(need, title, status, decided_at=None, deadline=NOW + timedelta(days=9)):
+        c = Challenge(
+            need_id=need.id,
+            sponsor_org_id=need.organization_id,
+            broker_id=broker.id,
+            title=title,
+            problem=title,
+            deadline_at=deadline,
+            status=status,
+            approved_at=IN_WEEK,
+            decided_at=decided_at,
+        )
+        db.session.add(c)
+
+    call(frame, "镜架焊接揭榜", CallStatus.APPROVED)
+    call(lens, "镜片揭榜", CallStatus.APPROVED)
+    call(frame, "已截止榜单", CallStatus.APPROVED, deadline=NOW - timedelta(hours=1))
+    call(frame, "镜架已揭榜", CallStatus.AWARDED, decided_at=IN_WEEK)
+    call(frame, "上周前揭榜", CallStatus.AWARDED, decided_at=BEFORE)
+    lab = create_org(type=OrgType.INSTITUTE, name="瓯海镜架检测所")
+    db.session.add_all(
+        [
+            Provider(
+                organization_id=lab.id, kind="testing", fields=["frame_materials"]
+            ),
+            Instrument(
+                owner_org_id=lab.id,
+                name="镜架疲劳试验机",
+                field="frame_materials",
+                unit_price_fen=1,
+                created_at=IN_WEEK,
+            ),
+            Instrument(
+                owner_org_id=lab.id,
+                name="旧仪器",
+                field="frame_materials",
+                unit_price_fen=1,
+                created_at=BEFORE,
+            ),
+        ]
+    )
+    db.session.flush()
+    db.session.scalars(sa.select(Provider)).one().created_at = IN_WEEK
+    ach = create_achievement(title="镜架拍卖成果", field="frame_materials")
+    deal = Deal(
+        achievement=ach,
+        supplier_org_id=ach.organization_id,
+        firm_org_id=create_org(type=OrgType.FIRM).id,
+        origin="listing",
+        stage=DealStage.NEGOTIATION,
+    )
+    db.session.add(deal)
+    db.session.commit()
+    auction = create_auction(
+        deal, start_price_fen=100_000, increment_fen=1_000, deposit_fen=1_000
+    )
+    auction.outcome, auction.closed_at, auction.high_bid_fen = "won", IN_WEEK, 150_000
+    db.session.commit()
+
+    d = digest.build(["frame_materials"], NOW)
+    assert [c.title for c in d.calls] == ["镜架焊接揭榜"]
+    assert [c.title for c in d.call_results] == ["镜架已揭榜"]
+    assert [(a.id, str(label)) for a, _deal, label in d.auction_results] == [
+        (auction.id, "已成交")
+    ]
+    assert [i.name for i in d.instruments] == ["镜架疲劳试验机"]
+    assert [p.organization.name for p in d.providers] == ["瓯海镜架检测所"]
+    assert d.stats["calls"] == 5 and d.stats["auctions"] == 1
+    lenses = digest.build(["lenses_coatings"], NOW)
+    assert [c.title for c in lenses.calls] == ["镜片揭榜"]
+    assert not (lenses.call_results or lenses.auction_results or lenses.instruments)
+    assert not lenses.providers
+
+
+def test_the_clock_sends_the_weekly_digest_once(app, db, create_user):
+    from marketplace.clock import run_due
+
+    user = create_user(role=Role.FIRM)
+    db.session.add(DigestSubscription(user_id=user.id, fields=[]))
+    db.session.commit()
+    assert run_due(NOW)["digests_sent"] == 1
+    db.session.commit()
+    assert run_due(NOW)["digests_sent"] == 0
+    assert db.session.scalar(sa.select(sa.func.count(MailOutbox.id))) == 1
+    # The next week, once more.
+    assert run_due(datetime(2026, 12, 14, 1, 0))["digests_sent"] == 1

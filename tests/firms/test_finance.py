@@ -190,12 +190,12 @@ def test_a_request_links_only_the_firms_own_checkup(market, db):
     db.session.add_all([mine, theirs, firm])
     db.session.commit()
     resp = clients["firm"].post(
-        f"/finance/requests/new?checkup={theirs.id}", data=REQUEST
+        "/finance/requests/new", data={**REQUEST, "checkup_id": str(theirs.id)}
     )
     assert resp.status_code == 422
     assert "只能关联本企业的科技体检" in resp.get_data(as_text=True)
     resp = clients["firm"].post(
-        f"/finance/requests/new?checkup={mine.id}", data=REQUEST
+        "/finance/requests/new", data={**REQUEST, "checkup_id": str(mine.id)}
     )
     assert resp.status_code == 302
     req = db.session.scalars(sa.select(FinancingRequest)).one()
@@ -204,3 +204,112 @@ def test_a_request_links_only_the_firms_own_checkup(market, db):
     clients["other"].post("/finance/requests/new", data=REQUEST)
     assert len(service_history(firm).financing) == 1
     assert coverage().served == 1
+
+
+def _deal_of(db, create_org, create_achievement, firm_org_id):
+    from marketplace.accounts.models import OrgType as OT
+    from marketplace.deals.models import Deal, DealStage
+
+    supplier = create_org(type=OT.UNIVERSITY)
+    ach = create_achievement(title="钛合金镜架激光焊接工艺", org=supplier)
+    d = Deal(
+        achievement=ach,
+        supplier_org_id=supplier.id,
+        firm_org_id=firm_org_id,
+        origin="interest",
+        stage=DealStage.NEGOTIATION,
+    )
+    db.session.add(d)
+    db.session.commit()
+    return d
+
+
+def test_a_request_linked_to_a_deal_shows_on_both_pages(
+    market, app, db, create_org, create_achievement, create_user, login
+):
+    people, clients = market
+    deal = _deal_of(db, create_org, create_achievement, people["firm"].organization_id)
+    other_deal = _deal_of(
+        db, create_org, create_achievement, people["other"].organization_id
+    )
+    # The form offers the firm's own deals only, preselected from the deal room.
+    form = clients["firm"].get(f"/finance/requests/new?deal={deal.id}")
+    page = form.get_data(as_text=True)
+    assert f'<option selected value="{deal.id}">' in page
+    assert f'value="{other_deal.id}"' not in page
+    # Naming another firm's deal is refused, nothing saved.
+    resp = post_request(clients, deal_id=str(other_deal.id))
+    assert resp.status_code == 422
+    assert "只能关联本企业参与的技术交易" in resp.get_data(as_text=True)
+    assert post_request(clients, deal_id="x'; drop").status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count(FinancingRequest.id))) == 0
+    resp = post_request(clients, deal_id=str(deal.id))
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    req = db.session.scalars(sa.select(FinancingRequest)).one()
+    assert req.deal_id == deal.id
+    # The request page links the deal for its party …
+    page = clients["firm"].get(f"/finance/requests/{req.id}").get_data(as_text=True)
+    assert f'href="/deals/{deal.id}"' in page
+    # … the bank sees that a deal is linked, not the deal.
+    page = clients["bank"].get(f"/finance/requests/{req.id}").get_data(as_text=True)
+    assert "已关联一项技术交易" in page and f'href="/deals/{deal.id}"' not in page
+    # The deal room lists the request for the firm.
+    room = clients["firm"].get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert 'id="deal-finance"' in room
+    assert f'href="/finance/requests/{req.id}"' in room
+    # The supplier (a party of the deal, not of the request) sees the deal but not
+    # the request, which is confidential to the firm and the institutions in scope.
+    supplier = app.test_client()
+    login(create_user(role=Role.SUPPLIER, org=deal.supplier_org), c=supplier)
+    room = supplier.get(f"/deals/{deal.id}").get_data(as_text=True)
+    assert f'href="/finance/requests/{req.id}"' not in room
+    assert supplier.get(f"/finance/requests/{req.id}").status_code == 404
+    # Someone outside the deal sees neither.
+    assert clients["other"].get(f"/deals/{deal.id}").status_code == 404
+
+
+def test_a_request_linked_to_a_checkup_shows_on_both_pages(market, db):
+    people, clients = market
+    from marketplace.firms.models import Checkup
+
+    c = Checkup(
+        organization_id=people["firm"].organization_id,
+        author_id=people["firm"].id,
+        staff=10,
+        rd_staff=2,
+        revenue_fen=100,
+        rd_spend_fen=1,
+    )
+    theirs = Checkup(
+        organization_id=people["other"].organization_id,
+        author_id=people["other"].id,
+        staff=10,
+        rd_staff=2,
+        revenue_fen=100,
+        rd_spend_fen=1,
+    )
+    db.session.add_all([c, theirs])
+    db.session.commit()
+    page = clients["firm"].get(f"/finance/requests/new?checkup={c.id}")
+    assert f'<option selected value="{c.id}">' in page.get_data(as_text=True)
+    assert post_request(clients, checkup_id=str(theirs.id)).status_code == 422
+    resp = post_request(clients, checkup_id=str(c.id))
+    assert resp.status_code == 302
+    req = db.session.scalars(sa.select(FinancingRequest)).one()
+    assert req.checkup_id == c.id
+    page = clients["firm"].get(f"/finance/requests/{req.id}").get_data(as_text=True)
+    assert f'href="/checkups/{c.id}"' in page
+    # The bank sees the request, not the firm's check-up figures.
+    page = clients["bank"].get(f"/finance/requests/{req.id}").get_data(as_text=True)
+    assert f'href="/checkups/{c.id}"' not in page and "已关联科技体检报告" in page
+    # … but the figures the firm shared by linking it (staff 10, R&D staff 2).
+    figures = page[page.index('id="firm-figures"') :]
+    assert "10 / 2" in figures and "尚不符合" in figures
+    # Out of scope: neither the request nor its figures.
+    assert clients["vc"].get(f"/finance/requests/{req.id}").status_code == 404
+    assert clients["bank"].get(f"/checkups/{c.id}").status_code == 404
+    report = clients["firm"].get(f"/checkups/{c.id}").get_data(as_text=True)
+    assert f'href="/finance/requests/{req.id}"' in report
+    # The broker sees both.
+    report = clients["broker"].get(f"/checkups/{c.id}").get_data(as_text=True)
+    assert f'href="/finance/requests/{req.id}"' in report
