@@ -23,6 +23,7 @@ from .deals.overdue import notify_overdue
 from .extensions import db
 from .listings.commands import expire_due
 from .payments.deposits import forfeit_unsigned_winners, refund_losing_deposits
+from .search.retention import prune_outbox
 
 
 @click.group("jobs")
@@ -43,6 +44,7 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
         "listings_expired": expire_due(),
         "challenges_closed": close_due_calls(now),
         "experts_reminded": remind_unscored(now),
+        "search_log_pruned": prune_outbox(now),
     }
 
 

@@ -163,6 +163,11 @@ class Config:
     #: background thread of this process, "inline" before the response (tests), "off"
     #: leaves it to `flask search sync --loop` in a separate worker.
     SEARCH_SYNC = os.environ.get("SEARCH_SYNC", "thread")
+    #: Search outbox log rows every node has applied are deleted by `flask jobs tick`
+    #: once they are older than this (hours): a node down for less catches up.
+    SEARCH_OUTBOX_RETENTION_HOURS = int(
+        os.environ.get("SEARCH_OUTBOX_RETENTION_HOURS", "168")
+    )
     #: Load jieba and the trade dictionaries when the app starts (before forking).
     SEARCH_WARM_UP = _flag("SEARCH_WARM_UP", True)
 

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from ..extensions import db
 from ..listings.commands import listings_group
 from ..listings.files import FileFormatError, read_records
-from ..search.commands import sync_with_progress
+from ..search.commands import finish_bulk_job
 from .importer import import_records
 
 
@@ -34,6 +34,8 @@ def import_command(file: Path, create_orgs: bool) -> None:
 
     Bad rows are reported with their line and reason; good rows are imported.
     A row whose (organisation, external_ref) exists updates that listing.
+    New listings are written in batches, then indexed and matched in bulk, with
+    one summary alert per recipient (never one per listing).
     """
     try:
         total = _count_rows(file)
@@ -44,7 +46,7 @@ def import_command(file: Path, create_orgs: bool) -> None:
     except FileFormatError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    sync_with_progress()
+    finish_bulk_job(report.ids)
     for line, reasons in report.errors:
         click.echo(f"line {line}: " + "; ".join(reasons), err=True)
     bad = len(report.errors)
