@@ -73,6 +73,7 @@ bench: install-test
 	$(BIN)/python benchmarks/search_bench.py
 	$(BIN)/python benchmarks/pages_bench.py $(PAGES_BENCH_ARGS)
 	$(BIN)/python benchmarks/shared_memory_bench.py
+	$(BIN)/python benchmarks/bulk_bench.py $(BULK_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

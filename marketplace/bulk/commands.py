@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -37,6 +38,7 @@ def import_command(file: Path, create_orgs: bool) -> None:
     New listings are written in batches, then indexed and matched in bulk, with
     one summary alert per recipient (never one per listing).
     """
+    t0 = time.perf_counter()
     try:
         total = _count_rows(file)
         with click.progressbar(length=total or 0, label="importing", file=None) as bar:
@@ -46,13 +48,14 @@ def import_command(file: Path, create_orgs: bool) -> None:
     except FileFormatError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
+    written = time.perf_counter() - t0
     finish_bulk_job(report.ids)
     for line, reasons in report.errors:
         click.echo(f"line {line}: " + "; ".join(reasons), err=True)
     bad = len(report.errors)
     click.echo(
         f"imported: {report.created} created, {report.updated} updated, "
-        f"{bad} {'row' if bad == 1 else 'rows'} with errors"
+        f"{bad} {'row' if bad == 1 else 'rows'} with errors, written in {written:.1f} s"
     )
     if report.errors and not report.ok:
         raise SystemExit(1)

@@ -281,3 +281,38 @@ def _saved_search_summaries(job: str, new: dict[str, set[int]]) -> int:
         ):
             sent += 1
     return sent
+
+
+def quiet_alerts(kind: str, ids: Iterable[int]) -> None:
+    """The pending log rows of these listings raise no alert of their own (their
+    matches are still stored when they are applied): a bulk job that sends its
+    summary itself (summary_alerts) calls this in its transaction."""
+    for part in _chunks(sorted(set(ids))):
+        db.session.execute(
+            sa.update(SearchOutbox)
+            .where(
+                SearchOutbox.processed_at.is_(None),
+                SearchOutbox.kind == kind,
+                SearchOutbox.object_id.in_(part),
+            )
+            .values(published=False)
+        )
+
+
+def preview_matches(kind: str, ids: Iterable[int]) -> list[ListingMatch]:
+    """The matches of these listings against the index as it is (not stored), for
+    a summary sent before they are indexed: partners already published."""
+    other = "achievement" if kind == "need" else "need"
+    live = _public_ids(other)
+    rows = []
+    for obj_id, found in match_many(
+        get_index(), kind, source_docs(kind, ids), MATCHES_KEPT
+    ):
+        for m in found:
+            if m.id not in live:
+                continue
+            pair = (obj_id, m.id) if kind == "need" else (m.id, obj_id)
+            rows.append(
+                ListingMatch(need_id=pair[0], achievement_id=pair[1], score=m.score)
+            )
+    return rows
