@@ -59,7 +59,8 @@ def figure(pattern: str, text: str, cast=float, default=None):
 def phases(out: str) -> dict:
     """The figures a bulk command prints (see demo/commands.py, search/commands.py)."""
     written = [
-        (int(n), float(s)) for n, s in re.findall(r"(\d+) created.*? in ([\d.]+) s", out)
+        (int(n), float(s))
+        for n, s in re.findall(r"(\d+) created.*? in ([\d.]+) s", out)
     ]
     indexing = sum(float(s) for s in re.findall(r"\d+ documents in ([\d.]+) s", out))
     return {
@@ -137,7 +138,9 @@ def main() -> None:
     results: dict = {"achievements": n, "needs": m, "procs": args.procs}
 
     env = env_for(tmp, args.database_url, "generate")
-    print(f"generate {n} achievements + {m} needs into {env['DATABASE_URL']}", flush=True)
+    print(
+        f"generate {n} achievements + {m} needs into {env['DATABASE_URL']}", flush=True
+    )
     run(env, "db", "upgrade")
     out, wall, rss = run(
         env, "demo", "generate", "--achievements", str(n), "--needs", str(m),
