@@ -29,8 +29,13 @@ def _count_rows(path: Path) -> int | None:
     is_flag=True,
     help="Create missing organisations as verified (an operator's bulk load).",
 )
+@click.option(
+    "--no-matches",
+    is_flag=True,
+    help="Index only; the stored matches wait for `flask search reindex`.",
+)
 @with_appcontext
-def import_command(file: Path, create_orgs: bool) -> None:
+def import_command(file: Path, create_orgs: bool, no_matches: bool) -> None:
     """Import achievements and needs from FILE (.csv, .xlsx or .jsonl), published.
 
     Bad rows are reported with their line and reason; good rows are imported.
@@ -49,7 +54,7 @@ def import_command(file: Path, create_orgs: bool) -> None:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     written = time.perf_counter() - t0
-    finish_bulk_job(report.ids)
+    finish_bulk_job(report.ids, matches=not no_matches)
     for line, reasons in report.errors:
         click.echo(f"line {line}: " + "; ".join(reasons), err=True)
     bad = len(report.errors)

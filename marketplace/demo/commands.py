@@ -51,8 +51,15 @@ def demo_group() -> None:
     default=None,
     help="Worker processes for indexing and matching (default: up to 4).",
 )
+@click.option(
+    "--no-matches",
+    is_flag=True,
+    help="Index only; the stored matches wait for `flask search reindex`.",
+)
 @with_appcontext
-def generate_command(n_achievements: int, n_needs: int, seed: int, procs) -> None:
+def generate_command(
+    n_achievements: int, n_needs: int, seed: int, procs, no_matches: bool
+) -> None:
     """Add N synthetic achievements and M needs (published) for benchmarks.
 
     Written in batches (executemany), then indexed and matched in bulk, with one
@@ -89,7 +96,7 @@ def generate_command(n_achievements: int, n_needs: int, seed: int, procs) -> Non
             f"{kind}s: {report.created} created, {report.updated} updated, "
             f"{len(report.errors)} errors in {dt:.1f} s ({n / max(dt, 1e-9):.0f}/s)"
         )
-    finish_bulk_job(ids, procs)
+    finish_bulk_job(ids, procs, matches=not no_matches)
 
 
 def _after_commit() -> None:

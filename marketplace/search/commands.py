@@ -143,10 +143,13 @@ REBUILD_MIN = 1000
 REBUILD_SHARE = 0.2
 
 
-def finish_bulk_job(ids: list[tuple[str, int]], procs: int | None = None) -> dict:
+def finish_bulk_job(
+    ids: list[tuple[str, int]], procs: int | None = None, matches: bool = True
+) -> dict:
     """After a bulk job committed its listings (`ids`: (kind, id) pairs): bring
     this node's index up to date in bulk (a rebuild, or its log rows in batches),
-    match the listings in one pass and send one summary alert per recipient.
+    match the listings in one pass and send one summary alert per recipient
+    (without `matches`, neither: `flask search reindex` computes them later).
     Commits; returns the phases' timings and counts."""
     procs = procs or min(4, os.cpu_count() or 1)
     new: dict[str, set[int]] = {"achievement": set(), "need": set()}
@@ -161,6 +164,12 @@ def finish_bulk_job(ids: list[tuple[str, int]], procs: int | None = None) -> dic
         out["indexing_s"] = rebuild_index(procs)
     sync_with_progress()
     out["index_s"] = time.perf_counter() - t0
+    if not matches:
+        click.echo(
+            f"search: {'rebuilt' if out['rebuilt'] else 'updated'} in "
+            f"{out['index_s']:.1f} s; no matches computed (flask search reindex does)"
+        )
+        return out
     t1 = time.perf_counter()
     if out["rebuilt"]:  # new pair statistics: every pair anew, as reindex does
         rows = rematch(procs=procs, progress=progress_bar)
