@@ -76,6 +76,7 @@ bench: install-test
 	@if [ -n "$(BENCH_DATABASE_URL)" ]; then \
 		$(BIN)/python benchmarks/nodes_bench.py --database-url "$(BENCH_DATABASE_URL)"; \
 	else echo "nodes_bench skipped: set BENCH_DATABASE_URL=postgresql://… (two nodes need PostgreSQL)"; fi
+	$(BIN)/python benchmarks/bulk_bench.py $(BULK_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -24,6 +24,7 @@ from .extensions import db
 from .firms.digest import send_weekly
 from .listings.commands import expire_due
 from .payments.deposits import forfeit_unsigned_winners, refund_losing_deposits
+from .search.retention import prune_outbox
 
 
 @click.group("jobs")
@@ -46,6 +47,7 @@ def run_due(now: datetime | None = None) -> dict[str, int]:
         "experts_reminded": remind_unscored(now),
         # Last week's digest, once per subscriber and week (marks last_week_sent).
         "digests_sent": send_weekly(now),
+        "search_log_pruned": prune_outbox(now),
     }
 
 

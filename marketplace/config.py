@@ -167,6 +167,11 @@ class Config:
     #: for changes other nodes wrote; 0 turns it off (one node needs no polling, but
     #: a `flask` command run beside it writes the log too).
     SEARCH_FOLLOW_SECONDS = float(os.environ.get("SEARCH_FOLLOW_SECONDS", "2"))
+    #: Search outbox log rows every node has applied are deleted by `flask jobs tick`
+    #: once they are older than this (hours): a node down for less catches up.
+    SEARCH_OUTBOX_RETENTION_HOURS = int(
+        os.environ.get("SEARCH_OUTBOX_RETENTION_HOURS", "168")
+    )
     #: Load jieba and the trade dictionaries when the app starts (before forking).
     SEARCH_WARM_UP = _flag("SEARCH_WARM_UP", True)
 

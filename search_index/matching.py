@@ -212,12 +212,17 @@ def _ranked(index, snap, source, target_kind, docnums, limit, pool=None):
     cheaper part), then those by the pair's score."""
     stats = load_stats(index.directory)
     mine = side(stats, source, stored=False)
+    # Every candidate goes on (score_pairs, or few of them): the first ordering
+    # would change nothing, the list is ordered by the pair's score below.
+    every = pool is None or len(docnums) <= pool
     first = []
     for docnum in docnums:
         stored = snap.stored_fields(docnum)
         theirs = side(stats, stored, stored=True)
-        forward = find(mine, theirs)
-        value = direction(stats, mine, theirs, forward) if forward else 0.0
+        value = 0.0
+        if not every:
+            forward = find(mine, theirs)
+            value = direction(stats, mine, theirs, forward) if forward else 0.0
         first.append((-value, int(stored["id"]), stored, theirs))
     first.sort(key=lambda x: x[:2])
     out = []

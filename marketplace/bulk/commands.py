@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from flask.cli import with_appcontext
 from ..extensions import db
 from ..listings.commands import listings_group
 from ..listings.files import FileFormatError, read_records
-from ..search.commands import sync_with_progress
+from ..search.commands import finish_bulk_job
 from .importer import import_records
 
 
@@ -28,13 +29,21 @@ def _count_rows(path: Path) -> int | None:
     is_flag=True,
     help="Create missing organisations as verified (an operator's bulk load).",
 )
+@click.option(
+    "--no-matches",
+    is_flag=True,
+    help="Index only; the stored matches wait for `flask search reindex`.",
+)
 @with_appcontext
-def import_command(file: Path, create_orgs: bool) -> None:
+def import_command(file: Path, create_orgs: bool, no_matches: bool) -> None:
     """Import achievements and needs from FILE (.csv, .xlsx or .jsonl), published.
 
     Bad rows are reported with their line and reason; good rows are imported.
     A row whose (organisation, external_ref) exists updates that listing.
+    New listings are written in batches, then indexed and matched in bulk, with
+    one summary alert per recipient (never one per listing).
     """
+    t0 = time.perf_counter()
     try:
         total = _count_rows(file)
         with click.progressbar(length=total or 0, label="importing", file=None) as bar:
@@ -44,13 +53,14 @@ def import_command(file: Path, create_orgs: bool) -> None:
     except FileFormatError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    sync_with_progress()
+    written = time.perf_counter() - t0
+    finish_bulk_job(report.ids, matches=not no_matches)
     for line, reasons in report.errors:
         click.echo(f"line {line}: " + "; ".join(reasons), err=True)
     bad = len(report.errors)
     click.echo(
         f"imported: {report.created} created, {report.updated} updated, "
-        f"{bad} {'row' if bad == 1 else 'rows'} with errors"
+        f"{bad} {'row' if bad == 1 else 'rows'} with errors, written in {written:.1f} s"
     )
     if report.errors and not report.ok:
         raise SystemExit(1)

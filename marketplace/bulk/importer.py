@@ -17,6 +17,7 @@ from ..extensions import db
 from ..listings.records import RecordError, clean_record
 from ..needs.models import Need, NeedTranslation
 from ..needs.services import NEED_FIELDS as NEED_EDITABLE
+from ..search.bulkwork import record_bulk_changes
 
 # external_ref is the import's key, set when the listing is created.
 ACHIEVEMENT_FIELDS = tuple(f for f in ACHIEVEMENT_EDITABLE if f != "external_ref")
@@ -143,19 +144,37 @@ def _sync_translation(need: Need, tr: dict[str, Any], status: str, broker, now) 
     )
 
 
+#: Rows written per INSERT batch (executemany) by import_records.
+BATCH = 1000
+
+
 def import_records(
     rows: Iterable[tuple[int, dict[str, Any]]],
     *,
     create_orgs: bool = False,
     progress: Callable[[int], None] | None = None,
+    batch: int = BATCH,
 ) -> ImportReport:
     """Import (line number, raw record) pairs; each good row is saved, each bad one reported.
 
-    Every row runs in its own savepoint, so a row that fails leaves nothing behind.
-    The caller commits.
+    New listings are written in batches (one executemany INSERT per table), with
+    one search outbox row each, marked done: a bulk job matches and alerts in
+    batch afterwards (search.bulkwork.finish_bulk_job), never listing by listing.
+    A row naming an existing (organisation, external_ref) updates that listing
+    through the ORM, in its own savepoint. A bad row leaves nothing behind.
+    The caller commits, then calls finish_bulk_job with ``report.ids``.
     """
     report = ImportReport()
     orgs: dict[str, Organization | None] = {}
+    pending: list[tuple[dict[str, Any], Organization]] = []
+    keys: set[tuple[str, int, str]] = set()
+
+    def flush() -> None:
+        if pending:
+            _write_batch(pending, report)
+            pending.clear()
+            keys.clear()
+
     for line, raw in rows:
         try:
             if "__error__" in raw:
@@ -176,12 +195,133 @@ def import_records(
                 org = orgs[name] = create_verified_org(
                     name, clean["kind"], str(raw.get("organization_type") or "") or None
                 )
-            with db.session.begin_nested():
-                listing, outcome = upsert_listing(clean, org, status="published")
-            setattr(report, outcome, getattr(report, outcome) + 1)
-            report.ids.append((clean["kind"], listing.id))
+            ref = clean.get("external_ref")
+            if ref:
+                key = (clean["kind"], org.id, ref)
+                if key in keys:  # twice in one batch: the second one updates
+                    flush()
+                keys.add(key)
+            pending.append((clean, org))
+            if len(pending) >= batch:
+                flush()
         except RecordError as exc:
             report.errors.append((line, exc.reasons))
         if progress:
             progress(1)
+    flush()
     return report
+
+
+def _write_batch(
+    pending: list[tuple[dict[str, Any], Organization]], report: ImportReport
+) -> None:
+    """Create the batch's new listings in bulk; update the existing ones one by one."""
+    for kind, model in (("achievement", Achievement), ("need", Need)):
+        items = [(c, o) for c, o in pending if c["kind"] == kind]
+        if not items:
+            continue
+        refs = {c["external_ref"] for c, _o in items if c.get("external_ref")}
+        existing: set[tuple[int, str]] = set()
+        if refs:
+            existing = {
+                (org_id, ref)
+                for org_id, ref in db.session.execute(
+                    sa.select(model.organization_id, model.external_ref).where(
+                        model.external_ref.in_(refs)
+                    )
+                )
+            }
+        new = []
+        for clean, org in items:
+            if (
+                clean.get("external_ref")
+                and (org.id, clean["external_ref"]) in existing
+            ):
+                with db.session.begin_nested():
+                    listing, outcome = upsert_listing(clean, org, status="published")
+                setattr(report, outcome, getattr(report, outcome) + 1)
+                report.ids.append((kind, listing.id))
+            else:
+                new.append((clean, org))
+        if new:
+            ids = _insert_new(kind, new)
+            record_bulk_changes([(kind, i) for i in ids])
+            report.created += len(ids)
+            report.ids.extend((kind, i) for i in ids)
+
+
+def _insert_new(
+    kind: str, items: list[tuple[dict[str, Any], Organization]]
+) -> list[int]:
+    """INSERT the listings (and their inventors or translation) in one statement
+    per table; returns their ids in order. Published, as upsert_listing does."""
+    now = utcnow()
+    model = Achievement if kind == "achievement" else Need
+    names = ACHIEVEMENT_FIELDS if kind == "achievement" else NEED_FIELDS
+    rows = [
+        {
+            **{n: clean.get(n) for n in names},
+            "organization_id": org.id,
+            "external_ref": clean.get("external_ref"),
+            "status": "published",
+            "submitted_at": now,
+            "published_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for clean, org in items
+    ]
+    ids = _insert_returning_ids(model.__table__, rows)
+    if kind == "achievement":
+        children = [
+            {
+                "achievement_id": listing_id,
+                "name": p["name"],
+                "share_percent": p["share"],
+                "position": i,
+            }
+            for listing_id, (clean, _org) in zip(ids, items, strict=True)
+            for i, p in enumerate(clean.get("inventors") or [])
+        ]
+        child_table = Inventor.__table__
+    else:
+        children = [
+            {
+                "need_id": listing_id,
+                "version": 1,
+                "author_id": None,
+                "approved_at": now,
+                "created_at": now,
+                **{k: clean["translation"][k] for k in TRANSLATION_FIELDS},
+            }
+            for listing_id, (clean, _org) in zip(ids, items, strict=True)
+        ]
+        child_table = NeedTranslation.__table__
+    if children:
+        db.session.execute(sa.insert(child_table), children)
+    return ids
+
+
+def _insert_returning_ids(table: sa.Table, rows: list[dict[str, Any]]) -> list[int]:
+    """One executemany INSERT of `rows`; their new ids, in the order of `rows`.
+
+    PostgreSQL returns them (RETURNING, in parameter order). SQLite would fall back
+    to one statement per row for that, so there the rows go in one plain
+    executemany and the ids are read after it: SQLite gives each new row the
+    largest id plus one, and this transaction holds the write lock from the
+    INSERT to its commit, so the batch's ids are the last len(rows) ones.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        result = db.session.execute(
+            sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+        )
+        return list(result.scalars())
+    db.session.execute(sa.insert(table), rows)
+    top = db.session.scalar(sa.select(sa.func.max(table.c.id)))
+    ids = list(range(top - len(rows) + 1, top + 1))
+    held = db.session.scalar(
+        sa.select(sa.func.count()).where(table.c.id.between(ids[0], ids[-1]))
+    )
+    if held != len(rows):  # pragma: no cover - ids not contiguous: never in SQLite
+        raise RuntimeError(f"bulk insert into {table.name}: ids not contiguous")
+    return ids

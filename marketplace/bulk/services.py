@@ -21,6 +21,7 @@ from ..core.errors import InvalidTransition, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..listings.files import FileFormatError, read_records
+from ..search.bulkwork import preview_matches, quiet_alerts, summary_alerts
 from .checks import RowChecker, allowed_kinds, status_choices
 from .importer import upsert_listing
 from .models import BulkImport, BulkImportRow, ImportState
@@ -178,6 +179,7 @@ def run_import(bi: BulkImport, actor) -> None:
     }
     checker = RowChecker(bi, set())
     done = 0
+    written: list[int] = []
     for line, raw in _records(bi):
         row = good.get(line)
         if row is None:
@@ -191,11 +193,20 @@ def run_import(bi: BulkImport, actor) -> None:
             listing.created_by_id = listing.created_by_id or actor.id
             row.listing_id = listing.id
             if outcome == "created":
+                written.append(listing.id)
                 bi.created_count += 1
             else:
                 bi.updated_count += 1
         done += 1
         PROGRESS[bi.id] = done
+    if bi.target_status == "published" and written:
+        # One summary per recipient for the whole file, not an alert per listing.
+        quiet_alerts(bi.kind, written)
+        summary_alerts(
+            f"import-{bi.id}",
+            {bi.kind: set(written)},
+            preview_matches(bi.kind, written),
+        )
     bi.state = ImportState.DONE
     bi.finished_at = utcnow()
     audit.record(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from ..search.commands import finish_bulk_job, sync_with_progress
 
 
 @click.command("seed-demo")
@@ -42,9 +45,26 @@ def demo_group() -> None:
 )
 @click.option("--needs", "n_needs", type=click.IntRange(0, 2_000_000), default=0)
 @click.option("--seed", type=int, default=0, help="Random seed (same seed, same data).")
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 16),
+    default=None,
+    help="Worker processes for indexing and matching (default: up to 4).",
+)
+@click.option(
+    "--no-matches",
+    is_flag=True,
+    help="Index only; the stored matches wait for `flask search reindex`.",
+)
 @with_appcontext
-def generate_command(n_achievements: int, n_needs: int, seed: int) -> None:
-    """Add N synthetic achievements and M needs (published) for benchmarks."""
+def generate_command(
+    n_achievements: int, n_needs: int, seed: int, procs, no_matches: bool
+) -> None:
+    """Add N synthetic achievements and M needs (published) for benchmarks.
+
+    Written in batches (executemany), then indexed and matched in bulk, with one
+    summary alert per recipient (search.bulkwork), never one per listing.
+    """
     from ..accounts.models import Organization
     from ..bulk.importer import import_records
     from .loader import _org
@@ -62,22 +82,24 @@ def generate_command(n_achievements: int, n_needs: int, seed: int) -> None:
     def rows(kind: str, n: int):
         yield from enumerate(generate_listings(kind, n, seed), start=1)
 
+    ids: list[tuple[str, int]] = []
     for kind, n in (("achievement", n_achievements), ("need", n_needs)):
         if not n:
             continue
+        t0 = time.perf_counter()
         with click.progressbar(length=n, label=f"{kind}s") as bar:
             report = import_records(rows(kind, n), progress=bar.update)
         db.session.commit()
+        dt = time.perf_counter() - t0
+        ids += report.ids
         click.echo(
             f"{kind}s: {report.created} created, {report.updated} updated, "
-            f"{len(report.errors)} errors"
+            f"{len(report.errors)} errors in {dt:.1f} s ({n / max(dt, 1e-9):.0f}/s)"
         )
-    _after_commit()
+    finish_bulk_job(ids, procs, matches=not no_matches)
 
 
 def _after_commit() -> None:
     """Bring the search index and the stored matches up to date."""
-    from ..search.commands import sync_with_progress
-
     applied = sync_with_progress()
     click.echo(f"search index: {applied} changes applied")

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import time
+from collections.abc import Callable
 
 import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from search_index import match_achievement, match_need
+from search_index import SearchIndex, match_achievement, match_need
 
+from ..core.timeutil import utcnow
 from ..extensions import db
+from .bulkwork import rematch, source_docs, summary_alerts
 from .documents import achievement_doc, need_doc
-from .models import ListingMatch, SearchOutbox
+from .models import SearchOutbox
 from .service import (
-    DOCS,
     MODELS,
     after_cursor,
     get_index,
@@ -28,7 +31,6 @@ from .service import (
     set_cursor,
     shared_snapshot,
     snapshot_cursor,
-    store_matches,
     sync_outbox,
 )
 
@@ -38,13 +40,17 @@ def search_group() -> None:
     """Search index and matching."""
 
 
+def _procs_option(f):
+    return click.option(
+        "--procs",
+        type=click.IntRange(1, 16),
+        default=min(4, os.cpu_count() or 1),
+        help="Worker processes for indexing and matching.",
+    )(f)
+
+
 @search_group.command("reindex")
-@click.option(
-    "--procs",
-    type=click.IntRange(1, 16),
-    default=min(4, os.cpu_count() or 1),
-    help="Writer processes for the rebuild.",
-)
+@_procs_option
 @click.option("--no-matches", is_flag=True, help="Skip recomputing the stored matches.")
 @click.option(
     "--if-outdated",
@@ -54,18 +60,33 @@ def search_group() -> None:
 @with_appcontext
 def reindex_command(procs: int, no_matches: bool, if_outdated: bool) -> None:
     """Rebuild the index from the database (the truth), then the stored matches."""
-    directory = current_app.config["SEARCH_INDEX_DIR"]
     if if_outdated and not any(get_index().outdated(kind) for kind in MODELS):
         click.echo("the search index is up to date")
         return
-    # Changes made while we rebuild stay in the outbox and are applied after.
+    indexing = rebuild_index(procs)
+    if not no_matches:
+        t0 = time.perf_counter()
+        rematch(procs=procs, progress=progress_bar)
+        db.session.commit()
+        click.echo(
+            f"matching: {time.perf_counter() - t0:.1f} s (indexing: {indexing:.1f} s)"
+        )
+    applied = sync_with_progress()
+    if applied:
+        click.echo(f"applied {applied} changes made during the rebuild")
+
+
+def rebuild_index(procs: int) -> float:
+    """Rebuild this node's index from the database in a new folder, swap it in, and
+    move this node's cursor to where the rebuild started (changes made meanwhile
+    stay in the log and are applied after). Returns the indexing time in seconds."""
+    directory = current_app.config["SEARCH_INDEX_DIR"]
     started = snapshot_cursor()
     reset_index(directory)
     tmp = directory.rstrip("/") + ".rebuild"
     shutil.rmtree(tmp, ignore_errors=True)
-    from search_index import SearchIndex
-
     fresh = SearchIndex(tmp, shared=shared_snapshot())
+    spent = 0.0
     for kind in MODELS:
         total = db.session.scalar(
             sa.select(sa.func.count()).select_from(
@@ -74,14 +95,10 @@ def reindex_command(procs: int, no_matches: bool, if_outdated: bool) -> None:
         )
         t0 = time.perf_counter()
         with click.progressbar(length=total, label=f"indexing {kind}s") as bar:
-            docs = (
-                DOCS[kind](o)
-                for o in db.session.scalars(
-                    public_rows(kind).execution_options(yield_per=1000)
-                )
-            )
+            docs = source_docs(kind)
             fresh.rebuild(kind, docs, total=total, progress=bar.update, procs=procs)
         dt = time.perf_counter() - t0
+        spent += dt
         click.echo(f"{kind}s: {total} documents in {dt:.1f} s")
     fresh.close()
     old = directory.rstrip("/") + ".old"
@@ -100,27 +117,77 @@ def reindex_command(procs: int, no_matches: bool, if_outdated: bool) -> None:
         .values(processed_at=sa.func.now())
     )
     db.session.commit()
-    if not no_matches:
-        _recompute_matches()
-    applied = sync_with_progress()
-    if applied:
-        click.echo(f"applied {applied} changes made during the rebuild")
+    return spent
 
 
-def _recompute_matches() -> None:
-    # Scores are weighed by the statistics of the new index: every pair anew,
-    # both sides (a pair either side found stays, with one score).
-    db.session.execute(sa.delete(ListingMatch))
-    for kind in ("need", "achievement"):
-        ids = db.session.scalars(
-            public_rows(kind).with_only_columns(MODELS[kind].id)
-        ).all()
-        with click.progressbar(ids, label=f"matching {kind}s") as bar:
-            for i, obj_id in enumerate(bar, start=1):
-                store_matches(kind, db.session.get(MODELS[kind], obj_id))
-                if i % 200 == 0:
-                    db.session.commit()
+def progress_bar(label: str, length: int) -> Callable[[int], None]:
+    """A progress bar for one phase of a bulk pass, closed once it is full."""
+    bar = click.progressbar(length=length, label=label)
+    bar.__enter__()
+    done = [0]
+
+    def update(n: int) -> None:
+        bar.update(n)
+        done[0] += n
+        if done[0] >= length:
+            bar.__exit__(None, None, None)
+
+    if not length:
+        bar.__exit__(None, None, None)
+    return update
+
+
+#: A bulk job writing at least this many listings, and at least this share of the
+#: index, rebuilds the index (fresh pair statistics) rather than applying its rows.
+REBUILD_MIN = 1000
+REBUILD_SHARE = 0.2
+
+
+def finish_bulk_job(
+    ids: list[tuple[str, int]], procs: int | None = None, matches: bool = True
+) -> dict:
+    """After a bulk job committed its listings (`ids`: (kind, id) pairs): bring
+    this node's index up to date in bulk (a rebuild, or its log rows in batches),
+    match the listings in one pass and send one summary alert per recipient
+    (without `matches`, neither: `flask search reindex` computes them later).
+    Commits; returns the phases' timings and counts."""
+    procs = procs or min(4, os.cpu_count() or 1)
+    new: dict[str, set[int]] = {"achievement": set(), "need": set()}
+    for kind, obj_id in ids:
+        new[kind].add(obj_id)
+    index = get_index()
+    held = index.doc_count("achievement") + index.doc_count("need")
+    out: dict = {"listings": len(ids), "indexing_s": 0.0}
+    t0 = time.perf_counter()
+    out["rebuilt"] = len(ids) >= REBUILD_MIN and len(ids) >= REBUILD_SHARE * held
+    if out["rebuilt"]:
+        out["indexing_s"] = rebuild_index(procs)
+    sync_with_progress()
+    out["index_s"] = time.perf_counter() - t0
+    if not matches:
+        click.echo(
+            f"search: {'rebuilt' if out['rebuilt'] else 'updated'} in "
+            f"{out['index_s']:.1f} s; no matches computed (flask search reindex does)"
+        )
+        return out
+    t1 = time.perf_counter()
+    if out["rebuilt"]:  # new pair statistics: every pair anew, as reindex does
+        rows = rematch(procs=procs, progress=progress_bar)
+    else:
+        rows = rematch(
+            sorted(new["need"]), sorted(new["achievement"]), procs, progress_bar
+        )
+    out["matching_s"] = time.perf_counter() - t1
+    job = utcnow().strftime("%Y%m%d%H%M%S-") + secrets.token_hex(4)
+    out["alerts"] = summary_alerts(job, new, rows)
     db.session.commit()
+    out["matches"] = len(rows)
+    click.echo(
+        f"search: {'rebuilt' if out['rebuilt'] else 'updated'} in "
+        f"{out['index_s']:.1f} s, {len(rows)} matches in {out['matching_s']:.1f} s, "
+        f"{out['alerts']} summary alerts"
+    )
+    return out
 
 
 @search_group.command("sync")
