@@ -14,9 +14,13 @@ per process before the workers fork) its entries are read and kept where:
 
 Both sides are analysed as the index analyses text (jieba words; Porter
 stems), so a translation is looked up by an index term and yields index terms.
-Each translation carries a weight for its ambiguity: a Chinese word with many
-English senses, or an English word that glosses many Chinese words (a general
-word: "light", "frame" as in a picture frame), translates less surely.
+Each translation carries a weight (0-1) for how surely it holds: less for a
+Chinese word with many senses (1/sqrt(senses), later senses a little less),
+for a Chinese word common in general language (jieba's frequency) and for an
+English word that glosses common Chinese words ("much": 许多, 多). So the
+dictionary's technical vocabulary counts and its general senses fade.
+The matcher (concepts.py) gives a translation TRANSLATION_WEIGHT x that
+weight, under the hand-made thesaurus's synonyms.
 """
 
 from __future__ import annotations
@@ -86,8 +90,9 @@ def _gloss(sense: str) -> list[str] | None:
 
 
 def read_entries(path: Path | None = None):
-    """(simplified headword, [English glosses as word tuples]) of the kept
-    CEDICT entries (one per headword and reading)."""
+    """(simplified headword, its English glosses as word tuples, those usable
+    as translations) of the CEDICT entries that are no proper names (one per
+    headword and reading)."""
     path = path or _data_path()
     if path is None:
         return
@@ -100,48 +105,59 @@ def read_entries(path: Path | None = None):
             simp = head.rpartition(" ")[2]
             if not defs or pinyin[:1].isupper() or not _CJK_ONLY.fullmatch(simp):
                 continue
-            senses = defs.rstrip().rstrip("/").split("/")
-            if len(simp) == 1:
-                senses = [s for s in senses if _ELEMENT.search(s)]
             glosses: list[tuple[str, ...]] = []
-            for sense in senses:
+            usable: list[tuple[str, ...]] = []
+            for sense in defs.rstrip().rstrip("/").split("/"):
+                # A single character translates only as a chemical element.
+                element = len(simp) > 1 or bool(_ELEMENT.search(sense))
                 for piece in sense.split(";"):
                     g = _gloss(piece)
                     if g and tuple(g) not in glosses:
                         glosses.append(tuple(g))
+                        if element:
+                            usable.append(tuple(g))
             if glosses:
-                yield simp, glosses
+                yield simp, glosses, usable
 
 
-#: English words glossing more CEDICT headwords than this are general
-#: language ("light", "open", "give"): their translations count less, as
-#: sqrt(GENERAL_HOLDERS / holders).
-GENERAL_HOLDERS = 20
+#: An English word is general language when it glosses common Chinese words
+#: ("much": 许多, 多; "produce": 产生): the summed jieba frequency of the
+#: headwords it glosses. Its translations count sqrt(EN_COMMON / that) when
+#: it passes EN_COMMON.
+EN_COMMON = 100_000
+#: A Chinese word more frequent than this in general language (jieba's
+#: counts; trade terms have 3000) translates sqrt(ZH_COMMON / freq) as surely.
+ZH_COMMON = 3000
 #: Each later sense of a headword counts this much less (CEDICT lists the
 #: commoner senses first).
 RANK_DECAY = 0.1
 
 
+def _sure(common: float, limit: float | None) -> float:
+    return math.sqrt(limit / common) if limit and common > limit else 1.0
+
+
 def _pairs(entries, known=None) -> tuple[dict, dict]:
     """(Chinese -> [(English key, weight)], English key -> [(Chinese, weight)]),
-    each list surest first, from CEDICT entries. ``known``: the Chinese words
-    the analyzer keeps whole (jieba's dictionary); only those can be a
-    concept or an index term."""
+    each list surest first, from CEDICT entries. ``known``: jieba's word
+    frequencies; only words it keeps whole can be a concept or an index term."""
     from .analysis import ENGLISH_STOP, stem, terms
     from .concepts import GENERIC
 
     entries = list(entries)
-    holders: dict[str, int] = {}
-    for _, glosses in entries:
+    freq = known or {}
+    common: dict[str, float] = {}
+    for simp, glosses, _ in entries:
+        f = freq.get(simp, 0)
         for w in {w for g in glosses for w in g}:
-            holders[w] = holders.get(w, 0) + 1
+            common[w] = common.get(w, 0) + f
     stems: dict[str, str] = {}
     keyed: dict[str, dict[str, float]] = {}
-    for simp, glosses in entries:
+    for simp, _, usable in entries:
         if known is not None and simp not in known:
             continue
         keys: dict[str, float] = keyed.setdefault(simp, {})
-        for g in glosses:
+        for g in usable:
             # "of" inside a noun phrase is dropped as the analyzer drops it
             # ("coefficient of friction"); any other function word makes a
             # phrase of general language ("hinge on", "not crowded").
@@ -157,15 +173,14 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
             if all(k in GENERIC for k in ks):
                 continue
             key = " ".join(ks)
-            rarest = min(holders[w] for w in g)
-            sure = math.sqrt(GENERAL_HOLDERS / max(GENERAL_HOLDERS, rarest))
+            sure = _sure(min(common[w] for w in g), EN_COMMON)
             keys[key] = max(keys.get(key, 0.0), sure)
     zh_en: dict[str, list] = {}
     back: dict[str, list] = {}
     for simp, keys in keyed.items():
         if not keys:
             continue
-        zh_sure = 1.0 / math.sqrt(len(keys))
+        zh_sure = _sure(freq.get(simp, 0), ZH_COMMON) / math.sqrt(len(keys))
         out = []
         for rank, (k, en_sure) in enumerate(keys.items()):
             w = round(zh_sure * en_sure / (1.0 + RANK_DECAY * rank), 3)
@@ -239,8 +254,9 @@ class Lexicon:
 
     def translations(self, term: str) -> dict[str, float]:
         """Index terms of the other language for ``term``, by weight (0-1]."""
-        table = self.zh_en if _CJK.search(term) else self.en_zh
-        return dict(table.get(term.replace(" ", "") if table is self.zh_en else term))
+        if not _CJK.search(term):
+            return dict(self.en_zh.get(term))
+        return dict(self.zh_en.get(term.replace(" ", "")))
 
     def to_bytes(self) -> bytes:
         return self.zh_en.blob + b"\0" + self.en_zh.blob
