@@ -1,11 +1,22 @@
 """Whoosh + jieba search for the eyewear market: indexing, search and matching."""
 
-from .analysis import EyewearAnalyzer, analyze, warm_up
+from .analysis import EyewearAnalyzer, analyze
+from .analysis import warm_up as _warm_up_analysis
 from .batch import match_many
+from .bilingual import get_lexicon
 from .indexer import IndexBusy, SearchIndex
 from .matching import Match, match_achievement, match_need, score_pairs
 from .query import Hit, SearchResult, search
 from .thesaurus import Thesaurus, get_thesaurus
+
+
+def warm_up():
+    """Load jieba, the trade dictionaries, the folding tables and the CC-CEDICT
+    lexicon once per process (before gunicorn forks); returns jieba's tokenizer."""
+    tk = _warm_up_analysis()
+    get_lexicon()
+    return tk
+
 
 __all__ = [
     "EyewearAnalyzer",

