@@ -25,7 +25,7 @@ from wtforms.validators import (
 from ..core.domain import COOPERATION_LABELS
 from ..core.forms import PlainText, YuanField, strip_filter
 from .models import MESSAGE_KIND_LABELS
-from .models_pricing import DEFAULT_SIGN_WITHIN_DAYS
+from .pricing.models import DEFAULT_SIGN_WITHIN_DAYS
 
 TEXT_MAX = 2000
 _strip = [strip_filter]

@@ -83,7 +83,7 @@ class Deal(db.Model):
     #: The agreed price in fen, once agreed (agreement, listing or auction).
     agreed_price_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     #: The CooperationMode code agreed with the price; decides whether a 公示 is
-    #: required (deals/pricing_rules.py). None on deals priced before it was kept.
+    #: required (deals/pricing/rules.py). None on deals priced before it was kept.
     cooperation_mode: Mapped[str | None] = mapped_column(sa.String(24))
     currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
     contract_signed_at: Mapped[datetime | None]

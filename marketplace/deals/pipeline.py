@@ -18,8 +18,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.timeutil import utcnow
 from ..core.workflow import Transition, Workflow
-from . import pricing_rules, questions
+from . import questions
 from .models import DealStage as S
+from .pricing import rules as pricing_rules
 
 BROKER, SUPPLIER, FIRM, OPERATOR, SYSTEM = (
     "broker",

@@ -35,7 +35,7 @@ from ..notifications.services import Message, notify
 from ..uploads.services import register_owner_rule, save_upload
 from . import pipeline
 from .models import Deal, DealEvent, DealStage
-from .models_pricing import NoticeOutcome
+from .pricing.models import NoticeOutcome
 from .signals import deal_action_applied
 
 REASON_MAX = 2000
@@ -241,7 +241,7 @@ def agree_price(
 ) -> DealEvent:
     """The broker records the agreed price and the mode of transfer; a notice opens
     when the pricing rules require one (state-funded, agreement, a held achievement)."""
-    from .notices import open_notice
+    from .pricing.notices import open_notice
 
     if price_fen is None or price_fen <= 0:
         raise ValidationFailed([("price", _("请填写大于 0 的价格。"))])

@@ -15,10 +15,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.domain import COOPERATION_LABELS
-from ..core.timeutil import utcnow
-from ..extensions import db
-from . import pricing_rules
+from ...core.domain import COOPERATION_LABELS
+from ...core.timeutil import utcnow
+from ...extensions import db
+from . import rules
 
 
 class NoticeOutcome(StrEnum):
@@ -41,7 +41,7 @@ NOTICE_OUTCOME_LABELS = {
 class PublicNotice(db.Model):
     """公示 of an agreed price (促进科技成果转化法 §18): ≥ 15 days, objections.
 
-    `ends_at` is 24:00 Beijing time of the last day (pricing_rules.notice_end)."""
+    `ends_at` is 24:00 Beijing time of the last day (rules.notice_end)."""
 
     __tablename__ = "public_notices"
 
@@ -76,7 +76,7 @@ class PublicNotice(db.Model):
     @property
     def period(self):
         """(first day, last day) as Beijing dates; the posting day is not counted."""
-        return pricing_rules.period_of(self.starts_at, self.ends_at)
+        return rules.period_of(self.starts_at, self.ends_at)
 
     @property
     def period_text(self) -> str:
@@ -176,7 +176,7 @@ class Auction(db.Model):
     ends_at: Mapped[datetime] = mapped_column(index=True)
     scheduled_end_at: Mapped[datetime]
     #: 报名截止: a bidder registers and its deposit must be paid by then (UTC).
-    #: deals.auctions.create_auction makes it the start unless the broker sets
+    #: deals.pricing.auctions.create_auction makes it the start unless the broker sets
     #: another time; a row written directly keeps registration open to the close.
     registration_ends_at: Mapped[datetime] = mapped_column(
         default=lambda ctx: ctx.get_current_parameters()["scheduled_end_at"]
