@@ -8,3 +8,4 @@ notices_bp = Blueprint("notices", __name__)
 
 from . import routes, routes_queue  # noqa: E402,F401
 from .pricing import routes as pricing_routes  # noqa: E402,F401
+from .room import routes as room_routes  # noqa: E402,F401

@@ -7,7 +7,7 @@ import io
 import sqlalchemy as sa
 
 from marketplace.accounts.models import Role
-from marketplace.deals import room
+from marketplace.deals.room import messages as room
 from marketplace.uploads.models import Attachment
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

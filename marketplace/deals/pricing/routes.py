@@ -17,7 +17,7 @@ from ...legal import texts
 from ...legal.models import TextKind
 from .. import bp, notices_bp, pipeline
 from ..forms import AuctionForm, BidForm, HandleObjectionForm, ObjectionForm
-from ..routes import refusal_status, visible_deal
+from ..room.routes import refusal_status, visible_deal
 from . import auctions, notices
 from .models import Auction, NoticeOutcome, Objection, PublicNotice
 
