@@ -21,7 +21,7 @@ from .schemas import (
     AchievementQuery,
     AchievementSchema,
 )
-from .schemas_more import MatchListSchema
+from .schemas_search import MatchListSchema
 from .serializers import achievement_data, achievement_out
 
 TAG = "achievements"

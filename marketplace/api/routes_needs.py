@@ -19,7 +19,7 @@ from .pagination import Key, keyset_page
 from .problems import ApiProblem
 from .routes_achievements import match_items
 from .schemas import NeedInSchema, NeedPage, NeedQuery, NeedSchema
-from .schemas_more import MatchListSchema
+from .schemas_search import MatchListSchema
 from .serializers import need_data, need_out
 
 TAG = "needs"
