@@ -15,9 +15,9 @@ from ..search.queries import match_panel
 from ..uploads.services import UploadTooLarge, attachments_of
 from . import bp, services
 from .diff import version_diffs
-from .forms import ActionForm, FilterForm, NeedForm, UploadForm
+from .forms import ActionForm, NeedForm, UploadForm
 from .models import Need
-from .queries import NeedFilters, public_needs
+from .queries import public_needs, read_filters
 
 
 def _visible_need(need_id: int) -> Need:
@@ -27,9 +27,7 @@ def _visible_need(need_id: int) -> Need:
 
 @bp.route("/")
 def index():
-    form = FilterForm(formdata=request.args)
-    form.validate()
-    filters = NeedFilters.from_form(form)
+    form, filters = read_filters(request.args)
     page = db.paginate(
         public_needs(current_user, filters),
         page=request.args.get("page", 1, type=int),
