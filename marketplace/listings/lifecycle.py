@@ -76,10 +76,12 @@ def _has_translation(need) -> str | None:
     return None
 
 
-OWNER, OPERATOR, BROKER = "owner", "operator", "broker"
+#: SYSTEM is the market itself (`flask listings expire`, the clock): no person holds it.
+OWNER, OPERATOR, BROKER, SYSTEM = "owner", "operator", "broker", "system"
 _owner = frozenset({OWNER})
 _operator = frozenset({OPERATOR})
 _broker = frozenset({BROKER, OPERATOR})
+_system = frozenset({SYSTEM})
 
 S = ListingStatus
 ACHIEVEMENT_FLOW = Workflow(
@@ -92,6 +94,7 @@ ACHIEVEMENT_FLOW = Workflow(
         Transition(S.PUBLISHED, "withdraw", S.WITHDRAWN, _owner | _operator),
         Transition(S.PUBLISHED, "revise", S.DRAFT, _owner),
         Transition(S.WITHDRAWN, "revise", S.DRAFT, _owner),
+        Transition(S.PUBLISHED, "expire", S.EXPIRED, _system),
         Transition(S.EXPIRED, "renew", S.DRAFT, _owner),
     ]
 )
@@ -120,6 +123,7 @@ NEED_FLOW = Workflow(
         Transition(N.PUBLISHED, "withdraw", N.WITHDRAWN, _owner | _operator),
         Transition(N.PUBLISHED, "revise", N.DRAFT, _owner),
         Transition(N.WITHDRAWN, "revise", N.DRAFT, _owner),
+        Transition(N.PUBLISHED, "expire", N.EXPIRED, _system),
         Transition(N.EXPIRED, "renew", N.DRAFT, _owner),
     ]
 )
