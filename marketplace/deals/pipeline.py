@@ -21,6 +21,7 @@ from ..core.workflow import Transition, Workflow, reads_clock
 from . import questions
 from .models import DealStage as S
 from .pricing import rules as pricing_rules
+from .pricing.models import NoticeOutcome
 
 BROKER, SUPPLIER, FIRM, OPERATOR, SYSTEM = (
     "broker",
@@ -85,11 +86,11 @@ def signing_blocked(deal, now: datetime | None = None) -> str | None:
 def _notice_clear(deal, now: datetime) -> str | None:
     """No running notice, no sustained objection; a required notice has passed."""
     notice = deal.notice
-    if notice is not None and notice.outcome != "withdrawn":
+    if notice is not None and notice.outcome != NoticeOutcome.WITHDRAWN:
         outcome = notice.effective_outcome(now)
-        if notice.has_sustained_objection or outcome == "failed":
+        if notice.has_sustained_objection or outcome == NoticeOutcome.FAILED:
             return _("公示中的异议已被认定成立，不能签订合同。")
-        if outcome != "passed":
+        if outcome != NoticeOutcome.PASSED:
             return _("公示期尚未结束或仍有异议待处理，暂不能签订合同。")
         return None
     if notice_required(deal):

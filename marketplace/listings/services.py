@@ -9,7 +9,13 @@ from ..core.errors import InvalidTransition
 from ..core.timeutil import utcnow
 from ..core.workflow import Workflow
 from ..extensions import db
-from .lifecycle import ACHIEVEMENT_FLOW, NEED_FLOW, SYSTEM
+from .lifecycle import (
+    ACHIEVEMENT_FLOW,
+    NEED_FLOW,
+    SYSTEM,
+    ListingStatus,
+    NeedStatus,
+)
 
 #: Which workflow governs which model (by table name).
 FLOWS: dict[str, Workflow] = {"achievements": ACHIEVEMENT_FLOW, "needs": NEED_FLOW}
@@ -50,10 +56,10 @@ def apply_listing_action(
     t = flow_of(listing).check(listing, state, action, parties, reason, now=now)
     now = now or utcnow()
     listing.status = t.target
-    if t.target in ("in_review", "submitted"):
+    if t.target in (ListingStatus.IN_REVIEW, NeedStatus.SUBMITTED):
         listing.submitted_at = now
         listing.review_note = None
-    if t.target == "published":
+    if t.target == ListingStatus.PUBLISHED:
         listing.published_at = now
         listing.review_note = None
     if t.needs_reason:

@@ -10,7 +10,7 @@ from ..core.transaction import Write, form_status, status_of
 from ..core.web import visible_or_404
 from ..dashboard.events import record_match_view
 from ..extensions import db, login_manager
-from ..listings.lifecycle import ACTION_LABELS
+from ..listings.lifecycle import ACTION_LABELS, NeedStatus
 from ..search.queries import match_panel
 from ..uploads.services import UploadTooLarge, attachments_of
 from . import bp, services
@@ -95,7 +95,7 @@ def new():
 
 
 def _saved_message(need: Need) -> str:
-    if need.status == "submitted":
+    if need.status == NeedStatus.SUBMITTED:
         return _("需求已提交，技术经纪人将尽快为您整理成技术需求。")
     return _("草稿已保存。")
 

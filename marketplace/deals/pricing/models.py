@@ -8,7 +8,6 @@ when `flask jobs tick` runs late.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -16,26 +15,22 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...core.domain import COOPERATION_LABELS
+from ...core.enums import LabelledEnum
 from ...core.timeutil import utcnow
 from ...extensions import db
 from . import rules
 
 
-class NoticeOutcome(StrEnum):
-    RUNNING = "running"
-    AWAITING_HANDLING = "awaiting_handling"  #: ended with objections not yet handled
-    PASSED = "passed"
-    FAILED = "failed"  #: an objection was sustained
-    WITHDRAWN = "withdrawn"  #: the price was renegotiated
+class NoticeOutcome(LabelledEnum):
+    RUNNING = "running", _l("公示中")
+    #: ended with objections not yet handled
+    AWAITING_HANDLING = "awaiting_handling", _l("待处理异议")
+    PASSED = "passed", _l("公示期满无异议")
+    FAILED = "failed", _l("异议成立")  #: an objection was sustained
+    WITHDRAWN = "withdrawn", _l("已撤回")  #: the price was renegotiated
 
 
-NOTICE_OUTCOME_LABELS = {
-    NoticeOutcome.RUNNING: _l("公示中"),
-    NoticeOutcome.AWAITING_HANDLING: _l("待处理异议"),
-    NoticeOutcome.PASSED: _l("公示期满无异议"),
-    NoticeOutcome.FAILED: _l("异议成立"),
-    NoticeOutcome.WITHDRAWN: _l("已撤回"),
-}
+NOTICE_OUTCOME_LABELS = NoticeOutcome.labels()
 
 
 class PublicNotice(db.Model):
@@ -92,10 +87,10 @@ class PublicNotice(db.Model):
         now = now or utcnow()
         return self.outcome is None and self.starts_at <= now < self.ends_at
 
-    def effective_outcome(self, now: datetime | None = None) -> str:
+    def effective_outcome(self, now: datetime | None = None) -> NoticeOutcome:
         """The outcome as of `now`, whether or not the tick has closed the notice."""
         if self.outcome is not None:
-            return self.outcome
+            return NoticeOutcome(self.outcome)
         now = now or utcnow()
         if any(o.handling == "sustained" for o in self.objections):
             return (
@@ -108,7 +103,7 @@ class PublicNotice(db.Model):
         return NoticeOutcome.PASSED
 
     def outcome_label(self, now: datetime | None = None):
-        return NOTICE_OUTCOME_LABELS[self.effective_outcome(now)]
+        return NoticeOutcome(self.effective_outcome(now)).label
 
     @property
     def has_sustained_objection(self) -> bool:
