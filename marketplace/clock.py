@@ -17,9 +17,9 @@ from .contracts.registration import remind_due
 from .core.locks import advisory_lock
 from .core.timeutil import utcnow
 from .dashboard.daily import refresh_daily_stats
-from .deals.auctions import close_due_auctions
-from .deals.notices import close_due_notices
 from .deals.overdue import notify_overdue
+from .deals.pricing.auctions import close_due_auctions
+from .deals.pricing.notices import close_due_notices
 from .extensions import db
 from .firms.digest import send_weekly
 from .listings.commands import expire_due

@@ -27,7 +27,7 @@ from .dashboard.daily import DailyStat  # noqa: F401
 from .dashboard.events import MatchView  # noqa: F401
 from .dashboard.targets import KpiTarget  # noqa: F401
 from .deals.models import BrokerConflict, Deal, DealEvent, DealMessage  # noqa: F401
-from .deals.models_pricing import (  # noqa: F401
+from .deals.pricing.models import (  # noqa: F401
     Auction,
     AuctionBidder,
     Bid,

@@ -10,10 +10,10 @@ from ..achievements import queries, services
 from ..achievements.models import Achievement
 from ..extensions import db
 from ..listings.services import apply_listing_action
-from ..search.queries import can_see_matches, matches_for
 from .links import achievement_links, match_link, next_page
+from .listing_resource import ListingResource
 from .operations import operation
-from .pagination import Key, keyset_page
+from .pagination import Key
 from .problems import ApiProblem
 from .schemas import (
     AchievementInSchema,
@@ -21,7 +21,7 @@ from .schemas import (
     AchievementQuery,
     AchievementSchema,
 )
-from .schemas_more import MatchListSchema
+from .schemas_search import MatchListSchema
 from .serializers import achievement_data, achievement_out
 
 TAG = "achievements"
@@ -56,12 +56,17 @@ def _api_loading() -> tuple:
     )
 
 
-def visible_achievement(achievement_id: int, user) -> Achievement:
-    """As the pages: private achievements of others do not exist (404)."""
-    a = db.session.get(Achievement, achievement_id)
-    if a is None or not a.can_view(user):
-        raise ApiProblem(404)
-    return a
+RESOURCE = ListingResource(
+    model=Achievement,
+    parse_filters=queries.parse_filters,
+    select=lambda filters, user: queries.achievement_select(filters).options(
+        *_api_loading()
+    ),
+    sort_keys=SORT_KEYS,
+    out=achievement_out,
+    match_kind="need",
+)
+visible_achievement = RESOURCE.visible
 
 
 def inventors_of(body: dict) -> dict:
@@ -83,17 +88,7 @@ def inventors_of(body: dict) -> dict:
 )
 def list_achievements(user, query):
     """Published, unexpired achievements with the list page's filters and sorts."""
-    from flask import request
-
-    filters = queries.parse_filters(request.args)
-    items = keyset_page(
-        queries.achievement_select(filters).options(*_api_loading()),
-        SORT_KEYS[filters.sort],
-        query.get("cursor"),
-        query["limit"],
-    )
-    items["items"] = [achievement_out(a, user) for a in items["items"]]
-    return items
+    return RESOURCE.page(user, query)
 
 
 @operation(
@@ -137,10 +132,10 @@ def create_achievement(user, body):
     links=achievement_links(),
 )
 def update_achievement(user, achievement_id, body):
-    """Only the fields sent change; the whole result is checked like the edit page."""
+    """Only the fields sent change; the whole result is checked like the edit page.
+    The service refuses (403) what the organisation may not edit: another's
+    achievement, or its own outside draft/returned."""
     a = visible_achievement(achievement_id, user)
-    if not a.can_edit(user):
-        raise ApiProblem(403, _("只有本机构草稿或被退回的成果可以修改。"))
     services.update_achievement(a, user, achievement_data(a) | inventors_of(body))
     db.session.commit()
     return achievement_out(a, user)
@@ -171,19 +166,8 @@ def submit_achievement(user, achievement_id):
 )
 def achievement_matches(user, achievement_id):
     """The match panel's content: the owner's organisation and the staff only."""
-    a = visible_achievement(achievement_id, user)
-    if not can_see_matches(a, user):
-        raise ApiProblem(403, _("只有成果所属机构和平台人员可以查看匹配结果。"))
-    return {"items": match_items(matches_for(a, user), "need")}
-
-
-def match_items(rows, kind: str) -> list[dict]:
-    return [
-        {
-            "score": m.score,
-            "reasons": m.reasons or {},
-            "computed_at": m.computed_at,
-            "listing": {"kind": kind, "id": obj.id, "title": obj.title},
-        }
-        for obj, m in rows
-    ]
+    return RESOURCE.matches(
+        visible_achievement(achievement_id, user),
+        user,
+        _("只有成果所属机构和平台人员可以查看匹配结果。"),
+    )

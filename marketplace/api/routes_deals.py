@@ -13,7 +13,7 @@ from .operations import operation
 from .pagination import Key, keyset_page
 from .problems import ApiProblem
 from .schemas import PageQuery
-from .schemas_more import DealActionSchema, DealPage, DealSchema
+from .schemas_deals import DealActionSchema, DealPage, DealSchema
 from .serializers import deal_out
 
 TAG = "deals"

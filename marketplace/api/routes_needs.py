@@ -4,22 +4,19 @@ stored matches; the needs services and the pages' permission checks."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import request
 from flask_babel import gettext as _
 
 from ..extensions import db
 from ..needs import services
-from ..needs.forms import FilterForm
 from ..needs.models import Need
-from ..needs.queries import NeedFilters, public_needs
-from ..search.queries import can_see_matches, matches_for
+from ..needs.queries import parse_filters, public_needs
 from .links import match_link, need_links, next_page
+from .listing_resource import ListingResource
 from .operations import operation
-from .pagination import Key, keyset_page
+from .pagination import Key
 from .problems import ApiProblem
-from .routes_achievements import match_items
 from .schemas import NeedInSchema, NeedPage, NeedQuery, NeedSchema
-from .schemas_more import MatchListSchema
+from .schemas_search import MatchListSchema
 from .serializers import need_data, need_out
 
 TAG = "needs"
@@ -39,12 +36,15 @@ SORT_KEYS = {
 }
 
 
-def visible_need(need_id: int, user) -> Need:
-    """As the pages: a private need of others does not exist (404)."""
-    need = db.session.get(Need, need_id)
-    if need is None or not need.can_view(user):
-        raise ApiProblem(404)
-    return need
+RESOURCE = ListingResource(
+    model=Need,
+    parse_filters=parse_filters,
+    select=lambda filters, user: public_needs(user, filters),
+    sort_keys=SORT_KEYS,
+    out=need_out,
+    match_kind="achievement",
+)
+visible_need = RESOURCE.visible
 
 
 @operation(
@@ -58,17 +58,7 @@ def visible_need(need_id: int, user) -> Need:
 def list_needs(user, query):
     """Published, unexpired needs with the list page's filters (field, mode, trl band,
     budget in yuan) and sorts."""
-    form = FilterForm(formdata=request.args)
-    form.validate()
-    filters = NeedFilters.from_form(form)
-    page = keyset_page(
-        public_needs(user, filters),
-        SORT_KEYS[filters.sort],
-        query.get("cursor"),
-        query["limit"],
-    )
-    page["items"] = [need_out(n, user) for n in page["items"]]
-    return page
+    return RESOURCE.page(user, query)
 
 
 @operation(
@@ -112,15 +102,9 @@ def create_need(user, body):
     links=need_links(),
 )
 def update_need(user, need_id, body):
-    """Only the fields sent change. Another organisation's need: 403; the firm's own
-    need outside draft/returned: 409."""
+    """Only the fields sent change. The service refuses (403) what the firm may not
+    edit, as for achievements: another's need, or its own outside draft/returned."""
     need = visible_need(need_id, user)
-    if not need.is_owned_by(user):
-        raise ApiProblem(403)
-    if not need.can_edit(user):
-        raise ApiProblem(
-            409, _("只有草稿或被退回的需求可以修改。"), slug="invalid-transition"
-        )
     services.update_need(need, user, need_data(need) | body)
     db.session.commit()
     return need_out(need, user)
@@ -151,8 +135,9 @@ def submit_need(user, need_id):
 )
 def need_matches(user, need_id):
     """The firm and the staff, once the need is published (as the detail page)."""
-    need = visible_need(need_id, user)
-    if not can_see_matches(need, user):
-        raise ApiProblem(403, _("只有需求所属企业和平台人员可以查看匹配结果。"))
-    rows = matches_for(need, user) if need.is_public else []
-    return {"items": match_items(rows, "achievement")}
+    return RESOURCE.matches(
+        visible_need(need_id, user),
+        user,
+        _("只有需求所属企业和平台人员可以查看匹配结果。"),
+        published_only=True,
+    )

@@ -12,7 +12,7 @@ from .operations import operation
 from .pagination import Key, keyset_page
 from .problems import ApiProblem
 from .schemas import OrganizationPage, OrganizationSchema, PageQuery
-from .schemas_more import MeSchema
+from .schemas_account import MeSchema
 from .serializers import org_ref, organization_out
 
 TAG = "organizations"

@@ -14,7 +14,7 @@ from .links import next_page
 from .operations import operation
 from .pagination import decode_cursor, encode_cursor
 from .problems import ApiProblem
-from .schemas_more import SearchQuery, SearchResultSchema
+from .schemas_search import SearchQuery, SearchResultSchema
 
 #: The search page stops at page 500; so does the API.
 MAX_PAGE = 500

@@ -8,14 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
 
 from .errors import InvalidTransition, PermissionDenied
+from .timeutil import utcnow
 
 #: A guard returns None when the action may go ahead, else the reason it may not.
-Guard = Callable[[Any], str | None]
+#: A guard marked `@reads_clock` takes the moment too: `guard(obj, now)`.
+Guard = Callable[..., str | None]
+
+
+def reads_clock(guard: Guard) -> Guard:
+    """Mark a guard that depends on the time: the workflow passes it `now` (the
+    caller's, so a test or the market clock decides what "now" is)."""
+    guard.reads_clock = True  # type: ignore[attr-defined]
+    return guard
+
+
+def _passes(guard: Guard, obj: Any, now: datetime | None) -> str | None:
+    if getattr(guard, "reads_clock", False):
+        return guard(obj, now or utcnow())
+    return guard(obj)
 
 
 @dataclass(frozen=True)
@@ -50,25 +66,35 @@ class Workflow:
             ) from None
 
     def check(
-        self, obj: Any, state: str, action: str, parties: set[str], reason: str = ""
+        self,
+        obj: Any,
+        state: str,
+        action: str,
+        parties: set[str],
+        reason: str = "",
+        now: datetime | None = None,
     ) -> Transition:
-        """Return the transition, or raise why this party may not take it now."""
+        """Return the transition, or raise why this party may not take it at `now`
+        (default: the real clock)."""
         t = self.transition(state, action)
         if not (parties & t.roles):
             raise PermissionDenied(_("您无权执行此操作。"))
         if t.needs_reason and not reason.strip():
             raise InvalidTransition(_("请填写原因。"))
         for guard in t.guards:
-            if (problem := guard(obj)) is not None:
+            if (problem := _passes(guard, obj, now)) is not None:
                 raise InvalidTransition(problem)
         return t
 
-    def available(self, obj: Any, state: str, parties: set[str]) -> list[Transition]:
-        """The transitions these parties could take now (guards passing), table order."""
+    def available(
+        self, obj: Any, state: str, parties: set[str], now: datetime | None = None
+    ) -> list[Transition]:
+        """The transitions these parties could take at `now` (guards passing), in
+        table order."""
         found = []
         for (source, _action), t in self.table.items():
             if source != str(state) or not (parties & t.roles):
                 continue
-            if all(guard(obj) is None for guard in t.guards):
+            if all(_passes(guard, obj, now) is None for guard in t.guards):
                 found.append(t)
         return found

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..core import exports
 from ..core.money import format_fen
-from .report import Table
+from .tables import Table
 
 
 def show(value, kind: str) -> str:

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..needs.models import Need, NeedTranslation
 from . import daily
 from .events import MatchView
-from .kpis_money import contract_signing_times, voucher_firm_ids
+from .kpis_contracts_payments import contract_signing_times, voucher_firm_ids
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import pgettext
 
-from ..challenges.models import STAGE_LABELS as CALL_STAGE_LABELS
 from ..core.domain import FIELD_LABELS
 from ..deals.models import STAGE_LABELS
 from ..firms.roster import coverage as roster_coverage
-from ..services.rules import BOOKING_STATUS_LABELS, ORDER_STATUS_LABELS, PROVIDER_KINDS
-from . import kpis, kpis_challenges, kpis_deals, kpis_money, kpis_services
+from . import kpis, kpis_challenges, kpis_contracts_payments, kpis_deals, kpis_services
 from .kpis import Period
+from .report_programmes import challenge_tables, service_tables
+from .tables import Table
 from .targets import CLUSTER_FIRMS_KEY, SPECS_BY_KEY, current_targets
 
 
@@ -35,17 +35,6 @@ class KpiRow:
         if self.value is None or not self.target:
             return None
         return round(self.value * 100 / self.target, 1)
-
-
-@dataclass
-class Table:
-    name: str
-    title: str
-    headers: list[str]
-    #: Per column: "text", "count", "percent", "fen", "days", or "kpi" (a (value, unit)
-    #: pair): how a cell is shown and exported.
-    kinds: list[str]
-    rows: list[list] = field(default_factory=list)
 
 
 def stage_label(code: str) -> str:
@@ -198,101 +187,9 @@ class Report:
                 ],
             )
         )
-        t += self._challenge_tables()
-        t.extend(self.service_tables())
+        t += challenge_tables(self.challenges)
+        t += service_tables(self.providers, self.orders, self.bookings, self.quota)
         return t
-
-    def _challenge_tables(self) -> list[Table]:
-        c = self.challenges
-        summary = [
-            [_("榜单：%(s)s", s=CALL_STAGE_LABELS[s]), (c.by_stage[s], "count")]
-            for s in c.by_stage
-        ]
-        summary += [
-            [_("榜单合计"), (c.total_calls, "count")],
-            [_("收到的方案"), (c.proposals, "count")],
-            [_("平均每榜方案数"), (c.proposals_per_call, "count")],
-            [_("中榜方案"), (c.awards, "count")],
-            [_("奖金总额"), (c.award_fen, "fen")],
-            [_("中榜转为交易"), (c.deals, "count")],
-            [_("中榜转交易率（%）"), (c.deal_conversion, "percent")],
-        ]
-        return [
-            Table(
-                "challenges",
-                _("揭榜挂帅"),
-                [pgettext("统计", "指标"), _("数值")],
-                ["text", "kpi"],
-                summary,
-            ),
-            Table(
-                "challenge_calls",
-                _("各榜单方案与揭榜"),
-                [
-                    _("榜单"),
-                    _("阶段"),
-                    _("方案数"),
-                    _("中榜数"),
-                    _("奖金"),
-                    _("转为交易"),
-                ],
-                ["text", "text", "count", "count", "fen", "count"],
-                [
-                    [
-                        r.title,
-                        str(CALL_STAGE_LABELS[r.stage]),
-                        r.proposals,
-                        r.winners,
-                        r.award_fen,
-                        r.deals,
-                    ]
-                    for r in c.calls
-                ],
-            ),
-        ]
-
-    def service_tables(self) -> list[Table]:
-        """The service network's tables (after the others, so their order stays)."""
-        quota_labels = {
-            "applied": _("申领"),
-            "approved": _("批准"),
-            "used": _("使用"),
-            "settled": _("兑付"),
-        }
-        return [
-            Table(
-                "providers",
-                _("服务机构（按类型）"),
-                [_("类型"), _("机构数")],
-                ["text", "count"],
-                [[str(PROVIDER_KINDS[k]), n] for k, n in self.providers],
-            ),
-            Table(
-                "service_states",
-                _("服务订单与仪器预约（按状态）"),
-                [_("类别"), _("状态"), _("数量")],
-                ["text", "text", "count"],
-                [
-                    [_("服务订单"), str(ORDER_STATUS_LABELS[s]), n]
-                    for s, n in self.orders
-                ]
-                + [
-                    [_("仪器预约"), str(BOOKING_STATUS_LABELS[s]), n]
-                    for s, n in self.bookings
-                ],
-            ),
-            Table(
-                "voucher_quota",
-                _("创新券额度：申领、批准、使用、兑付"),
-                [_("环节"), _("笔数"), _("金额")],
-                ["text", "count", "fen"],
-                [
-                    [str(label), self.quota[k]["count"], self.quota[k]["fen"]]
-                    for k, label in quota_labels.items()
-                    if k in self.quota
-                ],
-            ),
-        ]
 
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables() if t.name == name), None)
@@ -344,11 +241,11 @@ def build(p: Period) -> Report:
     served = kpis.firms_served(p)
     published = kpis.listings_published(p)
     interests = kpis.interests_expressed(p)
-    signed = kpis_money.contracts_signed(p)
-    income = kpis_money.technical_income(p)
-    payments = kpis_money.payments_received(p)
-    issued = kpis_money.vouchers_issued(p)
-    redeemed = kpis_money.vouchers_redeemed(p)
+    signed = kpis_contracts_payments.contracts_signed(p)
+    income = kpis_contracts_payments.technical_income(p)
+    payments = kpis_contracts_payments.payments_received(p)
+    issued = kpis_contracts_payments.vouchers_issued(p)
+    redeemed = kpis_contracts_payments.vouchers_redeemed(p)
     rows = [
         _row("firms_served", served, targets),
         _coverage_row(served, cluster, targets),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..pages.counts import market_counts
-from . import kpis, kpis_money
+from . import kpis, kpis_contracts_payments
 from .kpis import Period
 from .report import field_label
 from .targets import CLUSTER_FIRMS_KEY, current_targets
@@ -29,7 +29,7 @@ def public_stats(p: Period) -> dict:
         "published": kpis.listings_published(p),
         "on_offer": on_offer,
         "interests": kpis.interests_expressed(p)["total"],
-        "contracts": kpis_money.contracts_signed(p)["count"],
+        "contracts": kpis_contracts_payments.contracts_signed(p)["count"],
         "monthly": kpis.monthly_trends(p),
         "fields": fields,
     }

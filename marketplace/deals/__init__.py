@@ -6,4 +6,6 @@ from flask import Blueprint
 bp = Blueprint("deals", __name__)
 notices_bp = Blueprint("notices", __name__)
 
-from . import routes, routes_auction, routes_notices, routes_queue  # noqa: E402,F401
+from . import routes, routes_queue  # noqa: E402,F401
+from .pricing import routes as pricing_routes  # noqa: E402,F401
+from .room import routes as room_routes  # noqa: E402,F401

@@ -24,8 +24,8 @@ from wtforms.validators import (
 
 from ..core.domain import COOPERATION_LABELS
 from ..core.forms import PlainText, YuanField, strip_filter
-from .models import MESSAGE_KIND_LABELS
-from .models_pricing import DEFAULT_SIGN_WITHIN_DAYS
+from .models import MessageKind
+from .pricing.models import DEFAULT_SIGN_WITHIN_DAYS
 
 TEXT_MAX = 2000
 _strip = [strip_filter]
@@ -73,7 +73,7 @@ class ActionForm(FlaskForm):
 class MessageForm(FlaskForm):
     kind = SelectField(
         _l("类型"),
-        choices=[SelectChoice(str(k), v) for k, v in MESSAGE_KIND_LABELS.items()],
+        choices=[SelectChoice(k.value, k.label) for k in MessageKind],
     )
     body = TextAreaField(
         _l("内容"),

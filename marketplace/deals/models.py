@@ -10,7 +10,6 @@ need, supplier_org, firm_org, broker) and `Deal.can_view(user)`.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -19,35 +18,28 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import str_enum
 from ..core.domain import PRICING_LABELS
+from ..core.enums import LabelledEnum
 from ..core.timeutil import utcnow
 from ..extensions import db
 
 
-class DealStage(StrEnum):
-    INTEREST = "interest"  #: a firm expressed interest / a supplier answered a need
-    MATCHMAKING = "matchmaking"  #: meetings and messages
-    EVALUATION = "evaluation"  #: 科技成果评价 and valuation
-    NEGOTIATION = "negotiation"  #: price and terms (agreement, listing or auction)
-    PUBLIC_NOTICE = "public_notice"  #: 公示, ≥ 15 days, state-funded agreement pricing
-    CONTRACT_SIGNED = "contract_signed"
-    REGISTERED = "registered"  #: 技术合同认定登记 recorded
-    PERFORMING = "performing"  #: paid / performed per the contract
-    CLOSED = "closed"
-    TERMINATED = "terminated"
+class DealStage(LabelledEnum):
+    #: a firm expressed interest / a supplier answered a need
+    INTEREST = "interest", _l("意向")
+    MATCHMAKING = "matchmaking", _l("对接洽谈")  #: meetings and messages
+    EVALUATION = "evaluation", _l("评价评估")  #: 科技成果评价 and valuation
+    #: price and terms (agreement, listing or auction)
+    NEGOTIATION = "negotiation", _l("议价谈判")
+    #: 公示, ≥ 15 days, state-funded agreement pricing
+    PUBLIC_NOTICE = "public_notice", _l("公示中")
+    CONTRACT_SIGNED = "contract_signed", _l("合同已签订")
+    REGISTERED = "registered", _l("已认定登记")  #: 技术合同认定登记 recorded
+    PERFORMING = "performing", _l("履行中")  #: paid / performed per the contract
+    CLOSED = "closed", _l("已完成")
+    TERMINATED = "terminated", _l("已终止")
 
 
-STAGE_LABELS = {
-    DealStage.INTEREST: _l("意向"),
-    DealStage.MATCHMAKING: _l("对接洽谈"),
-    DealStage.EVALUATION: _l("评价评估"),
-    DealStage.NEGOTIATION: _l("议价谈判"),
-    DealStage.PUBLIC_NOTICE: _l("公示中"),
-    DealStage.CONTRACT_SIGNED: _l("合同已签订"),
-    DealStage.REGISTERED: _l("已认定登记"),
-    DealStage.PERFORMING: _l("履行中"),
-    DealStage.CLOSED: _l("已完成"),
-    DealStage.TERMINATED: _l("已终止"),
-}
+STAGE_LABELS = DealStage.labels()
 #: Stages from which nothing more happens (except an operator's reopen).
 FINAL_STAGES = frozenset({DealStage.CLOSED, DealStage.TERMINATED})
 OPEN_STAGES = tuple(s for s in DealStage if s not in FINAL_STAGES)
@@ -83,7 +75,7 @@ class Deal(db.Model):
     #: The agreed price in fen, once agreed (agreement, listing or auction).
     agreed_price_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     #: The CooperationMode code agreed with the price; decides whether a 公示 is
-    #: required (deals/pricing_rules.py). None on deals priced before it was kept.
+    #: required (deals/pricing/rules.py). None on deals priced before it was kept.
     cooperation_mode: Mapped[str | None] = mapped_column(sa.String(24))
     currency: Mapped[str] = mapped_column(sa.String(3), default="CNY")
     contract_signed_at: Mapped[datetime | None]
@@ -130,7 +122,7 @@ class Deal(db.Model):
 
     @property
     def stage_label(self):
-        return STAGE_LABELS[self.stage]
+        return DealStage(self.stage).label
 
     @property
     def pricing_label(self):
@@ -188,17 +180,17 @@ def _events_are_append_only(mapper, connection, target):
     raise RuntimeError("deal events are append-only")
 
 
-class MessageKind(StrEnum):
-    MESSAGE = "message"  #: the thread between firm, supplier and broker
-    MEETING = "meeting"  #: the broker's meeting notes, shown to all parties
-    INTERNAL = "internal"  #: broker's internal note: broker and operator only
+class MessageKind(LabelledEnum):
+    MESSAGE = "message", _l("留言")  #: the thread between firm, supplier and broker
+    MEETING = (
+        "meeting",
+        _l("会议纪要"),
+    )  #: the broker's meeting notes, shown to all parties
+    #: broker's internal note: broker and operator only
+    INTERNAL = "internal", _l("内部备注")
 
 
-MESSAGE_KIND_LABELS = {
-    MessageKind.MESSAGE: _l("留言"),
-    MessageKind.MEETING: _l("会议纪要"),
-    MessageKind.INTERNAL: _l("内部备注"),
-}
+MESSAGE_KIND_LABELS = MessageKind.labels()
 #: Who sees each kind of message, by party name.
 MESSAGE_AUDIENCE = {
     MessageKind.MESSAGE: frozenset({"broker", "supplier", "firm", "operator"}),
@@ -222,7 +214,7 @@ class DealMessage(db.Model):
 
     @property
     def kind_label(self):
-        return MESSAGE_KIND_LABELS[self.kind]
+        return MessageKind(self.kind).label
 
     def visible_to(self, parties: set[str]) -> bool:
         return bool(parties & MESSAGE_AUDIENCE[self.kind])

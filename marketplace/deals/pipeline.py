@@ -17,9 +17,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..core.timeutil import utcnow
-from ..core.workflow import Transition, Workflow
-from . import pricing_rules, questions
+from ..core.workflow import Transition, Workflow, reads_clock
+from . import questions
 from .models import DealStage as S
+from .pricing import rules as pricing_rules
+from .pricing.models import NoticeOutcome
 
 BROKER, SUPPLIER, FIRM, OPERATOR, SYSTEM = (
     "broker",
@@ -30,11 +32,6 @@ BROKER, SUPPLIER, FIRM, OPERATOR, SYSTEM = (
 )
 #: A transition's target meaning "the stage the deal left when it was terminated".
 PREVIOUS = "previous"
-
-
-def clock(deal) -> datetime:
-    """The `now` the current service call runs at (tests pass one in), else utcnow."""
-    return getattr(deal, "_clock_now", None) or utcnow()
 
 
 def deal_mode(deal) -> str | None:
@@ -82,19 +79,18 @@ def _listing_pricing(deal) -> str | None:
 def signing_blocked(deal, now: datetime | None = None) -> str | None:
     """Why no party may sign yet, or None: the contracts feature asks this before it
     records any signature, so the first one is refused as well as the second."""
-    deal._clock_now = now  # None: the real clock, not one left by an earlier call
-    return _notice_clear(deal)
+    return _notice_clear(deal, now or utcnow())
 
 
-def _notice_clear(deal) -> str | None:
+@reads_clock
+def _notice_clear(deal, now: datetime) -> str | None:
     """No running notice, no sustained objection; a required notice has passed."""
     notice = deal.notice
-    now = clock(deal)
-    if notice is not None and notice.outcome != "withdrawn":
+    if notice is not None and notice.outcome != NoticeOutcome.WITHDRAWN:
         outcome = notice.effective_outcome(now)
-        if notice.has_sustained_objection or outcome == "failed":
+        if notice.has_sustained_objection or outcome == NoticeOutcome.FAILED:
             return _("公示中的异议已被认定成立，不能签订合同。")
-        if outcome != "passed":
+        if outcome != NoticeOutcome.PASSED:
             return _("公示期尚未结束或仍有异议待处理，暂不能签订合同。")
         return None
     if notice_required(deal):
@@ -114,10 +110,11 @@ def _registration_recorded(deal) -> str | None:
     return None
 
 
-def _within_reopen_window(deal) -> str | None:
+@reads_clock
+def _within_reopen_window(deal, now: datetime) -> str | None:
     if deal.terminated_at is None or not deal.terminated_from:
         return _("该交易无法恢复。")
-    if clock(deal) > deal.terminated_at + timedelta(days=reopen_days()):
+    if now > deal.terminated_at + timedelta(days=reopen_days()):
         return _("终止已超过 %(n)d 天，不能恢复。", n=reopen_days())
     return None
 

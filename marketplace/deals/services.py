@@ -35,7 +35,7 @@ from ..notifications.services import Message, notify
 from ..uploads.services import register_owner_rule, save_upload
 from . import pipeline
 from .models import Deal, DealEvent, DealStage
-from .models_pricing import NoticeOutcome
+from .pricing.models import NoticeOutcome
 from .signals import deal_action_applied
 
 REASON_MAX = 2000
@@ -63,8 +63,7 @@ def _parties_of(deal: Deal, actor) -> set[str]:
 
 def available_actions(deal: Deal, user, now: datetime | None = None) -> list:
     """The transitions `user` could take now, without the clock's own ones."""
-    deal._clock_now = now
-    found = pipeline.FLOW.available(deal, deal.stage, deal_parties(deal, user))
+    found = pipeline.FLOW.available(deal, deal.stage, deal_parties(deal, user), now)
     return [t for t in found if t.action not in pipeline.SYSTEM_ACTIONS]
 
 
@@ -134,9 +133,10 @@ def apply_action(
     if len(reason) > REASON_MAX:
         raise ValidationFailed([("reason", _("原因不能超过 %(n)d 字。", n=REASON_MAX))])
     _check_version(deal, expected_version)
-    deal._clock_now = now
     source = str(deal.stage)
-    t = pipeline.FLOW.check(deal, source, action, _parties_of(deal, actor), reason)
+    t = pipeline.FLOW.check(
+        deal, source, action, _parties_of(deal, actor), reason, now=now
+    )
     target = pipeline.resolve_target(t, deal)
     ids = _attachment_ids(deal, actor, attachments)
     _effects(deal, action, source, reason, now)
@@ -241,7 +241,7 @@ def agree_price(
 ) -> DealEvent:
     """The broker records the agreed price and the mode of transfer; a notice opens
     when the pricing rules require one (state-funded, agreement, a held achievement)."""
-    from .notices import open_notice
+    from .pricing.notices import open_notice
 
     if price_fen is None or price_fen <= 0:
         raise ValidationFailed([("price", _("请填写大于 0 的价格。"))])

@@ -6,10 +6,11 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from ..core import audit
-from ..core.timeutil import today_shanghai, utcnow
+from ..core.timeutil import today_shanghai
 from ..extensions import db
+from .lifecycle import ListingStatus
 from .models import listing_models
+from .services import apply_listing_action
 
 
 @click.group("listings")
@@ -27,24 +28,21 @@ def expire_command() -> None:
 
 
 def expire_due() -> int:
+    """Move every published listing past its validity to expired, through its
+    lifecycle table (the market's own `expire`), each with an audit entry."""
     today = today_shanghai()
     count = 0
     for model in listing_models():
         rows = db.session.scalars(
             sa.select(model).where(
-                model.status == "published",
+                model.status == ListingStatus.PUBLISHED,
                 model.valid_until.is_not(None),
                 model.valid_until < today,
             )
         ).all()
         for row in rows:
-            row.status = "expired"
-            row.updated_at = utcnow()
-            audit.record(
-                None,
-                f"{model.__tablename__[:-1]}.expire",
-                row,
-                valid_until=row.valid_until.isoformat(),
+            apply_listing_action(
+                row, "expire", None, valid_until=row.valid_until.isoformat()
             )
             count += 1
     return count

@@ -7,47 +7,41 @@ approves the translation, the broker publishes; then withdrawn / expired like ac
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..core.enums import LabelledEnum
 from ..core.workflow import Transition, Workflow
 
 
-class ListingStatus(StrEnum):
-    DRAFT = "draft"
-    IN_REVIEW = "in_review"
-    RETURNED = "returned"
-    PUBLISHED = "published"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
+class ListingStatus(LabelledEnum):
+    DRAFT = "draft", _l("草稿")
+    IN_REVIEW = "in_review", _l("审核中")
+    RETURNED = "returned", _l("已退回")
+    PUBLISHED = "published", _l("已发布")
+    WITHDRAWN = "withdrawn", _l("已撤回")
+    EXPIRED = "expired", _l("已过期")
 
 
-class NeedStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"  #: waiting in the brokers' translation queue
-    TRANSLATING = "translating"  #: a broker has claimed it
-    AWAITING_APPROVAL = "awaiting_approval"  #: the firm reviews the translation
-    APPROVED = "approved"  #: the firm approved; the broker publishes
-    RETURNED = "returned"  #: the broker needs more from the firm
-    PUBLISHED = "published"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
+class NeedStatus(LabelledEnum):
+    DRAFT = "draft", _l("草稿")
+    #: waiting in the brokers' translation queue
+    SUBMITTED = "submitted", _l("待翻译")
+    #: a broker has claimed it
+    TRANSLATING = "translating", _l("翻译中")
+    #: the firm reviews the translation
+    AWAITING_APPROVAL = "awaiting_approval", _l("待企业确认")
+    #: the firm approved; the broker publishes
+    APPROVED = "approved", _l("企业已确认")
+    #: the broker needs more from the firm
+    RETURNED = "returned", _l("已退回")
+    PUBLISHED = "published", _l("已发布")
+    WITHDRAWN = "withdrawn", _l("已撤回")
+    EXPIRED = "expired", _l("已过期")
 
 
-STATUS_LABELS = {
-    "draft": _l("草稿"),
-    "in_review": _l("审核中"),
-    "returned": _l("已退回"),
-    "published": _l("已发布"),
-    "withdrawn": _l("已撤回"),
-    "expired": _l("已过期"),
-    "submitted": _l("待翻译"),
-    "translating": _l("翻译中"),
-    "awaiting_approval": _l("待企业确认"),
-    "approved": _l("企业已确认"),
-}
+#: Every listing status's label (derived from the enums, for templates).
+STATUS_LABELS = ListingStatus.labels() | NeedStatus.labels()
 
 ACTION_LABELS = {
     "submit": _l("提交审核"),
@@ -76,10 +70,12 @@ def _has_translation(need) -> str | None:
     return None
 
 
-OWNER, OPERATOR, BROKER = "owner", "operator", "broker"
+#: SYSTEM is the market itself (`flask listings expire`, the clock): no person holds it.
+OWNER, OPERATOR, BROKER, SYSTEM = "owner", "operator", "broker", "system"
 _owner = frozenset({OWNER})
 _operator = frozenset({OPERATOR})
 _broker = frozenset({BROKER, OPERATOR})
+_system = frozenset({SYSTEM})
 
 S = ListingStatus
 ACHIEVEMENT_FLOW = Workflow(
@@ -92,6 +88,7 @@ ACHIEVEMENT_FLOW = Workflow(
         Transition(S.PUBLISHED, "withdraw", S.WITHDRAWN, _owner | _operator),
         Transition(S.PUBLISHED, "revise", S.DRAFT, _owner),
         Transition(S.WITHDRAWN, "revise", S.DRAFT, _owner),
+        Transition(S.PUBLISHED, "expire", S.EXPIRED, _system),
         Transition(S.EXPIRED, "renew", S.DRAFT, _owner),
     ]
 )
@@ -120,12 +117,13 @@ NEED_FLOW = Workflow(
         Transition(N.PUBLISHED, "withdraw", N.WITHDRAWN, _owner | _operator),
         Transition(N.PUBLISHED, "revise", N.DRAFT, _owner),
         Transition(N.WITHDRAWN, "revise", N.DRAFT, _owner),
+        Transition(N.PUBLISHED, "expire", N.EXPIRED, _system),
         Transition(N.EXPIRED, "renew", N.DRAFT, _owner),
     ]
 )
 
 #: States in which the owner may edit the listing's own fields.
-EDITABLE_STATES = frozenset({"draft", "returned"})
+EDITABLE_STATES = frozenset({ListingStatus.DRAFT, ListingStatus.RETURNED})
 
 
 def parties_of(user, listing) -> set[str]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..core.domain import COOPERATION_LABELS, FIELD_LABELS
 from ..core.timeutil import today_shanghai, utcnow
-from .lifecycle import STATUS_LABELS, parties_of
+from .lifecycle import EDITABLE_STATES, STATUS_LABELS, ListingStatus, parties_of
 
 
 class ListingMixin:
@@ -60,13 +60,13 @@ class ListingMixin:
     @property
     def effective_status(self) -> str:
         """The status as people should see it, even before the expiry job has run."""
-        if self.status == "published" and self.is_past_validity:
-            return "expired"
+        if self.status == ListingStatus.PUBLISHED and self.is_past_validity:
+            return ListingStatus.EXPIRED.value
         return str(self.status)
 
     @property
     def is_public(self) -> bool:
-        return self.effective_status == "published"
+        return self.effective_status == ListingStatus.PUBLISHED
 
     @property
     def status_label(self):
@@ -93,7 +93,7 @@ class ListingMixin:
         )
 
     def can_edit(self, user) -> bool:
-        return self.is_owned_by(user) and str(self.status) in ("draft", "returned")
+        return self.is_owned_by(user) and str(self.status) in EDITABLE_STATES
 
 
 def listing_models() -> list[type]:
@@ -104,6 +104,6 @@ def listing_models() -> list[type]:
 def public_filter(model):
     """SQL condition: published and not past validity (correct even if the job is late)."""
     return sa.and_(
-        model.status == "published",
+        model.status == ListingStatus.PUBLISHED,
         sa.or_(model.valid_until.is_(None), model.valid_until >= today_shanghai()),
     )

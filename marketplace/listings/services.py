@@ -9,7 +9,13 @@ from ..core.errors import InvalidTransition
 from ..core.timeutil import utcnow
 from ..core.workflow import Workflow
 from ..extensions import db
-from .lifecycle import ACHIEVEMENT_FLOW, NEED_FLOW
+from .lifecycle import (
+    ACHIEVEMENT_FLOW,
+    NEED_FLOW,
+    SYSTEM,
+    ListingStatus,
+    NeedStatus,
+)
 
 #: Which workflow governs which model (by table name).
 FLOWS: dict[str, Workflow] = {"achievements": ACHIEVEMENT_FLOW, "needs": NEED_FLOW}
@@ -26,11 +32,16 @@ def available_actions(listing, user) -> list:
     )
 
 
-def apply_listing_action(listing, action: str, actor, reason: str = "", version=None):
+def apply_listing_action(
+    listing, action: str, actor, reason: str = "", version=None, now=None, **details
+):
     """Move `listing` through its lifecycle table; records timestamps and an audit entry.
 
+    `actor` None is the market itself (SYSTEM: the expiry); it acts on the stored status,
+    as a listing past its validity stays "published" until the expiry moves it.
     `version` is the updated_at the page was rendered with: when given and different,
-    someone else changed the listing meanwhile and the action is refused.
+    someone else changed the listing meanwhile and the action is refused. `details`
+    go into the audit entry.
     """
     if (
         version is not None
@@ -38,14 +49,17 @@ def apply_listing_action(listing, action: str, actor, reason: str = "", version=
         and version != listing.updated_at.isoformat()
     ):
         raise InvalidTransition(_("该条目已被他人修改，请刷新页面后重试。"))
-    state = listing.effective_status
-    t = flow_of(listing).check(listing, state, action, listing.parties(actor), reason)
-    now = utcnow()
+    if actor is None:
+        state, parties = str(listing.status), {SYSTEM}
+    else:
+        state, parties = listing.effective_status, listing.parties(actor)
+    t = flow_of(listing).check(listing, state, action, parties, reason, now=now)
+    now = now or utcnow()
     listing.status = t.target
-    if t.target in ("in_review", "submitted"):
+    if t.target in (ListingStatus.IN_REVIEW, NeedStatus.SUBMITTED):
         listing.submitted_at = now
         listing.review_note = None
-    if t.target == "published":
+    if t.target == ListingStatus.PUBLISHED:
         listing.published_at = now
         listing.review_note = None
     if t.needs_reason:
@@ -58,6 +72,7 @@ def apply_listing_action(listing, action: str, actor, reason: str = "", version=
         from_status=state,
         to_status=str(t.target),
         reason=reason.strip() or None,
+        **details,
     )
     db.session.flush()
     return t

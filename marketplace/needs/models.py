@@ -75,7 +75,7 @@ class Need(ListingMixin, db.Model):
         """The claiming broker (or the operator) writes versions while translating."""
         if (
             not (user and user.is_authenticated)
-            or self.effective_status != "translating"
+            or self.effective_status != NeedStatus.TRANSLATING
         ):
             return False
         return user.is_operator or (user.is_broker and self.broker_id == user.id)
@@ -83,8 +83,8 @@ class Need(ListingMixin, db.Model):
     def can_attach(self, user) -> bool:
         """The firm (and the staff helping it) add files to the original material."""
         return self.can_view_original(user) and self.effective_status not in (
-            "withdrawn",
-            "expired",
+            NeedStatus.WITHDRAWN,
+            NeedStatus.EXPIRED,
         )
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..listings.lifecycle import NeedStatus
 from ..listings.models import public_filter
+from .forms import FilterForm
 from .models import Need
 
 
@@ -59,6 +61,19 @@ class NeedFilters:
             budget_max_fen=None if form.budget_max.errors else form.budget_max.fen,
             sort=sort,
         )
+
+
+def read_filters(args: Mapping[str, str]) -> tuple[FilterForm, NeedFilters]:
+    """The list page's filter form filled from a query string, and its plain values
+    (a bad value is dropped, never an error)."""
+    form = FilterForm(formdata=args)
+    form.validate()
+    return form, NeedFilters.from_form(form)
+
+
+def parse_filters(args: Mapping[str, str]) -> NeedFilters:
+    """The list page's filters from a query string, as the page reads them."""
+    return read_filters(args)[1]
 
 
 def public_needs(user, filters: NeedFilters) -> sa.Select:

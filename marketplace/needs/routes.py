@@ -10,14 +10,14 @@ from ..core.transaction import Write, form_status, status_of
 from ..core.web import visible_or_404
 from ..dashboard.events import record_match_view
 from ..extensions import db, login_manager
-from ..listings.lifecycle import ACTION_LABELS
+from ..listings.lifecycle import ACTION_LABELS, NeedStatus
 from ..search.queries import match_panel
 from ..uploads.services import UploadTooLarge, attachments_of
 from . import bp, services
 from .diff import version_diffs
-from .forms import ActionForm, FilterForm, NeedForm, UploadForm
+from .forms import ActionForm, NeedForm, UploadForm
 from .models import Need
-from .queries import NeedFilters, public_needs
+from .queries import public_needs, read_filters
 
 
 def _visible_need(need_id: int) -> Need:
@@ -27,9 +27,7 @@ def _visible_need(need_id: int) -> Need:
 
 @bp.route("/")
 def index():
-    form = FilterForm(formdata=request.args)
-    form.validate()
-    filters = NeedFilters.from_form(form)
+    form, filters = read_filters(request.args)
     page = db.paginate(
         public_needs(current_user, filters),
         page=request.args.get("page", 1, type=int),
@@ -97,7 +95,7 @@ def new():
 
 
 def _saved_message(need: Need) -> str:
-    if need.status == "submitted":
+    if need.status == NeedStatus.SUBMITTED:
         return _("需求已提交，技术经纪人将尽快为您整理成技术需求。")
     return _("草稿已保存。")
 

@@ -12,7 +12,7 @@ from ..core.forms import keyword_list
 from ..core.timeutil import utcnow
 from ..core.transaction import Write, form_status
 from ..extensions import db
-from ..listings.lifecycle import STATUS_LABELS
+from ..listings.lifecycle import STATUS_LABELS, NeedStatus
 from . import bp, queries, services
 from .forms import TranslationForm
 from .models import Need
@@ -71,7 +71,7 @@ def _initial(need: Need) -> dict:
 def translate(need_id: int):
     need = db.get_or_404(Need, need_id)
     if not need.can_translate(current_user):
-        if need.effective_status == "translating":
+        if need.effective_status == NeedStatus.TRANSLATING:
             abort(403)  # claimed by another broker
         flash(_("只有处于“翻译中”的需求可以编写翻译。"), "warning")
         return redirect(url_for("needs.detail", need_id=need.id))

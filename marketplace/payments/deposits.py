@@ -90,7 +90,7 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
 
     The market clock (clock.py) runs it on every tick.
     """
-    from ..deals.models_pricing import Auction, AuctionBidder
+    from ..deals.pricing.models import Auction, AuctionBidder
     from .paying import refund
 
     now = now or utcnow()
@@ -125,7 +125,7 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
 def _cancel_unpayable(now: datetime) -> int:
     """Cancel the deposit requests nobody paid anything on once registration closed:
     they can no longer be paid, so they must not stay on the firm's list as overdue."""
-    from ..deals.models_pricing import Auction, AuctionBidder
+    from ..deals.pricing.models import Auction, AuctionBidder
 
     reqs = db.session.scalars(
         sa.select(PaymentRequest)
@@ -148,7 +148,7 @@ def _cancel_unpayable(now: datetime) -> int:
 
 
 def _won_by(auction, bidder) -> bool:
-    from ..deals.models_pricing import Bid
+    from ..deals.pricing.models import Bid
 
     if auction.outcome != "won" or auction.winning_bid_id is None:
         return False
@@ -167,7 +167,7 @@ def _winner_released(auction) -> bool:
 
 
 def _winner(auction):
-    from ..deals.models_pricing import AuctionBidder, Bid
+    from ..deals.pricing.models import AuctionBidder, Bid
 
     bid = db.session.get(Bid, auction.winning_bid_id)
     return db.session.get(AuctionBidder, bid.bidder_id) if bid is not None else None
@@ -206,7 +206,7 @@ def forfeit_unsigned_winners(now: datetime | None = None) -> int:
     The market clock (clock.py) runs it on every tick.
     """
     from ..deals.models import Deal
-    from ..deals.models_pricing import Auction
+    from ..deals.pricing.models import Auction
 
     now = now or utcnow()
     done = 0
@@ -242,7 +242,7 @@ def on_deal_terminated(deal, actor) -> None:
 
 def apply_winner_deposit(deal, made: list[PaymentRequest], actor) -> None:
     """Count the auction winner's paid deposit toward the first contract payment."""
-    from ..deals.models_pricing import AuctionBidder, Bid
+    from ..deals.pricing.models import AuctionBidder, Bid
 
     auction = deal.auction
     if auction is None or auction.outcome != "won" or auction.winning_bid_id is None:

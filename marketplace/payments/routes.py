@@ -213,7 +213,7 @@ def report_royalty(deal_id: int):
 @login_required
 def deposit(bidder_id: int):
     """Open (or find) the deposit request of a bidder; the deals page links here."""
-    from ..deals.models_pricing import AuctionBidder
+    from ..deals.pricing.models import AuctionBidder
     from .deposits import ensure_deposit_request
 
     bidder = db.get_or_404(AuctionBidder, bidder_id)

@@ -229,3 +229,33 @@ def test_organizations_show_public_fields_of_verified_ones(
         ).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("kind", ["achievements", "needs"])
+def test_editing_a_listing_the_organisation_may_not_edit_is_one_refusal(
+    client, db, auth, create_org, create_user, create_achievement, create_need, kind
+):
+    """Issue 14: the API answered 403 for achievements and 409 for needs. One rule
+    (the listing's can_edit, in its service), one answer: 403, nothing changed."""
+    if kind == "achievements":
+        org = create_org(type=OrgType.UNIVERSITY)
+        owner = create_user(Role.SUPPLIER, org=org)
+        listing = create_achievement(org=org, status=ListingStatus.IN_REVIEW)
+        other = create_achievement()
+    else:
+        org = create_org(type=OrgType.FIRM)
+        owner = create_user(Role.FIRM, org=org)
+        listing = create_need(org=org, status=NeedStatus.SUBMITTED)
+        other = create_need()
+    title = listing.title
+    headers = auth(owner)
+    own = client.patch(
+        f"/api/v1/{kind}/{listing.id}", json={"title": "新"}, headers=headers
+    )
+    others = client.patch(
+        f"/api/v1/{kind}/{other.id}", json={"title": "新"}, headers=headers
+    )
+    assert (own.status_code, others.status_code) == (403, 403), own.get_json()
+    assert own.content_type == "application/problem+json"
+    db.session.refresh(listing)
+    assert listing.title == title

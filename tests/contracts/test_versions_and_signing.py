@@ -127,7 +127,7 @@ def test_a_signature_asks_the_other_side_to_sign(db, deal, people, body):
 
 
 def _running_notice(db, deal, now, **kw):
-    from marketplace.deals.models_pricing import PublicNotice
+    from marketplace.deals.pricing.models import PublicNotice
 
     deal.stage = DealStage.PUBLIC_NOTICE
     deal.supplier_org.state_funded = True

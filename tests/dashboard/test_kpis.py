@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from marketplace.dashboard import kpis, kpis_deals, kpis_money, report
+from marketplace.dashboard import kpis, kpis_contracts_payments, kpis_deals, report
 from marketplace.dashboard.kpis import Period, default_period
 from marketplace.dashboard.targets import set_targets
 
@@ -82,10 +82,19 @@ def test_median_days_per_stage_counts_stays_that_ended_in_the_period(kpi_world):
 
 def test_contract_value_and_registered_income(kpi_world):
     # The price of version 2, which both sides signed (version 1 said 280 000 yuan).
-    assert kpis_money.contracts_signed(MARCH) == {"count": 1, "value_fen": 30_000_000}
-    assert kpis_money.technical_income(MARCH) == {"count": 1, "value_fen": 25_000_000}
+    assert kpis_contracts_payments.contracts_signed(MARCH) == {
+        "count": 1,
+        "value_fen": 30_000_000,
+    }
+    assert kpis_contracts_payments.technical_income(MARCH) == {
+        "count": 1,
+        "value_fen": 25_000_000,
+    }
     april = Period(date(2024, 4, 1), date(2024, 4, 30))
-    assert kpis_money.contracts_signed(april) == {"count": 0, "value_fen": 0}
+    assert kpis_contracts_payments.contracts_signed(april) == {
+        "count": 0,
+        "value_fen": 0,
+    }
 
 
 def test_broker_workloads(kpi_world):

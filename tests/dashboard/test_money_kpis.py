@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from marketplace.dashboard import kpis, kpis_money
+from marketplace.dashboard import kpis, kpis_contracts_payments
 
 from .conftest import MARCH, utc
 
@@ -85,12 +85,21 @@ def money(kpi_world, db):
 
 def test_payments_received_net_of_refunds_in_the_period(money):
     # 10 000 000 received 20 Mar − 1 000 000 refunded 21 Mar; the 2 Apr payment is out.
-    assert kpis_money.payments_received(MARCH) == {"count": 1, "value_fen": 9_000_000}
+    assert kpis_contracts_payments.payments_received(MARCH) == {
+        "count": 1,
+        "value_fen": 9_000_000,
+    }
 
 
 def test_vouchers_issued_and_redeemed(money):
-    assert kpis_money.vouchers_issued(MARCH) == {"count": 1, "value_fen": 2_000_000}
-    assert kpis_money.vouchers_redeemed(MARCH) == {"count": 1, "value_fen": 500_000}
+    assert kpis_contracts_payments.vouchers_issued(MARCH) == {
+        "count": 1,
+        "value_fen": 2_000_000,
+    }
+    assert kpis_contracts_payments.vouchers_redeemed(MARCH) == {
+        "count": 1,
+        "value_fen": 500_000,
+    }
 
 
 def test_a_voucher_use_makes_its_firm_served(money):

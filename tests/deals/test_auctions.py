@@ -9,8 +9,8 @@ import pytest
 from marketplace.accounts.models import Role
 from marketplace.core.errors import PermissionDenied, ValidationFailed
 from marketplace.core.timeutil import utcnow
-from marketplace.deals import auctions
 from marketplace.deals.models import DealStage
+from marketplace.deals.pricing import auctions
 from marketplace.payments import deposits, paying
 from marketplace.payments.models import BankTransfer
 

@@ -11,9 +11,10 @@ import sqlalchemy as sa
 
 from marketplace.core.errors import ServiceError, StaleObject
 from marketplace.core.timeutil import utcnow
-from marketplace.deals import auctions, services
+from marketplace.deals import services
 from marketplace.deals.models import Deal, DealEvent, DealStage
-from marketplace.deals.models_pricing import Auction, Bid
+from marketplace.deals.pricing import auctions
+from marketplace.deals.pricing.models import Auction, Bid
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -264,7 +265,7 @@ def test_racing_bids_are_accepted_only_from_paid_registrations(
 ):
     """Unpaid bidders bid higher, at the same moment as paid ones and as a deposit
     being confirmed: every accepted bid still comes from a paid registration."""
-    from marketplace.deals.models_pricing import AuctionBidder
+    from marketplace.deals.pricing.models import AuctionBidder
     from marketplace.payments import paying
     from marketplace.payments.models import BankTransfer
 

@@ -8,8 +8,9 @@ import pytest
 
 from marketplace.core.errors import InvalidTransition
 from marketplace.core.timeutil import utcnow
-from marketplace.deals import notices, services
+from marketplace.deals import services
 from marketplace.deals.models import DealStage
+from marketplace.deals.pricing import notices
 
 
 @pytest.fixture

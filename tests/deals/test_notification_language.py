@@ -10,8 +10,9 @@ from flask_babel import force_locale
 from marketplace.accounts.models import Role
 from marketplace.clock import run_due
 from marketplace.core.timeutil import utcnow
-from marketplace.deals import auctions, notices, services
+from marketplace.deals import services
 from marketplace.deals.models import DealStage
+from marketplace.deals.pricing import auctions, notices
 from marketplace.notifications.models import Notification
 
 

@@ -7,7 +7,7 @@ import io
 import sqlalchemy as sa
 
 from marketplace.accounts.models import Role
-from marketplace.deals import room
+from marketplace.deals.room import messages as room
 from marketplace.uploads.models import Attachment
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -177,8 +177,9 @@ def test_pages_render_for_every_party_with_notice_and_auction(
     from datetime import timedelta
 
     from marketplace.core.timeutil import utcnow
-    from marketplace.deals import auctions, services
+    from marketplace.deals import services
     from marketplace.deals.models import DealStage
+    from marketplace.deals.pricing import auctions
 
     ns = make_deal(DealStage.NEGOTIATION, state_funded=True)
     services.agree_price(ns.deal, ns.broker, 1_000_000)

@@ -168,3 +168,21 @@ def test_stale_version_is_refused(make_deal, db):
         services.apply_action(
             ns.deal, "start_evaluation", ns.broker, expected_version=old
         )
+
+
+def test_guards_take_now_as_an_argument_and_leave_nothing_on_the_deal(make_deal, db):
+    """Issue 14: the clock guards read "now" from an attribute stashed on the deal, so
+    one call's moment could leak into the next. `now` is an argument of each call."""
+    ns = make_deal(DealStage.MATCHMAKING)
+    t0 = utcnow() - timedelta(days=40)
+    services.apply_action(ns.deal, "terminate", ns.broker, reason="无进展", now=t0)
+
+    def offered(now=None) -> bool:
+        actions = services.available_actions(ns.deal, ns.operator, now)
+        return "reopen" in {t.action for t in actions}
+
+    assert offered(t0 + timedelta(days=29))
+    # The real clock (40 days on) answers the next call, not the moment just given.
+    assert not offered()
+    assert offered(t0 + timedelta(days=1))
+    assert not [k for k in vars(ns.deal) if "now" in k or "clock" in k]

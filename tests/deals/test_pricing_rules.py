@@ -8,8 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from marketplace.core.errors import ValidationFailed
-from marketplace.deals import pricing_rules, services
+from marketplace.deals import services
 from marketplace.deals.models import DealStage
+from marketplace.deals.pricing import rules as pricing_rules
 
 
 @pytest.mark.parametrize(

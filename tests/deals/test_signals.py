@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from marketplace.core.errors import PermissionDenied
-from marketplace.deals import auctions, services
+from marketplace.deals import services
 from marketplace.deals.models import DealStage
+from marketplace.deals.pricing import auctions
 from marketplace.deals.signals import auction_bidder_registered, deal_action_applied
 
 

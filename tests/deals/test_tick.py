@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from marketplace.clock import run_due
 from marketplace.core.timeutil import utcnow
-from marketplace.deals import auctions, services
+from marketplace.deals import services
 from marketplace.deals.models import DealEvent, DealStage
+from marketplace.deals.pricing import auctions
 from marketplace.notifications.models import Notification
 
 

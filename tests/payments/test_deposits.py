@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import Role
 from marketplace.core.timeutil import utcnow
-from marketplace.deals import auctions
-from marketplace.deals.models_pricing import AuctionBidder
+from marketplace.deals.pricing import auctions
+from marketplace.deals.pricing.models import AuctionBidder
 from marketplace.payments import deposits, ledger, paying
 from marketplace.payments.models import BankTransfer, PaymentRequest
 

@@ -11,8 +11,8 @@ from marketplace.accounts.models import Role
 from marketplace.config import TestingConfig
 from marketplace.contracts import services as contract_services
 from marketplace.contracts.signals import contract_signed
-from marketplace.deals import auctions
 from marketplace.deals.models import DealStage
+from marketplace.deals.pricing import auctions
 from marketplace.deals.services import apply_action
 from marketplace.deals.signals import auction_bidder_registered, deal_action_applied
 from marketplace.payments import hooks, services

@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core.errors import PermissionDenied, ValidationFailed
-from ..core.timeutil import utcnow
-from ..extensions import db
-from ..uploads.models import Attachment
-from ..uploads.services import register_owner_rule, save_upload
-from .models import MESSAGE_AUDIENCE, Deal, DealMessage, MessageKind
-from .services import deal_parties, tell_parties
+from ...core.errors import PermissionDenied, ValidationFailed
+from ...core.timeutil import utcnow
+from ...extensions import db
+from ...uploads.models import Attachment
+from ...uploads.services import register_owner_rule, save_upload
+from ..models import MESSAGE_AUDIENCE, Deal, DealMessage, MessageKind
+from ..services import deal_parties, tell_parties
 
 BODY_MAX = 5000
 #: Who may write each kind: notes are the broker's (and the operator's).

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from ..core.domain import CooperationMode
-from ..core.timeutil import SHANGHAI
+from ...core.domain import CooperationMode
+from ...core.timeutil import SHANGHAI
 
 #: The statutory minimum length of a notice, in days (§18; 浙江省条例 §17).
 MIN_NOTICE_DAYS = 15

@@ -19,17 +19,17 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core import audit
-from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from ..core.money import fen_to_yuan_str, format_fen
-from ..core.timeutil import utcnow
-from ..extensions import db
-from ..notifications.services import notify
-from . import pipeline
-from .models import Deal, DealStage
-from .models_pricing import DEFAULT_SIGN_WITHIN_DAYS, Auction, AuctionBidder, Bid
-from .services import apply_action, deal_parties, flush_deal, path_for
-from .signals import auction_bidder_registered
+from ...core import audit
+from ...core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ...core.money import fen_to_yuan_str, format_fen
+from ...core.timeutil import utcnow
+from ...extensions import db
+from ...notifications.services import notify
+from .. import pipeline
+from ..models import Deal, DealStage
+from ..services import apply_action, deal_parties, flush_deal, path_for
+from ..signals import auction_bidder_registered
+from .models import DEFAULT_SIGN_WITHIN_DAYS, Auction, AuctionBidder, Bid
 
 
 def extension() -> timedelta:

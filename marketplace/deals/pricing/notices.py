@@ -1,7 +1,7 @@
 """Public notices (公示) of agreed prices, objections to them, and their outcome.
 
 A notice runs at least 15 days (PUBLIC_NOTICE_DAYS, never below 15), counted as the
-statute counts them (pricing_rules.notice_end: from the day after posting to 24:00
+statute counts them (rules.notice_end: from the day after posting to 24:00
 Beijing time of the last day); anyone signed in may object while it runs; the deal's broker records how each objection was
 handled; at the end the outcome is "passed", or "failed" if any objection was sustained.
 """
@@ -15,18 +15,19 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core import audit
-from ..core.domain import COOPERATION_LABELS
-from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from ..core.timeutil import utcnow
-from ..extensions import db
-from ..notifications.services import notify
-from . import pipeline, pricing_rules
-from .models import Deal
-from .models_pricing import NoticeOutcome, Objection, PublicNotice
-from .services import apply_action, deal_parties, path_for, tell_parties
+from ...core import audit
+from ...core.domain import COOPERATION_LABELS
+from ...core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ...core.timeutil import utcnow
+from ...extensions import db
+from ...notifications.services import notify
+from .. import pipeline
+from ..models import Deal
+from ..services import apply_action, deal_parties, path_for, tell_parties
+from . import rules
+from .models import NoticeOutcome, Objection, PublicNotice
 
-MIN_NOTICE_DAYS = pricing_rules.MIN_NOTICE_DAYS
+MIN_NOTICE_DAYS = rules.MIN_NOTICE_DAYS
 TEXT_MAX = 2000
 
 
@@ -61,7 +62,7 @@ def open_notice(
         related_party=related,
         related_party_reason=related_reason,
         starts_at=now,
-        ends_at=pricing_rules.notice_end(now, notice_days()),
+        ends_at=rules.notice_end(now, notice_days()),
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(notice)

@@ -8,40 +8,35 @@ when `flask jobs tick` runs late.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..core.domain import COOPERATION_LABELS
-from ..core.timeutil import utcnow
-from ..extensions import db
-from . import pricing_rules
+from ...core.domain import COOPERATION_LABELS
+from ...core.enums import LabelledEnum
+from ...core.timeutil import utcnow
+from ...extensions import db
+from . import rules
 
 
-class NoticeOutcome(StrEnum):
-    RUNNING = "running"
-    AWAITING_HANDLING = "awaiting_handling"  #: ended with objections not yet handled
-    PASSED = "passed"
-    FAILED = "failed"  #: an objection was sustained
-    WITHDRAWN = "withdrawn"  #: the price was renegotiated
+class NoticeOutcome(LabelledEnum):
+    RUNNING = "running", _l("公示中")
+    #: ended with objections not yet handled
+    AWAITING_HANDLING = "awaiting_handling", _l("待处理异议")
+    PASSED = "passed", _l("公示期满无异议")
+    FAILED = "failed", _l("异议成立")  #: an objection was sustained
+    WITHDRAWN = "withdrawn", _l("已撤回")  #: the price was renegotiated
 
 
-NOTICE_OUTCOME_LABELS = {
-    NoticeOutcome.RUNNING: _l("公示中"),
-    NoticeOutcome.AWAITING_HANDLING: _l("待处理异议"),
-    NoticeOutcome.PASSED: _l("公示期满无异议"),
-    NoticeOutcome.FAILED: _l("异议成立"),
-    NoticeOutcome.WITHDRAWN: _l("已撤回"),
-}
+NOTICE_OUTCOME_LABELS = NoticeOutcome.labels()
 
 
 class PublicNotice(db.Model):
     """公示 of an agreed price (促进科技成果转化法 §18): ≥ 15 days, objections.
 
-    `ends_at` is 24:00 Beijing time of the last day (pricing_rules.notice_end)."""
+    `ends_at` is 24:00 Beijing time of the last day (rules.notice_end)."""
 
     __tablename__ = "public_notices"
 
@@ -76,7 +71,7 @@ class PublicNotice(db.Model):
     @property
     def period(self):
         """(first day, last day) as Beijing dates; the posting day is not counted."""
-        return pricing_rules.period_of(self.starts_at, self.ends_at)
+        return rules.period_of(self.starts_at, self.ends_at)
 
     @property
     def period_text(self) -> str:
@@ -92,10 +87,10 @@ class PublicNotice(db.Model):
         now = now or utcnow()
         return self.outcome is None and self.starts_at <= now < self.ends_at
 
-    def effective_outcome(self, now: datetime | None = None) -> str:
+    def effective_outcome(self, now: datetime | None = None) -> NoticeOutcome:
         """The outcome as of `now`, whether or not the tick has closed the notice."""
         if self.outcome is not None:
-            return self.outcome
+            return NoticeOutcome(self.outcome)
         now = now or utcnow()
         if any(o.handling == "sustained" for o in self.objections):
             return (
@@ -108,7 +103,7 @@ class PublicNotice(db.Model):
         return NoticeOutcome.PASSED
 
     def outcome_label(self, now: datetime | None = None):
-        return NOTICE_OUTCOME_LABELS[self.effective_outcome(now)]
+        return NoticeOutcome(self.effective_outcome(now)).label
 
     @property
     def has_sustained_objection(self) -> bool:
@@ -176,7 +171,7 @@ class Auction(db.Model):
     ends_at: Mapped[datetime] = mapped_column(index=True)
     scheduled_end_at: Mapped[datetime]
     #: 报名截止: a bidder registers and its deposit must be paid by then (UTC).
-    #: deals.auctions.create_auction makes it the start unless the broker sets
+    #: deals.pricing.auctions.create_auction makes it the start unless the broker sets
     #: another time; a row written directly keeps registration open to the close.
     registration_ends_at: Mapped[datetime] = mapped_column(
         default=lambda ctx: ctx.get_current_parameters()["scheduled_end_at"]
