@@ -19,7 +19,7 @@ from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.mail_outbox import queue_mail
 from ..core.timeutil import SHANGHAI, utcnow
 from ..deals.models import Deal
-from ..deals.models_pricing import AUCTION_STATUS_LABELS, Auction
+from ..deals.pricing.models import AUCTION_STATUS_LABELS, Auction
 from ..extensions import db
 from ..needs.models import Need
 from ..notifications.services import recipient_locale
