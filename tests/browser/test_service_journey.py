@@ -39,6 +39,7 @@ def _login(context, user):
 
 def test_firm_orders_a_salt_spray_test_pays_with_a_voucher_and_books_the_chamber(
     app,
+    monkeypatch,
     page,
     browser,
     live_server,
@@ -96,7 +97,7 @@ def test_firm_orders_a_salt_spray_test_pays_with_a_voucher_and_books_the_chamber
     )
     db.session.commit()
     # Above the small-purchase line, so the voucher pays its share (half) only.
-    app.config["VOUCHER_SMALL_PURCHASE_FEN"] = 0
+    monkeypatch.setitem(app.config, "VOUCHER_SMALL_PURCHASE_FEN", 0)  # undone after
 
     # The firm finds the test by its standard and orders it.
     browser_login(firm)
