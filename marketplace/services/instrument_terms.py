@@ -9,7 +9,7 @@ public like the instrument's record.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -20,11 +20,13 @@ from ..core.errors import PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..uploads.models import Attachment
 from ..uploads.services import register_owner_rule, save_upload
-from .models import Instrument, InstrumentClosure, InstrumentTraining
+from .models import Booking, Instrument, InstrumentClosure, InstrumentTraining
+from .rules import LIVE_BOOKINGS
 
 PHOTO_OWNER = "instrument_photo"
 PHOTO_EXTENSIONS = ("png", "jpg", "jpeg", "gif", "webp")
 MAX_PHOTOS = 8
+SHANGHAI = timedelta(hours=8)
 #: The longest closure one form adds, in days.
 MAX_CLOSURE_DAYS = 92
 
@@ -91,6 +93,10 @@ def add_closure(
         raise ValidationFailed(
             [("last", _("一次最多登记 %(n)s 天停用。", n=MAX_CLOSURE_DAYS))]
         )
+    # The instrument's row lock (as a booking takes it): no booking slips in between.
+    db.session.execute(
+        sa.select(Instrument.id).where(Instrument.id == instrument.id).with_for_update()
+    )
     have = closed_days(instrument.id, first, last)
     rows = []
     day = first
@@ -119,6 +125,51 @@ def remove_closure(actor, closure: InstrumentClosure) -> None:
     db.session.delete(closure)
     db.session.flush()
     audit.record(actor, "instrument.reopen", instrument, day=str(closure.day))
+
+
+def calendar(instrument: Instrument, today: date, weeks: int = 4) -> list[list[dict]]:
+    """The availability calendar: `weeks` weeks from this Monday, each day with its
+    closure (if any) and the Beijing-time hours already held by live slot bookings
+    (no firm names: other firms' bookings are theirs)."""
+    first = today - timedelta(days=today.weekday())
+    last = first + timedelta(days=7 * weeks - 1)
+    closures = {
+        c.day: c
+        for c in db.session.scalars(
+            sa.select(InstrumentClosure).where(
+                InstrumentClosure.instrument_id == instrument.id,
+                InstrumentClosure.day >= first,
+                InstrumentClosure.day <= last,
+            )
+        )
+    }
+    start_utc = datetime.combine(first, time()) - SHANGHAI
+    end_utc = datetime.combine(last + timedelta(days=1), time()) - SHANGHAI
+    busy: dict[date, list[str]] = {}
+    for b in db.session.scalars(
+        sa.select(Booking)
+        .where(
+            Booking.instrument_id == instrument.id,
+            Booking.kind == "slot",
+            Booking.status.in_(LIVE_BOOKINGS),
+            Booking.starts_at < end_utc,
+            Booking.ends_at > start_utc,
+        )
+        .order_by(Booking.starts_at)
+    ):
+        s, e = b.starts_at + SHANGHAI, b.ends_at + SHANGHAI
+        busy.setdefault(s.date(), []).append(f"{s:%H:%M}–{e:%H:%M}")
+    days = [first + timedelta(days=n) for n in range(7 * weeks)]
+    cells = [
+        {
+            "day": d,
+            "past": d < today,
+            "closure": closures.get(d),
+            "busy": busy.get(d, []),
+        }
+        for d in days
+    ]
+    return [cells[i : i + 7] for i in range(0, len(cells), 7)]
 
 
 # -- trained users ------------------------------------------------------------------

@@ -167,9 +167,11 @@ def book(
     ends_at = starts_at + timedelta(hours=hours)
     if starts_at <= utcnow():
         raise ValidationFailed([("starts_at", _("只能预约将来的时段。"))])
+    # Under the instrument's lock, which add_closure takes too: a closure and a
+    # booking of the same day are decided one after the other.
+    instrument = lock(instrument)
     if is_closed(instrument.id, start_local.date()):
         raise _closed(instrument, start_local.date())
-    instrument = lock(instrument)
     if overlapping(instrument.id, starts_at, ends_at):
         raise ValidationFailed([("starts_at", _("该时段已被预约，请选择其他时间。"))])
     booking = Booking(
@@ -204,6 +206,7 @@ def book_samples(
         )
     if drop_off is None or drop_off < today_shanghai():
         raise ValidationFailed([("drop_off", _("请填写今天或以后的送样日期。"))])
+    instrument = lock(instrument)
     if is_closed(instrument.id, drop_off):
         raise ValidationFailed(
             [

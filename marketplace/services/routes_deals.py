@@ -51,8 +51,12 @@ def order_deal(order_id: int):
 
 
 @bp.app_template_global()
-def services_for_need(need) -> list:
-    """For templates/services/_need_services.html on the need page (firm and brokers)."""
+def services_for_need(need) -> dict:
+    """For templates/services/_need_services.html on the need page (firm and brokers):
+    catalogue services and shared instruments that could answer it."""
     if not need.can_view_original(current_user):
-        return []
-    return suggest.suggest_for_need(need)
+        return {"offerings": [], "instruments": []}
+    return {
+        "offerings": suggest.suggest_for_need(need),
+        "instruments": suggest.instruments_for_need(need),
+    }

@@ -143,6 +143,7 @@ def detail_page(inst: Instrument, status: int = 200, form=None, **forms):
         photo_form=forms.get("photo_form") or PhotoForm(),
         action_form=ActionForm(),
         closures=terms.upcoming_closures(inst, today_shanghai()),
+        calendar=terms.calendar(inst, today_shanghai()),
         photos=terms.photos(inst),
         trained=terms.trained_users(inst) if owner else [],
         is_trained=terms.is_trained(current_user, inst),

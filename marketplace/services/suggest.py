@@ -4,13 +4,15 @@ A need's words (its title, the firm's description and the broker's translation) 
 read for two things: the test standards they name (GB/T 10125, EN 1811, ISO 9227 …)
 and the test words jieba finds in them (盐雾, 镍释放 …). A catalogue offering is
 suggested when its standard is named or its name shares a specific word with the need;
-the field only adds weight to such a match. Each suggestion carries its reasons.
+the field only adds weight to such a match. Shared instruments are read the same way
+(their standards and name). Each suggestion carries its reasons.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -19,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from search_index import analyze
 
 from ..extensions import db
-from .models import Offering, Provider
+from .models import Instrument, Offering, Provider
 
 #: Standard code families a testing service is written against (national, trade,
 #: metrology, environmental, inspection; international and foreign).
@@ -112,53 +114,81 @@ def need_text(need) -> str:
 
 @dataclass
 class Suggestion:
-    offering: Offering
+    #: An Offering, or an Instrument for the shared-instrument list.
+    item: Any
     score: float = 0.0
     reasons: list[str] = field(default_factory=list)
 
+    @property
+    def offering(self) -> Offering:
+        return self.item
 
-def _candidates(codes: set[str], words: set[str]) -> list[Offering]:
-    conds = [Offering.standard.contains(code.split(" ")[1]) for code in codes]
+
+def _candidates(model, standards_col, codes: set[str], words: set[str]) -> list:
+    conds = [standards_col.contains(code.split(" ")[1]) for code in codes]
     longest = sorted(words, key=len, reverse=True)[:MAX_WORDS]
-    conds += [Offering.name.contains(w) for w in longest]
+    conds += [model.name.contains(w) for w in longest]
     if not conds:
         return []
-    return list(
-        db.session.scalars(
-            sa.select(Offering)
-            .options(joinedload(Offering.provider).joinedload(Provider.organization))
-            .where(Offering.active.is_(True), sa.or_(*conds))
-            .order_by(Offering.id)
-            .limit(200)
-        )
-    )
+    q = sa.select(model).where(model.active.is_(True), sa.or_(*conds))
+    if model is Offering:
+        q = q.options(joinedload(Offering.provider).joinedload(Provider.organization))
+    else:
+        q = q.options(joinedload(Instrument.owner))
+    return list(db.session.scalars(q.order_by(model.id).limit(200)))
+
+
+def _score(
+    item, standards: str, name: str, codes: set[str], words: set[str], need_field
+) -> Suggestion:
+    s = Suggestion(item)
+    for code in sorted(codes & standards_in(standards)):
+        s.score += STANDARD_WEIGHT
+        s.reasons.append(_("依据标准 %(s)s", s=code))
+    shared = sorted(words & words_in(name), key=len, reverse=True)
+    # A word inside a longer shared word (盐雾 in 盐雾试验) counts once.
+    shared = [w for i, w in enumerate(shared) if not any(w in x for x in shared[:i])]
+    if shared:
+        s.score += WORD_WEIGHT * len(shared)
+        s.reasons.append(_("检测项目：%(w)s", w="、".join(shared)))
+    if s.score and need_field and item.field == need_field:
+        s.score += FIELD_WEIGHT
+        s.reasons.append(_("技术领域相同"))
+    return s
+
+
+def _read(need) -> tuple[set[str], set[str], str | None]:
+    text = need_text(need)
+    t = need.current_translation
+    need_field = (t.field if t is not None and t.field else None) or need.field
+    return standards_in(text), words_in(text), need_field
+
+
+def _best(suggestions: list[Suggestion], limit: int) -> list[Suggestion]:
+    out = [s for s in suggestions if s.score]
+    out.sort(key=lambda s: (-s.score, s.item.id))
+    return out[:limit]
 
 
 def suggest_for_need(need, limit: int = LIMIT) -> list[Suggestion]:
     """Catalogue offerings that could answer the need, best first, with reasons."""
-    text = need_text(need)
-    codes = standards_in(text)
-    words = words_in(text)
-    t = need.current_translation
-    need_field = (t.field if t is not None and t.field else None) or need.field
-    out = []
-    for offering in _candidates(codes, words):
-        s = Suggestion(offering)
-        for code in sorted(codes & standards_in(offering.standard)):
-            s.score += STANDARD_WEIGHT
-            s.reasons.append(_("依据标准 %(s)s", s=code))
-        shared = sorted(words & words_in(offering.name), key=len, reverse=True)
-        # A word inside a longer shared word (盐雾 in 盐雾试验) counts once.
-        shared = [
-            w for i, w in enumerate(shared) if not any(w in x for x in shared[:i])
-        ]
-        if shared:
-            s.score += WORD_WEIGHT * len(shared)
-            s.reasons.append(_("检测项目：%(w)s", w="、".join(shared)))
-        if s.score and need_field and offering.field == need_field:
-            s.score += FIELD_WEIGHT
-            s.reasons.append(_("技术领域相同"))
-        if s.score:
-            out.append(s)
-    out.sort(key=lambda s: (-s.score, s.offering.id))
-    return out[:limit]
+    codes, words, need_field = _read(need)
+    return _best(
+        [
+            _score(o, o.standard, o.name, codes, words, need_field)
+            for o in _candidates(Offering, Offering.standard, codes, words)
+        ],
+        limit,
+    )
+
+
+def instruments_for_need(need, limit: int = LIMIT) -> list[Suggestion]:
+    """Shared instruments that test to a standard the need names, or by its words."""
+    codes, words, need_field = _read(need)
+    return _best(
+        [
+            _score(i, i.standards, i.name, codes, words, need_field)
+            for i in _candidates(Instrument, Instrument.standards, codes, words)
+        ],
+        limit,
+    )

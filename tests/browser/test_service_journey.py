@@ -1,7 +1,8 @@
 """Browser test of the service network (issue 17): a firm finds a salt-spray test on
 /services/, orders it, the lab quotes, the firm confirms, the lab uploads its report,
-the firm accepts, pays half with a voucher and rates; then it books the lab's instrument,
-the lab confirms and records the use."""
+the firm accepts, pays half with a voucher and rates; the lab claims the voucher part and
+the operator settles it (the half-year report lists it); then the firm finds the lab's
+chamber on the innovation map, books a slot, and the lab confirms and records the use."""
 
 from __future__ import annotations
 
@@ -53,8 +54,12 @@ def test_firm_orders_a_salt_spray_test_pays_with_a_voucher_and_books_the_chamber
     firm_org = create_org(name="瓯海明光眼镜有限公司", type=OrgType.FIRM)
     lab = create_user(role=Role.SUPPLIER, org=lab_org)
     firm = create_user(role=Role.FIRM, org=firm_org)
+    operator = create_user(role=Role.OPERATOR)
     provider = Provider(
-        organization_id=lab_org.id, kind="testing", fields=["surface_treatment"]
+        organization_id=lab_org.id,
+        kind="testing",
+        fields=["surface_treatment"],
+        town="louqiao",
     )
     db.session.add(provider)
     db.session.flush()
@@ -77,6 +82,7 @@ def test_firm_orders_a_salt_spray_test_pays_with_a_voucher_and_books_the_chamber
                 owner_org_id=lab_org.id,
                 name="盐雾试验箱",
                 model="YWX-150",
+                town="louqiao",
                 price_unit="hour",
                 unit_price_fen=10_000,
             ),
@@ -160,9 +166,30 @@ def test_firm_orders_a_salt_spray_test_pays_with_a_voucher_and_books_the_chamber
     page.goto(f"/services/providers/{provider.id}")
     assert "报告规范，周期准时" in page.locator("main").inner_text()
 
-    # The instrument: book a slot tomorrow morning; the lab confirms and records the use.
-    page.goto("/instruments/")
-    page.get_by_role("link", name="盐雾试验箱").first.click()
+    # The lab claims the voucher part with its report as proof; the operator settles.
+    lab_page.goto("/vouchers/claims/")
+    claim_row = lab_page.locator("tr", has_text="盐雾试验")
+    claim_row.locator("input[name=note]").fill("报告已交付")
+    claim_row.get_by_role("button", name="申请兑付").click()
+    lab_page.get_by_text("兑付申请已提交").wait_for()
+    op_context = browser.new_context(base_url=live_server, locale="zh-CN")
+    op_context.set_default_timeout(15_000)
+    op_page = _login(op_context, operator)
+    op_page.goto("/vouchers/claims/queue")
+    op_page.locator("tr", has_text=lab_org.name).get_by_role(
+        "button", name="兑付", exact=True
+    ).click()
+    op_page.get_by_text("已兑付。").wait_for()
+    op_page.goto("/vouchers/settlement")
+    settled = op_page.locator("#settled-claims").inner_text()
+    assert lab_org.name in settled and "¥600" in settled and "盐雾试验" in settled
+    op_context.close()
+
+    # The instrument: found on the map by its town; book a slot tomorrow morning.
+    page.goto("/instruments/map")
+    page.locator("svg a", has_text="娄桥街道").click()
+    page.wait_for_url("**town=louqiao")
+    page.get_by_role("link", name="盐雾试验箱").click()
     tomorrow = today_shanghai() + timedelta(days=1)
     page.locator("input[name=starts_at]").fill(f"{tomorrow.isoformat()}T09:00")
     page.locator("input[name=hours]").fill("2")

@@ -84,6 +84,15 @@ def test_closure_days_refuse_slots_and_samples(app, client, db, net, login):
         data={"starts_at": _slot(9, days=4).strftime("%Y-%m-%dT%H:%M"), "hours": 1},
     )
     assert ok.status_code == 302 and _count(db, Booking) == 1
+    # The calendar marks the closed days and the held hours, without the firm's name.
+    page = client.get(f"/instruments/{inst.id}").get_data(as_text=True)
+    cal = page[
+        page.index('id="calendar"') : page.index(
+            "</table>", page.index('id="calendar"')
+        )
+    ]
+    assert f'data-closed="{_day(2).isoformat()}"' in cal and "年度计量校准" in cal
+    assert "已约 09:00–10:00" in cal and net.firm_org.name not in cal
     # Reopened, the day books again.
     row = db.session.scalars(
         sa.select(InstrumentClosure).order_by(InstrumentClosure.day)

@@ -60,6 +60,16 @@ def test_a_salt_spray_need_gets_the_salt_spray_lab_with_reasons(
         net.nickel.active = False
         db.session.commit()
         assert [s.offering.name for s in suggest.suggest_for_need(need)] == ["盐雾试验"]
+        # The lab's chamber is found by its name's test word, and by its standards.
+        got = suggest.instruments_for_need(need)
+        assert [s.item.name for s in got] == ["盐雾试验箱"]
+        assert got[0].reasons[0].startswith("检测项目：盐雾")
+        net.instrument.standards = "GB/T 10125、ISO 9227"
+        db.session.commit()
+        _add_translation(db, need, "耐腐蚀按 ISO 9227 评定", "")
+        got = suggest.instruments_for_need(need)
+        assert [s.item.name for s in got] == ["盐雾试验箱"]
+        assert "依据标准 ISO 9227" in got[0].reasons
 
 
 def test_the_panel_shows_to_the_firm_and_brokers_not_to_others(
@@ -72,6 +82,10 @@ def test_the_panel_shows_to_the_firm_and_brokers_not_to_others(
     page = client.get(f"/needs/{need.id}").get_data(as_text=True)
     panel = page[page.index('id="need-services"') :]
     assert net.lab_org.name in panel and "依据标准 GB/T 10125" in panel
+    assert (
+        f"/instruments/{net.instrument.id}"
+        in panel[panel.index('id="need-instruments"') :]
+    )
     client.post("/account/logout")
     login(create_user(role=Role.BROKER))
     assert 'id="need-services"' in client.get(f"/needs/{need.id}").get_data(
