@@ -133,6 +133,65 @@ ZH_COMMON = 3000
 RANK_DECAY = 0.1
 
 
+#: American spellings (CC-CEDICT's) and their British forms, which listings
+#: from British, European and Commonwealth sources use; with the endings a
+#: word may take. -ize/-yze take -ise/-yse as well.
+_US_UK = {
+    "color": "colour",
+    "vapor": "vapour",
+    "labor": "labour",
+    "odor": "odour",
+    "humor": "humour",
+    "flavor": "flavour",
+    "behavior": "behaviour",
+    "armor": "armour",
+    "favor": "favour",
+    "rumor": "rumour",
+    "tumor": "tumour",
+    "fiber": "fibre",
+    "center": "centre",
+    "meter": "metre",
+    "liter": "litre",
+    "caliber": "calibre",
+    "aluminum": "aluminium",
+    "mold": "mould",
+    "gray": "grey",
+    "jewelry": "jewellery",
+    "sulfur": "sulphur",
+    "program": "programme",
+    "tire": "tyre",
+    "defense": "defence",
+    "license": "licence",
+    "catalog": "catalogue",
+    "analog": "analogue",
+}
+_ENDINGS = (
+    "",
+    "s",
+    "ed",
+    "ing",
+    "less",
+    "ful",
+    "ation",
+    "ant",
+    "ants",
+    "ize",
+    "ization",
+)
+_IZE = re.compile(r"(?<=[a-z]{3})([iy])z(e|es|ed|ing|er|ers|ation|ations)$")
+
+
+@lru_cache(maxsize=65536)
+def _british(word: str) -> str:
+    """The British spelling of an American word (color -> colour,
+    polarized -> polarised), else the word."""
+    for us, uk in _US_UK.items():
+        if word.startswith(us) and word[len(us) :] in _ENDINGS:
+            word = uk + word[len(us) :]
+            break
+    return _IZE.sub(r"\1s\2", word)
+
+
 def _sure(common: float, limit: float | None) -> float:
     return math.sqrt(limit / common) if limit and common > limit else 1.0
 
@@ -153,6 +212,8 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
             common[w] = common.get(w, 0) + f
     stems: dict[str, str] = {}
     keyed: dict[str, dict[str, float]] = {}
+    #: A key's British spelling (CEDICT spells American: color, fiber, mold).
+    variants: dict[str, str] = {}
     for simp, _, usable in entries:
         if known is not None and simp not in known:
             continue
@@ -175,6 +236,9 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
             key = " ".join(ks)
             sure = _sure(min(common[w] for w in g), EN_COMMON)
             keys[key] = max(keys.get(key, 0.0), sure)
+            british = [_british(w) for w in g]
+            if british != list(g):
+                variants[key] = " ".join(stem(w) for w in british)
     zh_en: dict[str, list] = {}
     back: dict[str, list] = {}
     for simp, keys in keyed.items():
@@ -189,7 +253,9 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
                 back.setdefault(k, []).append((simp, w))
         if out:
             out.sort(key=lambda kv: (-kv[1], kv[0]))
-            zh_en[simp] = out[:MAX_TRANSLATIONS]
+            out = out[:MAX_TRANSLATIONS]
+            out += [(variants[k], w) for k, w in out if k in variants]
+            zh_en[simp] = out
     # English -> Chinese: only words the index holds as one term.
     en_zh = {}
     for k, v in back.items():
@@ -197,6 +263,8 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
         if v:
             v.sort(key=lambda kv: (-kv[1], kv[0]))
             en_zh[k] = v[:MAX_TRANSLATIONS]
+            if k in variants:
+                en_zh.setdefault(variants[k], en_zh[k])
     return zh_en, en_zh
 
 
