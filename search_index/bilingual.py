@@ -15,7 +15,8 @@ per process before the workers fork) its entries are read and kept where:
 Both sides are analysed as the index analyses text (jieba words; Porter
 stems), so a translation is looked up by an index term and yields index terms.
 Each translation carries a weight (0-1) for how surely it holds: less for a
-Chinese word with many senses (1/sqrt(senses), later senses a little less),
+Chinese word with many senses (senses ** -SENSE_POWER, later senses a
+little less),
 for a Chinese word common in general language (jieba's frequency) and for an
 English word that glosses common Chinese words ("much": 许多, 多). So the
 dictionary's technical vocabulary counts and its general senses fade.
@@ -128,6 +129,8 @@ EN_COMMON = 100_000
 #: A Chinese word more frequent than this in general language (jieba's
 #: counts; trade terms have 3000) translates sqrt(ZH_COMMON / freq) as surely.
 ZH_COMMON = 3000
+#: A Chinese word of n senses translates as each 1 / n ** SENSE_POWER.
+SENSE_POWER = 0.25
 #: Each later sense of a headword counts this much less (CEDICT lists the
 #: commoner senses first).
 RANK_DECAY = 0.1
@@ -244,7 +247,7 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
     for simp, keys in keyed.items():
         if not keys:
             continue
-        zh_sure = _sure(freq.get(simp, 0), ZH_COMMON) / math.sqrt(len(keys))
+        zh_sure = _sure(freq.get(simp, 0), ZH_COMMON) / len(keys) ** SENSE_POWER
         out = []
         for rank, (k, en_sure) in enumerate(keys.items()):
             w = round(zh_sure * en_sure / (1.0 + RANK_DECAY * rank), 3)
