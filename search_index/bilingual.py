@@ -15,7 +15,8 @@ per process before the workers fork) its entries are read and kept where:
 Both sides are analysed as the index analyses text (jieba words; Porter
 stems), so a translation is looked up by an index term and yields index terms.
 Each translation carries a weight (0-1) for how surely it holds: less for a
-Chinese word with many senses (1/sqrt(senses), later senses a little less),
+Chinese word with many senses (senses ** -SENSE_POWER, later senses a
+little less),
 for a Chinese word common in general language (jieba's frequency) and for an
 English word that glosses common Chinese words ("much": 许多, 多). So the
 dictionary's technical vocabulary counts and its general senses fade.
@@ -128,9 +129,70 @@ EN_COMMON = 100_000
 #: A Chinese word more frequent than this in general language (jieba's
 #: counts; trade terms have 3000) translates sqrt(ZH_COMMON / freq) as surely.
 ZH_COMMON = 3000
+#: A Chinese word of n senses translates as each 1 / n ** SENSE_POWER.
+SENSE_POWER = 0.25
 #: Each later sense of a headword counts this much less (CEDICT lists the
 #: commoner senses first).
 RANK_DECAY = 0.1
+
+
+#: American spellings (CC-CEDICT's) and their British forms, which listings
+#: from British, European and Commonwealth sources use; with the endings a
+#: word may take. -ize/-yze take -ise/-yse as well.
+_US_UK = {
+    "color": "colour",
+    "vapor": "vapour",
+    "labor": "labour",
+    "odor": "odour",
+    "humor": "humour",
+    "flavor": "flavour",
+    "behavior": "behaviour",
+    "armor": "armour",
+    "favor": "favour",
+    "rumor": "rumour",
+    "tumor": "tumour",
+    "fiber": "fibre",
+    "center": "centre",
+    "meter": "metre",
+    "liter": "litre",
+    "caliber": "calibre",
+    "aluminum": "aluminium",
+    "mold": "mould",
+    "gray": "grey",
+    "jewelry": "jewellery",
+    "sulfur": "sulphur",
+    "program": "programme",
+    "tire": "tyre",
+    "defense": "defence",
+    "license": "licence",
+    "catalog": "catalogue",
+    "analog": "analogue",
+}
+_ENDINGS = (
+    "",
+    "s",
+    "ed",
+    "ing",
+    "less",
+    "ful",
+    "ation",
+    "ant",
+    "ants",
+    "ize",
+    "ization",
+)
+_IZE = re.compile(r"(?<=[a-z]{3})([iy])z(e|es|ed|ing|er|ers|ation|ations)$")
+
+
+@lru_cache(maxsize=65536)
+def _british(word: str) -> str:
+    """The British spelling of an American word (color -> colour,
+    polarized -> polarised), else the word."""
+    for us, uk in _US_UK.items():
+        if word.startswith(us) and word[len(us) :] in _ENDINGS:
+            word = uk + word[len(us) :]
+            break
+    return _IZE.sub(r"\1s\2", word)
 
 
 def _sure(common: float, limit: float | None) -> float:
@@ -153,6 +215,8 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
             common[w] = common.get(w, 0) + f
     stems: dict[str, str] = {}
     keyed: dict[str, dict[str, float]] = {}
+    #: A key's British spelling (CEDICT spells American: color, fiber, mold).
+    variants: dict[str, str] = {}
     for simp, _, usable in entries:
         if known is not None and simp not in known:
             continue
@@ -175,12 +239,15 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
             key = " ".join(ks)
             sure = _sure(min(common[w] for w in g), EN_COMMON)
             keys[key] = max(keys.get(key, 0.0), sure)
+            british = [_british(w) for w in g]
+            if british != list(g):
+                variants[key] = " ".join(stem(w) for w in british)
     zh_en: dict[str, list] = {}
     back: dict[str, list] = {}
     for simp, keys in keyed.items():
         if not keys:
             continue
-        zh_sure = _sure(freq.get(simp, 0), ZH_COMMON) / math.sqrt(len(keys))
+        zh_sure = _sure(freq.get(simp, 0), ZH_COMMON) / len(keys) ** SENSE_POWER
         out = []
         for rank, (k, en_sure) in enumerate(keys.items()):
             w = round(zh_sure * en_sure / (1.0 + RANK_DECAY * rank), 3)
@@ -189,7 +256,9 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
                 back.setdefault(k, []).append((simp, w))
         if out:
             out.sort(key=lambda kv: (-kv[1], kv[0]))
-            zh_en[simp] = out[:MAX_TRANSLATIONS]
+            out = out[:MAX_TRANSLATIONS]
+            out += [(variants[k], w) for k, w in out if k in variants]
+            zh_en[simp] = out
     # English -> Chinese: only words the index holds as one term.
     en_zh = {}
     for k, v in back.items():
@@ -197,6 +266,8 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
         if v:
             v.sort(key=lambda kv: (-kv[1], kv[0]))
             en_zh[k] = v[:MAX_TRANSLATIONS]
+            if k in variants:
+                en_zh.setdefault(variants[k], en_zh[k])
     return zh_en, en_zh
 
 

@@ -160,3 +160,11 @@ def test_an_english_need_finds_a_chinese_achievement_through_the_dictionary(cros
     assert found and found[0].id == 3
     (t,) = [t for t in found[0].reasons["matched_terms"] if t["term"] == "magnet"]
     assert t["relation"] == "translation" and t["synonyms"] == ["磁铁"]
+
+
+def test_british_spellings_translate_as_the_american_ones():
+    # CC-CEDICT spells American; listings from Europe often do not.
+    assert _tr("模具").get("mould") == _tr("模具")["mold"]
+    assert _tr("colour") == _tr("color") and _tr("colour")
+    assert bilingual._british("polarized") == "polarised"
+    assert bilingual._british("motor") == "motor"
