@@ -164,3 +164,11 @@ def award_form(proposals, awards: list[dict]):
             SelectField(p.organization.name, choices=choices, validators=[Optional()]),
         )
     return AwardForm()
+
+
+class OpinionForm(FlaskForm):
+    opinion = _text(_l("专家组意见"), True, _l("请填写专家组意见。"))
+
+
+class DissentForm(FlaskForm):
+    dissent = _text(_l("不同意见"), True, _l("请填写不同意见。"))

@@ -28,9 +28,15 @@ def seed_demo_command() -> None:
     # Deal notifications link to MARKET_BASE_URL (core.urls): no request needed.
     deals = seed_demo_deals()
     db.session.commit()
+    from .challenges import seed_challenges
+
+    # After the index sync: approving the call invites the solvers the matcher finds.
+    calls = seed_challenges()
+    db.session.commit()
     click.echo(
         f"organizations: {summary['organizations']}, users: {summary['users']}, "
-        f"new listings: {summary['listings_created']}, new deals: {deals}"
+        f"new listings: {summary['listings_created']}, new deals: {deals}, "
+        f"new experts: {calls['experts']}, new calls: {calls['calls']}"
     )
 
 

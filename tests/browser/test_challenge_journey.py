@@ -1,7 +1,10 @@
 """Browser test: a firm's need becomes a call (揭榜挂帅). The broker prepares it, the
-operator approves it, the board counts down, a solver's question gets a public answer,
-two institutes submit, the clock closes the call, a three-expert panel scores (the tied
-expert cannot score the tied institute), the firm picks the winner and a deal opens."""
+operator approves it (the matcher invites an institute owning a matching achievement),
+the board counts down, a solver's question gets a public answer, two institutes submit
+(one citing its achievement, with an attachment), the clock closes the call, a
+three-expert panel scores (the tied expert does not see the tied institute's proposal),
+the chair writes the group opinion and a member dissents, the firm picks the winner and
+a deal opens."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from marketplace.core.timeutil import utcnow
 from marketplace.deals.models import Deal
 from marketplace.experts import services as experts
 from marketplace.payments.models import PaymentRequest
+from marketplace.search.service import sync_outbox
 
 pytestmark = pytest.mark.browser
 
@@ -64,11 +68,17 @@ def _click(page, name: str) -> None:
         page.get_by_role("button", name=name, exact=True).first.click()
 
 
-def _submit_proposal(page, call_id: int, approach: str) -> None:
+def _submit_proposal(
+    page, call_id: int, approach: str, cite: str | None = None, file=None
+) -> None:
     page.goto(f"/challenges/{call_id}")
     with page.expect_navigation():
         page.get_by_role("link", name="提交方案").click()
     page.locator("textarea[name=approach]").fill(approach)
+    if cite:
+        page.get_by_label(cite).check()
+    if file:
+        page.locator("input[name=file]").set_input_files(str(file))
     page.locator("textarea[name=team]").fill("课题组 5 人")
     page.locator("input[name=budget]").fill("180000")
     page.locator("input[name=nda]").check()
@@ -86,9 +96,20 @@ def _score(page, proposal_id: int, marks: tuple[int, int], comment: str) -> None
     assert f"/challenges/proposals/{proposal_id}" in page.url
 
 
-def test_need_to_call_to_winner_and_deal(db, page, browser_login, cast):
+def test_need_to_call_to_winner_and_deal(
+    db, page, browser_login, cast, create_achievement, tmp_path
+):
     need = cast["need"]
     e1, e2, e3 = cast["experts"]
+    # Institute A owns an achievement the matcher finds for the need.
+    own = create_achievement(
+        org=cast["inst_a"],
+        title="镜架 PVD 镀层高附着力工艺",
+        summary="PVD 镀层附着力达 5B，镜架膜层不脱落",
+        field="surface_treatment",
+        keywords=["PVD", "附着力"],
+    )
+    sync_outbox()
 
     # The broker prepares the call from the need; the need's translation fills it in.
     _as(page, browser_login, cast["broker"])
@@ -118,6 +139,11 @@ def test_need_to_call_to_winner_and_deal(db, page, browser_login, cast):
     _click(page, "审核通过并发布")
     assert page.locator("#stage").inner_text() == "征集中"
 
+    # The matcher invited institute A, which owns a matching achievement.
+    _as(page, browser_login, cast["solver_a"])
+    page.goto("/challenges/")
+    assert "镜架 PVD 膜层附着力攻关" in page.locator("#invited").inner_text()
+
     # The board shows it with its countdown, to anyone.
     page.context.clear_cookies()
     page.goto("/challenges/")
@@ -143,7 +169,11 @@ def test_need_to_call_to_winner_and_deal(db, page, browser_login, cast):
 
     # Two institutes submit; neither sees the other's proposal.
     _as(page, browser_login, cast["solver_a"])
-    _submit_proposal(page, call.id, "磁控溅射过渡层加离子清洗")
+    pdf = tmp_path / "技术方案.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    _submit_proposal(page, call.id, "磁控溅射过渡层加离子清洗", own.title, pdf)
+    assert own.title in page.locator("#cited").inner_text()
+    assert "技术方案.pdf" in page.locator("#attachments").inner_text()
     page.goto(f"/challenges/{call.id}")
     assert "温州大学表面工程中心" not in page.locator("main").inner_text()
     _as(page, browser_login, cast["solver_b"])
@@ -176,12 +206,28 @@ def test_need_to_call_to_winner_and_deal(db, page, browser_login, cast):
     assert response.status == 404
     _score(page, b.id, (60, 60), "一般")
 
+    # The chair writes the group opinion; another member records dissent.
+    _as(page, browser_login, e1)
+    page.goto(f"/challenges/{call.id}")
+    with page.expect_navigation():
+        page.locator("#report-link").click()
+    page.locator("textarea[name=opinion]").fill("专家组认为过渡层方案成熟，推荐揭榜。")
+    _click(page, "保存专家组意见")
+    _as(page, browser_login, e2)
+    page.goto(f"/challenges/{call.id}/report")
+    page.locator("textarea[name=dissent]").fill("ALD 方案长期更优，保留意见。")
+    _click(page, "记录不同意见")
+    assert "陈专家：ALD 方案长期更优" in page.locator("#dissents").inner_text()
+
     # The firm sees the ranking and picks institute A for the first prize.
     _as(page, browser_login, cast["sponsor"])
     page.goto(f"/challenges/{call.id}")
     ranking = page.locator("#ranking li")
     assert "温州光学研究所" in ranking.nth(0).inner_text()
     assert "83.0" in ranking.nth(0).inner_text()
+    page.goto(f"/challenges/{call.id}/report")
+    assert "推荐揭榜" in page.locator("#opinion").inner_text()
+    page.goto(f"/challenges/{call.id}")
     page.get_by_label("温州光学研究所").select_option(label="一等奖")
     _click(page, "公布揭榜结果")
     assert page.locator("#stage").inner_text() == "已揭榜"
