@@ -8,16 +8,15 @@ Flushes, never commits.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from ..contracts.documents import find_cjk_font
 from ..core import audit
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ..core.pdf import sections_pdf
 from ..core.timeutil import SHANGHAI, utcnow
 from ..experts.models import ExpertProfile
 from ..extensions import db
@@ -155,22 +154,9 @@ def _local(moment: datetime) -> str:
 
 
 def render_pdf(r: Report) -> bytes:
-    """The report as a PDF; raises contracts.documents.FontUnavailable without a font."""
-    from fpdf import FPDF
-    from fpdf.enums import WrapMode, XPos, YPos
-
-    path, index = find_cjk_font()
+    """The report as a PDF; raises core.pdf.FontUnavailable without a font."""
     call = r.call
-    pdf = FPDF(format="A4")
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.add_font("CJK", "", path, collection_font_number=index)
-    pdf.add_page()
-    nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT, "wrapmode": WrapMode.CHAR}
     title = f"{_('专家评审报告')}：{call.title}"
-    pdf.set_title(title)
-    pdf.set_font("CJK", size=16)
-    pdf.multi_cell(0, 9, title, align="C", **nl)
     criteria = "；".join(f"{c['name']}（{c['weight']}%）" for c in call.criteria)
     sections = [
         (
@@ -219,13 +205,4 @@ def render_pdf(r: Report) -> bytes:
             [f"{d.expert.name}：{d.text}" for d in r.dissents] or [_("无。")],
         )
     )
-    for heading, lines in sections:
-        pdf.ln(3)
-        pdf.set_font("CJK", size=12)
-        pdf.multi_cell(0, 7, heading, **nl)
-        pdf.set_font("CJK", size=10)
-        for line in lines:
-            pdf.multi_cell(0, 6, str(line), **nl)
-    out = io.BytesIO()
-    pdf.output(out)
-    return out.getvalue()
+    return sections_pdf(title, None, sections)

@@ -3,11 +3,11 @@ the report (printable page and PDF)."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..contracts.documents import FontUnavailable
+from ..core.pdf import download
 from ..core.transaction import Write
 from ..extensions import db
 from . import bp, opinion
@@ -52,17 +52,11 @@ def report(call_id: int):
 @login_required
 def report_pdf(call_id: int):
     call = _report_call(call_id)
-    try:
-        data = opinion.render_pdf(opinion.report(current_user, call))
-    except FontUnavailable as exc:
-        flash(str(exc), "danger")
-        return redirect(url_for("challenges.report", call_id=call.id))
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="challenge-{call.id}-report.pdf"'
+    return download(
+        lambda: opinion.render_pdf(opinion.report(current_user, call)),
+        f"challenge-{call.id}-report.pdf",
+        url_for("challenges.report", call_id=call.id),
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/<int:call_id>/opinion", methods=["POST"])

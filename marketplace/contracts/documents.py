@@ -6,16 +6,11 @@ Sections follow the structure of the national model technical contract texts
 
 from __future__ import annotations
 
-import functools
-import io
-from pathlib import Path
-
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..core.errors import ServiceError
 from ..core.money import format_fen
+from ..core.pdf import finish, new_document
 from ..core.timeutil import SHANGHAI
 from ..needs.diff import word_diff
 from .rules import (
@@ -27,20 +22,6 @@ from .rules import (
     ROYALTY_BASES,
     licence_scope,
 )
-
-#: Where Debian's fonts-noto-cjk (and common alternatives) put a CJK font.
-FONT_CANDIDATES = (
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-)
-
-
-class FontUnavailable(ServiceError):
-    """No font with Chinese glyphs is installed, so no PDF can be made."""
 
 
 def _party_titles(ctype: str) -> tuple[str, str]:
@@ -250,49 +231,10 @@ def sections(body: dict) -> list[tuple[str, list[str]]]:
 
 
 # -- PDF ----------------------------------------------------------------------------
-def find_cjk_font() -> tuple[str, int]:
-    """(path, collection index) of an installed font with Simplified Chinese glyphs."""
-    configured = current_app.config.get("CJK_FONT_PATH")
-    for path in ([configured] if configured else []) + list(FONT_CANDIDATES):
-        if path and Path(path).is_file():
-            return path, _sc_index(path)
-    raise FontUnavailable(
-        _(
-            "服务器未安装中文字体（如 fonts-noto-cjk），无法生成 PDF。"
-            "请使用打印页面，或联系管理员安装字体。"
-        )
-    )
-
-
-@functools.cache
-def _sc_index(path: str) -> int:
-    """In a font collection, the face for Simplified Chinese (e.g. "Noto Serif CJK SC")."""
-    if not path.lower().endswith(".ttc"):
-        return 0
-    from fontTools.ttLib import TTCollection
-
-    with TTCollection(path, lazy=True) as collection:
-        for i, font in enumerate(collection.fonts):
-            name = font["name"].getDebugName(1) or ""
-            if name.endswith(" SC"):
-                return i
-    return 0
-
-
 def render_pdf(contract, version) -> bytes:
     """The version as a PDF with an embedded Chinese font; raises FontUnavailable."""
-    from fpdf import FPDF
-    from fpdf.enums import WrapMode, XPos, YPos
-
-    path, index = find_cjk_font()
-    pdf = FPDF(format="A4")
-    pdf.set_title(version.title)
-    pdf.set_margins(20, 20, 20)
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.add_font("CJK", "", path, collection_font_number=index)
-    pdf.add_page()
+    pdf, nl = new_document(version.title, margin=20)
     body = version.body
-    nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT, "wrapmode": WrapMode.CHAR}
 
     pdf.set_font("CJK", size=18)
     pdf.multi_cell(0, 10, version.title, align="C", **nl)
@@ -327,9 +269,7 @@ def render_pdf(contract, version) -> bytes:
             else _("（未签署）")
         )
         pdf.multi_cell(0, 7, f"{title}：{signed}", **nl)
-    out = io.BytesIO()
-    pdf.output(out)
-    return out.getvalue()
+    return finish(pdf)
 
 
 def _shanghai(moment) -> str:

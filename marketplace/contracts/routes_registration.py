@@ -8,12 +8,13 @@ from flask_login import current_user, login_required
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
+from ..core.pdf import private_download
 from ..core.transaction import Write, form_status
 from ..uploads.services import UploadTooLarge
 from . import bp, registration, registration_export
 from .forms import ExportForm
 from .forms_registration import RegistrationForm
-from .routes import current_app_response, visible_contract
+from .routes import visible_contract
 from .rules import REG_TRANSFER_TYPES
 
 _FORMATS = {
@@ -57,7 +58,7 @@ def register(contract_id: int):
 
 def _download(contracts, fmt: str, name: str):
     mimetype, render = _FORMATS.get(fmt) or abort(404)
-    return current_app_response(render(contracts), mimetype, f"{name}.{fmt}")
+    return private_download(render(contracts), mimetype, f"{name}.{fmt}")
 
 
 @bp.route("/<int:contract_id>/export.<fmt>")

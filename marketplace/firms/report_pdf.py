@@ -1,12 +1,10 @@
-"""A check-up report as a PDF (the contracts' embedded Chinese font, fpdf2)."""
+"""A check-up report as a PDF (core.pdf: fpdf2 with an embedded Chinese font)."""
 
 from __future__ import annotations
 
-import io
-
 from flask_babel import gettext as _
 
-from ..contracts.documents import find_cjk_font
+from ..core.pdf import sections_pdf
 from ..core.timeutil import SHANGHAI
 from .checkups import Report
 
@@ -33,27 +31,12 @@ def _innovation_lines(inn) -> list[str]:
 
 
 def render_pdf(r: Report) -> bytes:
-    """The report as a PDF; raises contracts.documents.FontUnavailable without a font."""
+    """The report as a PDF; raises core.pdf.FontUnavailable without a font."""
     from datetime import UTC
 
-    from fpdf import FPDF
-    from fpdf.enums import WrapMode, XPos, YPos
-
-    path, index = find_cjk_font()
     c = r.checkup
-    pdf = FPDF(format="A4")
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.add_font("CJK", "", path, collection_font_number=index)
-    pdf.add_page()
-    nl = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT, "wrapmode": WrapMode.CHAR}
     title = f"{_('科技体检报告')}：{c.firm_name}"
-    pdf.set_title(title)
-    pdf.set_font("CJK", size=16)
-    pdf.multi_cell(0, 9, title, align="C", **nl)
-    pdf.set_font("CJK", size=10)
     when = c.created_at.replace(tzinfo=UTC).astimezone(SHANGHAI).strftime("%Y-%m-%d")
-    pdf.multi_cell(0, 6, when, align="C", **nl)
     sections = [
         (
             f"{_('科技型中小企业')}（{_('综合得分 %(s)s 分', s=r.sme.score)}）",
@@ -71,13 +54,4 @@ def render_pdf(r: Report) -> bytes:
             [a.title for a, _score in r.achievements] or [_("暂无匹配的成果。")],
         ),
     ]
-    for heading, lines in sections:
-        pdf.ln(3)
-        pdf.set_font("CJK", size=12)
-        pdf.multi_cell(0, 7, heading, **nl)
-        pdf.set_font("CJK", size=10)
-        for line in lines:
-            pdf.multi_cell(0, 6, str(line), **nl)
-    out = io.BytesIO()
-    pdf.output(out)
-    return out.getvalue()
+    return sections_pdf(title, when, sections)

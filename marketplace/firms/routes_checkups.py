@@ -4,7 +4,6 @@ recommendations, and posting the problems as a need."""
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     current_app,
     flash,
@@ -16,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..contracts.documents import FontUnavailable
+from ..core.pdf import download
 from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..extensions import db
@@ -93,17 +92,11 @@ def report(checkup_id: int):
 @login_required
 def pdf(checkup_id: int):
     c = visible_or_404(Checkup, checkup_id)
-    try:
-        data = report_pdf.render_pdf(checkups.report(c))
-    except FontUnavailable as exc:
-        flash(str(exc), "danger")
-        return redirect(url_for(".report", checkup_id=c.id))
-    response = Response(data, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="checkup-{c.id}.pdf"'
+    return download(
+        lambda: report_pdf.render_pdf(checkups.report(c)),
+        f"checkup-{c.id}.pdf",
+        url_for(".report", checkup_id=c.id),
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @checkups_bp.route("/<int:checkup_id>/need", methods=["GET", "POST"])

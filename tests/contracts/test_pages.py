@@ -202,9 +202,9 @@ def test_pdf_is_a_pdf_with_an_embedded_chinese_font(contract, people, client_for
 def test_pdf_without_a_chinese_font_says_so(
     app, contract, people, client_for, monkeypatch
 ):
-    from marketplace.contracts import documents
+    from marketplace.core import pdf
 
-    monkeypatch.setattr(documents, "FONT_CANDIDATES", ())
+    monkeypatch.setattr(pdf, "FONT_CANDIDATES", ())
     app.config["CJK_FONT_PATH"] = "/nonexistent/font.ttc"
     try:
         r = client_for(people["firm"]).get(

@@ -123,7 +123,7 @@ def test_repeated_checkups_make_a_history(client, login, create_user, db):
 def test_the_report_downloads_as_a_pdf(app, client, login, create_user, db):
     import pytest
 
-    from marketplace.contracts.documents import FontUnavailable, find_cjk_font
+    from marketplace.core.pdf import FontUnavailable, find_cjk_font
 
     try:
         find_cjk_font()
