@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField, widgets
 from wtforms.validators import ValidationError
 
@@ -12,6 +13,10 @@ from . import money
 
 _MARKUP_RE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript\s*:", re.IGNORECASE)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ButtonForm(FlaskForm):
+    """A bare POST with its CSRF token: a button that confirms, accepts, cancels …"""
 
 
 class PlainText:

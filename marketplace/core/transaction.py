@@ -20,7 +20,10 @@ The same status table serves the API (api/problems.py), so a refusal has one sta
 
 from __future__ import annotations
 
-from flask import flash
+from collections.abc import Callable
+
+from flask import flash, redirect
+from flask_babel import gettext as _
 
 from ..extensions import db
 from .errors import (
@@ -30,7 +33,7 @@ from .errors import (
     StaleObject,
     ValidationFailed,
 )
-from .forms import put_errors
+from .forms import ButtonForm, put_errors
 
 #: The HTTP status of each typed service error, for pages and the API alike.
 STATUS = (
@@ -90,3 +93,17 @@ def messages_of(exc: ServiceError) -> list[str]:
     if isinstance(exc, ValidationFailed):
         return [str(message) for _field, message in exc.errors]
     return [str(exc)]
+
+
+def button(action: Callable[[], object], done: str, back: str):
+    """A button's POST: its CSRF token checked, `action()` (one service call) run
+    through Write, `done` flashed on success, and back to the page `back` either way
+    (a refusal is flashed there). An expired page is said so and changes nothing."""
+    if not ButtonForm().validate_on_submit():
+        flash(_("页面已过期，请重试。"), "error")
+        return redirect(back)
+    with Write() as write:
+        action()
+    if write.ok:
+        flash(str(done), "success")
+    return redirect(back)

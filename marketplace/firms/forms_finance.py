@@ -14,7 +14,13 @@ from wtforms.validators import (
 )
 
 from ..core.domain import FIELD_LABELS, choices
-from ..core.forms import MultiCheckboxField, PlainText, YuanField, strip_filter
+from ..core.forms import (
+    ButtonForm,
+    MultiCheckboxField,
+    PlainText,
+    YuanField,
+    strip_filter,
+)
 from .models_finance import KIND_LABELS
 
 
@@ -134,5 +140,5 @@ class OutcomeForm(FlaskForm):
     outcome = _text(_l("结果"), required=_l("请填写结果。"))
 
 
-class ActionForm(FlaskForm):
-    """CSRF only."""
+#: A bare POST with its CSRF token (the house's button form).
+ActionForm = ButtonForm

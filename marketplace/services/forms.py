@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core.domain import FIELD_LABELS, choices
-from ..core.forms import MultiCheckboxField, YuanField
+from ..core.forms import ButtonForm, MultiCheckboxField, YuanField
 from ..vouchers.rules import SERVICE_KINDS
 from .rules import (
     ACCREDITATION_SCHEMES,
@@ -84,8 +84,8 @@ class QuoteForm(FlaskForm):
     note = TextAreaField(_l("报价说明"), validators=[Length(max=2000)])
 
 
-class ActionForm(FlaskForm):
-    """A bare POST with its CSRF token (confirm, accept, cancel …)."""
+#: A bare POST with its CSRF token (the house's button form).
+ActionForm = ButtonForm
 
 
 class DeliverForm(FlaskForm):

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from ..accounts.models import Organization
 from ..core.domain import FIELD_LABELS
 from ..core.timeutil import today_shanghai
-from ..core.transaction import Write, form_status
+from ..core.transaction import Write, button, form_status
 from ..extensions import db
 from ..vouchers import eligibility as listing
 from ..vouchers.models import EligibleProvider
@@ -279,16 +279,12 @@ STEPS = {
 @login_required
 def order_step(order_id: int, step: str):
     order = _visible_order(order_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        flash(_("页面已过期，请重试。"), "error")
-        return redirect(url_for("services.order", order_id=order.id))
     service, message = STEPS[step]
-    with Write() as write:
-        service(current_user, order)
-    if write.ok:
-        flash(str(message), "success")
-    return redirect(url_for("services.order", order_id=order.id))
+    return button(
+        lambda: service(current_user, order),
+        message,
+        url_for("services.order", order_id=order.id),
+    )
 
 
 @bp.post("/orders/<int:order_id>/deliver")

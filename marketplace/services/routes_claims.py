@@ -7,7 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.transaction import Write
+from ..core.transaction import Write, button
 from ..extensions import db
 from ..vouchers import eligibility
 from ..vouchers.models import VoucherClaim, VoucherRedemption
@@ -92,14 +92,11 @@ def settle(claim_id: int):
     if not current_user.is_operator:
         abort(403)
     row = db.get_or_404(VoucherClaim, claim_id)
-    if not ActionForm().validate_on_submit():
-        flash(_("页面已过期，请重试。"), "error")
-        return redirect(url_for("voucher_claims.queue"))
-    with Write() as write:
-        claims.settle(current_user, row)
-    if write.ok:
-        flash(_("已兑付。"), "success")
-    return redirect(url_for("voucher_claims.queue"))
+    return button(
+        lambda: claims.settle(current_user, row),
+        _("已兑付。"),
+        url_for("voucher_claims.queue"),
+    )
 
 
 @claims_bp.post("/<int:claim_id>/reject")

@@ -6,19 +6,24 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.transaction import Write
+from ..core.forms import ButtonForm
+from ..core.transaction import Write, button
 from ..extensions import db
 from ..uploads import services as uploads
 from ..uploads.models import Attachment
 from . import instrument_terms as terms
 from . import instruments, instruments_bp
-from .forms import ActionForm, ClosureForm, PhotoForm, SamplesForm, TrainingForm
+from .forms import ClosureForm, PhotoForm, SamplesForm, TrainingForm
 from .models import Instrument, InstrumentClosure, InstrumentTraining
 from .routes_instruments import detail_page
 
 
+def _page(inst_id: int) -> str:
+    return url_for("instruments.detail", instrument_id=inst_id)
+
+
 def _back(inst_id: int):
-    return redirect(url_for("instruments.detail", instrument_id=inst_id))
+    return redirect(_page(inst_id))
 
 
 @instruments_bp.post("/<int:instrument_id>/samples")
@@ -63,15 +68,11 @@ def add_closure(instrument_id: int):
 @login_required
 def remove_closure(closure_id: int):
     row = db.get_or_404(InstrumentClosure, closure_id)
-    inst_id = row.instrument_id
-    if not ActionForm().validate_on_submit():
-        flash(_("页面已过期，请重试。"), "error")
-        return _back(inst_id)
-    with Write() as write:
-        terms.remove_closure(current_user, row)
-    if write.ok:
-        flash(_("已取消该日停用。"), "success")
-    return _back(inst_id)
+    return button(
+        lambda: terms.remove_closure(current_user, row),
+        _("已取消该日停用。"),
+        _page(row.instrument_id),
+    )
 
 
 @instruments_bp.post("/<int:instrument_id>/trainings")
@@ -96,15 +97,11 @@ def add_training(instrument_id: int):
 @login_required
 def remove_training(training_id: int):
     row = db.get_or_404(InstrumentTraining, training_id)
-    inst_id = row.instrument_id
-    if not ActionForm().validate_on_submit():
-        flash(_("页面已过期，请重试。"), "error")
-        return _back(inst_id)
-    with Write() as write:
-        terms.remove_training(current_user, row)
-    if write.ok:
-        flash(_("已取消该用户的培训登记。"), "success")
-    return _back(inst_id)
+    return button(
+        lambda: terms.remove_training(current_user, row),
+        _("已取消该用户的培训登记。"),
+        _page(row.instrument_id),
+    )
 
 
 @instruments_bp.post("/<int:instrument_id>/photos")
@@ -149,7 +146,7 @@ def photo(attachment_id: int):
 def remove_photo(attachment_id: int):
     att = _photo(attachment_id)
     inst_id = att.owner_id
-    if not ActionForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         flash(_("页面已过期，请重试。"), "error")
         return _back(inst_id)
     with Write() as write:

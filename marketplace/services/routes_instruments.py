@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from ..core.domain import FIELD_LABELS
 from ..core.timeutil import today_shanghai
-from ..core.transaction import Write, form_status
+from ..core.transaction import Write, button, form_status
 from ..extensions import db
 from ..vouchers import eligibility as listing
 from . import instrument_terms as terms
@@ -194,11 +194,8 @@ def booking_step(booking_id: int, step: str):
     booking = db.get_or_404(Booking, booking_id)
     if not instruments.can_view_booking(current_user, booking):
         abort(404)
-    if not ActionForm().validate_on_submit():
-        flash(_("页面已过期，请重试。"), "error")
-    else:
-        with Write() as write:
-            STEPS[step](current_user, booking)
-        if write.ok:
-            flash(_("预约已更新。"), "success")
-    return redirect(url_for("instruments.detail", instrument_id=booking.instrument_id))
+    return button(
+        lambda: STEPS[step](current_user, booking),
+        _("预约已更新。"),
+        url_for("instruments.detail", instrument_id=booking.instrument_id),
+    )
