@@ -141,6 +141,11 @@ class Config:
     )
     #: A new listing alerts the owners of listings it matches at least this well (0–100).
     MATCH_ALERT_THRESHOLD = float(os.environ.get("MATCH_ALERT_THRESHOLD", "60"))
+    #: A call's solvers are invited (and a call is shown among an achievement's
+    #: matches) from this match score up (0–100); weaker stored matches are not.
+    CHALLENGE_INVITE_MIN_SCORE = float(
+        os.environ.get("CHALLENGE_INVITE_MIN_SCORE", "25")
+    )
 
     #: Days a public notice (公示) runs; the statute's minimum of 15 is enforced anyway.
     PUBLIC_NOTICE_DAYS = int(os.environ.get("PUBLIC_NOTICE_DAYS", "15"))

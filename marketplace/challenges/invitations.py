@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
@@ -25,6 +26,13 @@ from .models import CallStatus, Challenge, ChallengeInvitation
 
 #: At most this many organisations are invited per call, the best matches first.
 INVITE_LIMIT = 10
+
+
+def _strong_enough():
+    """A stored match worth an invitation (CHALLENGE_INVITE_MIN_SCORE, 0–100): the
+    stored matches keep weak pairs too, and an institute invited to a call its
+    achievement does not address learns to ignore the market's invitations."""
+    return ListingMatch.score >= current_app.config["CHALLENGE_INVITE_MIN_SCORE"]
 
 
 def _members(org_id: int) -> list[User]:
@@ -43,7 +51,11 @@ def _candidates(call: Challenge) -> list[tuple[Achievement, float]]:
     rows = db.session.execute(
         sa.select(Achievement, ListingMatch.score)
         .join(ListingMatch, ListingMatch.achievement_id == Achievement.id)
-        .where(ListingMatch.need_id == call.need_id, public_filter(Achievement))
+        .where(
+            ListingMatch.need_id == call.need_id,
+            _strong_enough(),
+            public_filter(Achievement),
+        )
         .order_by(ListingMatch.score.desc(), Achievement.id)
     ).all()
     best: dict[int, tuple[Achievement, float]] = {}
@@ -142,6 +154,7 @@ def open_calls_for_achievement(
             .join(ListingMatch, ListingMatch.need_id == Challenge.need_id)
             .where(
                 ListingMatch.achievement_id == achievement_id,
+                _strong_enough(),
                 Challenge.status == CallStatus.APPROVED,
                 Challenge.deadline_at > (now or utcnow()),
             )

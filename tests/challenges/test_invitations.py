@@ -112,3 +112,39 @@ def test_open_call_shows_in_the_achievements_matches_for_its_owners(
     login(cast.broker, c=broker)
     page = broker.get(f"/challenges/{call.id}").text
     assert 'id="invitations"' in page and cast.inst_b.name in page
+
+
+def test_a_weak_match_gets_no_invitation(
+    app, db, cast, create_achievement, create_org, monkeypatch
+):
+    """Stored matches keep weak pairs; only those from CHALLENGE_INVITE_MIN_SCORE up
+    are invited (and shown as the achievement's open calls)."""
+    achs = _achievements(cast, create_achievement, create_org)
+    sync_outbox()
+    scores = dict(
+        db.session.execute(
+            sa.select(ListingMatch.achievement_id, ListingMatch.score).where(
+                ListingMatch.need_id == cast.need.id
+            )
+        ).all()
+    )
+    # The floor between institute B's match and institute A's best one.
+    a_best = max(scores[achs["a"].id], scores[achs["a2"].id])
+    b = scores[achs["b"].id]
+    if a_best == b:  # the same text scores the same; make B weaker on the record
+        db.session.execute(
+            sa.update(ListingMatch)
+            .where(ListingMatch.achievement_id == achs["b"].id)
+            .values(score=b - 10)
+        )
+        b -= 10
+    strong, weak = (
+        (cast.inst_a, cast.inst_b) if a_best > b else (cast.inst_b, cast.inst_a)
+    )
+    monkeypatch.setitem(app.config, "CHALLENGE_INVITE_MIN_SCORE", (a_best + b) / 2)
+    call = services.prepare_call(cast.broker, cast.need, call_data(cast))
+    services.approve_call(cast.operator, call)
+    db.session.commit()
+    assert {i.organization_id for i in invitations.invitations_of(call)} == {strong.id}
+    weak_ach = achs["b"] if weak is cast.inst_b else achs["a"]
+    assert invitations.open_calls_for_achievement(weak_ach.id) == []
