@@ -284,3 +284,38 @@ def test_batch_matching_stores_what_one_by_one_matching_stored(
     rematch(procs=procs)
     db.session.commit()
     assert _stored(db.session) == before
+
+
+def test_demo_generate_writes_in_batches_and_shows_each_phase(app, db, statements):
+    statements.clear()
+    result = app.test_cli_runner().invoke(
+        args=["demo", "generate", "--achievements", "40", "--needs", "6"]
+    )
+    assert result.exit_code == 0, result.output
+    inserts = [s for s in statements if s.lstrip().upper().startswith("INSERT")]
+    assert len([s for s in inserts if "INTO achievements" in s]) == 1
+    assert len([s for s in inserts if "INTO needs" in s]) == 1
+    assert len([s for s in inserts if "INTO listing_matches" in s]) <= 1
+    for label in ("achievements", "needs", "matching needs", "matching achievements"):
+        assert label in result.output
+    assert "search: updated" in result.output
+    assert count(db, SearchOutbox, SearchOutbox.processed_at.is_(None)) == 0
+    assert count(db, ListingMatch) > 0
+    assert not [
+        n for n in db.session.scalars(sa.select(Notification.kind)) if n != "match.bulk"
+    ]
+
+
+def test_reindex_matches_in_one_pass_and_prints_matching_beside_indexing(
+    app, db, create_need, create_achievement
+):
+    need = create_need(**PVD_NEED)
+    create_achievement(**PVD_ACH)
+    sync_outbox()
+    db.session.execute(sa.delete(ListingMatch))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["search", "reindex", "--procs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "matching needs" in result.output and "matching: " in result.output
+    assert "(indexing: " in result.output
+    assert count(db, ListingMatch, ListingMatch.need_id == need.id) == 1
