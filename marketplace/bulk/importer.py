@@ -223,11 +223,14 @@ def _write_batch(
         refs = {c["external_ref"] for c, _o in items if c.get("external_ref")}
         existing: set[tuple[int, str]] = set()
         if refs:
+            # Both columns, in the order of the unique index: an index lookup.
+            org_ids = {o.id for c, o in items if c.get("external_ref")}
             existing = {
                 (org_id, ref)
                 for org_id, ref in db.session.execute(
                     sa.select(model.organization_id, model.external_ref).where(
-                        model.external_ref.in_(refs)
+                        model.organization_id.in_(org_ids),
+                        model.external_ref.in_(refs),
                     )
                 )
             }
