@@ -12,7 +12,7 @@ alert and one e-mail per listing.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 from flask import current_app
@@ -33,6 +33,8 @@ from .service import DOCS, MATCHES_KEPT, MODELS, get_index, public_rows
 
 #: Ids per IN (...) list and rows per executemany.
 CHUNK = 1000
+#: Sources read from the database and matched per round of rematch.
+ROUND = 20_000
 #: Hits of a saved search looked at for a bulk job's summary.
 SAVED_SEARCH_HITS = 100
 
@@ -69,21 +71,26 @@ def _chunks(ids: list[int]):
         yield ids[i : i + CHUNK]
 
 
-def source_docs(kind: str, ids: Iterable[int] | None = None) -> list[dict]:
-    """The index documents of the public listings of `kind` (all, or those of `ids`)."""
+def stream_docs(kind: str, ids: Iterable[int] | None = None) -> Iterator[dict]:
+    """The index documents of the public listings of `kind` (all, or those of
+    `ids`), read CHUNK rows at a time."""
     model = MODELS[kind]
     opts = [selectinload(model.organization)]
     if model is Need:
         opts.append(selectinload(Need.translations))
     query = public_rows(kind).options(*opts).execution_options(yield_per=CHUNK)
     if ids is None:
-        return [DOCS[kind](o) for o in db.session.scalars(query)]
-    docs = []
+        yield from (DOCS[kind](o) for o in db.session.scalars(query))
+        return
     for part in _chunks(sorted(set(ids))):
-        docs += [
+        yield from (
             DOCS[kind](o) for o in db.session.scalars(query.where(model.id.in_(part)))
-        ]
-    return docs
+        )
+
+
+def source_docs(kind: str, ids: Iterable[int] | None = None) -> list[dict]:
+    """stream_docs as a list."""
+    return list(stream_docs(kind, ids))
 
 
 def _public_ids(kind: str) -> set[int]:
@@ -101,6 +108,15 @@ def _stored_partners(own_col, other_col, ids: list[int]) -> dict[int, set[int]]:
     return out
 
 
+def _match_rounds(index, kind: str, ids: set[int], procs: int, extra, bar):
+    """match_many over `ids`, ROUND sources read and matched at a time (the
+    documents of 100,000 listings need not all be in memory at once)."""
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), ROUND):
+        docs = source_docs(kind, ordered[i : i + ROUND])
+        yield from match_many(index, kind, docs, MATCHES_KEPT, procs, extra, bar)
+
+
 def rematch(
     need_ids: list[int] | None = None,
     achievement_ids: list[int] | None = None,
@@ -114,14 +130,9 @@ def rematch(
     """
     index = get_index()
     every = need_ids is None and achievement_ids is None
-    needs = source_docs("need", need_ids) if need_ids is not None or every else []
-    achs = (
-        source_docs("achievement", achievement_ids)
-        if achievement_ids is not None or every
-        else []
-    )
-    need_set = {d["id"] for d in needs}
-    ach_set = {d["id"] for d in achs}
+    live_n, live_a = _public_ids("need"), _public_ids("achievement")
+    need_set = live_n if every else live_n & set(need_ids or ())
+    ach_set = live_a if every else live_a & set(achievement_ids or ())
     extra_n: dict[int, set[int]] = defaultdict(set)
     extra_a: dict[int, set[int]] = defaultdict(set)
     if not every:
@@ -129,18 +140,16 @@ def rematch(
         extra_n.update(_stored_partners(N, A, sorted(need_set)))
         extra_a.update(_stored_partners(A, N, sorted(ach_set)))
     pairs: dict[tuple[int, int], object] = {}
-    bar = progress("matching needs", len(needs)) if progress else None
-    for need_id, found in match_many(
-        index, "need", needs, MATCHES_KEPT, procs, extra_n, bar
-    ):
+    bar = progress("matching needs", len(need_set)) if progress else None
+    for need_id, found in _match_rounds(index, "need", need_set, procs, extra_n, bar):
         for m in found:
             if m.id in ach_set:
                 extra_a[m.id].add(need_id)  # rescored from the achievement's side
             else:
                 pairs[(need_id, m.id)] = m
-    bar = progress("matching achievements", len(achs)) if progress else None
-    for ach_id, found in match_many(
-        index, "achievement", achs, MATCHES_KEPT, procs, extra_a, bar
+    bar = progress("matching achievements", len(ach_set)) if progress else None
+    for ach_id, found in _match_rounds(
+        index, "achievement", ach_set, procs, extra_a, bar
     ):
         for m in found:
             pairs[(m.id, ach_id)] = m
@@ -155,7 +164,6 @@ def rematch(
             db.session.execute(
                 sa.delete(ListingMatch).where(ListingMatch.achievement_id.in_(part))
             )
-    live_n, live_a = _public_ids("need"), _public_ids("achievement")
     now = utcnow()
     rows = [
         {

@@ -18,7 +18,7 @@ from search_index import SearchIndex, match_achievement, match_need
 
 from ..core.timeutil import utcnow
 from ..extensions import db
-from .bulkwork import rematch, source_docs, summary_alerts
+from .bulkwork import rematch, stream_docs, summary_alerts
 from .documents import achievement_doc, need_doc
 from .models import SearchOutbox
 from .service import (
@@ -95,7 +95,7 @@ def rebuild_index(procs: int) -> float:
         )
         t0 = time.perf_counter()
         with click.progressbar(length=total, label=f"indexing {kind}s") as bar:
-            docs = source_docs(kind)
+            docs = stream_docs(kind)
             fresh.rebuild(kind, docs, total=total, progress=bar.update, procs=procs)
         dt = time.perf_counter() - t0
         spent += dt
