@@ -15,7 +15,7 @@ from ..core import audit
 from ..core.errors import ServiceError
 from ..core.timeutil import SHANGHAI, utcnow
 from ..deals.models import Deal, DealStage
-from ..deals.pricing.models import Auction, AuctionBidder, Bid
+from ..deals.pricing.models import Auction, AuctionBidder, AuctionStatus, Bid
 from ..deals.services import path_for
 from ..extensions import db
 from ..notifications.services import notify
@@ -153,7 +153,7 @@ def _cancel_unpayable(now: datetime) -> int:
 
 def _won_by(auction, bidder) -> bool:
 
-    if auction.outcome != "won" or auction.winning_bid_id is None:
+    if auction.outcome != AuctionStatus.WON or auction.winning_bid_id is None:
         return False
     bid = db.session.get(Bid, auction.winning_bid_id)
     return bid is not None and bid.bidder_id == bidder.id
@@ -210,7 +210,7 @@ def forfeit_unsigned_winners(now: datetime | None = None) -> int:
     auctions = db.session.scalars(
         sa.select(Auction)
         .join(Deal, Auction.deal_id == Deal.id)
-        .where(Auction.outcome == "won", Deal.contract_signed_at.is_(None))
+        .where(Auction.outcome == AuctionStatus.WON.value, Deal.contract_signed_at.is_(None))
         .order_by(Auction.id)
     ).all()
     for auction in auctions:
@@ -228,7 +228,7 @@ def on_deal_terminated(deal, actor) -> None:
     auction = deal.auction
     if auction is None or deal.contract_signed_at is not None:
         return
-    if auction.outcome != "won" or auction.winning_bid_id is None:
+    if auction.outcome != AuctionStatus.WON or auction.winning_bid_id is None:
         return
     bidder = _winner(auction)
     late = auction.sign_deadline is not None and utcnow() > auction.sign_deadline
@@ -241,7 +241,11 @@ def apply_winner_deposit(deal, made: list[PaymentRequest], actor) -> None:
     """Count the auction winner's paid deposit toward the first contract payment."""
 
     auction = deal.auction
-    if auction is None or auction.outcome != "won" or auction.winning_bid_id is None:
+    if (
+        auction is None
+        or auction.outcome != AuctionStatus.WON
+        or auction.winning_bid_id is None
+    ):
         return
     bid = db.session.get(Bid, auction.winning_bid_id)
     bidder = db.session.get(AuctionBidder, bid.bidder_id)
