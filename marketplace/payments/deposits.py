@@ -210,7 +210,10 @@ def forfeit_unsigned_winners(now: datetime | None = None) -> int:
     auctions = db.session.scalars(
         sa.select(Auction)
         .join(Deal, Auction.deal_id == Deal.id)
-        .where(Auction.outcome == AuctionStatus.WON.value, Deal.contract_signed_at.is_(None))
+        .where(
+            Auction.outcome == AuctionStatus.WON.value,
+            Deal.contract_signed_at.is_(None),
+        )
         .order_by(Auction.id)
     ).all()
     for auction in auctions:
