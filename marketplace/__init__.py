@@ -11,6 +11,9 @@ from .config import PROJECT_ROOT, Config
 
 def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     """Build the app: config, extensions, blueprints, CLI, then the web plumbing."""
+    # Every import below stays inside the factory, on purpose: `import marketplace.x`
+    # runs this module first, and importing the features here at module level would
+    # load the whole app for a plain `from marketplace.core import money`.
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),

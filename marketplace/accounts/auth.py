@@ -9,6 +9,7 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
+from ..extensions import login_manager
 from . import sessions
 from .models import Role, User
 
@@ -31,7 +32,6 @@ def roles_required(*roles: Role) -> Callable:
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            from ..extensions import login_manager
 
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from ..core.errors import ServiceError
 from ..extensions import db
+from . import services
 from .forms import PASSWORD_MAX, PASSWORD_MIN
 from .models import Organization, Role
 
@@ -48,7 +49,6 @@ def _password_problem(password: str) -> str | None:
 )
 def create_user_command(role, email, org_name, name, password):
     """Create a user; suppliers and firms join an existing organisation (--org)."""
-    from . import services
 
     role = Role(role)
     email = email.strip().lower()

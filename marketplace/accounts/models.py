@@ -12,6 +12,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..core.enums import LabelledEnum
 from ..core.timeutil import utcnow
 from ..extensions import db
 
@@ -27,54 +28,43 @@ def str_enum(enum_cls: type[StrEnum], length: int = 24) -> sa.Enum:
     )
 
 
-class OrgType(StrEnum):
-    UNIVERSITY = "university"  #: 高校
-    INSTITUTE = "institute"  #: 科研院所
-    TTO = "tto"  #: 技术转移机构
-    FIRM = "firm"  #: 企业
-    PROVIDER = (
-        "provider"  #: 科技服务机构: testing agencies, IP agencies, design centres …
-    )
+class OrgType(LabelledEnum):
+    UNIVERSITY = "university", _l("高校")
+    INSTITUTE = "institute", _l("科研院所")
+    TTO = "tto", _l("技术转移机构")
+    FIRM = "firm", _l("企业")
+    #: 科技服务机构: testing agencies, IP agencies, design centres …
+    PROVIDER = "provider", _l("科技服务机构")
 
 
-ORG_TYPE_LABELS = {
-    OrgType.UNIVERSITY: _l("高校"),
-    OrgType.INSTITUTE: _l("科研院所"),
-    OrgType.TTO: _l("技术转移机构"),
-    OrgType.FIRM: _l("企业"),
-    OrgType.PROVIDER: _l("科技服务机构"),
-}
+ORG_TYPE_LABELS = OrgType.labels()
 SUPPLIER_ORG_TYPES = frozenset({OrgType.UNIVERSITY, OrgType.INSTITUTE, OrgType.TTO})
 
 
-class Verification(StrEnum):
-    PENDING = "pending"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
+class Verification(LabelledEnum):
+    PENDING = "pending", _l("待审核")
+    VERIFIED = "verified", _l("已认证")
+    REJECTED = "rejected", _l("未通过")
 
 
-VERIFICATION_LABELS = {
-    Verification.PENDING: _l("待审核"),
-    Verification.VERIFIED: _l("已认证"),
-    Verification.REJECTED: _l("未通过"),
-}
+VERIFICATION_LABELS = Verification.labels()
 
 
-class Role(StrEnum):
-    SUPPLIER = "supplier"  #: 成果方: member of a university, institute or TTO
-    FIRM = "firm"  #: 需求方: member of an eyewear firm
-    BROKER = "broker"  #: 技术经纪人, works for the market
-    OPERATOR = "operator"  #: 运营方, runs the market
-    EXPERT = "expert"  #: 评审专家, outside the staff, invited by the operator
+class Role(LabelledEnum):
+    SUPPLIER = (
+        "supplier",
+        _l("成果方"),
+    )  #: 成果方: member of a university, institute or TTO
+    FIRM = "firm", _l("需求方（企业）")  #: 需求方: member of an eyewear firm
+    BROKER = "broker", _l("技术经纪人")  #: 技术经纪人, works for the market
+    OPERATOR = "operator", _l("运营方")  #: 运营方, runs the market
+    EXPERT = (
+        "expert",
+        _l("评审专家"),
+    )  #: 评审专家, outside the staff, invited by the operator
 
 
-ROLE_LABELS = {
-    Role.SUPPLIER: _l("成果方"),
-    Role.FIRM: _l("需求方（企业）"),
-    Role.BROKER: _l("技术经纪人"),
-    Role.OPERATOR: _l("运营方"),
-    Role.EXPERT: _l("评审专家"),
-}
+ROLE_LABELS = Role.labels()
 
 
 class Organization(db.Model):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +17,7 @@ from ..core.domain import (
     PRICING_LABELS,
     TRL_LABELS,
 )
+from ..core.enums import LabelledEnum
 from ..core.timeutil import today_shanghai, utcnow
 from ..extensions import db
 from ..listings.lifecycle import ListingStatus
@@ -133,17 +133,13 @@ class Inventor(db.Model):
     achievement: Mapped[Achievement] = relationship(back_populates="inventors")
 
 
-class NdaState(StrEnum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
+class NdaState(LabelledEnum):
+    PENDING = "pending", _l("待处理")
+    ACCEPTED = "accepted", _l("已同意")
+    DECLINED = "declined", _l("已拒绝")
 
 
-NDA_STATE_LABELS = {
-    NdaState.PENDING: _l("待处理"),
-    NdaState.ACCEPTED: _l("已同意"),
-    NdaState.DECLINED: _l("已拒绝"),
-}
+NDA_STATE_LABELS = NdaState.labels()
 
 
 class NdaRequest(db.Model):

@@ -15,6 +15,7 @@ from ..core.errors import (
 )
 from ..core.problems import problem
 from ..core.transaction import status_of
+from ..core.web import ERROR_MESSAGES
 from ..extensions import db
 
 
@@ -79,7 +80,6 @@ def init_blueprint(bp) -> None:
 
 
 def _error_detail(code: int) -> str:
-    from ..core.web import ERROR_MESSAGES
 
     message = ERROR_MESSAGES.get(code)
     return str(message()) if message else HTTP_STATUS_CODES.get(code, "")

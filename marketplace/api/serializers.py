@@ -4,10 +4,12 @@ fields are filled (confidential detail, a firm's own words, a confidential firm'
 from __future__ import annotations
 
 from ..achievements.models import Achievement
+from ..achievements.services import EDITABLE_FIELDS
 from ..deals import pipeline
 from ..deals import services as deal_services
 from ..deals.models import Deal
 from ..needs.models import Need
+from ..needs.services import NEED_FIELDS
 
 
 def org_ref(org) -> dict | None:
@@ -62,7 +64,6 @@ def achievement_out(a: Achievement, user) -> dict:
 
 def achievement_data(a: Achievement) -> dict:
     """The achievement's current values in the shape the services take (for PATCH)."""
-    from ..achievements.services import EDITABLE_FIELDS
 
     return {name: getattr(a, name) for name in EDITABLE_FIELDS} | {
         "inventors": [(i.name, i.share_percent) for i in a.inventors]
@@ -96,7 +97,6 @@ def need_out(n: Need, user) -> dict:
 
 
 def need_data(n: Need) -> dict:
-    from ..needs.services import NEED_FIELDS
 
     return {name: getattr(n, name) for name in NEED_FIELDS}
 

@@ -174,6 +174,7 @@ def parse_due(text: str) -> date:
 
 # -- the questions the deal pipeline asks -------------------------------------------
 def contract_of(deal):
+    # models imports this module's constants: Contract is imported at call time
     from .models import Contract
 
     return db.session.scalar(sa.select(Contract).where(Contract.deal_id == deal.id))

@@ -6,96 +6,67 @@ same code reads in Chinese or English.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from .enums import LabelledEnum
 
-class Field(StrEnum):
+
+class Field(LabelledEnum):
     """Technical fields of the eyewear trade."""
 
-    FRAME_MATERIALS = "frame_materials"
-    SURFACE_TREATMENT = "surface_treatment"
-    LENSES_COATINGS = "lenses_coatings"
-    MYOPIA_CONTROL = "myopia_control"
-    OPTOMETRY_DEVICES = "optometry_devices"
-    SMART_GLASSES = "smart_glasses"
-    DESIGN_3D_PRINTING = "design_3d_printing"
-    AUTOMATION = "automation"
-    ENVIRONMENTAL = "environmental"
-    OTHER = "other"
+    FRAME_MATERIALS = "frame_materials", _l("镜架材料")
+    SURFACE_TREATMENT = "surface_treatment", _l("表面处理")
+    LENSES_COATINGS = "lenses_coatings", _l("镜片与镀膜")
+    MYOPIA_CONTROL = "myopia_control", _l("近视防控")
+    OPTOMETRY_DEVICES = "optometry_devices", _l("视光设备")
+    SMART_GLASSES = "smart_glasses", _l("智能眼镜")
+    DESIGN_3D_PRINTING = "design_3d_printing", _l("3D打印与设计")
+    AUTOMATION = "automation", _l("自动化")
+    ENVIRONMENTAL = "environmental", _l("环保工艺")
+    OTHER = "other", _l("其他")
 
 
-FIELD_LABELS = {
-    Field.FRAME_MATERIALS: _l("镜架材料"),
-    Field.SURFACE_TREATMENT: _l("表面处理"),
-    Field.LENSES_COATINGS: _l("镜片与镀膜"),
-    Field.MYOPIA_CONTROL: _l("近视防控"),
-    Field.OPTOMETRY_DEVICES: _l("视光设备"),
-    Field.SMART_GLASSES: _l("智能眼镜"),
-    Field.DESIGN_3D_PRINTING: _l("3D打印与设计"),
-    Field.AUTOMATION: _l("自动化"),
-    Field.ENVIRONMENTAL: _l("环保工艺"),
-    Field.OTHER: _l("其他"),
-}
+FIELD_LABELS = Field.labels()
 
 
-class CooperationMode(StrEnum):
-    ASSIGNMENT = "assignment"  #: 转让
-    LICENCE = "licence"  #: 许可
-    EQUITY = "equity"  #: 作价投资
-    JOINT_DEVELOPMENT = "joint_development"  #: 合作开发
-    SERVICE = "service"  #: 技术服务
+class CooperationMode(LabelledEnum):
+    ASSIGNMENT = "assignment", _l("转让")
+    LICENCE = "licence", _l("许可")
+    EQUITY = "equity", _l("作价投资")
+    JOINT_DEVELOPMENT = "joint_development", _l("合作开发")
+    SERVICE = "service", _l("技术服务")
 
 
-COOPERATION_LABELS = {
-    CooperationMode.ASSIGNMENT: _l("转让"),
-    CooperationMode.LICENCE: _l("许可"),
-    CooperationMode.EQUITY: _l("作价投资"),
-    CooperationMode.JOINT_DEVELOPMENT: _l("合作开发"),
-    CooperationMode.SERVICE: _l("技术服务"),
-}
+COOPERATION_LABELS = CooperationMode.labels()
 
 
-class PricingMode(StrEnum):
-    AGREEMENT = "agreement"  #: 协议定价 (with public notice when state-funded)
-    LISTING = "listing"  #: 挂牌交易 at a reference price
-    AUCTION = "auction"  #: 拍卖
-    NEGOTIABLE = "negotiable"  #: 面议, private suppliers only
+class PricingMode(LabelledEnum):
+    AGREEMENT = (
+        "agreement",
+        _l("协议定价"),
+    )  #: 协议定价 (with public notice when state-funded)
+    LISTING = "listing", _l("挂牌交易")  #: 挂牌交易 at a reference price
+    AUCTION = "auction", _l("拍卖")
+    NEGOTIABLE = "negotiable", _l("面议")  #: 面议, private suppliers only
 
 
-PRICING_LABELS = {
-    PricingMode.AGREEMENT: _l("协议定价"),
-    PricingMode.LISTING: _l("挂牌交易"),
-    PricingMode.AUCTION: _l("拍卖"),
-    PricingMode.NEGOTIABLE: _l("面议"),
-}
+PRICING_LABELS = PricingMode.labels()
 
 
-class IpForm(StrEnum):
-    INVENTION_PATENT = "invention_patent"
-    UTILITY_MODEL = "utility_model"
-    DESIGN_PATENT = "design_patent"
-    SOFTWARE_COPYRIGHT = "software_copyright"
-    LAYOUT_DESIGN = "layout_design"
-    KNOW_HOW = "know_how"
-    PROCESS = "process"
-    FORMULA = "formula"
-    SAMPLE_DATA = "sample_data"
+class IpForm(LabelledEnum):
+    INVENTION_PATENT = "invention_patent", _l("发明专利")
+    UTILITY_MODEL = "utility_model", _l("实用新型专利")
+    DESIGN_PATENT = "design_patent", _l("外观设计专利")
+    SOFTWARE_COPYRIGHT = "software_copyright", _l("软件著作权")
+    LAYOUT_DESIGN = "layout_design", _l("集成电路布图设计")
+    KNOW_HOW = "know_how", _l("技术秘密")
+    PROCESS = "process", _l("工艺")
+    FORMULA = "formula", _l("配方")
+    SAMPLE_DATA = "sample_data", _l("样品与数据")
 
 
-IP_FORM_LABELS = {
-    IpForm.INVENTION_PATENT: _l("发明专利"),
-    IpForm.UTILITY_MODEL: _l("实用新型专利"),
-    IpForm.DESIGN_PATENT: _l("外观设计专利"),
-    IpForm.SOFTWARE_COPYRIGHT: _l("软件著作权"),
-    IpForm.LAYOUT_DESIGN: _l("集成电路布图设计"),
-    IpForm.KNOW_HOW: _l("技术秘密"),
-    IpForm.PROCESS: _l("工艺"),
-    IpForm.FORMULA: _l("配方"),
-    IpForm.SAMPLE_DATA: _l("样品与数据"),
-}
+IP_FORM_LABELS = IpForm.labels()
 
 #: Patent forms and their statutory term in years from the filing date (专利法 §42).
 PATENT_TERM_YEARS = {
@@ -105,34 +76,25 @@ PATENT_TERM_YEARS = {
 }
 
 
-class PatentStatus(StrEnum):
-    PENDING = "pending"
-    GRANTED = "granted"
-    LAPSED = "lapsed"
+class PatentStatus(LabelledEnum):
+    PENDING = "pending", _l("申请中")
+    GRANTED = "granted", _l("已授权")
+    LAPSED = "lapsed", _l("已失效")
 
 
-PATENT_STATUS_LABELS = {
-    PatentStatus.PENDING: _l("申请中"),
-    PatentStatus.GRANTED: _l("已授权"),
-    PatentStatus.LAPSED: _l("已失效"),
-}
+PATENT_STATUS_LABELS = PatentStatus.labels()
 
 
-class PaymentMethod(StrEnum):
+class PaymentMethod(LabelledEnum):
     """How money moved on a ledger entry (LedgerEntry.method)."""
 
-    STRIPE = "stripe"
-    BANK = "bank"
-    VOUCHER = "voucher"
-    DEPOSIT = "deposit"
+    STRIPE = "stripe", _l("在线支付")
+    BANK = "bank", _l("对公转账")
+    VOUCHER = "voucher", _l("创新券")
+    DEPOSIT = "deposit", _l("保证金")
 
 
-PAYMENT_METHOD_LABELS = {
-    PaymentMethod.STRIPE: _l("在线支付"),
-    PaymentMethod.BANK: _l("对公转账"),
-    PaymentMethod.VOUCHER: _l("创新券"),
-    PaymentMethod.DEPOSIT: _l("保证金"),
-}
+PAYMENT_METHOD_LABELS = PaymentMethod.labels()
 
 #: TRL scale as NASA and GB/T 22900 use it.
 TRL_LABELS = {

@@ -20,5 +20,6 @@ class LabelledEnum(StrEnum):
 
     @classmethod
     def labels(cls) -> dict[str, Any]:
-        """{code: label} of every member, in declaration order (selects, templates)."""
-        return {m.value: m.label for m in cls}
+        """{member: label} of every member, in declaration order (selects, templates);
+        a member is its code, so the table is looked up by plain strings too."""
+        return {m: m.label for m in cls}

@@ -1,5 +1,6 @@
-"""Deals: the broker's pipeline from interest to a registered contract, and the public
-notice board."""
+"""Deals: the broker's pipeline from interest to a registered contract (pipeline.py,
+services.py; starting.py, assignment.py, queue.py), how its price is set and made public
+(pricing/: rules, notices, auctions) and the deal room (room/: the page, messages)."""
 
 from flask import Blueprint
 

@@ -20,7 +20,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..notifications.services import notify
 from .models import OPEN_STAGES, BrokerConflict, Deal, DealEvent
-from .services import deal_link, flush_deal
+from .services import _check_version, deal_link, flush_deal
 
 
 def conflicted_broker_ids(org_ids: list[int]) -> set[int]:
@@ -129,7 +129,6 @@ def reassign(
     now: datetime | None = None,
 ) -> None:
     """The operator assigns another broker (or re-runs the rule when `broker` is None)."""
-    from .services import _check_version
 
     if not (actor and actor.is_operator):
         raise PermissionDenied(_("只有运营方可以重新指派经纪人。"))

@@ -133,6 +133,7 @@ class Deal(db.Model):
         return self.stage not in FINAL_STAGES
 
     def parties(self, user) -> set[str]:
+        # services imports this module: asked at call time
         from .services import deal_parties
 
         return deal_parties(self, user)

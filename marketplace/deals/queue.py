@@ -21,6 +21,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..listings.lifecycle import NeedStatus
 from ..needs.models import Need
+from ..needs.queries import age_text as age_since
 from .models import OPEN_STAGES, Deal, DealStage
 from .pipeline import NEXT_STEP
 
@@ -170,7 +171,5 @@ def my_deals(user) -> list[Deal]:
 
 
 def age_text(delta: timedelta) -> str:
-    from ..needs.queries import age_text as text
-
     now = utcnow()
-    return text(now - delta, now)
+    return age_since(now - delta, now)

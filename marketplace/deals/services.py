@@ -27,7 +27,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..accounts.models import User
 from ..core import audit
 from ..core.domain import COOPERATION_LABELS
-from ..core.errors import InvalidTransition, StaleObject, ValidationFailed
+from ..core.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    StaleObject,
+    ValidationFailed,
+)
 from ..core.timeutil import utcnow
 from ..core.urls import site_path
 from ..extensions import db
@@ -241,6 +246,7 @@ def agree_price(
 ) -> DealEvent:
     """The broker records the agreed price and the mode of transfer; a notice opens
     when the pricing rules require one (state-funded, agreement, a held achievement)."""
+    # pricing.notices imports this module: imported at call time
     from .pricing.notices import open_notice
 
     if price_fen is None or price_fen <= 0:
@@ -279,8 +285,6 @@ def can_set_price(deal: Deal, user) -> bool:
 
 def set_pricing_mode(deal: Deal, actor, mode: str, expected_version=None) -> None:
     """The broker switches how the price is set while negotiating (§18 for state-funded)."""
-    from ..core.errors import PermissionDenied
-
     if not (deal_parties(deal, actor) & {pipeline.BROKER, pipeline.OPERATOR}):
         raise PermissionDenied(_("您无权执行此操作。"))
     _check_version(deal, expected_version)

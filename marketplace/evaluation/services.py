@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..core import audit
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.timeutil import today_shanghai
+from ..deals.services import deal_parties
 from ..extensions import db
 from . import valuation as calc
 from .models import Evaluation, Valuation
@@ -25,7 +26,6 @@ _INPUT_MESSAGES = {
 
 def can_evaluate_deal(deal, user) -> bool:
     """The deal's broker and the operator write its evaluations."""
-    from ..deals.services import deal_parties
 
     return bool(deal_parties(deal, user) & {"broker", "operator"})
 

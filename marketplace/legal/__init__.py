@@ -3,15 +3,15 @@ procedure, each kept as numbered versions; pages /nda/ and /nda/<version>."""
 
 from flask import Blueprint
 
+from . import texts
+from .models import TextKind
+
 bp = Blueprint("legal", __name__)
 
 
 @bp.app_context_processor
 def _current_nda():
     # A callable, so that only pages that show the NDA query it.
-    from . import texts
-    from .models import TextKind
-
     return {"current_nda": lambda: texts.current(TextKind.NDA)}
 
 

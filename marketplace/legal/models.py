@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..core.enums import LabelledEnum
 from ..core.timeutil import utcnow
 from ..extensions import db
 
 
-class TextKind(StrEnum):
-    NDA = "nda"  #: 保密协议, accepted before confidential detail is shown
-    OBJECTION_PROCEDURE = "objection_procedure"  #: 公示异议处理程序, on the board
+class TextKind(LabelledEnum):
+    NDA = (
+        "nda",
+        _l("保密协议（NDA）"),
+    )  #: 保密协议, accepted before confidential detail is shown
+    #: 公示异议处理程序, on the board
+    OBJECTION_PROCEDURE = "objection_procedure", _l("公示异议处理程序")
 
 
-TEXT_KIND_LABELS = {
-    TextKind.NDA: _l("保密协议（NDA）"),
-    TextKind.OBJECTION_PROCEDURE: _l("公示异议处理程序"),
-}
+TEXT_KIND_LABELS = TextKind.labels()
 
 
 class LegalText(db.Model):

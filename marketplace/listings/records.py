@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from ..core.domain import CooperationMode, Field, IpForm, PatentStatus, PricingMode
 from ..core.forms import keyword_list
 from .indicators import parse_line
+from .lifecycle import ListingStatus
 
 KINDS = ("achievement", "need")
 LIST_SPLIT = re.compile(r"[,，;；、|/\s]+")
@@ -206,7 +207,7 @@ def clean_record(raw: dict[str, Any]) -> dict[str, Any]:
             rec.get("cooperation_modes"), CooperationMode, "cooperation_modes", errors
         ),
         "valid_until": _date(rec.get("valid_until"), "valid_until", errors),
-        "status": _text(rec.get("status")) or "published",
+        "status": _text(rec.get("status")) or ListingStatus.PUBLISHED.value,
     }
     if not out["organization"]:
         errors.append(_("缺少 organization（机构名称）"))

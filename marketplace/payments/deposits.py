@@ -14,7 +14,11 @@ from flask_babel import lazy_gettext as _l
 from ..core import audit
 from ..core.errors import ServiceError
 from ..core.timeutil import SHANGHAI, utcnow
+from ..deals.models import Deal, DealStage
+from ..deals.pricing.models import Auction, AuctionBidder, AuctionStatus, Bid
+from ..deals.services import path_for
 from ..extensions import db
+from ..notifications.services import notify
 from . import ledger
 from .models import EntryKind, PaymentKind, PaymentRequest
 
@@ -23,6 +27,7 @@ log = logging.getLogger(__name__)
 
 def ensure_deposit_request(bidder) -> PaymentRequest | None:
     """The bidder's deposit request, created once (None when the deposit is zero)."""
+    # services, deposits and paying call each other: imported at call time
     from .services import add_request
 
     auction = bidder.auction
@@ -90,7 +95,7 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
 
     The market clock (clock.py) runs it on every tick.
     """
-    from ..deals.pricing.models import Auction, AuctionBidder
+    # services, deposits and paying call each other: imported at call time
     from .paying import refund
 
     now = now or utcnow()
@@ -125,7 +130,6 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
 def _cancel_unpayable(now: datetime) -> int:
     """Cancel the deposit requests nobody paid anything on once registration closed:
     they can no longer be paid, so they must not stay on the firm's list as overdue."""
-    from ..deals.pricing.models import Auction, AuctionBidder
 
     reqs = db.session.scalars(
         sa.select(PaymentRequest)
@@ -148,9 +152,8 @@ def _cancel_unpayable(now: datetime) -> int:
 
 
 def _won_by(auction, bidder) -> bool:
-    from ..deals.pricing.models import Bid
 
-    if auction.outcome != "won" or auction.winning_bid_id is None:
+    if auction.outcome != AuctionStatus.WON or auction.winning_bid_id is None:
         return False
     bid = db.session.get(Bid, auction.winning_bid_id)
     return bid is not None and bid.bidder_id == bidder.id
@@ -160,14 +163,12 @@ def _winner_released(auction) -> bool:
     """The winner's paid deposit goes back: the contract is signed without counting it
     toward a payment, or the deal ended through no fault of the winner (see
     `on_deal_terminated`, which forfeits it otherwise)."""
-    from ..deals.models import DealStage
 
     deal = auction.deal
     return deal.contract_signed_at is not None or deal.stage == DealStage.TERMINATED
 
 
 def _winner(auction):
-    from ..deals.pricing.models import AuctionBidder, Bid
 
     bid = db.session.get(Bid, auction.winning_bid_id)
     return db.session.get(AuctionBidder, bid.bidder_id) if bid is not None else None
@@ -178,8 +179,6 @@ def forfeit(bidder, actor, reason: str) -> bool:
 
     `reason` is a code for the audit log: not_signed_in_time / deal_terminated.
     """
-    from ..deals.services import path_for
-    from ..notifications.services import notify
 
     if bidder is None or bidder.deposit_status != "paid":
         return False
@@ -205,15 +204,16 @@ def forfeit_unsigned_winners(now: datetime | None = None) -> int:
 
     The market clock (clock.py) runs it on every tick.
     """
-    from ..deals.models import Deal
-    from ..deals.pricing.models import Auction
 
     now = now or utcnow()
     done = 0
     auctions = db.session.scalars(
         sa.select(Auction)
         .join(Deal, Auction.deal_id == Deal.id)
-        .where(Auction.outcome == "won", Deal.contract_signed_at.is_(None))
+        .where(
+            Auction.outcome == AuctionStatus.WON.value,
+            Deal.contract_signed_at.is_(None),
+        )
         .order_by(Auction.id)
     ).all()
     for auction in auctions:
@@ -231,7 +231,7 @@ def on_deal_terminated(deal, actor) -> None:
     auction = deal.auction
     if auction is None or deal.contract_signed_at is not None:
         return
-    if auction.outcome != "won" or auction.winning_bid_id is None:
+    if auction.outcome != AuctionStatus.WON or auction.winning_bid_id is None:
         return
     bidder = _winner(auction)
     late = auction.sign_deadline is not None and utcnow() > auction.sign_deadline
@@ -242,10 +242,13 @@ def on_deal_terminated(deal, actor) -> None:
 
 def apply_winner_deposit(deal, made: list[PaymentRequest], actor) -> None:
     """Count the auction winner's paid deposit toward the first contract payment."""
-    from ..deals.pricing.models import AuctionBidder, Bid
 
     auction = deal.auction
-    if auction is None or auction.outcome != "won" or auction.winning_bid_id is None:
+    if (
+        auction is None
+        or auction.outcome != AuctionStatus.WON
+        or auction.winning_bid_id is None
+    ):
         return
     bid = db.session.get(Bid, auction.winning_bid_id)
     bidder = db.session.get(AuctionBidder, bid.bidder_id)

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..core import audit
 from ..core.money import format_fen
 from ..core.timeutil import utcnow
+from ..evaluation.models import Evaluation
 from ..extensions import db
 from .models import KIND_LABELS, FeeSchedule, PaymentKind
 
@@ -93,7 +95,6 @@ def schedules() -> dict[str, object]:
 def _applies(kind: str, deal) -> bool:
     if kind != PaymentKind.EVALUATION_FEE:
         return True
-    from ..evaluation.models import Evaluation
 
     return (
         db.session.scalar(
@@ -148,7 +149,6 @@ def contract_lines(deal, body: dict) -> list[FeeLine]:
 
 def save_schedule(kind: str, actor, data: dict) -> FeeSchedule:
     """Store the operator's rule for `kind` (validated by the form)."""
-    from ..core import audit
 
     row = db.session.scalar(sa.select(FeeSchedule).where(FeeSchedule.kind == kind))
     if row is None:

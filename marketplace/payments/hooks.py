@@ -7,17 +7,19 @@ flush and never commit: a later failure in the request rolls the payments back w
 
 from __future__ import annotations
 
+from ..contracts.services import register_broker_fee_source
 from ..contracts.signals import contract_signed
 from ..deals.signals import auction_bidder_registered, deal_action_applied
 from ..extensions import db
 from . import services
+from .deposits import ensure_deposit_request, on_deal_terminated
+from .fees import brokerage_clause_fen, contract_lines
+from .models import STATUS_LABELS
 
 
 def on_deal_action(deal, *, action: str, actor=None, event=None, **_extra) -> None:
     """A deal ended after a won auction settles the winner's deposit."""
     if action == "terminate":
-        from .deposits import on_deal_terminated
-
         on_deal_terminated(deal, actor)
 
 
@@ -29,16 +31,12 @@ def on_contract_signed(contract, *, version, actor=None, **_extra) -> None:
 
 def on_bidder_registered(bidder, *, actor=None, **_extra) -> None:
     """Open the registered bidder's deposit request (none for a zero deposit)."""
-    from .deposits import ensure_deposit_request
 
     ensure_deposit_request(bidder)
     db.session.flush()
 
 
 def init_app(app) -> None:
-    from ..contracts.services import register_broker_fee_source
-    from .fees import brokerage_clause_fen, contract_lines
-    from .models import STATUS_LABELS
 
     app.jinja_env.globals.update(
         payment_status_labels=STATUS_LABELS, payment_fee_lines=contract_lines

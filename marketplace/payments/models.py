@@ -4,7 +4,6 @@ and the fee schedule. Money is integer fen with the currency beside it."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -12,35 +11,29 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.domain import PAYMENT_METHOD_LABELS
+from ..core.enums import LabelledEnum
 from ..core.timeutil import utcnow
 from ..extensions import db
 
 
-class PaymentKind(StrEnum):
-    LUMP_SUM = "lump_sum"  #: 一次总付 of the contract price
-    INSTALMENT = "instalment"  #: one instalment of the contract's schedule
-    ENTRY_FEE = "entry_fee"  #: 入门费
-    ROYALTY = "royalty"  #: 提成 for one reported period
-    EVALUATION_FEE = "evaluation_fee"  #: the market's evaluation fee
-    BROKER_FEE = "broker_fee"  #: the market's brokerage fee
-    DEPOSIT = "deposit"  #: an auction bidder's 保证金
-    SERVICE_FEE = "service_fee"  #: a service order at a provider (services/)
-    INSTRUMENT_USE = "instrument_use"  #: a completed instrument booking (services/)
-    PRIZE = "prize"  #: a call's prize to its winner (揭榜奖金, challenges/)
+class PaymentKind(LabelledEnum):
+    LUMP_SUM = "lump_sum", _l("合同价款")  #: 一次总付 of the contract price
+    #: one instalment of the contract's schedule
+    INSTALMENT = "instalment", _l("分期价款")
+    ENTRY_FEE = "entry_fee", _l("入门费")
+    ROYALTY = "royalty", _l("提成费")  #: 提成 for one reported period
+    EVALUATION_FEE = "evaluation_fee", _l("评价服务费")  #: the market's evaluation fee
+    BROKER_FEE = "broker_fee", _l("技术经纪服务费")  #: the market's brokerage fee
+    DEPOSIT = "deposit", _l("竞买保证金")  #: an auction bidder's 保证金
+    #: a service order at a provider (services/)
+    SERVICE_FEE = "service_fee", _l("科技服务费")
+    #: a completed instrument booking (services/)
+    INSTRUMENT_USE = "instrument_use", _l("仪器共享使用费")
+    #: a call's prize to its winner (揭榜奖金, challenges/)
+    PRIZE = "prize", _l("揭榜奖金")
 
 
-KIND_LABELS = {
-    PaymentKind.LUMP_SUM: _l("合同价款"),
-    PaymentKind.INSTALMENT: _l("分期价款"),
-    PaymentKind.ENTRY_FEE: _l("入门费"),
-    PaymentKind.ROYALTY: _l("提成费"),
-    PaymentKind.EVALUATION_FEE: _l("评价服务费"),
-    PaymentKind.BROKER_FEE: _l("技术经纪服务费"),
-    PaymentKind.DEPOSIT: _l("竞买保证金"),
-    PaymentKind.SERVICE_FEE: _l("科技服务费"),
-    PaymentKind.INSTRUMENT_USE: _l("仪器共享使用费"),
-    PaymentKind.PRIZE: _l("揭榜奖金"),
-}
+KIND_LABELS = PaymentKind.labels()
 FEE_KINDS = frozenset({PaymentKind.EVALUATION_FEE, PaymentKind.BROKER_FEE})
 
 STATUS_LABELS = {
@@ -140,25 +133,21 @@ class PaymentRequest(db.Model):
         return "payer" in self.viewer_roles(user) and self.cancelled_at is None
 
 
-class EntryKind(StrEnum):
-    PAYMENT = "payment"  #: money received from the payer (Stripe or bank)
-    REFUND = "refund"  #: money returned to the payer
-    VOUCHER = "voucher"  #: part of a fee paid by an innovation voucher
-    TRANSFER_IN = "transfer_in"  #: a winner's deposit counted toward the price
-    TRANSFER_OUT = "transfer_out"  #: the deposit side of that transfer
+class EntryKind(LabelledEnum):
+    PAYMENT = "payment", _l("收款")  #: money received from the payer (Stripe or bank)
+    REFUND = "refund", _l("退款")  #: money returned to the payer
+    #: part of a fee paid by an innovation voucher
+    VOUCHER = "voucher", _l("创新券抵扣")
+    #: a winner's deposit counted toward the price
+    TRANSFER_IN = "transfer_in", _l("保证金转价款")
+    #: the deposit side of that transfer
+    TRANSFER_OUT = "transfer_out", _l("保证金转出")
     #: The voucher programme paid the provider the voucher part (a settled 兑付 claim);
     #: it matches a VOUCHER entry and leaves the payer's balance as it is.
-    VOUCHER_SETTLED = "voucher_settled"
+    VOUCHER_SETTLED = "voucher_settled", _l("创新券兑付")
 
 
-ENTRY_LABELS = {
-    EntryKind.PAYMENT: _l("收款"),
-    EntryKind.REFUND: _l("退款"),
-    EntryKind.VOUCHER: _l("创新券抵扣"),
-    EntryKind.TRANSFER_IN: _l("保证金转价款"),
-    EntryKind.TRANSFER_OUT: _l("保证金转出"),
-    EntryKind.VOUCHER_SETTLED: _l("创新券兑付"),
-}
+ENTRY_LABELS = EntryKind.labels()
 
 
 class LedgerEntry(db.Model):

@@ -36,6 +36,7 @@ def _must_pay(req: PaymentRequest, actor) -> ledger.Balance:
     bal = ledger.balance(req)
     if bal.outstanding <= 0:
         raise InvalidTransition(_("此款项已无待付金额。"))
+    # services, deposits and paying call each other: imported at call time
     from .deposits import registration_closed
 
     if registration_closed(req):
@@ -130,6 +131,7 @@ def book_stripe_payment(
     if intent.status != "succeeded":
         intent.status = "succeeded"
     if entry is not None:
+        # services, deposits and paying call each other: imported at call time
         from .deposits import on_paid
         from .services import tell_payer
 
@@ -155,6 +157,7 @@ def submit_transfer(
     db.session.flush()
     transfer.receipt_id = save_upload(receipt, "bank_transfer", transfer.id, actor).id
     db.session.flush()
+    # services, deposits and paying call each other: imported at call time
     from .services import link_for, tell_operators
 
     tell_operators(
@@ -213,6 +216,7 @@ def confirm_transfer(
         transfer=transfer.id,
         amount_fen=received_fen,
     )
+    # services, deposits and paying call each other: imported at call time
     from .deposits import on_paid
     from .services import tell_payer
 
@@ -233,6 +237,7 @@ def reject_transfer(transfer: BankTransfer, actor, note: str) -> BankTransfer:
     audit.record(
         actor, "payment.reject_transfer", transfer.request, transfer=transfer.id
     )
+    # services, deposits and paying call each other: imported at call time
     from .services import tell_payer
 
     tell_payer(transfer.request, _l("转账未能确认：%(t)s", t=transfer.request.title))

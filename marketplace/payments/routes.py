@@ -9,9 +9,13 @@ from flask_login import current_user, login_required
 
 from ..core.transaction import Write
 from ..core.web import CSP
+from ..deals.models import Deal
+from ..deals.pricing.models import AuctionBidder
 from ..extensions import db
+from ..vouchers.services import usable_vouchers
 from . import bp, ledger, paying, services, stripe_gateway
 from .access import visible_request
+from .deposits import ensure_deposit_request
 from .forms import (
     ConfirmTransferForm,
     RefundForm,
@@ -23,7 +27,6 @@ from .models import PaymentRequest
 
 
 def visible_deal(deal_id: int):
-    from ..deals.models import Deal
 
     deal = db.get_or_404(Deal, deal_id)
     if not deal.can_view(current_user):
@@ -60,7 +63,6 @@ def _detail(req: PaymentRequest, status: int = 200, **forms):
     forms.setdefault("refund_form", RefundForm(formdata=None))
     forms.setdefault("confirm_form", ConfirmTransferForm(formdata=None))
     forms.setdefault("reject_form", RejectTransferForm(formdata=None))
-    from ..vouchers.services import usable_vouchers
 
     vouchers = usable_vouchers(req, current_user) if "payer" in roles else []
     return render_template(
@@ -213,8 +215,6 @@ def report_royalty(deal_id: int):
 @login_required
 def deposit(bidder_id: int):
     """Open (or find) the deposit request of a bidder; the deals page links here."""
-    from ..deals.pricing.models import AuctionBidder
-    from .deposits import ensure_deposit_request
 
     bidder = db.get_or_404(AuctionBidder, bidder_id)
     if not (

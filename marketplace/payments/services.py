@@ -13,9 +13,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import User
+from ..accounts.models import Role, User
+from ..contracts.rules import contract_of
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..core.timeutil import utcnow
+from ..deals.models import Deal
+from ..deals.services import path_for
 from ..extensions import db
 from ..notifications.services import Message, notify, render
 from ..vouchers.rules import CONTRACT_SERVICE_KIND, FEE_SERVICE_KIND
@@ -44,7 +47,6 @@ def add_request(key: str, **fields) -> tuple[PaymentRequest, bool]:
 
 
 def link_for(req: PaymentRequest) -> str:
-    from ..deals.services import path_for
 
     return path_for("payments.detail", request_id=req.id)
 
@@ -76,7 +78,6 @@ def tell_operators(
     kind: str, title: Message, body: Message, link: str, dedupe: str
 ) -> None:
     """Notify every active operator; title and body are rendered per recipient."""
-    from ..accounts.models import Role
 
     for user in db.session.scalars(
         sa.select(User).where(User.role == Role.OPERATOR, User.active.is_(True))
@@ -153,6 +154,7 @@ def on_contract_signed(deal, contract_version, actor) -> list[PaymentRequest]:
             title=_("%(t)s：%(k)s", t=title, k=line.label),
             rate_text=line.rule,
         )
+    # services, deposits and paying call each other: imported at call time
     from .deposits import apply_winner_deposit
 
     apply_winner_deposit(deal, made, actor)
@@ -164,7 +166,6 @@ def on_contract_signed(deal, contract_version, actor) -> list[PaymentRequest]:
 
 def royalty_terms(deal):
     """(contract version, royalty dict) when the signed contract pays royalties, else None."""
-    from ..contracts.rules import contract_of
 
     contract = contract_of(deal)
     if contract is None or contract.signed_at is None:
@@ -225,7 +226,6 @@ def report_royalty(
 
 def visible_requests_query(user):
     """A select of the requests `user` may see (operator: all)."""
-    from ..deals.models import Deal
 
     q = sa.select(PaymentRequest)
     if user.is_operator:

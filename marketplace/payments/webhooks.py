@@ -19,6 +19,8 @@ from ..core.urls import site_path
 from ..extensions import csrf, db
 from . import bp, ledger, stripe_gateway
 from .models import EntryKind, StripeEvent, StripeIntent
+from .paying import book_stripe_payment
+from .services import tell_operators
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,6 @@ def _intent(intent_id: str | None) -> StripeIntent | None:
 
 
 def _flag(event: StripeEvent, problem: str) -> str:
-    from .services import tell_operators
 
     event.detail = problem
     audit.record(None, "payment.webhook_flagged", None, event=event.id, problem=problem)
@@ -56,7 +57,6 @@ def _succeeded(event: StripeEvent, obj: dict) -> str:
 
 
 def _book(intent: StripeIntent, obj: dict, source: str) -> tuple[bool, str]:
-    from .paying import book_stripe_payment
 
     amount = obj.get("amount_received") or obj.get("amount") or 0
     return book_stripe_payment(intent, int(amount), obj.get("currency") or "", source)

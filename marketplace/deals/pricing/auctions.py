@@ -29,7 +29,13 @@ from .. import pipeline
 from ..models import Deal, DealStage
 from ..services import apply_action, deal_parties, flush_deal, path_for
 from ..signals import auction_bidder_registered
-from .models import DEFAULT_SIGN_WITHIN_DAYS, Auction, AuctionBidder, Bid
+from .models import (
+    DEFAULT_SIGN_WITHIN_DAYS,
+    Auction,
+    AuctionBidder,
+    AuctionStatus,
+    Bid,
+)
 
 
 def extension() -> timedelta:
@@ -47,7 +53,7 @@ def create_auction(
         raise PermissionDenied(_("只有本交易的经纪人可以设置拍卖。"))
     if deal.stage != DealStage.NEGOTIATION or deal.pricing_mode != "auction":
         raise InvalidTransition(_("只有采用拍卖方式且处于议价阶段的交易可以设置拍卖。"))
-    if deal.auction is not None and deal.auction.outcome != "failed":
+    if deal.auction is not None and deal.auction.outcome != AuctionStatus.FAILED:
         raise InvalidTransition(_("该交易已有进行中的拍卖。"))
     errors = []
     for name in ("start_price_fen", "increment_fen", "reserve_fen", "deposit_fen"):
@@ -123,7 +129,10 @@ def register_bidder(
     """
     if not can_take_part(auction, user):
         raise PermissionDenied(_("只有企业用户可以报名竞买。"))
-    if auction.effective_status(now) not in ("scheduled", "open"):
+    if auction.effective_status(now) not in (
+        AuctionStatus.SCHEDULED,
+        AuctionStatus.OPEN,
+    ):
         raise InvalidTransition(_("拍卖已结束，不能报名。"))
     if not auction.registration_open(now):
         raise InvalidTransition(
@@ -261,14 +270,14 @@ def close_auction(auction: Auction, now: datetime | None = None) -> bool:
         .order_by(Bid.amount_fen.desc(), Bid.id)
     ).first()
     if top is not None and top.amount_fen >= auction.reserve_fen:
-        auction.outcome, auction.winning_bid_id = "won", top.id
+        auction.outcome, auction.winning_bid_id = AuctionStatus.WON.value, top.id
         winner_org = top.bidder.organization_id
         if deal.firm_org_id != winner_org:
             deal.firm_org_id = winner_org  # the auction decides who the buyer is
         deal.agreed_price_fen = top.amount_fen
         reason = _("拍卖成交，成交价 %(p)s 元", p=fen_to_yuan_str(top.amount_fen))
     else:
-        auction.outcome = "failed"
+        auction.outcome = AuctionStatus.FAILED.value
         reason = _("拍卖流拍（无出价或未达保留价）")
     auction.closed_at = now
     flush_deal()

@@ -92,13 +92,13 @@ class PublicNotice(db.Model):
         if self.outcome is not None:
             return NoticeOutcome(self.outcome)
         now = now or utcnow()
-        if any(o.handling == "sustained" for o in self.objections):
+        if any(o.handling == Handling.SUSTAINED for o in self.objections):
             return (
                 NoticeOutcome.FAILED if now >= self.ends_at else NoticeOutcome.RUNNING
             )
         if now < self.ends_at:
             return NoticeOutcome.RUNNING
-        if any(o.handling == "pending" for o in self.objections):
+        if any(o.handling == Handling.PENDING for o in self.objections):
             return NoticeOutcome.AWAITING_HANDLING
         return NoticeOutcome.PASSED
 
@@ -107,14 +107,18 @@ class PublicNotice(db.Model):
 
     @property
     def has_sustained_objection(self) -> bool:
-        return any(o.handling == "sustained" for o in self.objections)
+        return any(o.handling == Handling.SUSTAINED for o in self.objections)
 
 
-HANDLING_LABELS = {
-    "pending": _l("待处理"),
-    "sustained": _l("异议成立"),
-    "dismissed": _l("异议不成立"),
-}
+class Handling(LabelledEnum):
+    """How the deal's broker decided an objection."""
+
+    PENDING = "pending", _l("待处理")
+    SUSTAINED = "sustained", _l("异议成立")
+    DISMISSED = "dismissed", _l("异议不成立")
+
+
+HANDLING_LABELS = Handling.labels()
 
 
 class Objection(db.Model):
@@ -128,7 +132,7 @@ class Objection(db.Model):
     reasons: Mapped[str] = mapped_column(sa.Text)
     filed_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: pending / sustained / dismissed, decided by the deal's broker.
-    handling: Mapped[str] = mapped_column(sa.String(12), default="pending")
+    handling: Mapped[str] = mapped_column(sa.String(12), default=Handling.PENDING.value)
     handling_note: Mapped[str] = mapped_column(sa.Text, default="")
     handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     handled_at: Mapped[datetime | None]
@@ -139,19 +143,25 @@ class Objection(db.Model):
 
     @property
     def handling_label(self):
-        return HANDLING_LABELS[self.handling]
+        return Handling(self.handling).label
 
 
 #: The auction's terms unless the broker sets others: days for the winner to sign.
 DEFAULT_SIGN_WITHIN_DAYS = 10
 
-AUCTION_STATUS_LABELS = {
-    "scheduled": _l("未开始"),
-    "open": _l("竞价中"),
-    "closing": _l("已截止，待确认"),
-    "won": _l("已成交"),
-    "failed": _l("流拍"),
-}
+
+class AuctionStatus(LabelledEnum):
+    """Where an auction stands; WON and FAILED are stored as its outcome, the others
+    follow from the clock."""
+
+    SCHEDULED = "scheduled", _l("未开始")
+    OPEN = "open", _l("竞价中")
+    CLOSING = "closing", _l("已截止，待确认")
+    WON = "won", _l("已成交")
+    FAILED = "failed", _l("流拍")
+
+
+AUCTION_STATUS_LABELS = AuctionStatus.labels()
 
 
 class Auction(db.Model):
@@ -211,16 +221,16 @@ class Auction(db.Model):
         "AuctionBidder", foreign_keys=[high_bidder_id], post_update=True
     )
 
-    def effective_status(self, now: datetime | None = None) -> str:
+    def effective_status(self, now: datetime | None = None) -> AuctionStatus:
         if self.outcome:
-            return self.outcome
+            return AuctionStatus(self.outcome)
         now = now or utcnow()
         if now < self.starts_at:
-            return "scheduled"
-        return "open" if now < self.ends_at else "closing"
+            return AuctionStatus.SCHEDULED
+        return AuctionStatus.OPEN if now < self.ends_at else AuctionStatus.CLOSING
 
     def status_label(self, now: datetime | None = None):
-        return AUCTION_STATUS_LABELS[self.effective_status(now)]
+        return self.effective_status(now).label
 
     def registration_open(self, now: datetime | None = None) -> bool:
         return self.outcome is None and (now or utcnow()) <= self.registration_ends_at
@@ -228,7 +238,7 @@ class Auction(db.Model):
     @property
     def sign_deadline(self) -> datetime | None:
         """Until when the winner may sign before its deposit is forfeited."""
-        if self.outcome != "won" or self.closed_at is None:
+        if self.outcome != AuctionStatus.WON or self.closed_at is None:
             return None
         return self.closed_at + timedelta(days=self.sign_within_days)
 

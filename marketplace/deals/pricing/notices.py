@@ -25,7 +25,7 @@ from .. import pipeline
 from ..models import Deal
 from ..services import apply_action, deal_parties, path_for, tell_parties
 from . import rules
-from .models import NoticeOutcome, Objection, PublicNotice
+from .models import Handling, NoticeOutcome, Objection, PublicNotice
 
 MIN_NOTICE_DAYS = rules.MIN_NOTICE_DAYS
 TEXT_MAX = 2000
@@ -111,12 +111,12 @@ def handle_objection(
     deal = objection.notice.deal
     if not deal_parties(deal, actor) & {pipeline.BROKER, pipeline.OPERATOR}:
         raise PermissionDenied(_("只有本交易的经纪人可以处理异议。"))
-    if decision not in ("sustained", "dismissed"):
+    if decision not in (Handling.SUSTAINED, Handling.DISMISSED):
         raise ValidationFailed([("decision", _("请选择处理结论。"))])
     note = (note or "").strip()
     if not note:
         raise ValidationFailed([("note", _("请填写处理说明。"))])
-    if objection.handling != "pending":
+    if objection.handling != Handling.PENDING:
         raise InvalidTransition(_("该异议已处理。"))
     if objection.notice.outcome is not None:
         raise InvalidTransition(_("公示已结束。"))

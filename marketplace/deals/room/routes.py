@@ -60,12 +60,9 @@ def render_room(deal: Deal, status: int = 200, **forms):
         if t.action not in pipeline.FORM_ACTIONS
     ]
     price_form = forms.get("price_form") or PriceForm()
-    if (
-        deal.achievement
-        and deal.achievement.cooperation_modes
-        and not price_form.is_submitted()
-    ):
-        price_form.transfer_mode.data = deal.achievement.cooperation_modes[0]
+    if not price_form.is_submitted():
+        # The mode the service would record without one: the pipeline's rule.
+        price_form.transfer_mode.data = pipeline.deal_mode(deal)
     mode_form = forms.get("mode_form") or PricingModeForm(
         pricing_mode=deal.pricing_mode
     )
