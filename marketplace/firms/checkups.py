@@ -4,7 +4,6 @@ the matcher finds for its problems, and posting the problems as a need."""
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +23,7 @@ from ..listings.models import public_filter
 from ..needs import services as need_services
 from ..needs.models import Need
 from ..search.service import get_index
+from ..services import suggest
 from ..services.models import Instrument, Offering
 from . import rules
 from .models import Checkup, RosterFirm
@@ -303,48 +303,26 @@ def recommended_calls(
     return calls[:limit]
 
 
-def _named_in(text: str, *names: str) -> bool:
-    """Whether one of `names` (a name or standard, spaces ignored) is in `text`."""
-    flat = re.sub(r"\s+", "", text).lower()
-    return any(
-        len(n) >= 2 and re.sub(r"\s+", "", n).lower() in flat for n in names if n
-    )
-
-
-def _standards(text: str) -> list[str]:
-    return [s.strip() for s in re.split(r"[,，;；、/]", text or "") if s.strip()]
+def _problem_text(c: Checkup) -> str:
+    return "\n".join(p for p in (c.problems, c.products) if p)
 
 
 def recommended_services(
     c: Checkup, field_code: str | None, limit: int = 5
 ) -> list[Offering]:
-    """Active service offerings in the problems' field, or whose standard or name
-    the problem text names (those first)."""
-    text = "\n".join(p for p in (c.problems, c.products) if p)
-    found = []
-    for o in db.session.scalars(
-        sa.select(Offering).where(Offering.active.is_(True)).order_by(Offering.id)
-    ):
-        named = _named_in(text, o.standard, o.name)
-        if named or (field_code and o.field == field_code):
-            found.append((not named, o.id, o))
-    return [o for *_, o in sorted(found, key=lambda x: x[:2])][:limit]
+    """Service offerings that answer the stated problems (the matcher's service
+    suggestions, services/suggest.py: a named standard, a shared test word)."""
+    return [
+        s.item for s in suggest.services_for_text(_problem_text(c), field_code, limit)
+    ]
 
 
 def recommended_instruments(
     c: Checkup, field_code: str | None, limit: int = 5
 ) -> list[Instrument]:
-    """Active shared instruments in the problems' field, or whose name or one of
-    whose standards the problem text names (those first)."""
-    text = "\n".join(p for p in (c.problems, c.products) if p)
-    found = []
-    for i in db.session.scalars(
-        sa.select(Instrument).where(Instrument.active.is_(True)).order_by(Instrument.id)
-    ):
-        named = _named_in(text, i.name, *_standards(i.standards))
-        if named or (field_code and i.field == field_code):
-            found.append((not named, i.id, i))
-    return [i for *_, i in sorted(found, key=lambda x: x[:2])][:limit]
+    """Shared instruments that test what the stated problems name (the same way)."""
+    text = _problem_text(c)
+    return [s.item for s in suggest.instruments_for_text(text, field_code, limit)]
 
 
 def report(c: Checkup) -> Report:

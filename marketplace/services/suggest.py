@@ -157,11 +157,10 @@ def _score(
     return s
 
 
-def _read(need) -> tuple[set[str], set[str], str | None]:
-    text = need_text(need)
+def _read(need) -> tuple[str, str | None]:
     t = need.current_translation
     need_field = (t.field if t is not None and t.field else None) or need.field
-    return standards_in(text), words_in(text), need_field
+    return need_text(need), need_field
 
 
 def _best(suggestions: list[Suggestion], limit: int) -> list[Suggestion]:
@@ -170,25 +169,40 @@ def _best(suggestions: list[Suggestion], limit: int) -> list[Suggestion]:
     return out[:limit]
 
 
-def suggest_for_need(need, limit: int = LIMIT) -> list[Suggestion]:
-    """Catalogue offerings that could answer the need, best first, with reasons."""
-    codes, words, need_field = _read(need)
+def services_for_text(
+    text: str, field_code: str | None, limit: int = LIMIT
+) -> list[Suggestion]:
+    """Catalogue offerings that could answer a problem told in `text` (a need, a
+    check-up's problems), best first, with reasons; the field only adds weight."""
+    codes, words = standards_in(text), words_in(text)
     return _best(
         [
-            _score(o, o.standard, o.name, codes, words, need_field)
+            _score(o, o.standard, o.name, codes, words, field_code)
             for o in _candidates(Offering, Offering.standard, codes, words)
         ],
         limit,
     )
 
 
-def instruments_for_need(need, limit: int = LIMIT) -> list[Suggestion]:
-    """Shared instruments that test to a standard the need names, or by its words."""
-    codes, words, need_field = _read(need)
+def instruments_for_text(
+    text: str, field_code: str | None, limit: int = LIMIT
+) -> list[Suggestion]:
+    """Shared instruments that test to a standard `text` names, or by its words."""
+    codes, words = standards_in(text), words_in(text)
     return _best(
         [
-            _score(i, i.standards, i.name, codes, words, need_field)
+            _score(i, i.standards, i.name, codes, words, field_code)
             for i in _candidates(Instrument, Instrument.standards, codes, words)
         ],
         limit,
     )
+
+
+def suggest_for_need(need, limit: int = LIMIT) -> list[Suggestion]:
+    """Catalogue offerings that could answer the need, best first, with reasons."""
+    return services_for_text(*_read(need), limit=limit)
+
+
+def instruments_for_need(need, limit: int = LIMIT) -> list[Suggestion]:
+    """Shared instruments that test to a standard the need names, or by its words."""
+    return instruments_for_text(*_read(need), limit=limit)
