@@ -26,7 +26,6 @@ from .recommendations import (
     recommended_services,
 )
 
-
 #: The figures a check-up form fills (plain values, money in fen).
 FIELDS = (
     "staff",
