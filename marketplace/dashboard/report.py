@@ -64,6 +64,8 @@ class Report:
     orders: list[tuple[str, int]] = field(default_factory=list)
     bookings: list[tuple[str, int]] = field(default_factory=list)
     quota: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: each active instrument's hours booked and open in the period
+    instruments: list = field(default_factory=list)
 
     def kpi(self, key: str) -> KpiRow:
         return next(k for k in self.kpis if k.key == key)
@@ -188,7 +190,9 @@ class Report:
             )
         )
         t += challenge_tables(self.challenges)
-        t += service_tables(self.providers, self.orders, self.bookings, self.quota)
+        t += service_tables(
+            self.providers, self.orders, self.bookings, self.quota, self.instruments
+        )
         return t
 
     def table(self, name: str) -> Table | None:
@@ -317,4 +321,5 @@ def build(p: Period) -> Report:
         orders=kpis_services.orders_by_state(p),
         bookings=kpis_services.bookings_by_state(p),
         quota=kpis_services.voucher_quota(p),
+        instruments=kpis_services.instrument_use(p),
     )

@@ -67,6 +67,7 @@ def service_tables(
     orders: list[tuple[str, int]],
     bookings: list[tuple[str, int]],
     quota: dict[str, dict[str, int]],
+    instruments: list[tuple[str, float, int, float | None]] = (),
 ) -> list[Table]:
     """The service network's tables (after the others, so their order stays): providers
     by kind, orders and bookings by state, the voucher quota applied → settled."""
@@ -102,5 +103,12 @@ def service_tables(
                 for k, label in quota_labels.items()
                 if k in quota
             ],
+        ),
+        Table(
+            "instrument_use",
+            _("共享仪器利用率"),
+            [_("仪器"), _("已预约小时"), _("开放小时"), _("利用率")],
+            ["text", "count", "count", "percent"],
+            [list(row) for row in instruments],
         ),
     ]

@@ -163,4 +163,5 @@ def test_report_measures_against_targets(kpi_world, db):
         "providers",
         "service_states",
         "voucher_quota",
+        "instrument_use",
     }

@@ -52,7 +52,7 @@ def test_every_table_exports_as_csv_and_xlsx(client, login, create_user, kpi_wor
     assert lines[1] == "意向,3,"
     resp = client.get("/dashboard/export/all.xlsx" + MARCH_ARGS)
     wb = load_workbook(io.BytesIO(resp.data))
-    assert len(wb.sheetnames) == 12
+    assert len(wb.sheetnames) == 13
     kpi_sheet = wb.worksheets[0]
     values = {
         row[0]: row[1] for row in kpi_sheet.iter_rows(min_row=4, values_only=True)

@@ -77,10 +77,18 @@ def test_the_dashboard_counts_the_service_network(
             "used": {"count": 1, "fen": 200_000},
             "settled": {"count": 1, "fen": 200_000},
         }
+        # The chamber's use: the 2-hour request held (the refused one not), against
+        # its opening hours over the three days around it.
+        use = report.build(Period(today + timedelta(days=1), today + timedelta(days=3)))
+        inst = net.instrument
+        open_hours = 3 * (inst.closes_hour - inst.opens_hour)
+        [row] = [r for r in use.instruments if r[0].startswith(inst.name)]
+        assert row[1:] == (2.0, open_hours, round(200 / open_hours, 1))
         # A period before all this counts no orders, bookings or quota.
         empty = report.build(Period(today - timedelta(days=60), today - timedelta(30)))
         assert not any(n for _s, n in empty.orders + empty.bookings)
         assert all(v == {"count": 0, "fen": 0} for v in empty.quota.values())
+        assert all(r[1] == 0 for r in empty.instruments)
 
     login(net.operator)
     args = f"?start={p.start.isoformat()}&end={p.end.isoformat()}"
