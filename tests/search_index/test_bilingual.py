@@ -8,7 +8,7 @@ import gzip
 
 import pytest
 
-from search_index import SearchIndex, bilingual, match_achievement, match_need
+from search_index import SearchIndex, bilingual, cedict, match_achievement, match_need
 from search_index.concepts import SYNONYM_WEIGHT, TRANSLATION_WEIGHT, alternatives
 from search_index.thesaurus import get_thesaurus
 
@@ -18,7 +18,7 @@ def _tr(term: str) -> dict[str, float]:
 
 
 def test_the_dictionary_ships_with_an_installed_package():
-    path = bilingual._data_path()
+    path = cedict.data_path()
     assert path is not None and path.exists()
     assert len(bilingual.get_lexicon().zh_en) > 10_000
 
@@ -82,7 +82,7 @@ def mini(tmp_path, monkeypatch):
 
 
 def test_entries_are_read_and_filtered(mini):
-    got = {simp: usable for simp, _, usable in bilingual.read_entries(mini)}
+    got = {simp: usable for simp, _, usable in cedict.read_entries(mini)}
     assert got["镍"] == [("nickel",)]
     assert got["铰链"] == [("hinge",)]
     assert ("hinge", "on") in got["取决"]  # dropped later: "on" is a function word
@@ -105,7 +105,7 @@ def test_the_built_lexicon_is_cached_and_a_bad_cache_is_rebuilt(mini, tmp_path):
 
 
 def test_no_dictionary_means_no_translations(tmp_path, monkeypatch):
-    monkeypatch.setattr(bilingual, "_data_path", lambda: None)
+    monkeypatch.setattr(bilingual, "data_path", lambda: None)
     assert bilingual.build().translations("镍") == {}
 
 
