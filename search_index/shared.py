@@ -58,7 +58,7 @@ def _save(directory: str, name: str, array: np.ndarray) -> None:
 def _segment_terms(arrays, reader):
     """(sorted keys, starts, ends, docs, weights, fields) of one segment's
     text/title postings: from its sidecar, else decoded from Whoosh."""
-    from .arrays import _read_postings
+    from .segments import _read_postings
 
     side = arrays.sidecar(reader)
     if side:

@@ -186,7 +186,7 @@ def test_parallel_rebuild_matches_a_single_writer(tmp_path, achievements):
 
 
 def test_sidecar_postings_equal_whoosh_postings(tmp_path, achievements):
-    from search_index.arrays import _read_postings
+    from search_index.segments import _read_postings
 
     ix = SearchIndex(tmp_path / "side")
     ix.rebuild("achievements", achievements, procs=1)
