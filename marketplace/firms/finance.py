@@ -10,6 +10,7 @@ from ..accounts.models import Organization, Role
 from ..achievements.models import Achievement
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..deals.models import Deal
+from ..deals.queue import my_deals
 from ..extensions import db
 from .models import Checkup
 from .models_finance import (
@@ -150,20 +151,7 @@ def _party_org(deal: Deal, actor) -> bool:
 
 def linkable_deals(actor) -> list[Deal]:
     """The deals a firm's request may name: those its organisation is a party to."""
-    if not actor.organization_id:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(Deal)
-            .where(
-                sa.or_(
-                    Deal.firm_org_id == actor.organization_id,
-                    Deal.supplier_org_id == actor.organization_id,
-                )
-            )
-            .order_by(Deal.id.desc())
-        )
-    )
+    return my_deals(actor)
 
 
 def linkable_checkups(actor) -> list[Checkup]:
