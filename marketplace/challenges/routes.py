@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from ..accounts.models import ORG_TYPE_LABELS
 from ..core.timeutil import SHANGHAI, utcnow
 from ..core.transaction import Write, form_status, status_of
+from ..core.transaction import submit as submit_form
 from ..experts.services import all_panels
 from ..extensions import db
 from ..needs.models import Need
@@ -192,13 +193,13 @@ def detail(call_id: int):
 def ask(call_id: int):
     call = _visible_call(call_id)
     form = QuestionForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            questions.ask_question(current_user, call, form.body.data)
-        if write.ok:
-            flash(_("问题已提交，经纪人答复后将公开。"), "success")
-            return redirect(url_for("challenges.detail", call_id=call.id))
-    return render_detail(call, 422, question_form=form)
+    return submit_form(
+        form,
+        lambda: questions.ask_question(current_user, call, form.body.data),
+        _("问题已提交，经纪人答复后将公开。"),
+        url_for("challenges.detail", call_id=call.id),
+        lambda: render_detail(call, 422, question_form=form),
+    )
 
 
 @bp.route("/questions/<int:question_id>/answer", methods=["POST"])

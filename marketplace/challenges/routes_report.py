@@ -3,12 +3,12 @@ the report (printable page and PDF)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.pdf import download
-from ..core.transaction import Write
+from ..core.transaction import submit
 from ..extensions import db
 from . import bp, opinion
 from .forms import DissentForm, OpinionForm
@@ -64,13 +64,13 @@ def report_pdf(call_id: int):
 def write_opinion(call_id: int):
     call = _report_call(call_id)
     form = OpinionForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            opinion.write_opinion(current_user, call, form.opinion.data)
-        if write.ok:
-            flash(_("专家组意见已保存。"), "success")
-            return redirect(url_for("challenges.report", call_id=call.id))
-    return _render(call, 422, opinion_form=form)
+    return submit(
+        form,
+        lambda: opinion.write_opinion(current_user, call, form.opinion.data),
+        _("专家组意见已保存。"),
+        url_for("challenges.report", call_id=call.id),
+        lambda: _render(call, 422, opinion_form=form),
+    )
 
 
 @bp.route("/<int:call_id>/dissent", methods=["POST"])
@@ -78,10 +78,10 @@ def write_opinion(call_id: int):
 def record_dissent(call_id: int):
     call = _report_call(call_id)
     form = DissentForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            opinion.record_dissent(current_user, call, form.dissent.data)
-        if write.ok:
-            flash(_("不同意见已记录。"), "success")
-            return redirect(url_for("challenges.report", call_id=call.id))
-    return _render(call, 422, dissent_form=form)
+    return submit(
+        form,
+        lambda: opinion.record_dissent(current_user, call, form.dissent.data),
+        _("不同意见已记录。"),
+        url_for("challenges.report", call_id=call.id),
+        lambda: _render(call, 422, dissent_form=form),
+    )

@@ -107,3 +107,16 @@ def button(action: Callable[[], object], done: str, back: str):
     if write.ok:
         flash(str(done), "success")
     return redirect(back)
+
+
+def submit(form, action: Callable[[], object], done: str, back, again):
+    """A form's POST: validated, `action()` (one service call) run through
+    Write(form), `done` flashed and on to `back` (a URL, or a function of what the
+    action returned); otherwise `again()`, the page with the form's errors (422)."""
+    if form.validate_on_submit():
+        with Write(form) as write:
+            result = action()
+        if write.ok:
+            flash(str(done), "success")
+            return redirect(back(result) if callable(back) else back)
+    return again()

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.forms import ButtonForm
-from ..core.transaction import Write, button
+from ..core.transaction import Write, button, submit
 from ..extensions import db
 from ..uploads import services as uploads
 from ..uploads.models import Attachment
@@ -53,15 +53,15 @@ def add_closure(instrument_id: int):
     if not terms.owns(current_user, inst):
         abort(403)
     form = ClosureForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            terms.add_closure(
-                current_user, inst, form.first.data, form.last.data, form.reason.data
-            )
-        if write.ok:
-            flash(_("停用日期已登记。"), "success")
-            return _back(inst.id)
-    return detail_page(inst, 422, closure_form=form)
+    return submit(
+        form,
+        lambda: terms.add_closure(
+            current_user, inst, form.first.data, form.last.data, form.reason.data
+        ),
+        _("停用日期已登记。"),
+        _page(inst.id),
+        lambda: detail_page(inst, 422, closure_form=form),
+    )
 
 
 @instruments_bp.post("/closures/<int:closure_id>/delete")
@@ -82,15 +82,15 @@ def add_training(instrument_id: int):
     if not terms.owns(current_user, inst):
         abort(403)
     form = TrainingForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            terms.record_training(
-                current_user, inst, form.email.data, form.trained_on.data
-            )
-        if write.ok:
-            flash(_("培训用户已登记。"), "success")
-            return _back(inst.id)
-    return detail_page(inst, 422, training_form=form)
+    return submit(
+        form,
+        lambda: terms.record_training(
+            current_user, inst, form.email.data, form.trained_on.data
+        ),
+        _("培训用户已登记。"),
+        _page(inst.id),
+        lambda: detail_page(inst, 422, training_form=form),
+    )
 
 
 @instruments_bp.post("/trainings/<int:training_id>/delete")
