@@ -16,6 +16,10 @@ user can fix (`ValidationFailed`, a plain `ServiceError`, `InvalidTransition`,
 `PermissionDenied` and anything unexpected propagate to the app-level handlers
 (core/web.py), which answer each typed error's 4xx page, never a 500.
 The same status table serves the API (api/problems.py), so a refusal has one status.
+
+Two shapes recur so often that they are written once: `submit` (a form's POST: validate,
+one service call, the message, the next page; else the form again with its errors) and
+`button` (a button's POST: its CSRF token, one service call, the message, back).
 """
 
 from __future__ import annotations
