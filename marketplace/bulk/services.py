@@ -22,6 +22,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..listings.files import FileFormatError, read_records
 from ..search.bulkwork import preview_matches, quiet_alerts, summary_alerts
+from ..search.service import safe_sync
 from .checks import RowChecker, allowed_kinds, status_choices
 from .importer import upsert_listing
 from .models import BulkImport, BulkImportRow, ImportState
@@ -264,6 +265,4 @@ def launch_background(app: Flask, bi_id: int, actor_id: int) -> threading.Thread
 
 
 def _sync_search() -> None:
-    from ..search.service import safe_sync
-
     safe_sync()

@@ -20,8 +20,9 @@ from ..core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from ..core.timeutil import utcnow
+from ..core.timeutil import today_shanghai, utcnow
 from ..deals.services import path_for
+from ..experts.models import PanelMember
 from ..experts.services import tied_org_ids
 from ..extensions import db
 from ..notifications.services import notify
@@ -289,7 +290,6 @@ def break_tie(
 
 def awaiting_scores(expert, now: datetime | None = None) -> list[Proposal]:
     """Proposals of calls in judging on the expert's panels that they still may score."""
-    from ..experts.models import PanelMember
 
     now = now or utcnow()
     proposals = db.session.scalars(
@@ -311,7 +311,6 @@ def awaiting_scores(expert, now: datetime | None = None) -> list[Proposal]:
 def remind_unscored(now: datetime | None = None) -> int:
     """For `flask jobs tick`: once a (Shanghai) day, remind each panel expert who still
     has proposals to score. Returns how many experts were reminded."""
-    from ..core.timeutil import today_shanghai
 
     now = now or utcnow()
     calls = db.session.scalars(

@@ -19,6 +19,7 @@ from ..core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from ..core.money import yuan_to_fen
 from ..core.timeutil import utcnow
 from ..deals.services import path_for
 from ..experts.models import Panel
@@ -58,7 +59,6 @@ def parse_criteria(text: str) -> list[dict]:
 
 def parse_awards(text: str) -> list[dict]:
     """One prize grade a line, "grade | amount in yuan"."""
-    from ..core.money import yuan_to_fen
 
     rows = []
     for line in (text or "").splitlines():

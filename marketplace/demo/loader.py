@@ -12,8 +12,12 @@ import sqlalchemy as sa
 from ..accounts.models import Organization, OrgType, Role, User, Verification
 from ..bulk.importer import upsert_listing
 from ..core.timeutil import utcnow
+from ..deals.models import Deal
+from ..deals.services import apply_action
+from ..deals.starting import express_interest
 from ..extensions import db
 from ..listings.records import clean_record
+from ..search.models import ListingMatch
 
 DATA = resources.files(__package__) / "data"
 
@@ -135,10 +139,6 @@ def seed_demo_deals() -> int:
     Needs the stored matches (run after the search sync). Idempotent: an open deal
     between the same organisations about the same achievement is not started again.
     """
-    from ..deals.models import Deal
-    from ..deals.services import apply_action
-    from ..deals.starting import express_interest
-    from ..search.models import ListingMatch
 
     pairs = db.session.execute(
         sa.select(ListingMatch)

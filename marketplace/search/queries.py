@@ -90,6 +90,8 @@ def broker_opportunities(
     """The best need–achievement pairs among the broker's published needs that no deal
     covers yet: matchmaking work waiting in the broker's queue (all needs for the
     operator)."""
+    # The broker's queue asks whether a deal covers a pair; search sits beside deals
+    # on its floor, so the read is at call time.
     from ..deals.models import Deal
 
     if not (user and user.is_authenticated and user.is_staff):

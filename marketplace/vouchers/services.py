@@ -22,6 +22,7 @@ from ..core.timeutil import today_shanghai
 from ..extensions import db
 from ..payments import ledger
 from ..payments.models import EntryKind, PaymentRequest
+from ..payments.paying import lock
 from .eligibility import payee_eligible
 from .models import Voucher, VoucherRedemption
 from .rules import DEFAULT_SMALL_PURCHASE_FEN, SERVICE_KINDS
@@ -126,7 +127,6 @@ def redeem(
     voucher: Voucher, req: PaymentRequest, actor, day: date | None = None
 ) -> VoucherRedemption:
     """Apply the voucher to the request, as much as the rules allow; flushes."""
-    from ..payments.paying import lock
 
     if not req.can_pay(actor) or not actor.belongs_to(voucher.organization_id):
         raise PermissionDenied(_("只有持券企业可以为本单位的款项使用创新券。"))
