@@ -8,28 +8,27 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from ..accounts.models import Organization
+from ..bulk.importer import import_records
 from ..extensions import db
 from ..search.commands import finish_bulk_job, sync_with_progress
+from .challenges import seed_challenges
+from .loader import _org, read, seed_demo, seed_demo_deals
+from .synth import ORG_POOL_SIZE, generate_listings, generate_organizations
 
 
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
     """Load the demo market (idempotent: running it twice changes nothing)."""
-    from .loader import read, seed_demo
-
     total = len(read("achievements.json")) + len(read("needs.json"))
     with click.progressbar(length=total, label="demo listings") as bar:
         summary = seed_demo(progress=bar.update)
     db.session.commit()
     _after_commit()
-    from .loader import seed_demo_deals
-
     # Deal notifications link to MARKET_BASE_URL (core.urls): no request needed.
     deals = seed_demo_deals()
     db.session.commit()
-    from .challenges import seed_challenges
-
     # After the index sync: approving the call invites the solvers the matcher finds.
     calls = seed_challenges()
     db.session.commit()
@@ -71,11 +70,6 @@ def generate_command(
     Written in batches (executemany), then indexed and matched in bulk, with one
     summary alert per recipient (search.bulkwork), never one per listing.
     """
-    from ..accounts.models import Organization
-    from ..bulk.importer import import_records
-    from .loader import _org
-    from .synth import ORG_POOL_SIZE, generate_listings, generate_organizations
-
     orgs = generate_organizations(ORG_POOL_SIZE, seed)
     for rec in orgs:
         _org({**rec, "verification": "verified"})

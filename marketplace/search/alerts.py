@@ -6,6 +6,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from search_index import search
+
 from ..accounts.models import User
 from ..core.urls import site_path
 from ..extensions import db
@@ -57,9 +59,7 @@ def _listing_path(kind: str, obj) -> str:
 
 
 def _saved_searches(kind: str, obj) -> None:
-    from search_index import search
-
-    from .service import get_index
+    from .service import get_index  # service calls alerts: a cycle, so at call time
 
     saved = db.session.scalars(
         sa.select(SavedSearch).where(SavedSearch.kind == kind)

@@ -270,7 +270,7 @@ def _claim_once_work(batch: int) -> int:
     """Stored matches and alerts of changes this node's index holds, done once:
     the rows are claimed with FOR UPDATE SKIP LOCKED (PostgreSQL), so a row another
     node is working on is skipped, and processed_at marks it done for every node."""
-    from . import alerts
+    from . import alerts  # alerts search through this module's index: a cycle
 
     c = _cursor()
     if c is None:
