@@ -27,7 +27,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import flash, redirect
-from flask_babel import gettext as _
 
 from ..extensions import db
 from .errors import (
@@ -37,7 +36,7 @@ from .errors import (
     StaleObject,
     ValidationFailed,
 )
-from .forms import ButtonForm, put_errors
+from .forms import put_errors
 
 #: The HTTP status of each typed service error, for pages and the API alike.
 STATUS = (
@@ -99,17 +98,16 @@ def messages_of(exc: ServiceError) -> list[str]:
     return [str(exc)]
 
 
-def button(action: Callable[[], object], done: str, back: str):
-    """A button's POST: its CSRF token checked, `action()` (one service call) run
-    through Write, `done` flashed on success, and back to the page `back` either way
-    (a refusal is flashed there). An expired page is said so and changes nothing."""
-    if not ButtonForm().validate_on_submit():
-        flash(_("页面已过期，请重试。"), "error")
-        return redirect(back)
+def button(action: Callable[[], object], done, back: str):
+    """A button's POST: `action()` (one service call) run through Write, `done` (a
+    message, or a function of what the action returned) flashed on success, and back
+    to the page `back` either way (a refusal is flashed there). Its CSRF token was
+    checked before the view, as for every POST (CSRFProtect: a 400 in the user's
+    language)."""
     with Write() as write:
-        action()
+        result = action()
     if write.ok:
-        flash(str(done), "success")
+        flash(str(done(result) if callable(done) else done), "success")
     return redirect(back)
 
 

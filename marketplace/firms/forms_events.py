@@ -21,7 +21,7 @@ from wtforms.validators import (
 )
 
 from ..core.domain import FIELD_LABELS, choices
-from ..core.forms import ButtonForm, MultiCheckboxField, PlainText, strip_filter
+from ..core.forms import MultiCheckboxField, PlainText, strip_filter
 
 
 class EventForm(FlaskForm):
@@ -57,7 +57,3 @@ class EventForm(FlaskForm):
 
 class LotForm(FlaskForm):
     achievement_id = SelectField(_l("推荐成果"), coerce=int)
-
-
-#: A bare POST with its CSRF token (the house's button form).
-ActionForm = ButtonForm

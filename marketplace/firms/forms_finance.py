@@ -15,7 +15,6 @@ from wtforms.validators import (
 
 from ..core.domain import FIELD_LABELS, choices
 from ..core.forms import (
-    ButtonForm,
     MultiCheckboxField,
     PlainText,
     YuanField,
@@ -138,7 +137,3 @@ class OfferForm(FlaskForm):
 
 class OutcomeForm(FlaskForm):
     outcome = _text(_l("结果"), required=_l("请填写结果。"))
-
-
-#: A bare POST with its CSRF token (the house's button form).
-ActionForm = ButtonForm

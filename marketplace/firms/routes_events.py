@@ -12,12 +12,13 @@ from flask_login import current_user, login_required
 
 from ..achievements.models import Achievement
 from ..core.domain import FIELD_LABELS
+from ..core.forms import ButtonForm
 from ..core.timeutil import SHANGHAI
-from ..core.transaction import Write, form_status
+from ..core.transaction import Write, button, form_status
 from ..extensions import db
 from ..listings.models import public_filter
 from . import events, events_bp
-from .forms_events import ActionForm, EventForm, LotForm
+from .forms_events import EventForm, LotForm
 from .models_events import Event, EventLot, EventMeeting
 
 
@@ -88,7 +89,7 @@ def detail(event_id: int, lot_form=None, status=200):
         meetings=mine,
         outcomes=[m for m in event.meetings if m.deal_id] if event.is_over else [],
         lot_form=lot_form or _lot_form(),
-        action_form=ActionForm(),
+        action_form=ButtonForm(),
         registered=user.is_authenticated and events.is_registered(event, user),
         field_labels=FIELD_LABELS,
     ), status
@@ -109,16 +110,10 @@ def put_forward(event_id: int):
     return detail(event.id, lot_form=form, status=form_status(form))
 
 
-def _action_or_400() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
-
-
 @events_bp.route("/lots/<int:lot_id>/select", methods=["POST"])
 @login_required
 def select(lot_id: int):
     lot = db.get_or_404(EventLot, lot_id)
-    _action_or_400()
     with Write():
         events.select_lot(lot, current_user, not lot.selected)
     return redirect(url_for(".detail", event_id=lot.event_id))
@@ -128,43 +123,39 @@ def select(lot_id: int):
 @login_required
 def register(event_id: int):
     event = db.get_or_404(Event, event_id)
-    _action_or_400()
-    with Write() as write:
-        events.register(event, current_user)
-    if write.ok:
-        flash(_("报名成功。"), "success")
-    return redirect(url_for(".detail", event_id=event.id))
+    return button(
+        lambda: events.register(event, current_user),
+        _("报名成功。"),
+        url_for(".detail", event_id=event.id),
+    )
 
 
 @events_bp.route("/lots/<int:lot_id>/meet", methods=["POST"])
 @login_required
 def meet(lot_id: int):
     lot = db.get_or_404(EventLot, lot_id)
-    _action_or_400()
-    with Write() as write:
-        events.request_meeting(lot, current_user)
-    if write.ok:
-        flash(_("已申请一对一洽谈。"), "success")
-    return redirect(url_for(".detail", event_id=lot.event_id))
+    return button(
+        lambda: events.request_meeting(lot, current_user),
+        _("已申请一对一洽谈。"),
+        url_for(".detail", event_id=lot.event_id),
+    )
 
 
 @events_bp.route("/<int:event_id>/schedule", methods=["POST"])
 @login_required
 def schedule(event_id: int):
     event = db.get_or_404(Event, event_id)
-    _action_or_400()
-    with Write() as write:
-        n = events.build_schedule(event, current_user)
-    if write.ok:
-        flash(_("已排定 %(n)s 场洽谈。", n=n), "success")
-    return redirect(url_for(".detail", event_id=event.id))
+    return button(
+        lambda: events.build_schedule(event, current_user),
+        lambda n: _("已排定 %(n)s 场洽谈。", n=n),
+        url_for(".detail", event_id=event.id),
+    )
 
 
 @events_bp.route("/meetings/<int:meeting_id>/deal", methods=["POST"])
 @login_required
 def to_deal(meeting_id: int):
     meeting = db.get_or_404(EventMeeting, meeting_id)
-    _action_or_400()
     with Write() as write:
         deal = events.meeting_to_deal(meeting, current_user)
     if write.ok:

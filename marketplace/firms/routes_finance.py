@@ -11,12 +11,12 @@ from wtforms.fields.choices import SelectChoice
 
 from ..accounts.models import Organization
 from ..core.domain import FIELD_LABELS
+from ..core.forms import ButtonForm
 from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..extensions import db
 from . import checkups, finance, finance_bp, rules
 from .forms_finance import (
-    ActionForm,
     InstitutionForm,
     OfferForm,
     OutcomeForm,
@@ -175,7 +175,7 @@ def _detail(req: FinancingRequest, offer_form=None, outcome_form=None, status=20
         can_offer=inst is not None and inst.covers(req) and req.status == "open",
         offer_form=offer_form or OfferForm(),
         outcome_form=outcome_form or OutcomeForm(),
-        action_form=ActionForm(),
+        action_form=ButtonForm(),
         field_labels=FIELD_LABELS,
         pledged=[
             a
@@ -210,8 +210,6 @@ def offer(request_id: int):
 def accept(offer_id: int):
     offer = db.get_or_404(FinancingOffer, offer_id)
     req = visible_or_404(FinancingRequest, offer.request_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     with Write():
         finance.accept_offer(offer, current_user)
     return redirect(url_for(".request_detail", request_id=req.id))

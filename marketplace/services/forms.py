@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..core.domain import FIELD_LABELS, choices
-from ..core.forms import ButtonForm, MultiCheckboxField, YuanField
+from ..core.forms import MultiCheckboxField, YuanField
 from ..vouchers.rules import SERVICE_KINDS
 from .rules import (
     ACCREDITATION_SCHEMES,
@@ -82,10 +82,6 @@ class OrderForm(FlaskForm):
 class QuoteForm(FlaskForm):
     price = YuanField(_l("报价（元）"), validators=[InputRequired(_l("请填写报价。"))])
     note = TextAreaField(_l("报价说明"), validators=[Length(max=2000)])
-
-
-#: A bare POST with its CSRF token (the house's button form).
-ActionForm = ButtonForm
 
 
 class DeliverForm(FlaskForm):

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.models import Organization
 from ..core.domain import FIELD_LABELS
+from ..core.forms import ButtonForm
 from ..core.timeutil import today_shanghai
 from ..core.transaction import Write, button, form_status
 from ..extensions import db
@@ -19,7 +20,6 @@ from ..vouchers.rules import SERVICE_KINDS
 from . import bp, deal_links, orders, providers
 from .forms import (
     AccreditationForm,
-    ActionForm,
     AttachDealForm,
     DeliverForm,
     DisputeForm,
@@ -236,7 +236,7 @@ def _order_page(order: ServiceOrder, status: int = 200, **forms):
         firm_side=orders.is_firm_side(current_user, order),
         provider_side=orders.is_provider_side(current_user, order),
         listed=orders.listed_price(order),
-        action_form=ActionForm(),
+        action_form=ButtonForm(),
         deal_form=AttachDealForm(),
         deals=deal_links.attachable_deals(current_user, order),
         quote_form=forms.get("quote_form") or QuoteForm(),

@@ -7,12 +7,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.forms import ButtonForm
 from ..core.transaction import Write, button
 from ..extensions import db
 from ..vouchers import eligibility
 from ..vouchers.models import VoucherClaim, VoucherRedemption
 from . import claims, claims_bp
-from .forms import ActionForm, ClaimForm, RejectClaimForm
+from .forms import ClaimForm, RejectClaimForm
 from .rules import CLAIM_STATUS_LABELS
 
 
@@ -75,7 +76,7 @@ def _queue_page(status: int = 200, reject_form: RejectClaimForm | None = None):
         "vouchers/claims_queue.html",
         claims=rows,
         labels=CLAIM_STATUS_LABELS,
-        action_form=ActionForm(),
+        action_form=ButtonForm(),
         reject_form=reject_form or RejectClaimForm(),
     ), status
 

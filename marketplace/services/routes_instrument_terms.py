@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.forms import ButtonForm
 from ..core.transaction import Write, button, submit
 from ..extensions import db
 from ..uploads import services as uploads
@@ -146,9 +145,6 @@ def photo(attachment_id: int):
 def remove_photo(attachment_id: int):
     att = _photo(attachment_id)
     inst_id = att.owner_id
-    if not ButtonForm().validate_on_submit():
-        flash(_("页面已过期，请重试。"), "error")
-        return _back(inst_id)
     with Write() as write:
         stored = uploads.delete_upload(att, current_user)
     if write.ok:

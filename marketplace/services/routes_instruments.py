@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.domain import FIELD_LABELS
+from ..core.forms import ButtonForm
 from ..core.timeutil import today_shanghai
 from ..core.transaction import Write, button, form_status
 from ..extensions import db
@@ -17,7 +18,6 @@ from ..vouchers import eligibility as listing
 from . import instrument_terms as terms
 from . import instruments, instruments_bp
 from .forms import (
-    ActionForm,
     BookingForm,
     ClosureForm,
     InstrumentForm,
@@ -141,7 +141,7 @@ def detail_page(inst: Instrument, status: int = 200, form=None, **forms):
         closure_form=forms.get("closure_form") or ClosureForm(),
         training_form=forms.get("training_form") or TrainingForm(),
         photo_form=forms.get("photo_form") or PhotoForm(),
-        action_form=ActionForm(),
+        action_form=ButtonForm(),
         closures=terms.upcoming_closures(inst, today_shanghai()),
         calendar=terms.calendar(inst, today_shanghai()),
         photos=terms.photos(inst),
