@@ -233,6 +233,13 @@ class History:
         )
 
 
+def _newest_first(model, where, join=None) -> list:
+    query = sa.select(model)
+    if join is not None:
+        query = query.join(join)
+    return list(db.session.scalars(query.where(where).order_by(model.id.desc())))
+
+
 def service_history(firm: RosterFirm) -> History:
     """Every service the firm received: its check-ups, and its organisation's deals,
     need translations, vouchers, roadshows attended, financing requests, service
@@ -248,54 +255,19 @@ def service_history(firm: RosterFirm) -> History:
     org_id = firm.organization_id
     if org_id is None:
         return h
-    h.deals = list(
-        db.session.scalars(
-            sa.select(Deal).where(Deal.firm_org_id == org_id).order_by(Deal.id.desc())
-        )
+    h.deals = _newest_first(Deal, Deal.firm_org_id == org_id)
+    h.translations = _newest_first(
+        NeedTranslation, Need.organization_id == org_id, join=Need
     )
-    h.translations = list(
-        db.session.scalars(
-            sa.select(NeedTranslation)
-            .join(Need)
-            .where(Need.organization_id == org_id)
-            .order_by(NeedTranslation.id.desc())
-        )
+    h.vouchers = _newest_first(Voucher, Voucher.organization_id == org_id)
+    h.events = _newest_first(
+        EventRegistration, EventRegistration.organization_id == org_id
     )
-    h.vouchers = list(
-        db.session.scalars(
-            sa.select(Voucher)
-            .where(Voucher.organization_id == org_id)
-            .order_by(Voucher.id.desc())
-        )
+    h.financing = _newest_first(
+        FinancingRequest, FinancingRequest.organization_id == org_id
     )
-    h.events = list(
-        db.session.scalars(
-            sa.select(EventRegistration)
-            .where(EventRegistration.organization_id == org_id)
-            .order_by(EventRegistration.id.desc())
-        )
-    )
-    h.financing = list(
-        db.session.scalars(
-            sa.select(FinancingRequest)
-            .where(FinancingRequest.organization_id == org_id)
-            .order_by(FinancingRequest.id.desc())
-        )
-    )
-    h.orders = list(
-        db.session.scalars(
-            sa.select(ServiceOrder)
-            .where(ServiceOrder.firm_org_id == org_id)
-            .order_by(ServiceOrder.id.desc())
-        )
-    )
-    h.bookings = list(
-        db.session.scalars(
-            sa.select(Booking)
-            .where(Booking.firm_org_id == org_id)
-            .order_by(Booking.id.desc())
-        )
-    )
+    h.orders = _newest_first(ServiceOrder, ServiceOrder.firm_org_id == org_id)
+    h.bookings = _newest_first(Booking, Booking.firm_org_id == org_id)
     return h
 
 
