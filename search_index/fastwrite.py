@@ -1,4 +1,4 @@
-"""A faster Whoosh segment writer and a rebuild that scales over processes.
+"""A faster Whoosh segment writer, for every write: rebuilds, upserts, merges.
 
 The stock ``SegmentWriter`` runs the analyzer once per text field (the title
 is analysed for ``title`` and again inside ``text``), pickles every posting
@@ -7,29 +7,35 @@ from disk when it writes the segment. ``FastSegmentWriter`` analyses each part
 of a document once, keeps postings in memory grouped by term, and writes them
 straight to Whoosh's codec with the lengths it already knows. The files it
 writes are ordinary Whoosh segments (the same W3 codec and postings; posting
-blocks are stored uncompressed, see POSTING_COMPRESSION).
+blocks are stored uncompressed, see POSTING_COMPRESSION), each with the
+posting sidecar the engine reads (sidecar.py).
 """
 
 from __future__ import annotations
 
-import json
-from array import array
 from collections import Counter
 from operator import itemgetter
 from pickle import dumps
 
-import numpy as np
 from whoosh.analysis import IDTokenizer, RegexTokenizer
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID
 from whoosh.formats import Frequency
 from whoosh.system import pack_uint
-from whoosh.writing import SegmentWriter
 
 from .analysis import EyewearTokenizer
+from .fastmerge import MergedSegments, put_length
 from .highlight import analyze_with_spec
 from .schema import text_parts, to_document
-from .whoosh_adapter import add_postings, posting_writer
+from .sidecar import (  # noqa: F401  (re-exported: arrays, segments, shared)
+    SIDECAR_EXT,
+    SIDECAR_FIELDS,
+    Sidecar,
+    phrases_in,
+    read_sidecar,
+    sidecar_range,
+)
+from .whoosh_adapter import AppSegmentWriter, add_postings, posting_writer
 
 #: Documents per segment a worker writes before it starts a new one: fewer,
 #: larger segments search faster; a worker holds its segment's postings in memory.
@@ -39,9 +45,6 @@ SEGMENT_DOCS = 60_000
 #: more disk, and queries read most postings from the sidecar anyway. Each
 #: block records its own level, so any Whoosh reader or merge reads them.
 POSTING_COMPRESSION = 0
-#: Extension and fields of the per-segment posting sidecar (see _Sidecar).
-SIDECAR_EXT = ".eyw"
-SIDECAR_FIELDS = ("text", "title")
 
 
 def _lenq(length: int) -> int:
@@ -104,8 +107,11 @@ def _encode(poslist: list[int]) -> bytes:
     return got
 
 
-class FastSegmentWriter(SegmentWriter):
-    """``SegmentWriter`` for app dicts: ``add_app_doc(kind, doc)`` then commit."""
+class FastSegmentWriter(MergedSegments, AppSegmentWriter):
+    """``SegmentWriter`` for app dicts: ``add_app_doc(kind, doc)`` (and
+    ``delete_by_term``), then ``commit()``, or ``finish_segment()`` for a
+    rebuild worker. Every segment it writes, merged ones included, gets its
+    sidecar (sidecar.py) from the same pass that writes its postings."""
 
     def __init__(self, ix, **kwargs):
         kwargs.setdefault("limitmb", 32)
@@ -136,13 +142,19 @@ class FastSegmentWriter(SegmentWriter):
             and type(field.format) is Frequency
             and field.scorable
         }
-        self._ids = {
+        self._id_fields = {
             name: field.format.field_boost
             for name, field in self.schema.items()
             if type(field) is ID
             and type(field.analyzer) is IDTokenizer
             and not field.scorable
         }
+        #: Fields whose terms are kept as str (the others as Whoosh's bytes).
+        self._str_terms = {*self._boost, *self._regex, *self._id_fields}
+        self._sidecar: bytes | None = None
+        #: Exact field lengths by field, then docnum (the length column keeps
+        #: them a byte each): in the sidecar, so a merge keeps exact totals.
+        self._exact: dict = {}
 
     def add_app_doc(self, kind: str, doc: dict) -> None:
         """Index one app dict (see README), analysing each text part once."""
@@ -166,8 +178,11 @@ class FastSegmentWriter(SegmentWriter):
         fields = {k: v for k, v in fields.items() if k in self.schema}
         self._add(fields, analysed)
 
+    def add_document(self, **fields):
+        raise TypeError("FastSegmentWriter indexes app dicts: use add_app_doc")
+
     def _add(self, fields: dict, analysed: dict) -> None:
-        self._check_state()
+        self.check_open()
         perdoc = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
@@ -183,7 +198,7 @@ class FastSegmentWriter(SegmentWriter):
                 if name in analysed and name in self._boost:
                     poses, length = _positions(analysed[name])
                     fb = self._boost[name]
-                    for key in _phrases_in(poses):
+                    for key in phrases_in(poses):
                         self._phr.setdefault(("phrase:" + name, key), []).append(docnum)
                     if length:
                         lq = _LENQ.get(length)
@@ -202,9 +217,9 @@ class FastSegmentWriter(SegmentWriter):
                                 fposts[term] = [post]
                             else:
                                 lst.append(post)
-                elif name in self._ids:
+                elif name in self._id_fields:
                     # An ID field: the whole value is the one term.
-                    post = (docnum, self._ids[name], b"", 0)
+                    post = (docnum, self._id_fields[name], b"", 0)
                     posts.setdefault(name, {}).setdefault(value, []).append(post)
                 elif name in self._regex:
                     expression, fb = self._regex[name]
@@ -229,6 +244,8 @@ class FastSegmentWriter(SegmentWriter):
                         post = (docnum, weight, vbytes or b"", lq)
                         fposts.setdefault(tbytes, []).append(post)
                 perdoc.add_field(name, field, value if field.stored else None, length)
+                if length:
+                    put_length(self._exact, name, docnum, length)
                 column = field.column_type
                 if column:
                     perdoc.add_column_value(name, column, field.to_column_value(value))
@@ -236,14 +253,14 @@ class FastSegmentWriter(SegmentWriter):
             perdoc.cancel_doc()
             raise
         perdoc.finish_doc()
-        self._added = True
+        self.mark_added()
         self.docnum += 1
 
-    def _flush_segment(self):
+    def flush_postings(self):
         self.perdocwriter.close()
         fw = self.fieldwriter
         schema = self.schema
-        side = _Sidecar()
+        side = Sidecar()
         for name in sorted(self._posts):
             fposts = self._posts[name]
             fw.start_field(name, schema[name])
@@ -263,111 +280,20 @@ class FastSegmentWriter(SegmentWriter):
         # Documents holding each multi-word thesaurus key as a phrase.
         for (name, key), docnums in self._phr.items():
             side.add(name, key, docnums, [0.0] * len(docnums))
+        side.lengths, side.n = self._exact, self.docnum
         self._sidecar = side.to_bytes()
         self._posts = {}
 
     def finish(self):
-        """Write the segment files and return the segment (no TOC change).
+        """Write the segment files and return the segment (no TOC change)."""
+        return self.finish_segment()
 
-        Also writes the sidecar (see :class:`_Sidecar`) after the compound file
-        is assembled, so it stays a file of its own, named after the segment:
-        Whoosh deletes it with the segment.
-        """
-        segment = self._finalize_segment()
+    def segment_written(self, segment) -> None:
+        # After the compound file is assembled, so the sidecar stays a file of
+        # its own, named after the segment: Whoosh deletes it with the segment.
         with self.storage.create_file(segment.make_filename(SIDECAR_EXT)) as f:
             f.write(self._sidecar)
         self._sidecar = None
-        return segment
 
 
 _ID, _WEIGHT, _VALUE, _LENGTH = (itemgetter(i) for i in range(4))
-
-
-_PHRASES: dict | None = None
-
-
-def _phrases_in(poses: dict[str, list[int]]) -> list[str]:
-    """Multi-word thesaurus keys occurring as phrases (adjacent positions).
-
-    ``poses`` maps each term of one field of one document to its positions
-    (one per word, sub-words at their word's position), so this finds what a
-    Whoosh Phrase query would.
-    """
-    global _PHRASES
-    if _PHRASES is None:
-        from .thesaurus import get_thesaurus
-
-        index: dict = {}
-        for key in get_thesaurus().by_key:
-            ws = key.split()
-            if len(ws) > 1:
-                index.setdefault(ws[0], []).append((key, ws[1:]))
-        _PHRASES = index
-    found = []
-    for first in _PHRASES.keys() & poses.keys():
-        for key, rest in _PHRASES[first]:
-            if all(w in poses for w in rest) and any(
-                all(p + i in poses[w] for i, w in enumerate(rest, 1))
-                for p in poses[first]
-            ):
-                found.append(key)
-    return found
-
-
-class _Sidecar:
-    """Docnums and weights of every text/title term of a segment, as flat arrays.
-
-    Layout: 8-byte little-endian length of a JSON term table
-    ``[[field, term, start, end], ...]``, the table, then the int32 docnums
-    and the float32 weights. Loading it is one read, where decoding Whoosh's
-    posting blocks (pickled positions included) costs milliseconds per
-    common term. Multi-word thesaurus keys are listed under "phrase:<field>"
-    with the documents holding them as a phrase.
-    """
-
-    def __init__(self):
-        self.table: list = []
-        self.docs = array("i")
-        self.weights = array("f")
-
-    def add(self, field: str, term: str, docs, weights) -> None:
-        start = len(self.docs)
-        self.docs.extend(docs)
-        self.weights.extend(weights)
-        self.table.append([field, term, start, len(self.docs)])
-
-    def to_bytes(self) -> bytes:
-        head = json.dumps(self.table, ensure_ascii=False).encode("utf-8")
-        return b"".join(
-            (
-                len(head).to_bytes(8, "little"),
-                head,
-                np.frombuffer(self.docs, np.int32).astype("<i4").tobytes(),
-                np.frombuffer(self.weights, np.float32).astype("<f4").tobytes(),
-            )
-        )
-
-
-def read_sidecar(data: bytes):
-    """(terms, docnums, weights) of a sidecar; see :func:`sidecar_range`.
-
-    ``terms`` maps ``"field\\0term"`` to the term's range packed in one int: a
-    dict of only strings and ints is never walked by the garbage collector
-    (a dict of tuples, hundreds of thousands of them, cost ~10 ms a collection).
-    """
-    n = int.from_bytes(data[:8], "little")
-    table = json.loads(data[8 : 8 + n].decode("utf-8"))
-    total = table[-1][3] if table else 0
-    docs = np.frombuffer(data, "<i4", count=total, offset=8 + n)
-    weights = np.frombuffer(data, "<f4", count=total, offset=8 + n + 4 * total)
-    terms = {f"{f}\0{t}": (a << 32) | (b - a) for f, t, a, b in table}
-    return terms, docs, weights
-
-
-def sidecar_range(terms: dict, field: str, term: str) -> tuple[int, int]:
-    """(start, end) of a term's postings in a sidecar's arrays ((0, 0) if absent)."""
-    packed = terms.get(f"{field}\0{term}")
-    if packed is None:
-        return 0, 0
-    start = packed >> 32
-    return start, start + (packed & 0xFFFFFFFF)

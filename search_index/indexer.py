@@ -13,11 +13,13 @@ from whoosh.index import LockError
 
 from .analysis import warm_up
 from .arrays import Snapshot
+from .fastwrite import FastSegmentWriter
 from .pairstats import write_stats
 from .rebuild import build_segments
-from .schema import KINDS, make_schema, to_document
+from .schema import KINDS, make_schema
 from .shared import open_segments, read_manifest, write_manifest, write_segment
-from .whoosh_adapter import commit_segments  # first: the version check, the patches
+from .sidecar import has_sidecar
+from .whoosh_adapter import commit_segments, index_segments
 
 log = logging.getLogger(__name__)
 #: How often (seconds) a reader on the per-process path looks again for the
@@ -94,12 +96,17 @@ class SearchIndex:
 
     # -- writing -----------------------------------------------------------
 
-    def _writer(self, kind: str, **kwargs):
+    def _writer(self, kind: str, fast: bool = False):
+        """A writer holding the lock, waiting ``busy_timeout`` for it: the fast
+        writer (every segment it writes has its sidecar), or Whoosh's own
+        (only a lock holder: a rebuild commits the segments of its workers)."""
         deadline = time.monotonic() + self.busy_timeout
         delay = 0.01
         while True:
             try:
-                return self._ix[kind].writer(**kwargs)
+                if fast:
+                    return FastSegmentWriter(self._ix[kind])
+                return self._ix[kind].writer()
             except LockError:
                 if time.monotonic() >= deadline:
                     raise IndexBusy(
@@ -111,31 +118,36 @@ class SearchIndex:
 
     def outdated(self, kind: str) -> bool:
         """Whether the index on disk was written with another schema or trade
-        dictionary (reindex it)."""
+        dictionary, or has a segment without its posting sidecar (written
+        before every write had one): reindex it."""
         kind = _kind(kind)
-        return _signature(self._ix[kind].schema) != _signature(make_schema(kind))
+        ix = self._ix[kind]
+        if _signature(ix.schema) != _signature(make_schema(kind)):
+            return True
+        return not all(has_sidecar(ix.storage, seg) for seg in index_segments(ix))
 
     def upsert(self, kind: str, docs: Iterable[dict]) -> int:
-        """Add or replace documents (app dicts) by id; returns how many were written."""
+        """Add or replace documents (app dicts) by id; returns how many were written.
+
+        Written by the fast writer, as a rebuild writes (one posting source:
+        the segment and its sidecar); a later duplicate id in ``docs`` wins.
+        Whoosh's merge policy may merge small segments into the new one.
+        """
         kind = _kind(kind)
-        docs = list(docs)
-        if not docs:
+        by_id = {str(d["id"]): d for d in docs}
+        if not by_id:
             return 0
-        names = set(self._ix[kind].schema.names())
-        # An index written before a field existed keeps working without it.
-        fields = [
-            {k: v for k, v in to_document(kind, d).items() if k in names} for d in docs
-        ]
-        writer = self._writer(kind)
+        writer = self._writer(kind, fast=True)
         try:
-            for f in fields:
-                writer.update_document(**f)
+            for doc_id, doc in by_id.items():
+                writer.delete_by_term("id", doc_id)
+                writer.add_app_doc(kind, doc)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
         self.write_snapshot(kind)
-        return len(fields)
+        return len(by_id)
 
     def delete(self, kind: str, ids: Iterable[int]) -> int:
         """Remove documents by id; returns how many were found and deleted."""
@@ -143,7 +155,8 @@ class SearchIndex:
         ids = [str(i) for i in ids]
         if not ids:
             return 0
-        writer = self._writer(kind)
+        # The fast writer: a merge this commit makes gets its sidecar too.
+        writer = self._writer(kind, fast=True)
         try:
             n = sum(writer.delete_by_term("id", i) for i in ids)
         except BaseException:
@@ -152,6 +165,14 @@ class SearchIndex:
         writer.commit()
         self.write_snapshot(kind)
         return n
+
+    def optimize(self, kind: str) -> None:
+        """Merge every segment of ``kind`` into one (deleted documents dropped,
+        so scores are a rebuild's again; the merged segment has its sidecar)."""
+        kind = _kind(kind)
+        writer = self._writer(kind, fast=True)
+        writer.commit(optimize=True)
+        self.write_snapshot(kind)
 
     def rebuild(
         self,

@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 
 from .fastwrite import SEGMENT_DOCS, FastSegmentWriter
-from .whoosh_adapter import close_segment, writer_added
 
 #: Documents per batch handed to a worker when the input is not a list.
 BATCH = 500
@@ -54,7 +53,7 @@ def _write_segments(ix, kind: str, docs: Iterable[dict], tick) -> list:
     writer = None
     for doc in docs:
         if writer is None:
-            writer = FastSegmentWriter(ix, _lk=False)
+            writer = FastSegmentWriter(ix, lock=False)
         writer.add_app_doc(kind, doc)
         if tick is not None and writer.docnum % 100 == 0:
             tick()
@@ -62,10 +61,10 @@ def _write_segments(ix, kind: str, docs: Iterable[dict], tick) -> list:
             segments.append(writer.finish())
             writer = None
     if writer is not None:
-        if writer_added(writer):
+        if writer.added:
             segments.append(writer.finish())
         else:
-            close_segment(writer)
+            writer.close_unused()
     return segments
 
 

@@ -17,6 +17,7 @@ from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.filedb import structfile
 from whoosh.reading import TermNotFound
+from whoosh.writing import SegmentWriter
 
 #: whoosh-reloaded versions this adapter was tested with.
 TESTED_VERSIONS = {(2, 7, 5)}
@@ -43,7 +44,8 @@ check_version()
 #: The private Whoosh names this module uses (the test checks they exist in
 #: the installed version and that no other module of search_index uses them).
 PRIVATE_NAMES = (
-    # segment readers
+    # indexes and segment readers
+    "_segments",
     "_text_to_bytes",
     "_terms",
     "_perdoc",
@@ -64,28 +66,28 @@ PRIVATE_NAMES = (
     "_maxweight",
     "_minlength",
     "_maxlength",
-    # SegmentWriter commit steps
+    # SegmentWriter: commit steps and the hooks AppSegmentWriter overrides
     "_close_segment",
     "_commit_toc",
     "_finish",
-    "_added",
-    # patched
-    "_cached_reader",
-)
-#: Hooks of whoosh.writing.SegmentWriter that fastwrite.FastSegmentWriter
-#: overrides or calls as a subclass (the one exception to "only here").
-SUBCLASS_HOOKS = (
     "_added",
     "_check_state",
     "_finalize_segment",
     "_flush_segment",
     "_lk",
+    # patched
+    "_cached_reader",
 )
 
 _EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
 
 
 # -- segment readers ----------------------------------------------------------
+
+
+def index_segments(ix) -> list:
+    """The segments of an index's newest generation (no reader opened)."""
+    return ix._segments()
 
 
 def has_terms(reader) -> bool:
@@ -158,14 +160,59 @@ def commit_segments(writer, segments) -> None:
     writer._finish()
 
 
-def writer_added(writer) -> bool:
-    """Whether a SegmentWriter has had a document added."""
-    return bool(writer._added)
+class AppSegmentWriter(SegmentWriter):
+    """Whoosh's ``SegmentWriter`` with the hooks a subclass needs under public
+    names (fastwrite.FastSegmentWriter is one): it writes the segment's
+    postings itself (:meth:`flush_postings`) and learns when the segment's
+    files are done (:meth:`segment_written`), on ``commit()`` (upserts,
+    deletes, merges) as on :meth:`finish_segment` (rebuild workers).
 
+    Merges stay Whoosh's: a merge policy calls ``add_reader``, which copies
+    stored fields and columns (``write_per_doc``) and hands the reader's
+    postings to ``add_postings_to_pool``, public methods a subclass may
+    override.
+    """
 
-def close_segment(writer) -> None:
-    """Close a SegmentWriter's (empty) segment without committing."""
-    writer._close_segment()
+    def __init__(self, ix, lock: bool = True, **kwargs):
+        """``lock`` False: the caller holds the index's write lock (a rebuild
+        worker writes segments the parent commits)."""
+        super().__init__(ix, _lk=lock, **kwargs)
+
+    def check_open(self) -> None:
+        """Raise if the writer is closed (committed or cancelled)."""
+        self._check_state()
+
+    @property
+    def added(self) -> bool:
+        """Whether a document was added (or a segment merged in)."""
+        return bool(self._added)
+
+    def mark_added(self) -> None:
+        self._added = True
+
+    def flush_postings(self) -> None:
+        """Write the new segment's postings (``fieldwriter``) and close the
+        per-document writer; the subclass's job."""
+        raise NotImplementedError
+
+    def segment_written(self, segment) -> None:
+        """Called once the new segment's files are complete (hook)."""
+
+    def finish_segment(self):
+        """Write the new segment's files and return it, without a TOC."""
+        return self._finalize_segment()
+
+    def close_unused(self) -> None:
+        """Close a writer that had nothing added, without committing."""
+        self._close_segment()
+
+    def _flush_segment(self):
+        self.flush_postings()
+
+    def _finalize_segment(self):
+        segment = super()._finalize_segment()
+        self.segment_written(segment)
+        return segment
 
 
 def posting_writer(fieldwriter):

@@ -53,7 +53,7 @@ def test_fast_writer_writes_what_the_stock_writer_writes(tmp_path, kind, request
             w.add_document(**to_document(kind, d))
     fast = SearchIndex(tmp_path / "fast").index(kind)
     lock_holder = fast.writer()
-    fw = FastSegmentWriter(fast, _lk=False)
+    fw = FastSegmentWriter(fast, lock=False)
     for d in docs:
         fw.add_app_doc(kind, d)
     segment = fw.finish()
