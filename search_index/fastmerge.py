@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from array import array
 
-from .sidecar import SIDECAR_FIELDS, load_sidecar, phrases_in
+from .sidecar import PHRASE_FIELDS, load_sidecar, phrases_in
 
 
 def put_length(exact: dict, name: str, docnum: int, length: int) -> None:
@@ -93,7 +93,7 @@ class MergedSegments:
             posts.setdefault(name, {}).setdefault(term, []).append(
                 (new, weight, value or b"", lq)
             )
-            if side is None and name in SIDECAR_FIELDS:
+            if side is None and name in PHRASE_FIELDS:
                 poses = legacy.setdefault((name, new), {})
                 poses[term] = field.format.decode_positions(value)
         if side is not None:

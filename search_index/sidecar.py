@@ -1,8 +1,8 @@
-"""The posting sidecar every segment carries: ``<segment>.eyw``.
+"""The posting sidecar every segment carries: ``<segment>.eys``.
 
 fastwrite.FastSegmentWriter writes it in the same pass as the segment's
 postings, whatever the segment is for (a rebuild worker's segment, an
-upsert's, a merge's), so the engine reads the text/title postings of every
+upsert's, a merge's), so the engine reads the postings of every
 segment from one source. Whoosh deletes it with its segment (it is named
 after it).
 """
@@ -16,13 +16,19 @@ import numpy as np
 
 from .whoosh_adapter import segment_storage
 
-#: Extension and fields of the per-segment posting sidecar (see Sidecar).
-SIDECAR_EXT = ".eyw"
-SIDECAR_FIELDS = ("text", "title")
+#: Extension and fields of the per-segment posting sidecar (see Sidecar):
+#: every field the engine reads postings of (query words; the organisation
+#: filter). ``.eyw`` was the sidecar before it held ``org_id`` and the exact
+#: lengths: a segment with only that one is read as one without a sidecar.
+SIDECAR_EXT = ".eys"
+SIDECAR_FIELDS = ("text", "title", "org_id")
+#: Fields whose multi-word thesaurus keys are listed as phrases.
+PHRASE_FIELDS = ("text", "title")
 
 
 class Sidecar:
-    """Docnums and weights of every text/title term of a segment, as flat arrays.
+    """Docnums and weights of every term of SIDECAR_FIELDS of a segment, as
+    flat arrays.
 
     Layout: 8-byte little-endian length of a JSON term table
     ``[[field, term, start, end], ...]``, the table, then the int32 docnums

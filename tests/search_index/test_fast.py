@@ -10,6 +10,7 @@ from search_index.engine import evaluate, filter_mask
 from search_index.fastwrite import FastSegmentWriter
 from search_index.query import _filter_key, build_query, parse
 from search_index.schema import to_document
+from search_index.whoosh_adapter import commit_segments
 
 QUERIES = [
     "镜架",
@@ -56,10 +57,7 @@ def test_fast_writer_writes_what_the_stock_writer_writes(tmp_path, kind, request
     fw = FastSegmentWriter(fast, lock=False)
     for d in docs:
         fw.add_app_doc(kind, d)
-    segment = fw.finish()
-    lock_holder._close_segment()
-    lock_holder._commit_toc([segment])
-    lock_holder._finish()
+    commit_segments(lock_holder, [fw.finish()])
     assert _dump(fast) == _dump(stock)
 
 

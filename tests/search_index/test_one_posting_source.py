@@ -15,7 +15,7 @@ from whoosh import query as Q
 from search_index import SearchIndex, match_achievement, match_need, search
 from search_index.pairstats import stats_path
 from search_index.schema import to_document
-from search_index.sidecar import has_sidecar, load_sidecar
+from search_index.sidecar import SIDECAR_FIELDS, has_sidecar, load_sidecar
 from search_index.whoosh_adapter import index_segments
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,6 +148,15 @@ def test_upserts_write_the_sidecar_and_search_as_a_rebuild(tmp_path, corpus):
         # One posting source: every segment (upserted, merged) has its sidecar.
         assert all(has_sidecar(ix.storage, seg) for seg in index_segments(ix))
         assert not ups.outdated(kind)
+        # The engine reads every field it reads postings of from the sidecars
+        # (query words and the organisation filter), not Whoosh's blocks.
+        snap = ups.snapshot(kind)
+        for arrays, sub, _ in snap.leaves:
+            assert set(SIDECAR_FIELDS) <= arrays.sidecar(sub)[3]
+        org = str(final[kind][0]["org_id"])
+        assert len(snap.postings("org_id", org)[0])
+    r = search(ups, "achievements", "", filters={"org_id": 11})
+    assert {h.id for h in r.hits} == {1, 6}
     # With deletions still in the index, the sidecars' postings score as
     # Whoosh's own postings do.
     for field, text in [("text", "镜架"), ("title", "镜架"), ("text", "lens")]:
@@ -188,13 +197,15 @@ def test_an_index_from_before_every_write_had_a_sidecar_is_outdated_until_merged
     tmp_path, corpus
 ):
     achievements, _ = corpus
-    old = SearchIndex(tmp_path / "old", shared=False)
+    old = SearchIndex(tmp_path / "old")
     # Whoosh's own writer: segments without a sidecar.
     for part in (achievements[:30], achievements[30:]):
         with old.index("achievements").writer() as w:
             for d in part:
                 w.add_document(**to_document("achievements", d))
     assert old.outdated("achievements")
+    assert old.write_snapshot("achievements")  # its shared files, from Whoosh's
+    assert old.snapshot("achievements").mapped
     before = _results(old, "achievements")
     # Merging rewrites them through the fast writer; the phrase lists come
     # from the postings' positions.

@@ -59,8 +59,8 @@ def corpus():
 
 
 def _build(directory, docs, needs) -> None:
-    """A rebuilt segment (with sidecar), two segments of Whoosh's own writer,
-    and deletions: every kind of segment a snapshot maps."""
+    """A rebuilt segment, two upserted ones (or their merge; every segment has
+    its sidecar) and deletions: every kind of segment a snapshot maps."""
     writer = SearchIndex(directory)
     writer.rebuild("achievements", docs[:200], procs=1)
     writer.upsert("achievements", docs[200:220])
