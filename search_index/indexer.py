@@ -171,7 +171,12 @@ class SearchIndex:
         so scores are a rebuild's again; the merged segment has its sidecar)."""
         kind = _kind(kind)
         writer = self._writer(kind, fast=True)
-        writer.commit(optimize=True)
+        try:
+            writer.commit(optimize=True)
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
         self.write_snapshot(kind)
 
     def rebuild(
