@@ -172,6 +172,7 @@ def render_detail(call: Challenge, status: int = 200, **forms):
         org_type_labels=ORG_TYPE_LABELS,
         margin=judging.CONSENSUS_MARGIN,
         invitations=invitations.invitations_of(call) if organiser else [],
+        prizes=awards.prize_payments(user, call) if organiser else [],
         tie_form=forms.get("tie_form"),
         tie_form_for=_tie_form_for,
     ), status

@@ -20,6 +20,14 @@ from . import settlement as report
 from .forms import ApplyForm, DecideForm, IssueForm, PeriodForm, QuotaForm
 from .models import QuotaApplication, Voucher
 from .rules import QUOTA_STATUS_LABELS, SERVICE_KINDS
+from .verdict import verdict
+
+
+@bp.app_template_global("voucher_verdict")
+def voucher_verdict(req):
+    """For the payment page (payments sits below vouchers): may vouchers pay part of
+    the request, how much, and why."""
+    return verdict(req, current_user)
 
 
 def _operator() -> None:
