@@ -86,6 +86,10 @@ def test_a_prize_counts_as_rnd_and_the_voucher_pays_its_share(
     )
     # The share of this prize is used up: the 5 000 000 fen left on the voucher
     # cannot pay more of it.
+    again = client.post(
+        f"/vouchers/apply/{req.id}", data={"voucher": v.id}, follow_redirects=True
+    )
+    assert "该创新券已无可用于此款项的额度" in again.text
     with app.test_request_context(), pytest.raises(ValidationFailed):
         vouchers.redeem(db.session.get(Voucher, v.id), req, cast.sponsor)
     assert _redemptions(db) == 1
@@ -130,7 +134,10 @@ def test_a_prize_to_an_unlisted_solver_is_refused_with_the_reason(
     page = client.get(f"/payments/{req.id}").get_data(as_text=True)
     assert 'data-eligible="no"' in page and "此款项不能用创新券支付" in page
     assert 'action="/vouchers/apply/' not in page
-    client.post(f"/vouchers/apply/{req.id}", data={"voucher": v.id})
+    refused = client.post(
+        f"/vouchers/apply/{req.id}", data={"voucher": v.id}, follow_redirects=True
+    )
+    assert "收款机构不是创新券服务机构（载体），不能用创新券支付" in refused.text
     db.session.expire_all()
     assert _redemptions(db) == 0
     assert db.session.get(Voucher, v.id).balance_fen == 15_000_000
@@ -169,3 +176,6 @@ def test_the_award_page_shows_the_sponsor_the_voucher_part_and_no_one_else(
     login(cast.solver_a, c=solver_a)
     payee = solver_a.get(f"/payments/{req.id}").get_data(as_text=True)
     assert "付款方可用创新券支付此款项的一部分" in payee and v.code not in payee
+    # Nor may the winner spend the sponsor's voucher on it.
+    solver_a.post(f"/vouchers/apply/{req.id}", data={"voucher": v.id})
+    assert _redemptions(db) == 0
