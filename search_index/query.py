@@ -3,6 +3,7 @@ qparse.py, hints in hints.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,12 +78,15 @@ def search(
     per_page: int = 20,
     facets: bool = True,
     highlights: bool = True,
+    only_ids: Collection[int] | None = None,
 ) -> SearchResult:
     """Search one index (achievements or needs) with the house query syntax.
 
     Plain words must all match (each with its thesaurus synonyms); when no
     document has them all, any may match and ``fallback_any`` is set. Without
     ``highlights`` the hits carry no snippets (for callers that show none).
+    ``only_ids`` keeps the documents with those app ids only (the needs that
+    have a published call, say); counts and facets are of those.
     """
     kind = _kind(kind)
     sort = sort if sort in SORTS else "relevance"
@@ -91,6 +95,8 @@ def search(
     snap = index.snapshot(kind)
     parsed = parse(q, snap)
     allowed = filter_mask(snap, _filter_key(filters))
+    if only_ids is not None:
+        allowed = allowed & _id_mask(snap, only_ids)
     query = build_query(parsed) or Q.Every()
     n_clauses = len(parsed.concepts) + len(parsed.phrases)
     if not n_clauses and sort == "relevance":
@@ -132,6 +138,19 @@ def search(
         reach = filter_mask(snap, _filter_key(scope))
         result.suggestions = suggestions(snap, parsed, reach, q=q)
     return result
+
+
+def _id_mask(snap: Snapshot, only_ids: Collection[int]) -> np.ndarray:
+    """True for the documents whose app id is in ``only_ids``."""
+    wanted = np.fromiter((int(i) for i in only_ids), np.int64)
+    ids = snap.doc_ids()
+    if ids is None:  # an index written before the id column: read the stored ids
+        ids = np.fromiter(
+            (int(snap.stored_fields(d).get("id") or -1) for d in range(snap.n)),
+            np.int64,
+            snap.n,
+        )
+    return np.isin(ids, wanted)
 
 
 _WHOLES = [name != "body" for name in HIGHLIGHT_FIELDS]

@@ -16,8 +16,10 @@ from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.timeutil import utcnow
 from ..deals import starting
 from ..extensions import db
-from ..payments.models import PaymentKind
-from ..payments.services import PAY_WITHIN_DAYS, add_request, tell_payer
+from ..payments.models import PaymentKind, PaymentRequest
+from ..payments.services import PAY_WITHIN_DAYS, add_request, request_by_key, tell_payer
+from ..vouchers.rules import PRIZE_SERVICE_KIND
+from ..vouchers.verdict import Verdict, verdict
 from .models import CallStatus, Challenge, Proposal, Stage
 from .services import TEXT_MAX
 
@@ -59,9 +61,10 @@ def award(
         deal = _open_deal(actor, call, proposal, now)
         proposal.deal_id = deal.id
         req, _created = add_request(
-            f"challenge:{call.id}:award:{proposal.id}",
+            _prize_key(call, proposal),
             deal_id=deal.id,
             kind=PaymentKind.PRIZE,
+            service_kind=PRIZE_SERVICE_KIND,
             amount_fen=prize["amount_fen"],
             currency="CNY",
             due_on=(now + timedelta(days=PAY_WITHIN_DAYS)).date(),
@@ -77,6 +80,25 @@ def award(
     db.session.flush()
     audit.record(actor, "challenge.award", call, winners=sorted(winners))
     return picked
+
+
+def _prize_key(call: Challenge, proposal: Proposal) -> str:
+    return f"challenge:{call.id}:award:{proposal.id}"
+
+
+def prize_payments(
+    user, call: Challenge
+) -> list[tuple[Proposal, PaymentRequest, Verdict]]:
+    """For the award page: each winner's prize request the user may open, with the
+    verdict on paying part of it by innovation voucher."""
+    out = []
+    for proposal in call.proposals:
+        if not proposal.award_grade:
+            continue
+        req = request_by_key(_prize_key(call, proposal))
+        if req is not None and req.can_view(user):
+            out.append((proposal, req, verdict(req, user)))
+    return out
 
 
 def _open_deal(actor, call: Challenge, proposal: Proposal, now: datetime):

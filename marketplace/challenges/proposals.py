@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
@@ -167,7 +168,12 @@ def _can_delete(user, attachment) -> bool:
     )
 
 
-register_owner_rule(OWNER_TYPE, _can_download, _can_delete)
+def _owner_url(attachment) -> str:
+    """Back to the proposal's page after a file is removed."""
+    return url_for("challenges.proposal", proposal_id=attachment.owner_id)
+
+
+register_owner_rule(OWNER_TYPE, _can_download, _can_delete, _owner_url)
 
 
 def _beijing(moment: datetime) -> str:

@@ -42,12 +42,6 @@ def public_calls_for_need(need_id: int) -> list[Challenge]:
     return services.public_calls_for_need(need_id)
 
 
-@bp.app_template_global("public_calls_matching")
-def public_calls_matching(q: str) -> list[Challenge]:
-    """For the search page (the search package sits below this one)."""
-    return services.public_calls_matching(q)
-
-
 @bp.app_template_global("open_calls_for_achievement")
 def open_calls_for_achievement(achievement_id: int) -> list[Challenge]:
     """For the achievement's match panel (the achievements package sits below this
@@ -172,6 +166,7 @@ def render_detail(call: Challenge, status: int = 200, **forms):
         org_type_labels=ORG_TYPE_LABELS,
         margin=judging.CONSENSUS_MARGIN,
         invitations=invitations.invitations_of(call) if organiser else [],
+        prizes=awards.prize_payments(user, call) if organiser else [],
         tie_form=forms.get("tie_form"),
         tie_form_for=_tie_form_for,
     ), status

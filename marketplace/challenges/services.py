@@ -182,23 +182,6 @@ def public_calls_for_need(need_id: int) -> list[Challenge]:
     return list(db.session.scalars(board_query().where(Challenge.need_id == need_id)))
 
 
-def public_calls_matching(q: str, limit: int = 5) -> list[Challenge]:
-    """Public calls whose title or problem holds every word of `q` (for /search/):
-    the board's public text only, never a draft."""
-    terms = [t for t in (q or "").split() if t][:5]
-    if not terms:
-        return []
-    select = board_query()
-    for term in terms:
-        select = select.where(
-            sa.or_(
-                Challenge.title.icontains(term[:100], autoescape=True),
-                Challenge.problem.icontains(term[:100], autoescape=True),
-            )
-        )
-    return list(db.session.scalars(select.limit(limit)))
-
-
 def drafts() -> list[Challenge]:
     return list(
         db.session.scalars(

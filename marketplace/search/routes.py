@@ -1,8 +1,10 @@
-"""The search page (achievements or needs) and saved searches."""
+"""The search page (achievements, needs, or the open calls 揭榜挂帅 through their needs)
+and saved searches."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import (
@@ -31,12 +33,59 @@ FILTER_KEYS = ("field", "trl_band", "cooperation_mode", "pricing_mode", "org_typ
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 MAX_QUERY = 200
 PER_PAGE = 20
+#: The calls view: the engine searches the needs that have a public call.
+CALLS = "challenge"
+#: Calls shown beside the results of an achievement search.
+CALLS_BESIDE = 3
+
+#: Registered by the challenges package (a floor above, see register_calls).
+_call_source: dict[str, Callable] = {}
+
+
+def register_calls(need_ids: Callable, by_need: Callable) -> None:
+    """Let the challenges package say which needs have a public call (`need_ids()`,
+    a set of need ids) and what to show of them (`by_need(need_ids)`, a dict of
+    need id to cards with id, title, stage, stage_label and countdown)."""
+    _call_source["need_ids"], _call_source["by_need"] = need_ids, by_need
+
+
+def _need_ids_with_calls() -> set[int]:
+    return _call_source["need_ids"]() if _call_source else set()
+
+
+def _calls_by_need(need_ids: list[int]) -> dict[int, list]:
+    return _call_source["by_need"](need_ids) if _call_source and need_ids else {}
+
+
+def _calls_beside(q: str, scope: dict) -> list:
+    """The best few calls whose need matches `q`, for an achievement search (`scope`:
+    the reader's audience only, the page's filters are the achievements')."""
+    call_needs = _need_ids_with_calls()
+    if not q or not call_needs:
+        return []
+    found = search(
+        get_index(),
+        "need",
+        q,
+        filters=scope,
+        per_page=CALLS_BESIDE,
+        facets=False,
+        highlights=False,
+        only_ids=call_needs,
+    )
+    if found.fallback_any:
+        return []  # "related" means holding every word, not any one of them
+    # A query of no words (only exclusions, or a stray symbol) ranks nothing: its
+    # hits score 0 and relate to nothing.
+    ids = [h.id for h in found.hits if h.score > 0]
+    by_need = _calls_by_need(ids)
+    return [card for i in ids for card in by_need.get(i, [])][:CALLS_BESIDE]
 
 
 def _params():
     args = request.args
     kind = args.get("kind", "achievement")
-    if kind not in MODELS:
+    if kind not in MODELS and kind != CALLS:
         kind = "achievement"
     q = (args.get("q") or "").strip()[:MAX_QUERY]
     filters = {k: args.get(k) for k in FILTER_KEYS if args.get(k)}
@@ -56,8 +105,18 @@ def index():
     if not current_user.is_authenticated:
         # Confidential needs are for signed-in users: not in the counts either.
         scope["audience"] = "public"
+    # The calls view is a need search over the needs that have a public call.
+    engine_kind = "need" if kind == CALLS else kind
+    only = _need_ids_with_calls() if kind == CALLS else None
     result = search(
-        get_index(), kind, q, filters=scope, sort=sort, page=page, per_page=per_page
+        get_index(),
+        engine_kind,
+        q,
+        filters=scope,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        only_ids=only,
     )
     pages = max(1, math.ceil(result.total / per_page))
     if page > pages:
@@ -67,14 +126,15 @@ def index():
         if result.total:
             result = search(
                 get_index(),
-                kind,
+                engine_kind,
                 q,
                 filters=scope,
                 sort=sort,
                 page=page,
                 per_page=per_page,
+                only_ids=only,
             )
-    model = MODELS[kind]
+    model = MODELS[engine_kind]
     ids = [h.id for h in result.hits]
     objs = {
         o.id: o for o in db.session.scalars(sa.select(model).where(model.id.in_(ids)))
@@ -89,6 +149,14 @@ def index():
     return render_template(
         "search/index.html",
         kind=kind,
+        calls=_calls_by_need([o.id for o, _h, _s in hits])
+        if engine_kind == "need"
+        else {},
+        calls_beside=_calls_beside(
+            q, {k: v for k, v in scope.items() if k == "audience"}
+        )
+        if kind == "achievement"
+        else [],
         q=q,
         filters=filters,
         sort=sort,

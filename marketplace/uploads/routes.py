@@ -49,7 +49,18 @@ def delete(attachment_id: int):
     return redirect(back)
 
 
+@bp.app_template_global("can_delete_attachment")
+def can_delete_attachment(attachment: Attachment) -> bool:
+    """For the owners' pages: may the current user remove this file?"""
+    return services.can_delete(current_user, attachment)
+
+
 def _owner_url(attachment: Attachment) -> str:
+    """The page the file was listed on: the one its feature registered, else the
+    listing's page (achievements and needs register none)."""
+    registered = services.OWNER_URLS.get(attachment.owner_type)
+    if registered is not None:
+        return registered(attachment)
     endpoints = {
         "achievement": ("achievements.detail", "achievement_id"),
         "need": ("needs.detail", "need_id"),

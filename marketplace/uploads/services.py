@@ -23,6 +23,9 @@ from .models import Attachment
 OWNER_RULES: dict[str, Callable] = {}
 #: owner_type → callable(user, attachment) -> bool: may `user` remove the file?
 DELETE_RULES: dict[str, Callable] = {}
+#: owner_type → callable(attachment) -> str: the page of the file's owner, where the
+#: user goes back to after removing it.
+OWNER_URLS: dict[str, Callable] = {}
 
 #: Extension → the kind of bytes it must contain, and the MIME type we serve it as.
 EXTENSIONS: dict[str, tuple[str, str]] = {
@@ -58,12 +61,18 @@ class UploadTooLarge(ServiceError):
 
 
 def register_owner_rule(
-    owner_type: str, can_download: Callable, can_delete: Callable | None = None
+    owner_type: str,
+    can_download: Callable,
+    can_delete: Callable | None = None,
+    owner_url: Callable | None = None,
 ) -> None:
-    """Let a feature decide who may download (and delete) the files of its objects."""
+    """Let a feature decide who may download (and delete) the files of its objects,
+    and which page shows them (`owner_url(attachment)`)."""
     OWNER_RULES[owner_type] = can_download
     if can_delete is not None:
         DELETE_RULES[owner_type] = can_delete
+    if owner_url is not None:
+        OWNER_URLS[owner_type] = owner_url
 
 
 def sniff(data: bytes) -> str | None:

@@ -1,4 +1,4 @@
-"""Voucher forms: issuing (operator), applying (firm), the settlement period."""
+"""Voucher forms: issuing (operator), quota applications (firm), the settlement period."""
 
 from __future__ import annotations
 
@@ -36,15 +36,6 @@ class IssueForm(FlaskForm):
         _l("单笔费用最高抵扣比例（%）"),
         default=DEFAULT_MAX_SHARE_PCT,
         validators=[InputRequired(_l("请填写比例。")), NumberRange(min=1, max=100)],
-    )
-
-
-class ApplyForm(FlaskForm):
-    voucher = SelectField(
-        _l("创新券"),
-        coerce=int,
-        choices=[],
-        validators=[InputRequired(_l("请选择创新券。"))],
     )
 
 

@@ -10,16 +10,24 @@ from wtforms.fields.choices import SelectChoice
 
 from ..accounts.models import Organization, OrgType, Verification
 from ..core.timeutil import today_shanghai
-from ..core.transaction import Write, form_status
+from ..core.transaction import Write, button, form_status
 from ..extensions import db
 from ..payments.access import visible_request
 from ..payments.exports import table_response
 from . import bp, services
 from . import quota as quotas
 from . import settlement as report
-from .forms import ApplyForm, DecideForm, IssueForm, PeriodForm, QuotaForm
+from .forms import DecideForm, IssueForm, PeriodForm, QuotaForm
 from .models import QuotaApplication, Voucher
 from .rules import QUOTA_STATUS_LABELS, SERVICE_KINDS
+from .verdict import verdict
+
+
+@bp.app_template_global("voucher_verdict")
+def voucher_verdict(req):
+    """For the payment page (payments sits below vouchers): may vouchers pay part of
+    the request, how much, and why."""
+    return verdict(req, current_user)
 
 
 def _operator() -> None:
@@ -80,20 +88,16 @@ def new():
 @login_required
 def apply(request_id: int):
     req = visible_request(request_id)
-    form = ApplyForm()
-    form.voucher.choices = [
-        SelectChoice(v.id, v.code)
-        for v, _a in services.usable_vouchers(req, current_user)
-    ]
-    if not form.validate_on_submit():
+    back = url_for("payments.detail", request_id=req.id)
+    voucher = db.session.get(Voucher, request.form.get("voucher", 0, type=int))
+    if voucher is None or not current_user.belongs_to(voucher.organization_id):
         flash(_("请选择可用的创新券。"), "error")
-        return redirect(url_for("payments.detail", request_id=req.id))
-    voucher = db.get_or_404(Voucher, form.voucher.data)
-    with Write() as write:
-        services.redeem(voucher, req, current_user)
-    if write.ok:
-        flash(_("创新券已抵扣。"), "success")
-    return redirect(url_for("payments.detail", request_id=req.id))
+        return redirect(back)
+    # redeem() holds every rule (the payer, validity, service kind, listed provider,
+    # share, balance) and refuses with its reason, flashed on the payment page.
+    return button(
+        lambda: services.redeem(voucher, req, current_user), _("创新券已抵扣。"), back
+    )
 
 
 @bp.get("/settlement")

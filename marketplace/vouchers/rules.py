@@ -23,6 +23,19 @@ CONTRACT_SERVICE_KIND = {
     "service": "testing",
 }
 FEE_SERVICE_KIND = {"evaluation_fee": "evaluation", "broker_fee": "brokerage"}
+#: A call's prize (揭榜奖金) buys the solution of the sponsor's own technical problem:
+#: technology development from the solver (the winning proposal becomes a 技术开发
+#: deal), so it counts as 研发设计, like a commissioned development contract. As for
+#: every voucher payment, only a listed provider (载体) may be paid so, and only the
+#: voucher's share of it (all of it under the small-purchase threshold).
+PRIZE_SERVICE_KIND = "rnd_design"
+#: Why a kind of payment counts as its service kind, for the pages that explain it.
+SERVICE_KIND_REASONS = {
+    "prize": _l(
+        "揭榜奖金是发榜企业为解决本企业技术难题向揭榜方购买的技术开发服务，"
+        "按“研发设计”类别使用创新券。"
+    ),
+}
 #: The share of one fee a voucher may pay when the operator sets none (percent).
 DEFAULT_MAX_SHARE_PCT = 50
 #: Caps on quota applications (玉环's county rule as DOMAIN.md gives it); settings

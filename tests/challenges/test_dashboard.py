@@ -66,3 +66,47 @@ def test_dashboard_page_shows_the_challenge_table(
     assert "揭榜挂帅" in page and call.title in page
     csv = client.get("/dashboard/export/challenge_calls.csv")
     assert csv.status_code == 200 and call.title in csv.get_data(as_text=True)
+
+
+def test_judging_no_winner_and_two_prize_grades_are_counted(
+    db, cast, call, create_need
+):
+    def open_call(title):
+        c = services.prepare_call(
+            cast.broker, create_need(org=cast.firm), call_data(cast, title=title)
+        )
+        services.approve_call(cast.operator, c)
+        db.session.commit()
+        return c
+
+    # Call 1: two proposals, both win (一等奖 20 000 000 + 二等奖 5 000 000 fen).
+    a = submit(db, cast.solver_a, call).proposal
+    b = submit(db, cast.solver_b, call).proposal
+    past_deadline(db, call)
+    awards.award(cast.sponsor, call, {a.id: 0, b.id: 1})
+    # Call 2: one proposal, no winner; call 3: one proposal, still being judged.
+    failed, judged = open_call("未揭榜的榜单"), open_call("评审中的榜单")
+    submit(db, cast.solver_b, failed)
+    submit(db, cast.solver_a, judged)
+    past_deadline(db, failed)
+    past_deadline(db, judged)
+    awards.no_winner(cast.sponsor, failed, "方案均未达到附着力指标。")
+    db.session.commit()
+
+    stats = report.build(_today()).challenges
+    assert stats.by_stage == {
+        "draft": 0,
+        "open": 0,
+        "judging": 1,
+        "awarded": 1,
+        "no_winner": 1,
+    }
+    assert [(c.stage, c.proposals, c.winners, c.award_fen) for c in stats.calls] == [
+        ("awarded", 2, 2, 25_000_000),
+        ("no_winner", 1, 0, 0),
+        ("judging", 1, 0, 0),
+    ]
+    # 4 proposals over 3 calls = 1.33… → 1.3; both winners became deals.
+    assert (stats.total_calls, stats.proposals, stats.proposals_per_call) == (3, 4, 1.3)
+    assert (stats.awards, stats.award_fen) == (2, 25_000_000)
+    assert (stats.deals, stats.deal_conversion) == (2, 100.0)

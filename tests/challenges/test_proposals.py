@@ -217,24 +217,20 @@ def test_a_proposal_cites_own_achievements_and_attaches_a_file(
 
 
 def test_an_attachment_over_the_limit_gets_413_and_saves_nothing(
-    app, client, db, login, cast, call
+    app, client, db, login, cast, call, monkeypatch
 ):
     import io
 
     login(cast.solver_a)
-    limit = app.config["MAX_UPLOAD_BYTES"]
-    app.config["MAX_UPLOAD_BYTES"] = 64
-    try:
-        response = client.post(
-            f"/challenges/{call.id}/proposal",
-            data={
-                "approach": "方案",
-                "nda": "y",
-                "file": (io.BytesIO(PDF + b"0" * 100), "大文件.pdf"),
-            },
-            content_type="multipart/form-data",
-        )
-    finally:
-        app.config["MAX_UPLOAD_BYTES"] = limit
+    monkeypatch.setitem(app.config, "MAX_UPLOAD_BYTES", 64)
+    response = client.post(
+        f"/challenges/{call.id}/proposal",
+        data={
+            "approach": "方案",
+            "nda": "y",
+            "file": (io.BytesIO(PDF + b"0" * 100), "大文件.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413 and "上传的文件过大" in response.text
     assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
