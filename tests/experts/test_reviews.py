@@ -1,0 +1,73 @@
+"""An expert's record of reviews (评审记录) and scoring tasks on /experts/: every call
+proposal and panel evaluation they scored, with dates; their own record only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from marketplace.accounts.models import Role
+from marketplace.challenges import judging
+from marketplace.evaluation import panel
+from tests.challenges.conftest import past_deadline, submit
+
+SCORES = {
+    "trl": 6,
+    "trl_evidence": "中试线运行报告",
+    "novelty_score": 4,
+    "advancement_score": 4,
+    "ip_score": 3,
+    "market_score": 4,
+    "team_score": 3,
+}
+
+
+@pytest.fixture
+def evaluation(db, cast, create_achievement):
+    achievement = create_achievement(title="树脂镜片加硬膜工艺")
+    ev = panel.start(cast.operator, achievement=achievement, panel_id=cast.panel.id)
+    db.session.commit()
+    return ev
+
+
+def test_tasks_then_record_list_calls_and_evaluations_with_dates(
+    db, app, client, login, cast, call, evaluation
+):
+    version = submit(db, cast.solver_a, call)
+    past_deadline(db, call)
+    login(cast.e1)
+    tasks = client.get("/experts/").text.split('id="tasks"')[1].split("</ul>")[0]
+    assert (
+        "树脂镜片加硬膜工艺" in tasks and f"/evaluations/{evaluation.id}/score" in tasks
+    )
+
+    judging.score_proposal(cast.e1, version.proposal, [80, 70], "可行")
+    panel.submit_score(
+        cast.e1, evaluation, SCORES, now=datetime(2026, 12, 1, 2, 30)
+    )  # 10:30 Beijing time
+    db.session.commit()
+    assert (
+        "树脂镜片加硬膜工艺" not in client.get("/experts/").text.split('id="tasks"')[1]
+    )
+    page = client.get("/experts/reviews")
+    assert page.status_code == 200
+    rows = page.text.split('id="reviews"')[1]
+    assert "揭榜方案" in rows and call.title in rows and "温州光学研究所" in rows
+    assert "成果评价" in rows and "树脂镜片加硬膜工艺" in rows
+    assert "2026-12-01 10:30" in rows and "镀膜专家组" in rows
+
+
+def test_a_record_is_its_experts_and_the_operators_only(
+    app, client, login, cast, create_user
+):
+    url = f"/experts/{cast.e1.id}/reviews"
+    login(cast.e2)
+    assert client.get(url).status_code == 404
+    assert client.get(f"/experts/{cast.e2.id}/reviews").status_code == 200
+    firm = app.test_client()
+    login(create_user(role=Role.FIRM), c=firm)
+    assert firm.get("/experts/reviews").status_code == 404
+    operator = app.test_client()
+    login(cast.operator, c=operator)
+    assert operator.get(url).status_code == 200
