@@ -14,16 +14,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Role
 from ..core import audit
 from ..core.domain import TRL_LABELS
 from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.timeutil import today_shanghai, utcnow
+from ..core.urls import site_path
 from ..experts import services as experts
 from ..experts.blind import blind, has_scored, optional_text, required_text
 from ..experts.models import Panel, PanelMember
 from ..extensions import db
+from ..notifications.services import notify
 from .models import (
     CONCLUSIONS,
     CRITERIA,
@@ -101,6 +104,15 @@ def start(
     db.session.add(evaluation)
     db.session.flush()
     audit.record(actor, "evaluation.panel_start", evaluation, panel_id=panel.id)
+    for expert in panel.experts:
+        notify(
+            expert,
+            "evaluation.panel",
+            _l("请为成果评价评分：%(t)s", t=evaluation.subject_title),
+            "",
+            site_path("evaluation.score", evaluation_id=evaluation.id),
+            dedupe_key=f"evaluation-panel:{evaluation.id}:{expert.id}",
+        )
     return evaluation
 
 
@@ -171,6 +183,15 @@ def submit_score(expert, evaluation: Evaluation, data: dict, now=None):
     db.session.add(score)
     db.session.flush()
     audit.record(expert, "evaluation.score", evaluation)
+    if not waiting_for(evaluation):
+        notify(
+            evaluation.panel.chair,
+            "evaluation.scored",
+            _l("专家已全部评分，请撰写专家组意见：%(t)s", t=evaluation.subject_title),
+            "",
+            site_path("evaluation.detail", evaluation_id=evaluation.id),
+            dedupe_key=f"evaluation-scored:{evaluation.id}",
+        )
     return score
 
 

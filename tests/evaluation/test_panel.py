@@ -13,6 +13,8 @@ from marketplace.evaluation.aggregate import lower_median, mean
 from marketplace.evaluation.models import Evaluation, EvaluationScore
 from marketplace.experts import services as experts
 from marketplace.experts.models import ExpertProfile, Panel
+from marketplace.notifications.models import Notification
+from tests.evaluation.test_pages import report_form
 
 
 def scores(trl, n, a, i, m, t, **extra):
@@ -294,4 +296,55 @@ def test_the_aggregate_rules():
     assert mean([1, 2]) == Decimal("1.50")
     assert mean([2, 2, 3]) == Decimal("2.33") and mean([1, 1, 2, 2, 2, 2]) == Decimal(
         "1.67"
+    )
+
+
+def test_the_panel_is_told_to_score_and_the_chair_when_all_have(
+    db, started, panelists, client_for
+):
+    def kinds(user):
+        return sorted(
+            db.session.scalars(
+                sa.select(Notification.kind).where(Notification.user_id == user.id)
+            )
+        )
+
+    assert kinds(panelists["lin"]) == ["evaluation.panel"]
+    assert kinds(panelists["tied"]) == []
+    _score_all(started, panelists, client_for)
+    assert kinds(panelists["chair"]) == ["evaluation.panel", "evaluation.scored"]
+
+
+def test_an_existing_untied_panel_is_assigned(db, deal, people, panelists, client_for):
+    panel = experts.create_panel(
+        people["operator"],
+        name="通用专家组",
+        chair_id=panelists["lin"].id,
+        member_ids=[panelists["lin"].id, panelists["chen"].id],
+    )
+    db.session.commit()
+    r = client_for(people["operator"]).post(
+        f"/evaluations/deal/{deal.id}/panel", data={"panel": str(panel.id)}
+    )
+    assert r.status_code == 302
+    ev = db.session.scalar(sa.select(Evaluation))
+    assert ev.panel_id == panel.id and ev.is_open and ev.trl is None
+    page = client_for(panelists["lin"]).get("/experts/").text
+    assert f"/evaluations/{ev.id}/score" in page and "通用专家组" in page
+
+
+def test_a_single_evaluators_report_exports_to_pdf_too(db, deal, people, client_for):
+    broker = client_for(people["broker"])
+    assert (
+        broker.post(f"/evaluations/deal/{deal.id}/new", data=report_form()).status_code
+        == 302
+    )
+    ev = db.session.scalar(sa.select(Evaluation))
+    r = client_for(people["firm"]).get(f"/evaluations/{ev.id}/report.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert (
+        client_for(people["outsider"])
+        .get(f"/evaluations/{ev.id}/report.pdf")
+        .status_code
+        == 404
     )
