@@ -10,8 +10,10 @@ from ..achievements.models import Achievement
 from ..experts.reviews import (
     Review,
     Task,
+    Work,
     register_review_source,
     register_task_source,
+    register_work_source,
 )
 from ..extensions import db
 from . import panel
@@ -59,5 +61,29 @@ def _tasks(expert) -> list[Task]:
     ]
 
 
+def _works(panel_ids: list[int]) -> list[tuple[int, Work]]:
+    rows = db.session.scalars(
+        sa.select(Evaluation)
+        .where(Evaluation.panel_id.in_(panel_ids))
+        .options(
+            sa.orm.joinedload(Evaluation.achievement),
+            sa.orm.joinedload(Evaluation.deal),
+        )
+        .order_by(Evaluation.id)
+    )
+    return [
+        (
+            e.panel_id,
+            Work(
+                str(_l("成果评价")),
+                e.subject_title,
+                url_for("evaluation.detail", evaluation_id=e.id),
+            ),
+        )
+        for e in rows
+    ]
+
+
 register_review_source("evaluation", _reviews)
+register_work_source("evaluation", _works)
 register_task_source("evaluation", _tasks)

@@ -138,8 +138,13 @@ def _score_lines(r: Report) -> list[str]:
 
 def render_pdf(r: Report) -> bytes:
     """The report as a PDF; raises core.pdf.FontUnavailable without a Chinese font."""
+    title = f"{_('科技成果评价报告')}：{r.evaluation.subject_title}"
+    return sections_pdf(title, None, pdf_sections(r))
+
+
+def pdf_sections(r: Report) -> list[tuple[str, list[str]]]:
+    """The PDF's headed sections: what the page shows, and nothing confidential."""
     e = r.evaluation
-    title = f"{_('科技成果评价报告')}：{e.subject_title}"
     head = [f"{_('评价人')}：{e.evaluator_name}", f"{_('评价日期')}：{e.evaluated_on}"]
     if e.achievement is not None:
         head.insert(0, f"{_('成果完成单位')}：{e.achievement.organization.name}")
@@ -205,4 +210,4 @@ def render_pdf(r: Report) -> bytes:
         )
         if e.is_open:
             sections.append((_("状态"), [_("专家组评价进行中，本报告尚未定稿。")]))
-    return sections_pdf(title, None, sections)
+    return sections

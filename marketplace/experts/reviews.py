@@ -47,10 +47,21 @@ class Task:
     url: str
 
 
+@dataclass(frozen=True)
+class Work:
+    """What a panel was formed for (a call, an evaluation)."""
+
+    kind: str
+    title: str
+    url: str
+
+
 ReviewSource = Callable[[int], list[Review]]
 TaskSource = Callable[[object], list[Task]]
+WorkSource = Callable[[list[int]], list[tuple[int, Work]]]
 _review_sources: dict[str, ReviewSource] = {}
 _task_sources: dict[str, TaskSource] = {}
+_work_sources: dict[str, WorkSource] = {}
 
 
 def register_review_source(kind: str, source: ReviewSource) -> None:
@@ -59,6 +70,21 @@ def register_review_source(kind: str, source: ReviewSource) -> None:
 
 def register_task_source(kind: str, source: TaskSource) -> None:
     _task_sources[kind] = source
+
+
+def register_work_source(kind: str, source: WorkSource) -> None:
+    _work_sources[kind] = source
+
+
+def works_of(panel_ids: list[int]) -> dict[int, list[Work]]:
+    """Panel id → the work it does, one query per kind however many panels."""
+    out: dict[int, list[Work]] = {}
+    if not panel_ids:
+        return out
+    for source in _work_sources.values():
+        for panel_id, work in source(panel_ids):
+            out.setdefault(panel_id, []).append(work)
+    return out
 
 
 def record_of(expert_id: int) -> list[Review]:
@@ -122,3 +148,21 @@ def _call_reviews(expert_id: int) -> list[Review]:
 
 
 register_review_source("challenge", _call_reviews)
+
+
+def _call_works(panel_ids: list[int]) -> list[tuple[int, Work]]:
+    rows = db.session.execute(
+        sa.select(_calls.c.panel_id, _calls.c.id, _calls.c.title)
+        .where(_calls.c.panel_id.in_(panel_ids))
+        .order_by(_calls.c.id)
+    )
+    return [
+        (
+            panel_id,
+            Work(str(_l("揭榜挂帅")), title, url_for("challenges.detail", call_id=cid)),
+        )
+        for panel_id, cid, title in rows
+    ]
+
+
+register_work_source("challenge", _call_works)

@@ -31,12 +31,14 @@ def _operator() -> None:
 @login_required
 def index():
     _expert_or_staff()
+    panels = services.panels_of(current_user)
     return render_template(
         "experts/index.html",
+        works=reviews.works_of([p.id for p in panels]),
         tasks=reviews.tasks_of(current_user)
         if current_user.role == Role.EXPERT
         else [],
-        panels=services.panels_of(current_user),
+        panels=panels,
         experts=services.experts() if current_user.is_staff else [],
         ties=services.tied_org_ids(current_user.id),
         profiles=services.profiles_by_expert(),
@@ -143,7 +145,9 @@ def panel(panel_id: int):
     panel = db.get_or_404(Panel, panel_id)
     if not panel.can_view(current_user):
         abort(404)
-    return render_template("experts/panel.html", panel=panel)
+    return render_template(
+        "experts/panel.html", panel=panel, works=reviews.works_of([panel.id])
+    )
 
 
 @bp.route("/reviews", defaults={"expert_id": None})

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from marketplace.accounts.models import Role
+from marketplace.evaluation import report
 from marketplace.evaluation.aggregate import lower_median, mean
 from marketplace.evaluation.models import Evaluation, EvaluationScore
 from marketplace.experts import services as experts
@@ -266,11 +267,32 @@ def test_closing_produces_the_report_with_the_aggregate_computed_by_hand(
     assert "19.00/25" in listing
 
 
-def test_the_report_exports_to_pdf(started, people, panelists, client_for):
+def test_the_report_exports_to_pdf(db, started, people, panelists, client_for, app):
     r = client_for(people["broker"]).get(f"/evaluations/{started.id}/report.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     assert r.data.startswith(b"%PDF")
     assert "private" in r.headers["Cache-Control"]
+    _score_all(started, panelists, client_for)
+    client_for(panelists["chair"]).post(
+        f"/evaluations/{started.id}/opinion",
+        data={"conclusion": "recommended", "conclusion_text": "建议转化。"},
+    )
+    client_for(panelists["lin"]).post(
+        f"/evaluations/{started.id}/dissent", data={"dissent": "团队偏弱"}
+    )
+    client_for(people["broker"]).post(f"/evaluations/{started.id}/close")
+    db.session.refresh(started)
+    with app.test_request_context():
+        text = "\n".join(
+            f"{heading}\n" + "\n".join(lines)
+            for heading, lines in report.pdf_sections(
+                report.build(people["firm"], started)
+            )
+        )
+    assert "周志远（组长）" in text and "专家组：离焦镜片评价专家组" in text
+    assert "先进度（平均）：3.67" in text and "TRL（中位数）：6" in text
+    assert "合计：19.00 / 25" in text and "林晓岚：团队偏弱" in text
+    assert "建议转化。" in text and "焊接功率" not in text
 
 
 def test_a_tie_declared_later_bars_the_expert_from_scoring(
@@ -348,3 +370,20 @@ def test_a_single_evaluators_report_exports_to_pdf_too(db, deal, people, client_
         .status_code
         == 404
     )
+
+
+def test_forming_a_panel_with_nothing_chosen_is_refused_with_messages(
+    db, deal, people, panelists, client_for
+):
+    r = client_for(people["broker"]).post(
+        f"/evaluations/deal/{deal.id}/panel",
+        data={"panel": "", "name": "", "chair": ""},
+    )
+    assert r.status_code == 422
+    for message in ("请填写专家组名称。", "请至少选择一位专家。", "请指定组长。"):
+        assert message in r.text
+    r = client_for(people["broker"]).post(
+        f"/evaluations/deal/{deal.id}/panel", data={"panel": "999"}
+    )
+    assert r.status_code == 422
+    assert db.session.scalar(sa.select(sa.func.count(Evaluation.id))) == 0

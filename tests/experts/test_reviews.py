@@ -47,9 +47,8 @@ def test_tasks_then_record_list_calls_and_evaluations_with_dates(
         cast.e1, evaluation, SCORES, now=datetime(2026, 12, 1, 2, 30)
     )  # 10:30 Beijing time
     db.session.commit()
-    assert (
-        "树脂镜片加硬膜工艺" not in client.get("/experts/").text.split('id="tasks"')[1]
-    )
+    tasks = client.get("/experts/").text.split('id="tasks"')[1].split("</ul>")[0]
+    assert "树脂镜片加硬膜工艺" not in tasks
     page = client.get("/experts/reviews")
     assert page.status_code == 200
     rows = page.text.split('id="reviews"')[1]
@@ -71,3 +70,17 @@ def test_a_record_is_its_experts_and_the_operators_only(
     operator = app.test_client()
     login(cast.operator, c=operator)
     assert operator.get(url).status_code == 200
+
+
+def test_the_panel_list_says_what_each_panel_reviews(
+    client, login, cast, call, evaluation
+):
+    login(cast.e2)
+    page = client.get("/experts/").text
+    assert f'揭榜挂帅 · <a href="/challenges/{call.id}">{call.title}</a>' in page
+    assert (
+        f'成果评价 · <a href="/evaluations/{evaluation.id}">树脂镜片加硬膜工艺</a>'
+        in page
+    )
+    panel_page = client.get(f"/experts/panels/{cast.panel.id}").text
+    assert "树脂镜片加硬膜工艺" in panel_page.split('id="works"')[1]
