@@ -119,6 +119,16 @@ def start(
 # --- scoring ----------------------------------------------------------------------
 
 
+def _locked(evaluation: Evaluation) -> Evaluation:
+    """The evaluation's row locked for this transaction (PostgreSQL), and its state
+    read afresh: a score, the opinion and the close are checked against what the
+    others committed, so a late score never slips in beside the close, and an
+    expert's double submit is refused rather than failing on the unique key."""
+    db.session.refresh(evaluation, with_for_update=True)
+    db.session.expire(evaluation, ["panel_scores", "dissents"])
+    return evaluation
+
+
 def own_score(user, evaluation: Evaluation) -> EvaluationScore | None:
     uid = getattr(user, "id", None)
     return next((s for s in evaluation.panel_scores if s.expert_id == uid), None)
@@ -144,6 +154,7 @@ def _int_in(value, allowed, field: str, message: str) -> int:
 
 def submit_score(expert, evaluation: Evaluation, data: dict, now=None):
     """An expert's scores of every item, once; final when submitted."""
+    _locked(evaluation)
     if not evaluation.is_panel:
         raise InvalidTransition(_("该评价不是专家组评价。"))
     if not evaluation.is_eligible_expert(expert):
@@ -232,6 +243,7 @@ def is_chair(user, evaluation: Evaluation) -> bool:
 def write_opinion(chair, evaluation: Evaluation, conclusion: str, text: str, now=None):
     """The chair's group opinion (a conclusion and its text) once every eligible
     expert has scored; rewritable until the evaluation is closed."""
+    _locked(evaluation)
     if not is_chair(chair, evaluation):
         raise PermissionDenied(_("只有专家组组长可以撰写专家组意见。"))
     if not evaluation.is_open:
@@ -252,6 +264,7 @@ def write_opinion(chair, evaluation: Evaluation, conclusion: str, text: str, now
 
 def record_dissent(expert, evaluation: Evaluation, text: str, now=None):
     """A member other than the chair records dissent from the opinion, by name."""
+    _locked(evaluation)
     if not evaluation.is_eligible_expert(expert) or is_chair(expert, evaluation):
         raise PermissionDenied(_("只有专家组成员（组长除外）可以记录不同意见。"))
     if not evaluation.is_open:
@@ -273,6 +286,7 @@ def record_dissent(expert, evaluation: Evaluation, text: str, now=None):
 def close(actor, evaluation: Evaluation, now: datetime | None = None) -> Evaluation:
     """The handler closes the panel's work: every eligible expert has scored and the
     chair has written the opinion. The report's TRL is the panel's median."""
+    _locked(evaluation)
     if not evaluation.can_edit(actor):
         raise PermissionDenied(_("只有组织评价的技术经纪人或运营方可以结束评价。"))
     if not evaluation.is_open:

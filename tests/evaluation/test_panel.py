@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 import sqlalchemy as sa
 
 from marketplace.accounts.models import Role
@@ -13,7 +12,7 @@ from marketplace.evaluation import report
 from marketplace.evaluation.aggregate import lower_median, mean
 from marketplace.evaluation.models import Evaluation, EvaluationScore
 from marketplace.experts import services as experts
-from marketplace.experts.models import ExpertProfile, Panel
+from marketplace.experts.models import Panel
 from marketplace.notifications.models import Notification
 from tests.evaluation.test_pages import report_form
 
@@ -32,36 +31,6 @@ def scores(trl, n, a, i, m, t, **extra):
     }
     data.update(extra)
     return data
-
-
-@pytest.fixture
-def panelists(db, create_user, people, deal):
-    """Chair 周, members 林 and 陈 (field of the achievement), and 吴, tied to the
-    achievement's owner, with the same field."""
-    out = {}
-    for key, name in (("chair", "周志远"), ("lin", "林晓岚"), ("chen", "陈海峰")):
-        out[key] = create_user(role=Role.EXPERT, name=name)
-    out["tied"] = create_user(role=Role.EXPERT, name="吴关联")
-    for u in out.values():
-        db.session.add(ExpertProfile(expert_id=u.id, fields=[deal.achievement.field]))
-    experts.declare_tie(out["tied"], deal.supplier_org_id)
-    db.session.commit()
-    return out
-
-
-@pytest.fixture
-def started(db, deal, people, panelists, client_for):
-    r = client_for(people["broker"]).post(
-        f"/evaluations/deal/{deal.id}/panel",
-        data={
-            "panel": "",
-            "name": "离焦镜片评价专家组",
-            "chair": panelists["chair"].id,
-            "members": [panelists[k].id for k in ("chair", "lin", "chen")],
-        },
-    )
-    assert r.status_code == 302, r.text
-    return db.session.scalar(sa.select(Evaluation))
 
 
 def test_the_panel_is_suggested_by_field_and_a_tied_expert_is_excluded(
