@@ -115,7 +115,7 @@ def test_bad_scores_are_refused_with_a_message_and_nothing_saved(
     lin = client_for(panelists["lin"])
     url = f"/evaluations/{started.id}/score"
     r = lin.post(url, data=scores(10, 4, 4, 3, 5, 3))
-    assert r.status_code == 422 and "Not a valid choice" not in r.text
+    assert r.status_code == 422 and "不是有效的选择。" in r.text
     r = lin.post(url, data=scores(6, 7, 4, 3, 5, 3, trl_evidence=""))
     assert r.status_code == 422 and "请写明判定成熟度的依据。" in r.text
     r = lin.post(url, data={"trl": "x"})
@@ -356,3 +356,19 @@ def test_forming_a_panel_with_nothing_chosen_is_refused_with_messages(
     )
     assert r.status_code == 422
     assert db.session.scalar(sa.select(sa.func.count(Evaluation.id))) == 0
+
+
+def test_the_panel_pages_speak_english_when_asked(
+    db, started, deal, people, panelists, client_for
+):
+    lin = client_for(panelists["lin"])
+    page = lin.get(f"/evaluations/{started.id}/score?lang=en")
+    assert page.status_code == 200 and "Score alone" in page.text
+    r = lin.post(f"/evaluations/{started.id}/score", data={"trl": "x"})
+    assert r.status_code == 422 and "Please select a score." in r.text
+    report_page = lin.get(f"/evaluations/{started.id}").text
+    assert "Experts score alone" in report_page
+    broker = client_for(people["broker"])
+    form = broker.get(f"/evaluations/deal/{deal.id}/panel?lang=en").text
+    assert "Experts suggested by field" in form
+    assert "Record of reviews" in lin.get("/experts/").text

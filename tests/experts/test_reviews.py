@@ -10,6 +10,7 @@ import pytest
 from marketplace.accounts.models import Role
 from marketplace.challenges import judging
 from marketplace.evaluation import panel
+from marketplace.pages.querycount import counting
 from tests.challenges.conftest import past_deadline, submit
 
 SCORES = {
@@ -84,3 +85,28 @@ def test_the_panel_list_says_what_each_panel_reviews(
     )
     panel_page = client.get(f"/experts/panels/{cast.panel.id}").text
     assert "树脂镜片加硬膜工艺" in panel_page.split('id="works"')[1]
+
+
+def test_the_record_costs_the_same_queries_at_ten_times_the_reviews(
+    db, client, login, cast, create_achievement
+):
+    def review(n):
+        for _ in range(n):
+            ev = panel.start(
+                cast.operator, achievement=create_achievement(), panel_id=cast.panel.id
+            )
+            panel.submit_score(cast.e1, ev, SCORES)
+        db.session.commit()
+
+    def count():
+        client.get("/experts/reviews")
+        with counting() as found:
+            assert client.get("/experts/reviews").status_code == 200
+        return len(found)
+
+    login(cast.e1)
+    review(2)
+    small = count()
+    review(18)
+    large = count()
+    assert 0 < large == small, (small, large)
