@@ -44,9 +44,10 @@ def owner_org_id_of(deal=None, achievement=None) -> int | None:
     return deal.supplier_org_id if deal is not None else None
 
 
-def suggestions(achievement, owner_org_id: int | None):
-    """Experts of the achievement's field, those tied to its owner left out."""
-    field = achievement.field if achievement is not None else None
+def suggestions(deal, achievement, owner_org_id: int | None):
+    """Experts of the subject's field, those tied to its owner left out."""
+    subject = achievement if achievement is not None else deal
+    field = getattr(subject, "field", None)
     return experts.suggest_experts(field, {owner_org_id} if owner_org_id else set())
 
 

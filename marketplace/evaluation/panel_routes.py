@@ -21,20 +21,21 @@ from .panel_forms import PanelScoreForm, StartPanelForm
 
 def _start(deal=None, achievement=None):
     owner = panel.owner_org_id_of(deal, achievement)
-    suggested = panel.suggestions(achievement, owner)
+    suggested = panel.suggestions(deal, achievement, owner)
+    subject = achievement.title if achievement is not None else deal.title
     form = StartPanelForm()
     form.set_choices(experts.all_panels(), experts.experts())
     if request.method == "GET":
         form.members.data = [e.id for e in suggested]
         form.chair.data = suggested[0].id if suggested else None
-        form.name.data = _("%(t)s 评价专家组", t=achievement.title[:100])
+        form.name.data = _("%(t)s 评价专家组", t=subject[:100])
 
     def again():
         return render_template(
             "evaluation/panel_start.html",
             form=form,
             deal=deal,
-            achievement=achievement,
+            subject=subject,
             suggested=suggested,
             profiles=experts.profiles_by_expert(),
         ), form_status(form)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from marketplace.accounts.models import Role
+from marketplace.deals.models import Deal, DealStage
 from marketplace.evaluation import report
 from marketplace.evaluation.aggregate import lower_median, mean
 from marketplace.evaluation.models import Evaluation, EvaluationScore
@@ -372,3 +373,31 @@ def test_the_panel_pages_speak_english_when_asked(
     form = broker.get(f"/evaluations/deal/{deal.id}/panel?lang=en").text
     assert "Experts suggested by field" in form
     assert "Record of reviews" in lin.get("/experts/").text
+
+
+def test_a_deal_from_a_need_gets_a_panel_too(
+    db, people, panelists, client_for, create_need
+):
+    need = create_need(org=people["firm"].organization, title="镜架电镀层附着力")
+    d = Deal(
+        need=need,
+        supplier_org_id=people["supplier"].organization_id,
+        firm_org_id=people["firm"].organization_id,
+        broker_id=people["broker"].id,
+        origin="answer",
+        stage=DealStage.NEGOTIATION,
+    )
+    db.session.add(d)
+    db.session.commit()
+    broker = client_for(people["broker"])
+    page = broker.get(f"/evaluations/deal/{d.id}/panel")
+    assert page.status_code == 200 and "镜架电镀层附着力 评价专家组" in page.text
+    r = broker.post(
+        f"/evaluations/deal/{d.id}/panel",
+        data={
+            "name": "组",
+            "chair": panelists["lin"].id,
+            "members": [panelists["tied"].id],
+        },
+    )
+    assert r.status_code == 422 and "吴关联" in r.text  # tied to the supplier
