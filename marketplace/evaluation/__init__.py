@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("evaluation", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import panel_routes, routes  # noqa: E402,F401

@@ -11,9 +11,9 @@ from ..core.transaction import Write, form_status
 from ..core.web import visible_or_404
 from ..deals.models import Deal
 from ..extensions import db
-from . import bp, services
+from . import bp, report, services
 from .forms import EvaluationForm, ValuationForm
-from .models import CRITERIA, Evaluation
+from .models import Evaluation
 
 
 def _visible_deal(deal_id: int) -> Deal:
@@ -111,19 +111,7 @@ def new_for_achievement(achievement_id: int):
 @bp.route("/<int:evaluation_id>")
 @login_required
 def detail(evaluation_id: int):
-    evaluation = _visible_evaluation(evaluation_id)
-    valuation = evaluation.latest_valuation
-    income = cost = None
-    if valuation is not None:
-        income, cost = services.compute(valuation.inputs)
-    return render_template(
-        "evaluation/detail.html",
-        evaluation=evaluation,
-        criteria=CRITERIA,
-        valuation=valuation,
-        income=income,
-        cost=cost,
-    )
+    return report.render_detail(_visible_evaluation(evaluation_id))
 
 
 @bp.route("/<int:evaluation_id>/edit", methods=["GET", "POST"])
@@ -132,6 +120,8 @@ def edit(evaluation_id: int):
     evaluation = _visible_evaluation(evaluation_id)
     if not evaluation.can_edit(current_user):
         abort(403)
+    if evaluation.is_panel:
+        abort(404)  # a panel's report is its experts' scores and the chair's opinion
     form = EvaluationForm(obj=evaluation if request.method == "GET" else None)
     if form.validate_on_submit():
         with Write(form) as write:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 
 from ..core import audit
-from ..core.errors import PermissionDenied, ValidationFailed
+from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from ..core.timeutil import today_shanghai
 from ..deals.services import deal_parties
 from ..extensions import db
@@ -81,6 +81,8 @@ def create_evaluation(actor, data: dict, deal=None, achievement=None) -> Evaluat
 def update_evaluation(evaluation: Evaluation, actor, data: dict) -> Evaluation:
     if not evaluation.can_edit(actor):
         raise PermissionDenied(_("您无权修改此评价报告。"))
+    if evaluation.is_panel:
+        raise InvalidTransition(_("专家组评价由专家评分和组长意见组成，不能直接修改。"))
     _apply(evaluation, data)
     db.session.flush()
     audit.record(

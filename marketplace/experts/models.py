@@ -86,3 +86,18 @@ class PanelMember(db.Model):
 
     panel: Mapped[Panel] = relationship(back_populates="members")
     expert: Mapped[User] = relationship()
+
+
+def is_tied(expert_id: int | None, organization_id: int | None) -> bool:
+    """Whether the expert declared a tie to the organisation (and so stands aside)."""
+    if expert_id is None or organization_id is None:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(ExpertTie.id).where(
+                ExpertTie.expert_id == expert_id,
+                ExpertTie.organization_id == organization_id,
+            )
+        )
+        is not None
+    )

@@ -12,7 +12,7 @@ from ..core.domain import FIELD_LABELS
 from ..core.transaction import Write, form_status
 from ..extensions import db
 from ..needs.models import Need
-from . import bp, services
+from . import bp, reviews, services
 from .forms import InviteExpertForm, PanelForm, ProfileForm
 from .models import Panel
 
@@ -31,9 +31,14 @@ def _operator() -> None:
 @login_required
 def index():
     _expert_or_staff()
+    panels = services.panels_of(current_user)
     return render_template(
         "experts/index.html",
-        panels=services.panels_of(current_user),
+        works=reviews.works_of([p.id for p in panels]),
+        tasks=reviews.tasks_of(current_user)
+        if current_user.role == Role.EXPERT
+        else [],
+        panels=panels,
         experts=services.experts() if current_user.is_staff else [],
         ties=services.tied_org_ids(current_user.id),
         profiles=services.profiles_by_expert(),
@@ -140,4 +145,21 @@ def panel(panel_id: int):
     panel = db.get_or_404(Panel, panel_id)
     if not panel.can_view(current_user):
         abort(404)
-    return render_template("experts/panel.html", panel=panel)
+    return render_template(
+        "experts/panel.html", panel=panel, works=reviews.works_of([panel.id])
+    )
+
+
+@bp.route("/reviews", defaults={"expert_id": None})
+@bp.route("/<int:expert_id>/reviews")
+@login_required
+def record(expert_id: int | None):
+    """An expert's record of reviews (评审记录): theirs, or any expert's for the operator."""
+    expert = current_user if expert_id is None else db.get_or_404(User, expert_id)
+    if expert.role != Role.EXPERT or not (
+        current_user.is_operator or current_user.id == expert.id
+    ):
+        abort(404)
+    return render_template(
+        "experts/reviews.html", expert=expert, rows=reviews.record_of(expert.id)
+    )

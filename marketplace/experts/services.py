@@ -12,6 +12,7 @@ from ..core.domain import FIELD_LABELS
 from ..core.errors import PermissionDenied, ValidationFailed
 from ..extensions import db
 from .models import ExpertProfile, ExpertTie, Panel, PanelMember
+from .models import is_tied as models_is_tied
 
 PANEL_MAX = 15
 
@@ -143,7 +144,14 @@ def tied_org_ids(expert_id: int) -> set[int]:
 
 
 def is_tied(expert_id: int, organization_id: int) -> bool:
-    return organization_id in tied_org_ids(expert_id)
+    return models_is_tied(expert_id, organization_id)
+
+
+def tied_members(panel: Panel, organization_ids: set[int]) -> list[User]:
+    """The panel's experts who declared a tie to one of the organisations."""
+    return [
+        e for e in panel.experts if tied_org_ids(e.id) & (organization_ids or set())
+    ]
 
 
 def experts() -> list[User]:
@@ -161,6 +169,31 @@ def create_panel(
 ) -> Panel:
     """A panel of active experts; the chair is one of them."""
     _operator(operator)
+    return _build_panel(operator, name, chair_id, member_ids, set())
+
+
+def form_panel(
+    actor,
+    *,
+    name: str,
+    chair_id: int | None,
+    member_ids: list[int],
+    exclude_tied_to: set[int],
+) -> Panel:
+    """A panel a broker (or the operator) forms for a piece of work, e.g. an
+    evaluation: as create_panel, and no expert tied to `exclude_tied_to` may sit on it."""
+    if not (actor and actor.is_authenticated and actor.is_staff):
+        raise PermissionDenied(_("只有技术经纪人或运营方可以组建专家组。"))
+    return _build_panel(actor, name, chair_id, member_ids, exclude_tied_to)
+
+
+def _build_panel(
+    actor,
+    name: str,
+    chair_id: int | None,
+    member_ids: list[int],
+    exclude_tied_to: set[int],
+) -> Panel:
     name = (name or "").strip()
     errors: list[tuple[str | None, str]] = []
     if not name:
@@ -177,13 +210,26 @@ def create_panel(
         errors.append(("members", _("专家组最多 %(n)d 人。", n=PANEL_MAX)))
     if chair_id is None:
         errors.append(("chair", _("请指定组长。")))
+    if len(name) > 120:
+        errors.append(("name", _("专家组名称不能超过 %(n)d 字。", n=120)))
+    tied = [u.name for u in found.values() if tied_org_ids(u.id) & exclude_tied_to]
+    if tied:
+        errors.append(
+            (
+                "members",
+                _(
+                    "%(names)s 申报了与成果所属机构的关联关系，应回避，不能入选。",
+                    names="、".join(tied),
+                ),
+            )
+        )
     if errors:
         raise ValidationFailed(errors)
-    panel = Panel(name=name, chair_id=chair_id, created_by_id=operator.id)
+    panel = Panel(name=name, chair_id=chair_id, created_by_id=actor.id)
     panel.members = [PanelMember(expert_id=i) for i in ids]
     db.session.add(panel)
     db.session.flush()
-    audit.record(operator, "panel.create", panel)
+    audit.record(actor, "panel.create", panel)
     return panel
 
 
