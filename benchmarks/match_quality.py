@@ -1,10 +1,13 @@
 """Measure matching (nDCG@10, recall@10) in both directions against a jieba+BM25 baseline.
 
-Usage: python benchmarks/match_quality.py [--data DIR ...] [--verbose] [--json-only]
+Usage: python benchmarks/match_quality.py [--data DIR ...] [--half tune] [--verbose]
+       [--json-only]
 
 Each DIR holds achievements.jsonl and either needs.jsonl + qrels.jsonl (one set) or
 halves in subdirectories (tune/, test/), each with needs.jsonl + qrels.jsonl, sharing
 the achievements. Without --data: benchmarks/data/match_eval and match_eval2.
+--half NAME keeps only the halves of that name (and single sets): `--half tune` while
+tuning, so that the test half is not looked at.
 Directions: need -> achievement (match_need, the qrels as graded) and achievement -> need
 (match_achievement, the same qrels inverted). Each direction is also reported by language
 pair (source -> target: zh->zh, zh->en, en->zh, en->en): a query of the source language
@@ -313,12 +316,15 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: prints a table and a final JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, action="append")
+    parser.add_argument("--half", help="only the halves of this name (e.g. tune)")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--json-only", action="store_true")
     args = parser.parse_args(argv)
     results = {}
     for data in args.data or DEFAULT_DATA:
         for label, achievements, needs, qrels in load_suites(data):
+            if args.half and "/" in label and label.rsplit("/", 1)[1] != args.half:
+                continue
             results[label] = evaluate_suite(
                 achievements, needs, qrels, args.verbose, label
             )
