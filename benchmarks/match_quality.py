@@ -1,10 +1,15 @@
 """Measure matching (nDCG@10, recall@10) in both directions against a jieba+BM25 baseline.
 
-Usage: python benchmarks/match_quality.py [--data DIR ...] [--verbose] [--json-only]
+Usage: python benchmarks/match_quality.py [--data DIR ...] [--half tune] [--verbose]
+       [--json-only]
 
 Each DIR holds achievements.jsonl and either needs.jsonl + qrels.jsonl (one set) or
 halves in subdirectories (tune/, test/), each with needs.jsonl + qrels.jsonl, sharing
 the achievements. Without --data: benchmarks/data/match_eval and match_eval2.
+--half NAME keeps only the halves of that name (and single sets): `--half tune` while
+tuning, so that the test half is not looked at. --monolingual-thesaurus runs the same on
+a copy of search_index whose thesaurus groups are split by language: only the dictionary
+(CC-CEDICT) links the languages, as for words the hand-made thesaurus lacks.
 Directions: need -> achievement (match_need, the qrels as graded) and achievement -> need
 (match_achievement, the same qrels inverted). Each direction is also reported by language
 pair (source -> target: zh->zh, zh->en, en->zh, en->en): a query of the source language
@@ -17,7 +22,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -309,16 +317,52 @@ def print_table(results: dict[str, dict]) -> None:
         print(f"{label:22}match p50 {r['match_p50_ms']} ms")
 
 
+def split_thesaurus(text: str) -> str:
+    """The thesaurus with each synonym group split into its Chinese and its
+    English members (related-group lines and comments unchanged)."""
+    out = []
+    for line in text.splitlines():
+        body = "" if line.startswith("#") else line.split("#", 1)[0].strip()
+        if not body or body.startswith("~"):
+            out.append(line)
+            continue
+        members = [m.strip() for m in body.split("|") if m.strip()]
+        zh = [m for m in members if _CJK.search(m)]
+        en = [m for m in members if not _CJK.search(m)]
+        out += [" | ".join(g) for g in (zh, en) if g]
+    return "\n".join(out) + "\n"
+
+
+def run_monolingual(argv: list[str]) -> int:
+    """This benchmark on a copy of search_index with a split thesaurus."""
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copytree(root / "search_index", Path(tmp) / "search_index")
+        shutil.copytree(root / "benchmarks", Path(tmp) / "benchmarks")
+        th = Path(tmp) / "search_index" / "data" / "thesaurus.txt"
+        th.write_text(split_thesaurus(th.read_text(encoding="utf-8")), encoding="utf-8")
+        args = [a for a in argv if a != "--monolingual-thesaurus"]
+        script = Path(tmp) / "benchmarks" / "match_quality.py"
+        env = {**os.environ, "PYTHONPATH": tmp}
+        return subprocess.call([sys.executable, str(script), *args], env=env)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point: prints a table and a final JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, action="append")
+    parser.add_argument("--half", help="only the halves of this name (e.g. tune)")
+    parser.add_argument("--monolingual-thesaurus", action="store_true")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--json-only", action="store_true")
     args = parser.parse_args(argv)
+    if args.monolingual_thesaurus:
+        return run_monolingual(sys.argv[1:] if argv is None else argv)
     results = {}
     for data in args.data or DEFAULT_DATA:
         for label, achievements, needs, qrels in load_suites(data):
+            if args.half and "/" in label and label.rsplit("/", 1)[1] != args.half:
+                continue
             results[label] = evaluate_suite(
                 achievements, needs, qrels, args.verbose, label
             )

@@ -40,8 +40,20 @@ from .cedict import data_path, read_entries
 
 #: Translations below this relative weight are dropped.
 MIN_WEIGHT = 0.25
-#: How many translations a term has at most (the surest).
+#: How many translations a Chinese term has at most (the surest).
 MAX_TRANSLATIONS = 6
+#: How many Chinese words an English term has at most: more, since the
+#: surest are often rare words no listing holds (frame: 构陷, 框架, 框子) and
+#: the matcher keeps only those its index holds.
+MAX_BACK_TRANSLATIONS = 12
+#: A Chinese compound the dictionary lacks translates by its parts (废水处理
+#: -> 废水 + 处理, 镍铬 -> 镍 + 铬 -> "nickel chromium"), as surely as its
+#: parts times this: the surest COMPOUND_SENSES translations of each part, at
+#: most MAX_COMPOUND of them. Single characters translate only as elements
+#: (their senses, tried, composed noise: 六价 -> "six price").
+COMPOUND_WEIGHT = 0.8
+COMPOUND_SENSES = 2
+MAX_COMPOUND = 4
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -166,6 +178,10 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
             british = [_british(w) for w in g]
             if british != list(g):
                 variants[key] = " ".join(stem(w) for w in british)
+            elif len(g) == 2 and all(len(w) >= 3 for w in g):
+                # English writes many such pairs as one word ("waste water":
+                # wastewater, "eye glass": eyeglass).
+                variants[key] = stem(g[0] + g[1])
     zh_en: dict[str, list] = {}
     back: dict[str, list] = {}
     for simp, keys in keyed.items():
@@ -189,7 +205,7 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
         v = [(z, w) for z, w in v if terms(z) == [z]]
         if v:
             v.sort(key=lambda kv: (-kv[1], kv[0]))
-            en_zh[k] = v[:MAX_TRANSLATIONS]
+            en_zh[k] = v[:MAX_BACK_TRANSLATIONS]
             if k in variants:
                 en_zh.setdefault(variants[k], en_zh[k])
     return zh_en, en_zh
@@ -251,7 +267,31 @@ class Lexicon:
         """Index terms of the other language for ``term``, by weight (0-1]."""
         if not _CJK.search(term):
             return dict(self.en_zh.get(term))
-        return dict(self.zh_en.get(term.replace(" ", "")))
+        term = term.replace(" ", "")
+        return dict(self.zh_en.get(term)) or self.compound(term)
+
+    def compound(self, term: str) -> dict[str, float]:
+        """A Chinese word the dictionary lacks, translated by its parts in
+        order (jieba's cut without the word itself): every part must translate."""
+        parts = _cut(term) if len(term) > 1 else []
+        if len(parts) < 2:
+            return {}
+        options = []
+        for part in parts:
+            got = self.zh_en.get(part)
+            if not got:
+                return {}
+            options.append(sorted(got, key=lambda kv: -kv[1])[:COMPOUND_SENSES])
+        combos = [("", 1.0)]
+        for opts in options:
+            combos = [(f"{k} {t}".strip(), w * tw) for k, w in combos for t, tw in opts]
+        combos.sort(key=lambda kv: (-kv[1], kv[0]))
+        out = {}
+        for k, w in combos[:MAX_COMPOUND]:
+            w = round(w * COMPOUND_WEIGHT, 3)
+            if w >= MIN_WEIGHT and len(k.split()) <= 4:
+                out[k] = w
+        return out
 
     def to_bytes(self) -> bytes:
         return self.zh_en.blob + b"\0" + self.en_zh.blob
@@ -262,6 +302,26 @@ class Lexicon:
         if not sep:
             raise ValueError("not a lexicon")
         return cls(_Table(zh), _Table(en))
+
+
+@lru_cache(maxsize=65536)
+def _cut(word: str) -> tuple[str, ...]:
+    """The words jieba would cut ``word`` into were it not one word, in order."""
+    from .analysis import _FROM_PLACEHOLDER, _TO_PLACEHOLDER, warm_up
+
+    tk = warm_up()
+    coded = word.translate(_TO_PLACEHOLDER)
+    n = len(coded)
+    dag = tk.get_DAG(coded)
+    dag[0] = [j for j in dag[0] if j != n - 1] or [0]
+    route: dict = {}
+    tk.calc(coded, dag, route)
+    out, i = [], 0
+    while i < n:
+        j = route[i][1] + 1
+        out.append(coded[i:j].translate(_FROM_PLACEHOLDER))
+        i = j
+    return tuple(out)
 
 
 def cache_dir() -> Path:

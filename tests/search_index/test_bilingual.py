@@ -168,3 +168,26 @@ def test_british_spellings_translate_as_the_american_ones():
     assert _tr("colour") == _tr("color") and _tr("colour")
     assert bilingual._british("polarized") == "polarised"
     assert bilingual._british("motor") == "motor"
+
+
+def test_a_compound_the_dictionary_lacks_translates_by_its_parts():
+    # 镍铬 is no CEDICT headword; its parts are (two elements), in order.
+    assert "镍铬" not in {s for s, _, _ in cedict.read_entries() if s == "镍铬"}
+    got = _tr("镍铬")
+    assert set(got) == {"nickel chromium"}
+    assert got["nickel chromium"] < _tr("镍")["nickel"]
+    # A compound with a part that translates to nothing stays untranslated.
+    assert _tr("镍哈") == {}
+
+
+def test_a_two_word_gloss_also_translates_to_the_word_written_as_one():
+    # CEDICT: 废水 "waste water"; English listings write "wastewater".
+    assert "wast water" in _tr("废水") and "wastewat" in _tr("废水")
+    assert "废水" in _tr("wastewat")
+
+
+def test_an_english_word_keeps_enough_chinese_words_for_its_common_one():
+    # "frame": the surest senses are rare words (构陷, to frame someone);
+    # 边框 still comes, and "release" keeps 释放.
+    assert "边框" in _tr("frame") and "框架" in _tr("frame")
+    assert "释放" in _tr("releas")

@@ -77,3 +77,48 @@ def test_the_notice_appears_only_when_no_listing_holds_every_word(plain):
     assert r.fallback_any and set(ids(r)) >= {31, 34}
     r = search(plain, "achievements", "树脂镜片加硬液")
     assert not r.fallback_any and ids(r)[0] == 34
+
+
+MORE = [
+    {
+        "id": 41,
+        "title": "电镀废水深度处理达标排放",
+        "body": "含镍电镀废水经膜分离后稳定达标。",
+        "org_id": 41,
+    },
+    {"id": 42, "title": "不锈钢镜架", "body": "不锈钢冲压镜架，不生锈。", "org_id": 42},
+    {
+        "id": 43,
+        "title": "钛镜架焊接点断裂的激光补焊",
+        "body": "焊点开裂后用激光补焊，焊接强度恢复。",
+        "org_id": 43,
+    },
+    {"id": 44, "title": "钛镜架抛光", "body": "钛镜架镜面抛光。", "org_id": 44},
+]
+
+
+@pytest.fixture
+def more(index):
+    index.upsert("achievements", MORE)
+    return index
+
+
+def test_a_negation_or_a_verdict_is_no_keyword(more):
+    # 不 written alone found every word holding it (不锈钢) and was a keyword
+    # no listing holds as a word: the "any word" notice, the steel frame first.
+    r = search(more, "achievements", "电镀废水不达标")
+    assert ids(r)[0] == 41 and not r.fallback_any
+    assert 42 not in ids(r)
+    assert "不" not in [c.key for c in parse("电镀废水不达标").concepts]
+    assert "差" not in [c.key for c in parse("镜片防蓝光效果差").concepts]
+
+
+def test_a_word_jieba_made_up_that_no_listing_holds_is_read_as_its_characters(more):
+    # jieba's HMM cuts 钛镜架焊接点断 into ... 焊接 / 点断; no listing holds 点断.
+    snap = more.snapshot("achievements")
+    keys = [c.key for c in parse("钛镜架焊接点断", snap).concepts]
+    assert "点断" not in keys and {"点", "断"} <= set(keys)
+    r = search(more, "achievements", "钛镜架焊接点断")
+    assert ids(r)[0] == 43 and not r.fallback_any
+    # Without the index (or where a listing holds the word) it stays whole.
+    assert "点断" in [c.key for c in parse("钛镜架焊接点断").concepts]
