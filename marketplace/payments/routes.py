@@ -23,7 +23,7 @@ from .forms import (
     RoyaltyForm,
     TransferForm,
 )
-from .models import PaymentRequest
+from .models import PaymentRequest, PaymentStatus
 
 
 def visible_deal(deal_id: int):
@@ -50,7 +50,7 @@ def index():
         for k in ("due", "settled", "refunded", "outstanding")
     }
     totals["overdue"] = sum(
-        bal[r.id].outstanding for r in reqs if bal[r.id].status == "overdue"
+        bal[r.id].outstanding for r in reqs if bal[r.id].status == PaymentStatus.OVERDUE
     )
     return render_template(
         "payments/index.html", reqs=reqs, bal=bal, totals=totals, status=status
