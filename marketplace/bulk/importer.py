@@ -276,7 +276,7 @@ def _write_batch(
             continue
         now = utcnow()
         ids = _insert_new(kind, [(c, o) for _n, c, o in new], status_columns(t, now))
-        record_imports(t, kind, ids, None, now)
+        record_imports(t, model.__table__, ids, None, now)
         record_bulk_changes([(kind, i) for i in ids])
         report.created += len(ids)
         report.ids.extend((kind, i) for i in ids)

@@ -136,30 +136,30 @@ def check_import(kind: str, status: str, source: str = NEW) -> Transition:
         raise InvalidTransition(message) from None
 
 
-def record_imports(t: Transition, kind: str, ids: list[int], actor, now) -> None:
-    """The audit entries of new listings a batch import created by `t` (as
-    apply_listing_action writes them, one per listing), in one INSERT."""
+def record_imports(t: Transition, table: sa.Table, ids: list[int], actor, now) -> None:
+    """The audit entries of the new listings (rows `ids` of `table`) a batch import
+    created by `t`, one per listing as apply_listing_action writes them, in one
+    INSERT … SELECT: the database copies the ids, nothing is sent per row."""
     if not ids:
         return
+    kind = table.name[:-1]
+    action = f"{kind}.{t.action}"
     actor_id = getattr(actor, "id", None)
     ip = request.remote_addr if has_request_context() else None
     detail = {"from_status": NEW, "to_status": str(t.target)}
+    entries = audit.AuditEntry.__table__
     db.session.execute(
-        sa.insert(audit.AuditEntry.__table__),
-        [
-            {
-                "at": now,
-                "actor_id": actor_id,
-                "action": f"{kind}.{t.action}",
-                "object_type": kind,
-                "object_id": i,
-                "detail": detail,
-                "ip": ip,
-            }
-            for i in ids
-        ],
+        sa.insert(entries).from_select(
+            ["at", "actor_id", "action", "object_type", "object_id", "detail", "ip"],
+            sa.select(
+                sa.literal(now, sa.DateTime),
+                sa.literal(actor_id, sa.Integer),
+                sa.literal(action, sa.String),
+                sa.literal(kind, sa.String),
+                table.c.id,
+                sa.literal(detail, sa.JSON),
+                sa.literal(ip, sa.String),
+            ).where(table.c.id.in_(ids)),
+        )
     )
-    log.info(
-        "audit",
-        extra={"actor": actor_id, "action": f"{kind}.{t.action}", "count": len(ids)},
-    )
+    log.info("audit", extra={"actor": actor_id, "action": action, "count": len(ids)})
