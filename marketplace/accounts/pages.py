@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..achievements.models import Achievement, NdaRequest, NdaState
-from ..core.transaction import Write, form_status
+from ..core.transaction import Write, form_status, submit
 from ..extensions import db
 from ..needs.models import Need
 from . import bp, services, sessions
@@ -142,14 +142,15 @@ def invite_member():
     if org is None:
         return redirect(url_for("accounts.profile"))
     form = InviteForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            user = services.invite_member(
-                current_user, name=form.name.data, email=form.email.data
-            )
-        if write.ok:
-            flash(_("已向 %(email)s 发送邀请邮件。", email=user.email), "success")
-            return redirect(url_for("accounts.workspace"))
-    return render_template("accounts/invite.html", form=form, org=org), form_status(
-        form
+    return submit(
+        form,
+        lambda: services.invite_member(
+            current_user, name=form.name.data, email=form.email.data
+        ),
+        _("已向 %(email)s 发送邀请邮件。", email=form.email.data),
+        url_for("accounts.workspace"),
+        lambda: (
+            render_template("accounts/invite.html", form=form, org=org),
+            form_status(form),
+        ),
     )

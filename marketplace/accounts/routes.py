@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..core.transaction import Write, form_status
+from ..core.transaction import Write, form_status, submit
 from ..core.web import safe_next
 from ..extensions import limiter
 from . import bp, services, sessions, throttle, tokens
@@ -89,19 +89,20 @@ def register():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            services.change_password(
-                current_user,
-                form.current_password.data,
-                form.password.data,
-                keep=sessions.current(),
-            )
-        if write.ok:
-            flash(_("密码已修改。"), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_template("accounts/change_password.html", form=form), form_status(
-        form
+    return submit(
+        form,
+        lambda: services.change_password(
+            current_user,
+            form.current_password.data,
+            form.password.data,
+            keep=sessions.current(),
+        ),
+        _("密码已修改。"),
+        url_for("accounts.profile"),
+        lambda: (
+            render_template("accounts/change_password.html", form=form),
+            form_status(form),
+        ),
     )
 
 

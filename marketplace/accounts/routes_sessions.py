@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
-from ..core.transaction import Write
+from ..core.transaction import Write, button
 from . import bp, sessions
 
 
@@ -32,8 +32,8 @@ def end_session(session_id: int):
 @bp.post("/sessions/end-others")
 @login_required
 def end_other_sessions():
-    with Write() as write:
-        ended = sessions.end_all(current_user, keep=sessions.current())
-    if write.ok:
-        flash(_("已结束其他 %(n)s 处登录。", n=ended), "success")
-    return redirect(url_for("accounts.profile", _anchor="sessions"))
+    return button(
+        lambda: sessions.end_all(current_user, keep=sessions.current()),
+        lambda ended: _("已结束其他 %(n)s 处登录。", n=ended),
+        url_for("accounts.profile", _anchor="sessions"),
+    )

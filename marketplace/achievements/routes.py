@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
-from ..core.transaction import Write, form_status, status_of
+from ..core.transaction import Write, form_status, status_of, submit
 from ..dashboard.events import record_match_view
 from ..extensions import db
 from ..listings.lifecycle import ACTION_LABELS
@@ -88,23 +88,21 @@ def new():
     if not services.may_create(current_user):
         abort(403)
     form = AchievementForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            achievement = services.create_achievement(
-                current_user.organization,
-                current_user,
-                form.to_data(),
-                submit=form.save_submit.data,
-            )
-        if write.ok:
-            flash(
-                _("成果已提交审核。") if form.save_submit.data else _("草稿已保存。"),
-                "success",
-            )
-            return redirect(url_for(".detail", achievement_id=achievement.id))
-    return render_template(
-        "achievements/form.html", form=form, achievement=None
-    ), form_status(form)
+    return submit(
+        form,
+        lambda: services.create_achievement(
+            current_user.organization,
+            current_user,
+            form.to_data(),
+            submit=form.save_submit.data,
+        ),
+        _("成果已提交审核。") if form.save_submit.data else _("草稿已保存。"),
+        lambda achievement: url_for(".detail", achievement_id=achievement.id),
+        lambda: (
+            render_template("achievements/form.html", form=form, achievement=None),
+            form_status(form),
+        ),
+    )
 
 
 @bp.route("/<int:achievement_id>/edit", methods=["GET", "POST"])
@@ -114,20 +112,20 @@ def edit(achievement_id: int):
     if not achievement.can_edit(current_user):
         abort(403)
     form = AchievementForm(data=AchievementForm.text_from(achievement))
-    if form.validate_on_submit():
-        with Write(form) as write:
-            services.update_achievement(
-                achievement, current_user, form.to_data(), submit=form.save_submit.data
-            )
-        if write.ok:
-            flash(
-                _("成果已提交审核。") if form.save_submit.data else _("修改已保存。"),
-                "success",
-            )
-            return redirect(url_for(".detail", achievement_id=achievement.id))
-    return render_template(
-        "achievements/form.html", form=form, achievement=achievement
-    ), form_status(form)
+    return submit(
+        form,
+        lambda: services.update_achievement(
+            achievement, current_user, form.to_data(), submit=form.save_submit.data
+        ),
+        _("成果已提交审核。") if form.save_submit.data else _("修改已保存。"),
+        url_for(".detail", achievement_id=achievement.id),
+        lambda: (
+            render_template(
+                "achievements/form.html", form=form, achievement=achievement
+            ),
+            form_status(form),
+        ),
+    )
 
 
 @bp.route("/<int:achievement_id>/action", methods=["POST"])
@@ -159,18 +157,18 @@ def action(achievement_id: int):
 def request_nda(achievement_id: int):
     achievement = _visible_or_404(achievement_id)
     form = NdaRequestForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            services.request_nda(
-                achievement,
-                current_user,
-                form.message.data or "",
-                nda_version=request.form.get("nda_version", type=int),
-            )
-        if write.ok:
-            flash(_("保密申请已提交，成果方同意后即可查看技术详情。"), "success")
-            return redirect(url_for(".detail", achievement_id=achievement.id))
-    return _render_detail(achievement, 422, nda_form=form)
+    return submit(
+        form,
+        lambda: services.request_nda(
+            achievement,
+            current_user,
+            form.message.data or "",
+            nda_version=request.form.get("nda_version", type=int),
+        ),
+        _("保密申请已提交，成果方同意后即可查看技术详情。"),
+        url_for(".detail", achievement_id=achievement.id),
+        lambda: _render_detail(achievement, 422, nda_form=form),
+    )
 
 
 @bp.route("/nda/<int:request_id>/decide", methods=["POST"])

@@ -13,7 +13,7 @@ from ..accounts.models import ROLE_LABELS, Organization, Role, User, Verificatio
 from ..achievements.models import Achievement
 from ..core.audit import AuditEntry
 from ..core.timeutil import SHANGHAI
-from ..core.transaction import Write, form_status
+from ..core.transaction import Write, form_status, submit
 from ..extensions import db, login_manager
 from ..listings.lifecycle import ListingStatus, NeedStatus
 from ..needs.models import Need
@@ -154,22 +154,23 @@ def user_toggle(user_id: int):
 @bp.route("/staff/new", methods=["GET", "POST"])
 def create_staff():
     form = StaffForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            user = services.create_staff(
-                current_user,
-                role=form.role.data,
-                name=form.name.data,
-                email=form.email.data,
-                broker_fields=form.broker_fields.data or [],
-            )
-        if write.ok:
-            flash(
-                _("已创建账户 %(email)s，并发送了设置密码的邮件。", email=user.email),
-                "success",
-            )
-            return redirect(url_for("admin.users", q=user.email))
-    return render_template("admin/create_staff.html", form=form), form_status(form)
+    # The form's e-mail is already the account's (trimmed, lower case).
+    return submit(
+        form,
+        lambda: services.create_staff(
+            current_user,
+            role=form.role.data,
+            name=form.name.data,
+            email=form.email.data,
+            broker_fields=form.broker_fields.data or [],
+        ),
+        _("已创建账户 %(email)s，并发送了设置密码的邮件。", email=form.email.data),
+        lambda user: url_for("admin.users", q=user.email),
+        lambda: (
+            render_template("admin/create_staff.html", form=form),
+            form_status(form),
+        ),
+    )
 
 
 def _shanghai_day_start(day) -> datetime:

@@ -13,23 +13,28 @@ from wtforms.validators import ValidationError
 
 from ..accounts.models import Organization, OrgType, Role
 from ..achievements.models import Achievement
+from ..core.errors import InvalidTransition
 from ..core.forms import PlainText
 from ..extensions import db
+from ..listings.lifecycle import NEW, ListingStatus, NeedStatus, org_problem
 from ..listings.records import RecordError, clean_record
+from ..listings.services import check_import
 from ..needs.models import Need
 from .importer import find_org
 
 MODELS = {"achievement": Achievement, "need": Need}
-#: The statuses an import may give its listings: members keep them private or send them
-#: to review / the translation queue; the operator's bulk load may publish.
+A, N = ListingStatus, NeedStatus
+#: The statuses each may choose for an import: members keep the listings private or
+#: send them to review / the translation queue; the operator's bulk load may publish.
+#: Which of them an import may reach at all is the lifecycle table's (check_import).
 STATUS_CHOICES = {
     "achievement": {
-        "member": ("draft", "in_review"),
-        "operator": ("draft", "in_review", "published"),
+        "member": (A.DRAFT, A.IN_REVIEW),
+        "operator": (A.DRAFT, A.IN_REVIEW, A.PUBLISHED),
     },
     "need": {
-        "member": ("draft", "submitted"),
-        "operator": ("draft", "submitted", "published"),
+        "member": (N.DRAFT, N.SUBMITTED),
+        "operator": (N.DRAFT, N.SUBMITTED, N.PUBLISHED),
     },
 }
 FREE_TEXT = (
@@ -60,7 +65,22 @@ def allowed_kinds(user) -> list[str]:
 
 
 def status_choices(user, kind: str) -> tuple[str, ...]:
-    return STATUS_CHOICES[kind]["operator" if user.is_operator else "member"]
+    """The statuses `user` may import `kind` into: theirs to choose, and a new
+    listing's import into it a row of the lifecycle table."""
+    return tuple(
+        s
+        for s in STATUS_CHOICES[kind]["operator" if user.is_operator else "member"]
+        if _import_refused(kind, s, NEW) is None
+    )
+
+
+def _import_refused(kind: str, status: str, source: str) -> str | None:
+    """None when the lifecycle lets an import move `source` into `status`, else why not."""
+    try:
+        check_import(kind, status, source)
+    except InvalidTransition as exc:
+        return str(exc)
+    return None
 
 
 def may_use_bulk(user) -> bool:
@@ -130,8 +150,10 @@ class RowChecker:
                     kind=_("成果方机构") if wanted_supplier else _("企业"),
                 )
             )
-        if self.bi.target_status == "published" and not org.is_verified:
-            errors.append(_("所属机构尚未通过认证，暂不能发布。"))
+        if self.bi.target_status == ListingStatus.PUBLISHED and (
+            problem := org_problem(org)
+        ):
+            errors.append(problem)
         return org
 
     def check(self, raw: dict[str, Any]) -> Verdict:
@@ -162,16 +184,19 @@ class RowChecker:
         if ref:
             self.seen.add((name, ref))
         model = MODELS[self.bi.kind]
-        exists = (
-            ref is not None
-            and db.session.scalar(
-                sa.select(model.id).where(
-                    model.organization_id == org.id, model.external_ref == ref
-                )
+        current = ref and db.session.scalar(
+            sa.select(model.status).where(
+                model.organization_id == org.id, model.external_ref == ref
             )
-            is not None
         )
-        verdict.outcome = "update" if exists else "new"
+        target = self.bi.target_status
+        source = str(current) if current else NEW
+        if source != target and (
+            problem := _import_refused(self.bi.kind, target, source)
+        ):
+            verdict.errors.append(problem)
+            return verdict
+        verdict.outcome = "update" if current else "new"
         return verdict
 
 

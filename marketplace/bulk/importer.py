@@ -12,9 +12,17 @@ from flask_babel import gettext as _
 from ..accounts.models import Organization, OrgType, Verification
 from ..achievements.models import Achievement, Inventor
 from ..achievements.services import EDITABLE_FIELDS as ACHIEVEMENT_EDITABLE
+from ..core.errors import InvalidTransition
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..listings.lifecycle import NEW, ListingStatus, NeedStatus, import_action
 from ..listings.records import RecordError, clean_record
+from ..listings.services import (
+    apply_listing_action,
+    check_import,
+    record_imports,
+    status_columns,
+)
 from ..needs.models import Need, NeedTranslation
 from ..needs.services import NEED_FIELDS as NEED_EDITABLE
 from ..search.bulkwork import record_bulk_changes
@@ -86,25 +94,32 @@ def upsert_listing(
     status: str | None = None,
     update_existing: bool = True,
     broker=None,
+    actor=None,
 ) -> tuple[Any, str]:
     """Create the listing, or update the one with the same (organisation, external_ref).
 
+    Its status moves by the market's `import` through the lifecycle table (InvalidTransition
+    when the table has no such move, e.g. re-importing a withdrawn listing as published);
+    `actor` is whoever runs the import, for the audit entry (None: a command).
     Returns (listing, "created" | "updated" | "unchanged").
     """
     kind = clean["kind"]
     model = Achievement if kind == "achievement" else Need
     listing = _existing(model, org, clean.get("external_ref"))
+    if listing is not None and not update_existing:
+        return listing, "unchanged"
+    target = status or clean.get("status") or ListingStatus.PUBLISHED
+    source = NEW if listing is None else str(listing.status)
+    if source != target:  # refused before anything changes
+        check_import(kind, target, source)
     outcome = "updated"
     if listing is None:
         listing = model(organization=org, external_ref=clean.get("external_ref"))
         db.session.add(listing)
         outcome = "created"
-    elif not update_existing:
-        return listing, "unchanged"
     for name in ACHIEVEMENT_FIELDS if kind == "achievement" else NEED_FIELDS:
         setattr(listing, name, clean.get(name))
     now = utcnow()
-    target = status or clean.get("status") or "published"
     if kind == "achievement":
         listing.inventors = [
             Inventor(name=p["name"], share_percent=p["share"], position=i)
@@ -112,19 +127,17 @@ def upsert_listing(
         ]
     else:
         _sync_translation(listing, clean["translation"], target, broker, now)
-    if str(listing.status or "") != target:
-        listing.status = target
-        if target != "draft":
-            listing.submitted_at = listing.submitted_at or now
-        if target == "published":
-            listing.published_at = now
+    if source != target:
+        apply_listing_action(
+            listing, import_action(target), actor, now=now, system=True
+        )
     listing.updated_at = now
     db.session.flush()
     return listing, outcome
 
 
 def _sync_translation(need: Need, tr: dict[str, Any], status: str, broker, now) -> None:
-    if status in ("draft", "submitted"):
+    if status in (NeedStatus.DRAFT, NeedStatus.SUBMITTED):
         return
     need.broker = need.broker or broker
     current = need.current_translation
@@ -133,7 +146,7 @@ def _sync_translation(need: Need, tr: dict[str, Any], status: str, broker, now) 
     ):
         return
     version = (current.version + 1) if current else 1
-    approved = status in ("approved", "published")
+    approved = status in (NeedStatus.APPROVED, NeedStatus.PUBLISHED)
     need.translations.append(
         NeedTranslation(
             version=version,
@@ -166,7 +179,7 @@ def import_records(
     """
     report = ImportReport()
     orgs: dict[str, Organization | None] = {}
-    pending: list[tuple[dict[str, Any], Organization]] = []
+    pending: list[tuple[int, dict[str, Any], Organization]] = []
     keys: set[tuple[str, int, str]] = set()
 
     def flush() -> None:
@@ -201,7 +214,7 @@ def import_records(
                 if key in keys:  # twice in one batch: the second one updates
                     flush()
                 keys.add(key)
-            pending.append((clean, org))
+            pending.append((line, clean, org))
             if len(pending) >= batch:
                 flush()
         except RecordError as exc:
@@ -209,22 +222,24 @@ def import_records(
         if progress:
             progress(1)
     flush()
+    report.errors.sort(key=lambda e: e[0])
     return report
 
 
 def _write_batch(
-    pending: list[tuple[dict[str, Any], Organization]], report: ImportReport
+    pending: list[tuple[int, dict[str, Any], Organization]], report: ImportReport
 ) -> None:
-    """Create the batch's new listings in bulk; update the existing ones one by one."""
+    """Create the batch's new listings in bulk; update the existing ones one by one.
+    Each is published by the market's `import`, as the lifecycle table allows."""
     for kind, model in (("achievement", Achievement), ("need", Need)):
-        items = [(c, o) for c, o in pending if c["kind"] == kind]
+        items = [(n, c, o) for n, c, o in pending if c["kind"] == kind]
         if not items:
             continue
-        refs = {c["external_ref"] for c, _o in items if c.get("external_ref")}
+        refs = {c["external_ref"] for _n, c, _o in items if c.get("external_ref")}
         existing: set[tuple[int, str]] = set()
         if refs:
             # Both columns, in the order of the unique index: an index lookup.
-            org_ids = {o.id for c, o in items if c.get("external_ref")}
+            org_ids = {o.id for _n, c, o in items if c.get("external_ref")}
             existing = {
                 (org_id, ref)
                 for org_id, ref in db.session.execute(
@@ -235,30 +250,47 @@ def _write_batch(
                 )
             }
         new = []
-        for clean, org in items:
-            if (
+        for line, clean, org in items:
+            if not (
                 clean.get("external_ref")
                 and (org.id, clean["external_ref"]) in existing
             ):
+                new.append((line, clean, org))
+                continue
+            try:
                 with db.session.begin_nested():
-                    listing, outcome = upsert_listing(clean, org, status="published")
-                setattr(report, outcome, getattr(report, outcome) + 1)
-                report.ids.append((kind, listing.id))
-            else:
-                new.append((clean, org))
-        if new:
-            ids = _insert_new(kind, new)
-            record_bulk_changes([(kind, i) for i in ids])
-            report.created += len(ids)
-            report.ids.extend((kind, i) for i in ids)
+                    listing, outcome = upsert_listing(
+                        clean, org, status=ListingStatus.PUBLISHED
+                    )
+            except InvalidTransition as exc:
+                report.errors.append((line, [str(exc)]))
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            report.ids.append((kind, listing.id))
+        if not new:
+            continue
+        try:
+            t = check_import(kind, ListingStatus.PUBLISHED)
+        except InvalidTransition as exc:
+            report.errors.extend((line, [str(exc)]) for line, _c, _o in new)
+            continue
+        now = utcnow()
+        ids = _insert_new(kind, [(c, o) for _n, c, o in new], status_columns(t, now))
+        record_imports(t, model.__table__, ids, None, now)
+        record_bulk_changes([(kind, i) for i in ids])
+        report.created += len(ids)
+        report.ids.extend((kind, i) for i in ids)
 
 
 def _insert_new(
-    kind: str, items: list[tuple[dict[str, Any], Organization]]
+    kind: str,
+    items: list[tuple[dict[str, Any], Organization]],
+    columns: dict[str, Any],
 ) -> list[int]:
     """INSERT the listings (and their inventors or translation) in one statement
-    per table; returns their ids in order. Published, as upsert_listing does."""
-    now = utcnow()
+    per table; returns their ids in order. `columns`: the status and timestamps
+    the lifecycle's import transition sets (listings.services.status_columns)."""
+    now = columns["updated_at"]
     model = Achievement if kind == "achievement" else Need
     names = ACHIEVEMENT_FIELDS if kind == "achievement" else NEED_FIELDS
     rows = [
@@ -266,11 +298,8 @@ def _insert_new(
             **{n: clean.get(n) for n in names},
             "organization_id": org.id,
             "external_ref": clean.get("external_ref"),
-            "status": "published",
-            "submitted_at": now,
-            "published_at": now,
             "created_at": now,
-            "updated_at": now,
+            **columns,
         }
         for clean, org in items
     ]

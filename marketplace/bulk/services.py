@@ -190,7 +190,9 @@ def run_import(bi: BulkImport, actor) -> None:
             row.outcome, row.errors = "error", v.errors
             bi.error_rows += 1
         else:
-            listing, outcome = upsert_listing(v.clean, v.org, status=bi.target_status)
+            listing, outcome = upsert_listing(
+                v.clean, v.org, status=bi.target_status, actor=actor
+            )
             listing.created_by_id = listing.created_by_id or actor.id
             row.listing_id = listing.id
             if outcome == "created":

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.pdf import download
-from ..core.transaction import Write, form_status
+from ..core.transaction import Write, button, form_status, submit
 from ..core.web import visible_or_404
 from ..deals.models import Deal
 from ..extensions import db
@@ -62,17 +62,18 @@ def draft(deal_id: int):
         if request.method == "GET"
         else None
     )
-    if form.validate_on_submit():
-        with Write(form) as write:
-            contract = services.draft_contract(
-                deal, current_user, form.to_body(), form.note.data
-            )
-        if write.ok:
-            flash(_("合同草稿已保存（第 1 版）。"), "success")
-            return redirect(url_for("contracts.detail", contract_id=contract.id))
-    return render_template(
-        "contracts/form.html", form=form, deal=deal, contract=None
-    ), form_status(form)
+    return submit(
+        form,
+        lambda: services.draft_contract(
+            deal, current_user, form.to_body(), form.note.data
+        ),
+        _("合同草稿已保存（第 1 版）。"),
+        lambda contract: url_for("contracts.detail", contract_id=contract.id),
+        lambda: (
+            render_template("contracts/form.html", form=form, deal=deal, contract=None),
+            form_status(form),
+        ),
+    )
 
 
 @bp.route("/<int:contract_id>")
@@ -149,16 +150,15 @@ def sign(contract_id: int):
         abort(400)
     if services.signing_party(contract, current_user) is None:
         abort(403)
-    with Write() as write:
-        services.sign(contract, current_user, form.version.data)
-    if write.ok:
-        if contract.latest_fully_signed:
-            flash(_("双方已签署同一版本，合同已签订。"), "success")
-        else:
-            flash(
-                _("已签署第 %(n)s 版，已通知对方确认。", n=form.version.data), "success"
-            )
-    return redirect(url_for("contracts.detail", contract_id=contract.id))
+    return button(
+        lambda: services.sign(contract, current_user, form.version.data),
+        lambda _signed: (
+            _("双方已签署同一版本，合同已签订。")
+            if contract.latest_fully_signed
+            else _("已签署第 %(n)s 版，已通知对方确认。", n=form.version.data)
+        ),
+        url_for("contracts.detail", contract_id=contract.id),
+    )
 
 
 @bp.route("/<int:contract_id>/request-signature", methods=["POST"])
@@ -167,10 +167,11 @@ def request_signature(contract_id: int):
     contract = visible_contract(contract_id)
     if not services.can_edit(contract, current_user):
         abort(403)
-    told = services.request_signature(contract, current_user)
-    db.session.commit()
-    flash(_("已提醒 %(n)s 人确认签署。", n=told), "success")
-    return redirect(url_for("contracts.detail", contract_id=contract.id))
+    return button(
+        lambda: services.request_signature(contract, current_user),
+        lambda told: _("已提醒 %(n)s 人确认签署。", n=told),
+        url_for("contracts.detail", contract_id=contract.id),
+    )
 
 
 @bp.route("/<int:contract_id>/print")

@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Role, User
+from ..core.enums import LabelledEnum
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..listings.lifecycle import NeedStatus
@@ -25,12 +26,18 @@ from ..needs.queries import age_text as age_since
 from .models import OPEN_STAGES, Deal, DealStage
 from .pipeline import NEXT_STEP
 
-DUE_LABELS = {
-    "reply": _l("回复期限"),
-    "stage": _l("阶段期限"),
-    "auction": _l("拍卖截止"),
-    "notice": _l("公示截止"),
-}
+
+class DueKind(LabelledEnum):
+    """Which deadline a deal in the queue waits on."""
+
+    #: the supplier's reply to an expression of interest
+    REPLY = "reply", _l("回复期限")
+    #: the broker's time for the stage
+    STAGE = "stage", _l("阶段期限")
+    AUCTION = "auction", _l("拍卖截止")
+    NOTICE = "notice", _l("公示截止")
+
+
 SORTS = ("due", "age", "newest")
 
 
@@ -38,17 +45,17 @@ def _days(name: str, default: int) -> timedelta:
     return timedelta(days=int(current_app.config.get(name, default)))
 
 
-def due_of(deal: Deal) -> tuple[str, datetime] | None:
+def due_of(deal: Deal) -> tuple[DueKind, datetime] | None:
     """(kind, moment) of the deal's next deadline, or None."""
     stage = deal.stage
     if stage == DealStage.INTEREST:
-        return "reply", deal.stage_entered_at + _days("DEAL_RESPONSE_DAYS", 3)
+        return DueKind.REPLY, deal.stage_entered_at + _days("DEAL_RESPONSE_DAYS", 3)
     if stage == DealStage.NEGOTIATION and deal.auction and deal.auction.outcome is None:
-        return "auction", deal.auction.ends_at
+        return DueKind.AUCTION, deal.auction.ends_at
     if stage in (DealStage.MATCHMAKING, DealStage.EVALUATION, DealStage.NEGOTIATION):
-        return "stage", deal.stage_entered_at + _days("DEAL_STAGE_DAYS", 30)
+        return DueKind.STAGE, deal.stage_entered_at + _days("DEAL_STAGE_DAYS", 30)
     if stage == DealStage.PUBLIC_NOTICE and deal.notice is not None:
-        return "notice", deal.notice.ends_at
+        return DueKind.NOTICE, deal.notice.ends_at
     return None
 
 
@@ -63,7 +70,7 @@ class QueueRow:
 
     @property
     def due_label(self):
-        return DUE_LABELS.get(self.due_kind or "", "")
+        return DueKind(self.due_kind).label if self.due_kind else ""
 
 
 def queue_rows(

@@ -58,10 +58,16 @@ ACTION_LABELS = {
 }
 
 
-def _org_verified(listing) -> str | None:
-    if listing.organization is None or not listing.organization.is_verified:
+def org_problem(org) -> str | None:
+    """Why a listing of `org` may not be published (None: it may): the organisation
+    must be verified. The bulk import's preview asks this too."""
+    if org is None or not org.is_verified:
         return _("所属机构尚未通过认证，暂不能发布。")
     return None
+
+
+def _org_verified(listing) -> str | None:
+    return org_problem(listing.organization)
 
 
 def _has_translation(need) -> str | None:
@@ -70,12 +76,37 @@ def _has_translation(need) -> str | None:
     return None
 
 
-#: SYSTEM is the market itself (`flask listings expire`, the clock): no person holds it.
+#: SYSTEM is the market itself (`flask listings expire`, the clock, the imports): no
+#: person holds it.
 OWNER, OPERATOR, BROKER, SYSTEM = "owner", "operator", "broker", "system"
 _owner = frozenset({OWNER})
 _operator = frozenset({OPERATOR})
 _broker = frozenset({BROKER, OPERATOR})
 _system = frozenset({SYSTEM})
+
+#: The state of a listing an import is about to create (it has no status yet).
+NEW = "new"
+
+
+def import_action(status: str) -> str:
+    """The market's `import` into `status` (bulk import, `flask listings import`, the
+    demo): one action per status, as a row of the table has one next state."""
+    return f"import_{status}"
+
+
+def _imports(states: tuple[str, ...]) -> list[Transition]:
+    """The import's rows: a new listing into any of `states`, and a re-import (an
+    update by external_ref) from one of them to another; a listing the market has
+    moved on (returned, withdrawn, expired) keeps its status. No guard: an import is
+    the operator's load or a member's own (the bulk preview asks `org_problem` before
+    publishing), and one check stands for a whole batch of rows."""
+    return [
+        Transition(source, import_action(target), target, _system)
+        for source in (NEW, *states)
+        for target in states
+        if source != target
+    ]
+
 
 S = ListingStatus
 ACHIEVEMENT_FLOW = Workflow(
@@ -90,6 +121,7 @@ ACHIEVEMENT_FLOW = Workflow(
         Transition(S.WITHDRAWN, "revise", S.DRAFT, _owner),
         Transition(S.PUBLISHED, "expire", S.EXPIRED, _system),
         Transition(S.EXPIRED, "renew", S.DRAFT, _owner),
+        *_imports((S.DRAFT, S.IN_REVIEW, S.PUBLISHED)),
     ]
 )
 
@@ -119,6 +151,17 @@ NEED_FLOW = Workflow(
         Transition(N.WITHDRAWN, "revise", N.DRAFT, _owner),
         Transition(N.PUBLISHED, "expire", N.EXPIRED, _system),
         Transition(N.EXPIRED, "renew", N.DRAFT, _owner),
+        # The demo loads needs at every step of the translation too.
+        *_imports(
+            (
+                N.DRAFT,
+                N.SUBMITTED,
+                N.TRANSLATING,
+                N.AWAITING_APPROVAL,
+                N.APPROVED,
+                N.PUBLISHED,
+            )
+        ),
     ]
 )
 

@@ -6,11 +6,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.transaction import Write, form_status, status_of
+from ..core.transaction import Write, form_status, status_of, submit
 from ..core.web import visible_or_404
 from ..dashboard.events import record_match_view
 from ..extensions import db, login_manager
-from ..listings.lifecycle import ACTION_LABELS, NeedStatus
+from ..listings.lifecycle import ACTION_LABELS
 from ..search.queries import match_panel
 from ..uploads.services import UploadTooLarge, attachments_of
 from . import bp, services
@@ -80,22 +80,24 @@ def new():
     if not services.can_post_needs(current_user):
         abort(403)
     form = NeedForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            need = services.create_need(
-                current_user.organization,
-                current_user,
-                form.to_data(),
-                submit=request.form.get("intent") == "submit",
-            )
-        if write.ok:
-            flash(_saved_message(need), "success")
-            return redirect(url_for("needs.detail", need_id=need.id))
-    return render_template("needs/form.html", form=form, need=None), form_status(form)
+    sending = request.form.get("intent") == "submit"
+    return submit(
+        form,
+        lambda: services.create_need(
+            current_user.organization, current_user, form.to_data(), submit=sending
+        ),
+        _saved_message(sending),
+        lambda need: url_for("needs.detail", need_id=need.id),
+        lambda: (
+            render_template("needs/form.html", form=form, need=None),
+            form_status(form),
+        ),
+    )
 
 
-def _saved_message(need: Need) -> str:
-    if need.status == NeedStatus.SUBMITTED:
+def _saved_message(sending: bool) -> str:
+    """Sent, the need waits for the brokers (the service submits it or refuses)."""
+    if sending:
         return _("需求已提交，技术经纪人将尽快为您整理成技术需求。")
     return _("草稿已保存。")
 
@@ -125,18 +127,19 @@ def edit(need_id: int):
         flash(_("只有草稿或被退回的需求可以修改。"), "warning")
         return redirect(url_for("needs.detail", need_id=need.id))
     form = NeedForm(data=_initial(need)) if request.method == "GET" else NeedForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            services.update_need(
-                need,
-                current_user,
-                form.to_data(),
-                submit=request.form.get("intent") == "submit",
-            )
-        if write.ok:
-            flash(_saved_message(need), "success")
-            return redirect(url_for("needs.detail", need_id=need.id))
-    return render_template("needs/form.html", form=form, need=need), form_status(form)
+    sending = request.form.get("intent") == "submit"
+    return submit(
+        form,
+        lambda: services.update_need(
+            need, current_user, form.to_data(), submit=sending
+        ),
+        _saved_message(sending),
+        url_for("needs.detail", need_id=need.id),
+        lambda: (
+            render_template("needs/form.html", form=form, need=need),
+            form_status(form),
+        ),
+    )
 
 
 @bp.route("/<int:need_id>/action", methods=["POST"])

@@ -15,12 +15,18 @@ from ..core import audit
 from ..core.errors import ServiceError
 from ..core.timeutil import SHANGHAI, utcnow
 from ..deals.models import Deal, DealStage
-from ..deals.pricing.models import Auction, AuctionBidder, AuctionStatus, Bid
+from ..deals.pricing.models import (
+    Auction,
+    AuctionBidder,
+    AuctionStatus,
+    Bid,
+    DepositStatus,
+)
 from ..deals.services import path_for
 from ..extensions import db
 from ..notifications.services import notify
 from . import ledger
-from .models import EntryKind, PaymentKind, PaymentRequest
+from .models import EntryKind, PaymentKind, PaymentRequest, PaymentStatus
 
 log = logging.getLogger(__name__)
 
@@ -74,10 +80,10 @@ def on_paid(req: PaymentRequest, now: datetime | None = None) -> None:
     if (
         req.kind == PaymentKind.DEPOSIT
         and req.bidder is not None
-        and req.bidder.deposit_status == "recorded"
-        and ledger.balance(req).status == "paid"
+        and req.bidder.deposit_status == DepositStatus.RECORDED
+        and ledger.balance(req).status == PaymentStatus.PAID
     ):
-        req.bidder.deposit_status = "paid"
+        req.bidder.deposit_status = DepositStatus.PAID
         req.bidder.deposit_paid_at = now or utcnow()
 
 
@@ -104,7 +110,10 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
     rows = db.session.execute(
         sa.select(AuctionBidder, Auction)
         .join(Auction, AuctionBidder.auction_id == Auction.id)
-        .where(Auction.outcome.is_not(None), AuctionBidder.deposit_status == "paid")
+        .where(
+            Auction.outcome.is_not(None),
+            AuctionBidder.deposit_status == DepositStatus.PAID,
+        )
         .order_by(AuctionBidder.id)
     ).all()
     for bidder, auction in rows:
@@ -122,7 +131,7 @@ def refund_losing_deposits(now: datetime | None = None) -> int:
                 log.warning("deposit refund for bidder %s failed: %s", bidder.id, exc)
                 continue
             done += 1
-        bidder.deposit_status = "refunded"
+        bidder.deposit_status = DepositStatus.REFUNDED
     db.session.flush()
     return done
 
@@ -138,7 +147,7 @@ def _cancel_unpayable(now: datetime) -> int:
         .where(
             PaymentRequest.kind == PaymentKind.DEPOSIT,
             PaymentRequest.cancelled_at.is_(None),
-            AuctionBidder.deposit_status == "recorded",
+            AuctionBidder.deposit_status == DepositStatus.RECORDED,
             Auction.registration_ends_at < now,
         )
         .order_by(PaymentRequest.id)
@@ -180,9 +189,9 @@ def forfeit(bidder, actor, reason: str) -> bool:
     `reason` is a code for the audit log: not_signed_in_time / deal_terminated.
     """
 
-    if bidder is None or bidder.deposit_status != "paid":
+    if bidder is None or bidder.deposit_status != DepositStatus.PAID:
         return False
-    bidder.deposit_status = "forfeited"
+    bidder.deposit_status = DepositStatus.FORFEITED
     audit.record(actor, "deposit.forfeit", bidder, reason=reason)
     db.session.flush()
     notify(
@@ -253,7 +262,7 @@ def apply_winner_deposit(deal, made: list[PaymentRequest], actor) -> None:
     bid = db.session.get(Bid, auction.winning_bid_id)
     bidder = db.session.get(AuctionBidder, bid.bidder_id)
     dep = deposit_request(bidder.id)
-    if bidder.deposit_status != "paid":
+    if bidder.deposit_status != DepositStatus.PAID:
         return  # forfeited (signed too late) or never paid: nothing to count
     targets = [
         r
@@ -287,4 +296,4 @@ def apply_winner_deposit(deal, made: list[PaymentRequest], actor) -> None:
             actor=actor,
         )
         amount -= part
-    bidder.deposit_status = "applied"
+    bidder.deposit_status = DepositStatus.APPLIED

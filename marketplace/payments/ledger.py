@@ -9,7 +9,9 @@ import sqlalchemy as sa
 
 from ..core.timeutil import today_shanghai, utcnow
 from ..extensions import db
-from .models import EntryKind, LedgerEntry, PaymentRequest
+from .models import EntryKind, LedgerEntry, PaymentRequest, PaymentStatus
+
+P = PaymentStatus
 
 #: Entry kinds that settle what the payer owes.
 SETTLING = (EntryKind.PAYMENT, EntryKind.VOUCHER, EntryKind.TRANSFER_IN)
@@ -79,7 +81,7 @@ class Balance:
 
     @property
     def outstanding(self) -> int:
-        if self.status in ("refunded", "applied", "cancelled"):
+        if self.status in (P.REFUNDED, P.APPLIED, P.CANCELLED):
             return 0
         return max(self.due - self.settled, 0)
 
@@ -104,21 +106,21 @@ def _sums(request_ids) -> dict[int, dict[str, int]]:
     return out
 
 
-def _status(request: PaymentRequest, s: dict[str, int], today: date) -> str:
+def _status(request: PaymentRequest, s: dict[str, int], today: date) -> PaymentStatus:
     paid = s.get(EntryKind.PAYMENT, 0) + s.get(EntryKind.TRANSFER_IN, 0)
     settled = paid + s.get(EntryKind.VOUCHER, 0)
     refunded = s.get(EntryKind.REFUND, 0)
     if request.cancelled_at is not None:
-        return "cancelled"
+        return P.CANCELLED
     if s.get(EntryKind.TRANSFER_OUT, 0):
-        return "applied"
+        return P.APPLIED
     if refunded and refunded >= paid:
-        return "refunded"
+        return P.REFUNDED
     if settled >= request.amount_fen:
-        return "paid"
+        return P.PAID
     if settled > 0:
-        return "partial"
-    return "overdue" if request.due_on < today else "open"
+        return P.PARTIAL
+    return P.OVERDUE if request.due_on < today else P.OPEN
 
 
 def balances(requests, today: date | None = None) -> dict[int, Balance]:
@@ -152,7 +154,7 @@ def deal_totals(deal_id: int) -> dict[str, int]:
     ).all()
     bal = balances(reqs)
     return {
-        "due": sum(b.due for b in bal.values() if b.status != "cancelled"),
+        "due": sum(b.due for b in bal.values() if b.status != P.CANCELLED),
         "settled": sum(b.settled for b in bal.values()),
         "refunded": sum(b.refunded for b in bal.values()),
         "outstanding": sum(b.outstanding for b in bal.values()),

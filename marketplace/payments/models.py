@@ -36,15 +36,24 @@ class PaymentKind(LabelledEnum):
 KIND_LABELS = PaymentKind.labels()
 FEE_KINDS = frozenset({PaymentKind.EVALUATION_FEE, PaymentKind.BROKER_FEE})
 
-STATUS_LABELS = {
-    "open": _l("待支付"),
-    "overdue": _l("已逾期"),
-    "partial": _l("部分支付"),
-    "paid": _l("已支付"),
-    "refunded": _l("已退款"),
-    "applied": _l("已转为价款"),
-    "cancelled": _l("已取消"),
-}
+
+class PaymentStatus(LabelledEnum):
+    """A request's state, derived from its ledger (payments.ledger.balances), never
+    stored."""
+
+    #: nothing received yet, not yet due
+    OPEN = "open", _l("待支付")
+    #: nothing received and past its due date
+    OVERDUE = "overdue", _l("已逾期")
+    PARTIAL = "partial", _l("部分支付")
+    PAID = "paid", _l("已支付")
+    REFUNDED = "refunded", _l("已退款")
+    #: a deposit turned into part of the price (transfer out)
+    APPLIED = "applied", _l("已转为价款")
+    CANCELLED = "cancelled", _l("已取消")
+
+
+STATUS_LABELS = PaymentStatus.labels()
 
 
 class PaymentRequest(db.Model):
@@ -191,6 +200,13 @@ def _ledger_is_append_only(mapper, connection, target):
     raise RuntimeError("ledger entries are append-only")
 
 
+class IntentStatus(LabelledEnum):
+    CREATED = "created", _l("已创建")
+    SUCCEEDED = "succeeded", _l("已成功")
+    FAILED = "failed", _l("失败")
+    CANCELLED = "cancelled", _l("已取消")
+
+
 class StripeIntent(db.Model):
     """A PaymentIntent created for a request; the webhook checks events against it."""
 
@@ -206,12 +222,24 @@ class StripeIntent(db.Model):
     client_secret: Mapped[str] = mapped_column(sa.String(200))
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
     currency: Mapped[str] = mapped_column(sa.String(3))
-    #: created / succeeded / failed / cancelled, as the webhooks report it.
-    status: Mapped[str] = mapped_column(sa.String(16), default="created")
+    #: An IntentStatus code, as the webhooks report it.
+    status: Mapped[str] = mapped_column(sa.String(16), default=IntentStatus.CREATED)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     request: Mapped[PaymentRequest] = relationship(back_populates="intents")
+
+
+class EventOutcome(LabelledEnum):
+    """What the webhook did with a Stripe event."""
+
+    RECEIVED = "received", _l("已接收")
+    PROCESSED = "processed", _l("已处理")
+    IGNORED = "ignored", _l("已忽略")
+    #: amount or currency did not match: for the operator
+    FLAGGED = "flagged", _l("待核查")
+    #: a replay of an event already stored (answered, not stored again)
+    DUPLICATE = "duplicate", _l("重复事件")
 
 
 class StripeEvent(db.Model):
@@ -222,17 +250,20 @@ class StripeEvent(db.Model):
     id: Mapped[str] = mapped_column(sa.String(80), primary_key=True)
     type: Mapped[str] = mapped_column(sa.String(60))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: processed / ignored / flagged (amount or currency did not match, for the operator).
+    #: An EventOutcome code.
     status: Mapped[str] = mapped_column(sa.String(12))
     object_id: Mapped[str | None] = mapped_column(sa.String(80), index=True)
     detail: Mapped[str] = mapped_column(sa.Text, default="")
 
 
-TRANSFER_STATUS_LABELS = {
-    "submitted": _l("待确认"),
-    "confirmed": _l("已确认到账"),
-    "rejected": _l("未到账"),
-}
+class TransferStatus(LabelledEnum):
+    #: the payer filed the receipt; the operator has not looked yet
+    SUBMITTED = "submitted", _l("待确认")
+    CONFIRMED = "confirmed", _l("已确认到账")
+    REJECTED = "rejected", _l("未到账")
+
+
+TRANSFER_STATUS_LABELS = TransferStatus.labels()
 
 
 class BankTransfer(db.Model):
@@ -248,7 +279,8 @@ class BankTransfer(db.Model):
     payer_reference: Mapped[str] = mapped_column(sa.String(200), default="")
     submitted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
-    status: Mapped[str] = mapped_column(sa.String(12), default="submitted")
+    #: a TransferStatus code
+    status: Mapped[str] = mapped_column(sa.String(12), default=TransferStatus.SUBMITTED)
     received_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]

@@ -15,7 +15,14 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..uploads.services import register_owner_rule, save_upload
 from . import ledger, stripe_gateway
-from .models import BankTransfer, EntryKind, PaymentRequest, StripeIntent
+from .models import (
+    BankTransfer,
+    EntryKind,
+    IntentStatus,
+    PaymentRequest,
+    StripeIntent,
+    TransferStatus,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +58,7 @@ def open_intent(req: PaymentRequest) -> StripeIntent | None:
         sa.select(StripeIntent)
         .where(
             StripeIntent.payment_request_id == req.id,
-            StripeIntent.status == "created",
+            StripeIntent.status == IntentStatus.CREATED,
             StripeIntent.amount_fen == bal.outstanding,
         )
         .order_by(StripeIntent.id.desc())
@@ -128,8 +135,8 @@ def book_stripe_payment(
         f"stripe:{intent.intent_id}",
         note=source,
     )
-    if intent.status != "succeeded":
-        intent.status = "succeeded"
+    if intent.status != IntentStatus.SUCCEEDED:
+        intent.status = IntentStatus.SUCCEEDED
     if entry is not None:
         # services, deposits and paying call each other: imported at call time
         from .deposits import on_paid
@@ -176,7 +183,7 @@ def confirm_transfer(
     """The operator confirms what arrived on the market's account; the ledger books it."""
     if not actor.is_operator:
         raise PermissionDenied(_("只有运营方可以确认到账。"))
-    if transfer.status != "submitted":
+    if transfer.status != TransferStatus.SUBMITTED:
         raise InvalidTransition(_("该转账已处理。"))
     req = lock(transfer.request)
     bal = ledger.balance(req)
@@ -194,7 +201,7 @@ def confirm_transfer(
                 )
             ]
         )
-    transfer.status, transfer.received_fen = "confirmed", received_fen
+    transfer.status, transfer.received_fen = TransferStatus.CONFIRMED, received_fen
     transfer.decided_by_id, transfer.decided_at, transfer.note = (
         actor.id,
         utcnow(),
@@ -228,11 +235,11 @@ def confirm_transfer(
 def reject_transfer(transfer: BankTransfer, actor, note: str) -> BankTransfer:
     if not actor.is_operator:
         raise PermissionDenied(_("只有运营方可以确认到账。"))
-    if transfer.status != "submitted":
+    if transfer.status != TransferStatus.SUBMITTED:
         raise InvalidTransition(_("该转账已处理。"))
     if not (note or "").strip():
         raise ValidationFailed([("note", _("请说明未到账的原因。"))])
-    transfer.status, transfer.note = "rejected", note.strip()
+    transfer.status, transfer.note = TransferStatus.REJECTED, note.strip()
     transfer.decided_by_id, transfer.decided_at = actor.id, utcnow()
     audit.record(
         actor, "payment.reject_transfer", transfer.request, transfer=transfer.id
@@ -325,7 +332,7 @@ def _stripe_refund_room(req: PaymentRequest):
         if e.kind == EntryKind.REFUND and e.method == "stripe"
     )
     for intent in req.intents:
-        if intent.status != "succeeded":
+        if intent.status != IntentStatus.SUCCEEDED:
             continue
         room = intent.amount_fen - refunded_by_stripe
         refunded_by_stripe = max(refunded_by_stripe - intent.amount_fen, 0)

@@ -7,7 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.transaction import Write
+from ..core.transaction import Write, submit
 from ..core.web import CSP
 from ..deals.models import Deal
 from ..deals.pricing.models import AuctionBidder
@@ -23,7 +23,7 @@ from .forms import (
     RoyaltyForm,
     TransferForm,
 )
-from .models import PaymentRequest
+from .models import PaymentRequest, PaymentStatus
 
 
 def visible_deal(deal_id: int):
@@ -50,7 +50,7 @@ def index():
         for k in ("due", "settled", "refunded", "outstanding")
     }
     totals["overdue"] = sum(
-        bal[r.id].outstanding for r in reqs if bal[r.id].status == "overdue"
+        bal[r.id].outstanding for r in reqs if bal[r.id].status == PaymentStatus.OVERDUE
     )
     return render_template(
         "payments/index.html", reqs=reqs, bal=bal, totals=totals, status=status
@@ -136,15 +136,15 @@ def stripe_return(request_id: int):
 def transfer(request_id: int):
     req = visible_request(request_id)
     form = TransferForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            paying.submit_transfer(
-                req, current_user, form.receipt.data, form.reference.data
-            )
-        if write.ok:
-            flash(_("转账回单已提交，待运营方确认到账。"), "success")
-            return redirect(url_for("payments.detail", request_id=req.id))
-    return _detail(req, 422, transfer_form=form)
+    return submit(
+        form,
+        lambda: paying.submit_transfer(
+            req, current_user, form.receipt.data, form.reference.data
+        ),
+        _("转账回单已提交，待运营方确认到账。"),
+        url_for("payments.detail", request_id=req.id),
+        lambda: _detail(req, 422, transfer_form=form),
+    )
 
 
 @bp.get("/deal/<int:deal_id>")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.transaction import Write
+from ..core.transaction import submit
 from ..extensions import db
 from . import bp, exports, fees, ledger, paying, services
 from .access import visible_request
@@ -22,13 +22,15 @@ def _operator() -> None:
 
 
 def _run(form, req, action, success: str, **forms):
-    """Call `action` and commit, or re-render the request page with the errors."""
-    with Write(form) as write:
-        action()
-    if write.ok:
-        flash(success, "success")
-        return redirect(url_for("payments.detail", request_id=req.id))
-    return _detail(req, 422, **forms)
+    """Submit `form` to `action`, back to the request page; or the page again with
+    the form's errors (422)."""
+    return submit(
+        form,
+        action,
+        success,
+        url_for("payments.detail", request_id=req.id),
+        lambda: _detail(req, 422, **forms),
+    )
 
 
 @bp.post("/transfers/<int:transfer_id>/confirm")
@@ -37,8 +39,6 @@ def confirm_transfer(transfer_id: int):
     _operator()
     transfer = db.get_or_404(BankTransfer, transfer_id)
     form = ConfirmTransferForm()
-    if not form.validate_on_submit():
-        return _detail(transfer.request, 422, confirm_form=form)
     return _run(
         form,
         transfer.request,
@@ -56,8 +56,6 @@ def reject_transfer(transfer_id: int):
     _operator()
     transfer = db.get_or_404(BankTransfer, transfer_id)
     form = RejectTransferForm()
-    if not form.validate_on_submit():
-        return _detail(transfer.request, 422, reject_form=form)
     return _run(
         form,
         transfer.request,
@@ -73,8 +71,6 @@ def refund(request_id: int):
     _operator()
     req = visible_request(request_id)
     form = RefundForm()
-    if not form.validate_on_submit():
-        return _detail(req, 422, refund_form=form)
     return _run(
         form,
         req,
@@ -106,29 +102,30 @@ def fee_schedule():
         abort(404)
     if request.method == "POST":
         form = FeeScheduleForm()
-        if form.validate_on_submit():
-            fees.save_schedule(kind, current_user, form.to_data())
-            db.session.commit()
-            flash(_("收费标准已保存。"), "success")
-            return redirect(url_for("payments.fee_schedule", kind=kind))
-        status = 422
-    else:
-        saved = db.session.scalar(
-            sa.select(FeeSchedule).where(FeeSchedule.kind == kind)
+        return submit(
+            form,
+            lambda: fees.save_schedule(kind, current_user, form.to_data()),
+            _("收费标准已保存。"),
+            url_for("payments.fee_schedule", kind=kind),
+            lambda: _fee_page(form, kind, 422),
         )
-        base = saved or FeeSchedule(kind=kind, active=True, **fees.DEFAULTS[kind])
-        form = FeeScheduleForm(
-            data={
-                "mode": base.mode,
-                "rate_pct": base.rate_bp / 100,
-                "minimum": base.min_fen,
-                "cap": base.cap_fen or None,
-                "fixed": base.fixed_fen,
-                "payer": base.payer,
-                "active": base.active,
-            }
-        )
-        status = 200
+    saved = db.session.scalar(sa.select(FeeSchedule).where(FeeSchedule.kind == kind))
+    base = saved or FeeSchedule(kind=kind, active=True, **fees.DEFAULTS[kind])
+    form = FeeScheduleForm(
+        data={
+            "mode": base.mode,
+            "rate_pct": base.rate_bp / 100,
+            "minimum": base.min_fen,
+            "cap": base.cap_fen or None,
+            "fixed": base.fixed_fen,
+            "payer": base.payer,
+            "active": base.active,
+        }
+    )
+    return _fee_page(form, kind, 200)
+
+
+def _fee_page(form, kind: str, status: int):
     return render_template(
         "payments/fees.html",
         form=form,

@@ -18,7 +18,7 @@ from ..core import audit
 from ..core.urls import site_path
 from ..extensions import csrf, db
 from . import bp, ledger, stripe_gateway
-from .models import EntryKind, StripeEvent, StripeIntent
+from .models import EntryKind, EventOutcome, IntentStatus, StripeEvent, StripeIntent
 from .paying import book_stripe_payment
 from .services import tell_operators
 
@@ -45,7 +45,7 @@ def _flag(event: StripeEvent, problem: str) -> str:
         f"stripe-flag:{event.id}",
     )
     log.warning("stripe event %s flagged: %s", event.id, problem)
-    return "flagged"
+    return EventOutcome.FLAGGED
 
 
 def _succeeded(event: StripeEvent, obj: dict) -> str:
@@ -53,7 +53,7 @@ def _succeeded(event: StripeEvent, obj: dict) -> str:
     if intent is None:
         return _flag(event, "unknown payment intent")
     ok, problem = _book(intent, obj, f"event {event.id}")
-    return "processed" if ok else _flag(event, problem)
+    return EventOutcome.PROCESSED if ok else _flag(event, problem)
 
 
 def _book(intent: StripeIntent, obj: dict, source: str) -> tuple[bool, str]:
@@ -65,10 +65,10 @@ def _book(intent: StripeIntent, obj: dict, source: str) -> tuple[bool, str]:
 def _failed(event: StripeEvent, obj: dict) -> str:
     intent = _intent(obj.get("id"))
     if intent is None:
-        return "ignored"
-    if intent.status == "created":
-        intent.status = "failed"
-    return "processed"
+        return EventOutcome.IGNORED
+    if intent.status == IntentStatus.CREATED:
+        intent.status = IntentStatus.FAILED
+    return EventOutcome.PROCESSED
 
 
 def _refund(event: StripeEvent, obj: dict) -> str:
@@ -77,8 +77,8 @@ def _refund(event: StripeEvent, obj: dict) -> str:
     intent = _intent(obj.get("payment_intent"))
     if intent is None:
         return _flag(event, "refund for an unknown payment intent")
-    if obj.get("status") not in ("succeeded", "pending"):
-        return "ignored"
+    if obj.get("status") not in ("succeeded", "pending"):  # Stripe's refund status
+        return EventOutcome.IGNORED
     if ledger.find(f"stripe:{intent.intent_id}") is None:
         try:
             pi = stripe_gateway.retrieve_intent(intent.intent_id)
@@ -98,7 +98,7 @@ def _refund(event: StripeEvent, obj: dict) -> str:
         f"stripe:{obj['id']}",
         note=f"event {event.id}",
     )
-    return "processed"
+    return EventOutcome.PROCESSED
 
 
 HANDLERS = {
@@ -113,18 +113,18 @@ HANDLERS = {
 def handle(data: dict) -> str:
     """Apply one verified event (a dict); returns its status. Flushes, never commits."""
     if db.session.get(StripeEvent, data["id"]) is not None:
-        return "duplicate"
+        return EventOutcome.DUPLICATE
     obj = (data.get("data") or {}).get("object") or {}
     event = StripeEvent(
         id=data["id"],
         type=data.get("type", ""),
-        status="received",
+        status=EventOutcome.RECEIVED,
         object_id=obj.get("id"),
     )
     db.session.add(event)
     db.session.flush()
     handler = HANDLERS.get(event.type)
-    event.status = handler(event, obj) if handler else "ignored"
+    event.status = handler(event, obj) if handler else EventOutcome.IGNORED
     db.session.flush()
     return event.status
 

@@ -35,6 +35,8 @@ from .models import (
     AuctionBidder,
     AuctionStatus,
     Bid,
+    DepositState,
+    DepositStatus,
 )
 
 
@@ -154,7 +156,11 @@ def register_bidder(
         organization_id=user.organization_id,
         number=number,
         deposit_fen=auction.deposit_fen,
-        deposit_status="recorded" if auction.deposit_fen else "not_required",
+        deposit_status=(
+            DepositStatus.RECORDED
+            if auction.deposit_fen
+            else DepositStatus.NOT_REQUIRED
+        ),
         registered_at=now or utcnow(),
     )
     db.session.add(bidder)
@@ -198,7 +204,7 @@ def refusal(auction: Auction, bidder: AuctionBidder | None, now: datetime) -> st
         return _("请先报名竞买并缴纳保证金。")
     if bidder.qualified:
         return ""
-    if bidder.deposit_state(now) == "unpaid":
+    if bidder.deposit_state(now) == DepositState.UNPAID:
         return _(
             "保证金到账后才能出价：请于 %(t)s 前缴纳竞买保证金 %(d)s。",
             t=_local(auction.registration_ends_at),
@@ -222,7 +228,7 @@ def place_bid(
     bidder = _locked_bidder(auction, user)
     if reason := refusal(auction, bidder, now):
         raise PermissionDenied(reason)
-    if auction.effective_status(now) != "open":
+    if auction.effective_status(now) != AuctionStatus.OPEN:
         raise InvalidTransition(_("拍卖不在竞价时间内。"))
     minimum = auction.minimum_bid()
     if amount_fen is None or amount_fen < minimum:

@@ -164,6 +164,36 @@ class AuctionStatus(LabelledEnum):
 AUCTION_STATUS_LABELS = AuctionStatus.labels()
 
 
+class DepositStatus(LabelledEnum):
+    """A bidder's deposit as stored: recorded (unpaid) → paid → refunded / applied (to
+    the price) / forfeited; the payments feature moves it."""
+
+    RECORDED = "recorded", _l("待缴纳")
+    NOT_REQUIRED = "not_required", _l("无需保证金")
+    PAID = "paid", _l("已缴纳")
+    REFUNDED = "refunded", _l("已退还")
+    APPLIED = "applied", _l("已转为价款")
+    FORFEITED = "forfeited", _l("已没收（未按期签约）")
+
+
+class DepositState(LabelledEnum):
+    """The deposit as a page shows it (AuctionBidder.deposit_state): the stored status,
+    with an unpaid one told apart by the registration deadline, and a late payment."""
+
+    NOT_REQUIRED = "not_required", _l("无需保证金")
+    UNPAID = "unpaid", _l("待缴纳")
+    OVERDUE = "overdue", _l("逾期未缴（无竞买资格）")
+    PAID = "paid", _l("已缴纳")
+    #: paid after the registration deadline: no right to bid, refunded
+    LATE = "late", _l("截止后到账（无竞买资格，将退还）")
+    REFUNDED = "refunded", _l("已退还")
+    APPLIED = "applied", _l("已转为价款")
+    FORFEITED = "forfeited", _l("已没收（未按期签约）")
+
+
+DEPOSIT_STATE_LABELS = DepositState.labels()
+
+
 class Auction(db.Model):
     """拍卖 of a deal's achievement; bids serialised by a row lock plus the version."""
 
@@ -268,9 +298,10 @@ class AuctionBidder(db.Model):
     #: Shown to other bidders as 竞买人<number>.
     number: Mapped[int]
     deposit_fen: Mapped[int] = mapped_column(sa.BigInteger)
-    #: recorded (unpaid) → paid → refunded / applied (to the price) / forfeited; the
-    #: payments feature moves it. What a page shows is `deposit_state(now)`.
-    deposit_status: Mapped[str] = mapped_column(sa.String(12), default="recorded")
+    #: A DepositStatus code. What a page shows is `deposit_state(now)`.
+    deposit_status: Mapped[str] = mapped_column(
+        sa.String(12), default=DepositStatus.RECORDED
+    )
     #: When the deposit was booked as paid (webhook or the operator's confirmation).
     deposit_paid_at: Mapped[datetime | None]
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -287,37 +318,26 @@ class AuctionBidder(db.Model):
         if not self.deposit_fen:
             return True
         return (
-            self.deposit_status == "paid"
+            self.deposit_status == DepositStatus.PAID
             and self.deposit_paid_at is not None
             and self.deposit_paid_at <= self.auction.registration_ends_at
         )
 
-    def deposit_state(self, now: datetime | None = None) -> str:
-        """The deposit as a page shows it (a DEPOSIT_STATE_LABELS key)."""
+    def deposit_state(self, now: datetime | None = None) -> DepositState:
+        """The deposit as a page shows it."""
         if not self.deposit_fen:
-            return "not_required"
-        if self.deposit_status == "recorded":
+            return DepositState.NOT_REQUIRED
+        if self.deposit_status == DepositStatus.RECORDED:
             now = now or utcnow()
-            return "overdue" if now > self.auction.registration_ends_at else "unpaid"
-        if self.deposit_status == "paid" and not self.qualified:
-            return "late"
-        return self.deposit_status
+            if now > self.auction.registration_ends_at:
+                return DepositState.OVERDUE
+            return DepositState.UNPAID
+        if self.deposit_status == DepositStatus.PAID and not self.qualified:
+            return DepositState.LATE
+        return DepositState(self.deposit_status)
 
     def deposit_label(self, now: datetime | None = None):
-        state = self.deposit_state(now)
-        return DEPOSIT_STATE_LABELS.get(state, state)
-
-
-DEPOSIT_STATE_LABELS = {
-    "not_required": _l("无需保证金"),
-    "unpaid": _l("待缴纳"),
-    "overdue": _l("逾期未缴（无竞买资格）"),
-    "paid": _l("已缴纳"),
-    "late": _l("截止后到账（无竞买资格，将退还）"),
-    "refunded": _l("已退还"),
-    "applied": _l("已转为价款"),
-    "forfeited": _l("已没收（未按期签约）"),
-}
+        return self.deposit_state(now).label
 
 
 class Bid(db.Model):

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...core.timeutil import SHANGHAI, utcnow
-from ...core.transaction import Write, form_status
+from ...core.transaction import Write, button, form_status, submit
 from ...extensions import db
 from ...legal import texts
 from ...legal.models import TextKind
@@ -144,28 +144,29 @@ def new_auction(deal_id: int):
     if not deal.parties(current_user) & {pipeline.BROKER, pipeline.OPERATOR}:
         abort(403)
     form = AuctionForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            auction = auctions.create_auction(
-                deal,
-                current_user,
-                {
-                    "start_price_fen": form.start_price.fen,
-                    "increment_fen": form.increment.fen,
-                    "reserve_fen": form.reserve.fen,
-                    "deposit_fen": form.deposit.fen,
-                    "starts_at": _utc(form.starts_at.data),
-                    "ends_at": _utc(form.ends_at.data),
-                    "registration_ends_at": _utc(form.registration_ends_at.data),
-                    "sign_within_days": form.sign_within_days.data,
-                },
-            )
-        if write.ok:
-            flash(_("拍卖已设置。"), "success")
-            return redirect(url_for("deals.auction", auction_id=auction.id))
-    return render_template(
-        "deals/auction_form.html", form=form, deal=deal
-    ), form_status(form)
+    return submit(
+        form,
+        lambda: auctions.create_auction(
+            deal,
+            current_user,
+            {
+                "start_price_fen": form.start_price.fen,
+                "increment_fen": form.increment.fen,
+                "reserve_fen": form.reserve.fen,
+                "deposit_fen": form.deposit.fen,
+                "starts_at": _utc(form.starts_at.data),
+                "ends_at": _utc(form.ends_at.data),
+                "registration_ends_at": _utc(form.registration_ends_at.data),
+                "sign_within_days": form.sign_within_days.data,
+            },
+        ),
+        _("拍卖已设置。"),
+        lambda auction: url_for("deals.auction", auction_id=auction.id),
+        lambda: (
+            render_template("deals/auction_form.html", form=form, deal=deal),
+            form_status(form),
+        ),
+    )
 
 
 def _visible_auction(auction_id: int) -> Auction:
@@ -206,11 +207,11 @@ def auction(auction_id: int):
 @login_required
 def register_bidder(auction_id: int):
     auction = _visible_auction(auction_id)
-    with Write() as write:
-        auctions.register_bidder(auction, current_user)
-    if write.ok:
-        flash(_("报名成功。保证金到账后方可出价。"), "success")
-    return redirect(url_for("deals.auction", auction_id=auction.id))
+    return button(
+        lambda: auctions.register_bidder(auction, current_user),
+        _("报名成功。保证金到账后方可出价。"),
+        url_for("deals.auction", auction_id=auction.id),
+    )
 
 
 @bp.route("/auctions/<int:auction_id>/bid", methods=["POST"])
