@@ -5,6 +5,8 @@ into the ledger (voucher_settled) and the half-year report. Amounts in fen, by h
 from __future__ import annotations
 
 import io
+import os
+import threading
 from datetime import timedelta
 
 import pytest
@@ -214,3 +216,65 @@ def test_a_paid_fee_of_another_kind_is_no_proof(app, db, net):
         with pytest.raises(InvalidTransition):
             claims.claim(net.lab, red, "")
     db.session.rollback()
+
+
+@pytest.mark.skipif(
+    "postgresql" not in os.environ.get("TEST_DATABASE_URL", ""),
+    reason="row-level concurrency is proven on PostgreSQL",
+)
+def test_two_members_claiming_a_paid_payment_at_once_make_one_claim(
+    app, db, net, create_user
+):
+    from marketplace.accounts.models import Role, User
+    from marketplace.vouchers.models import VoucherRedemption
+
+    with app.test_request_context():
+        eligibility.set_eligibility(net.operator, net.lab_org, True, "CMA 资质")
+        req, _new = add_request(
+            "test:contract:race",
+            kind="instalment",
+            service_kind="rnd_design",
+            title="技术开发合同第一期",
+            amount_fen=2_000_000,
+            currency="CNY",
+            due_on=today_shanghai() + timedelta(days=30),
+            payer_org_id=net.firm_org.id,
+            payee_org_id=net.lab_org.id,
+        )
+        red = vouchers.redeem(
+            _voucher(net.operator, net.firm_org, 5_000_000), req, net.firm
+        )
+        _pay_cash(req, net.firm, net.operator, 1_000_000)
+    db.session.commit()
+    users = [net.lab.id, create_user(role=Role.SUPPLIER, org=net.lab_org).id]
+    rid = red.id
+    barrier = threading.Barrier(len(users), timeout=20)
+    outcomes = []
+
+    def claim(user_id):
+        with app.app_context(), app.test_request_context():
+            try:
+                user = db.session.get(User, user_id)
+                r = db.session.get(VoucherRedemption, rid)
+                barrier.wait()
+                claims.claim(user, r, "")
+                db.session.commit()
+                outcomes.append("ok")
+            except InvalidTransition:
+                db.session.rollback()
+                outcomes.append("refused")
+            except Exception as exc:  # noqa: BLE001 (reported by the assertion)
+                db.session.rollback()
+                outcomes.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=claim, args=(u,)) for u in users]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == ["ok", "refused"]
+    db.session.expire_all()
+    assert _claims(db) == 1
+    assert db.session.scalar(sa.select(VoucherClaim.amount_fen)) == 1_000_000
