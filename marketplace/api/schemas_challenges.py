@@ -24,6 +24,35 @@ class CriterionSchema(Schema):
     weight = fields.Integer(required=True)
 
 
+class WinnerOrgSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class WinnerSchema(Schema):
+    organization = fields.Nested(WinnerOrgSchema, required=True)
+    grade = fields.String(required=True)
+    amount_fen = fields.Integer(required=True)
+
+
+class ResultsSchema(Schema):
+    decided_at = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Beijing time, ISO 8601 with +08:00."},
+    )
+    winners = fields.List(
+        fields.Nested(WinnerSchema),
+        required=True,
+        metadata={"description": "The winners' organisations; never a losing one."},
+    )
+    no_winner_reason = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "Why no proposal won (no_winner only)."},
+    )
+
+
 class ChallengeSchema(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -44,6 +73,12 @@ class ChallengeSchema(Schema):
     eligible_org_types = fields.List(fields.String(), required=True)
     region = fields.String(required=True)
     trl_min = fields.Integer(allow_none=True, required=True)
+    results = fields.Nested(
+        ResultsSchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "The published results; null until decided."},
+    )
 
 
 class OwnProposalSchema(Schema):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_babel import gettext as _
 
 from ..accounts.models import User
@@ -250,7 +251,14 @@ def _photo_delete_rule(user, attachment) -> bool:
     return inst is not None and owns(user, inst)
 
 
-register_owner_rule(PHOTO_OWNER, _photo_rule, _photo_delete_rule)
+def _photo_owner_url(attachment) -> str:
+    """Back to the instrument's page after a photo is removed."""
+    return url_for("instruments.detail", instrument_id=attachment.owner_id)
+
+
+register_owner_rule(
+    PHOTO_OWNER, _photo_rule, _photo_delete_rule, owner_url=_photo_owner_url
+)
 
 
 def photos(instrument: Instrument) -> list[Attachment]:

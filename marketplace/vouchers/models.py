@@ -118,7 +118,8 @@ class QuotaApplication(db.Model):
 
 
 class VoucherClaim(db.Model):
-    """兑付: a provider claims the voucher part of a delivered service; the operator settles.
+    """兑付: a provider claims the voucher part of a delivered service or of a paid prize or
+    contract payment; the operator settles.
 
     One claim per redemption, ever (the unique constraint holds also against two
     simultaneous claims); a rejected claim stays rejected with its reason.
@@ -138,6 +139,11 @@ class VoucherClaim(db.Model):
     booking_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("instrument_bookings.id")
     )
+    #: Or a paid payment request that is its own proof (a prize, a contract payment):
+    #: the payment was received in full (services.claims.PAYMENT_PROOF_KINDS).
+    payment_request_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("payment_requests.id")
+    )
     #: The proof of delivery: the order's report (None for an instrument's usage record).
     proof_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachments.id"))
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
@@ -155,3 +161,4 @@ class VoucherClaim(db.Model):
     #: services.models: the service tables sit a floor above, so by name.
     order = relationship("ServiceOrder")
     booking = relationship("Booking")
+    payment_request = relationship("PaymentRequest")

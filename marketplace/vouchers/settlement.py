@@ -131,6 +131,8 @@ def claim_cells(claims: list[VoucherClaim]) -> list[list]:
             what = c.order.offering.name
         elif c.booking is not None:
             what = c.booking.instrument.name
+        elif c.payment_request is not None:
+            what = c.payment_request.title
         else:
             what = ""
         out.append(

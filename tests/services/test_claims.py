@@ -192,7 +192,7 @@ def test_a_completed_booking_is_claimed_with_its_usage_record(app, db, net):
             50,
         )
         redemption = vouchers.redeem(v, req, net.firm)
-        assert [r.id for r, _o, _b in claims.claimable(net.lab_org.id)] == [
+        assert [r.id for r, _proof in claims.claimable(net.lab_org.id)] == [
             redemption.id
         ]
         row = claims.claim(net.lab, redemption, "")

@@ -276,3 +276,23 @@ def test_photos_are_images_checked_by_upload_rules_and_shown_inline(
     client.post(f"/instruments/photos/{att.id}/delete")
     db.session.expire_all()
     assert db.session.get(Attachment, att.id) is None
+
+
+def test_deleting_a_photo_through_the_uploads_route_returns_to_the_instrument(
+    client, db, net, login
+):
+    inst = net.instrument
+    login(net.lab)
+    client.post(
+        f"/instruments/{inst.id}/photos",
+        data={"photo": (io.BytesIO(PNG), "chamber.png")},
+        content_type="multipart/form-data",
+    )
+    att = db.session.scalar(sa.select(Attachment))
+    # The generic delete of /files/ goes back to the page the photo was shown on,
+    # not to the home page.
+    gone = client.post(f"/files/{att.id}/delete")
+    assert gone.status_code == 302
+    assert gone.headers["Location"].endswith(f"/instruments/{inst.id}")
+    db.session.expire_all()
+    assert db.session.get(Attachment, att.id) is None
