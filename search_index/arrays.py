@@ -31,9 +31,9 @@ from .whoosh_adapter import (
 SCORE_CACHE_BYTES = 8 * 2**20
 #: Memory for the other per-query caches of a snapshot (BM25 scores of single
 #: terms, filter masks, phrase documents, length norms, joint facet codes).
-TERM_CACHE_BYTES = 16 * 2**20
+TERM_CACHE_BYTES = 8 * 2**20
 #: Memory for posting lists joined over an index of several segments.
-POSTINGS_CACHE_BYTES = 8 * 2**20
+POSTINGS_CACHE_BYTES = 4 * 2**20
 #: Stored fields of documents shown or checked (a page, a match's candidates).
 STORED_CACHE_DOCS = 2_000
 #: BM25F parameters, as Whoosh's default weighting.

@@ -16,7 +16,7 @@ from .whoosh_adapter import length_bytes, read_postings, segment_storage
 
 #: Memory for posting lists decoded from a segment without a sidecar or
 #: shared files (least recently used go).
-POSTINGS_BYTES = 8 * 2**20
+POSTINGS_BYTES = 4 * 2**20
 _LEN_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
 
