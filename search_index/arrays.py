@@ -139,8 +139,10 @@ class Snapshot:
         # check every name against the schema, which costs more than the read.
         i = bisect_right(self._offsets, docnum) - 1
         if i >= 0:
-            _, sub, offset = self.leaves[i]
-            got = stored_fields(sub, docnum - offset)
+            arrays, sub, offset = self.leaves[i]
+            got = arrays.stored(sub, docnum - offset)
+            if got is None:
+                got = stored_fields(sub, docnum - offset)
             if got is not None:
                 return got
         return self.searcher.stored_fields(docnum)

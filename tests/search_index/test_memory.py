@@ -162,3 +162,22 @@ def test_a_retired_generation_gives_its_caches_back(tmp_path, docs):
     # A thread still reading it gets the same answers, computed again.
     assert old.codes("field")[1] and old.bm25("text", "镜架")[0].size
     ix.close()
+
+
+def test_stored_fields_are_read_with_pread_the_same_as_whoosh_reads_them(
+    tmp_path, docs
+):
+    from search_index.whoosh_adapter import stored_fields
+
+    _build(tmp_path / "ix", docs, 3)  # a compound segment and Whoosh's own
+    ix = SearchIndex(tmp_path / "ix")
+    snap = ix.snapshot("achievements")
+    for arrays, sub, offset in snap.leaves:
+        for d in range(sub.doc_count_all()):
+            assert arrays.stored(sub, d) == stored_fields(sub, d)
+            assert snap.stored_fields(offset + d) == stored_fields(sub, d)
+        assert arrays._stored  # the pread reader, not the fallback
+    assert {int(snap.stored_fields(d)["id"]) for d in range(snap.n)} == {
+        d["id"] for d in docs
+    }
+    ix.close()
