@@ -159,7 +159,8 @@ def cache_sizes(snap) -> dict[str, float]:
     """MB of private numpy arrays in each of a snapshot's caches (whatever
     this version of arrays.py calls them), and the score cache's hits."""
     out = {}
-    for name in ("scores", "cache", "_postings", "_columns", "_codes", "_stored"):
+    names = ("scores", "cache", "_bm25", "_postings", "_columns", "_codes", "_stored")
+    for name in names:
         value = getattr(snap, name, None)
         if value is not None:
             out[name] = round(_nbytes(dict(value.items())) / 2**20, 2)
