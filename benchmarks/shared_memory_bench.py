@@ -2,7 +2,12 @@
 shared snapshot files (search_index/shared.py), side by side in one run.
 
 Usage: python benchmarks/shared_memory_bench.py [--size 20000] [--workers 4]
-       [--queries 200] [--needs 20]
+       [--queries 200] [--needs 20] [--modes before,private,shared]
+       [--root DIR] [--index DIR]
+
+``--root`` imports ``search_index`` from another checkout (say the main
+branch's), so two versions can be measured one after the other on the same
+machine state; ``--modes shared`` measures only the production path.
 
 The index is built once (in a child process, so the parent holds none of it).
 The parent loads the dictionaries (as gunicorn's preload does) and forks the
@@ -21,25 +26,32 @@ import gc
 import json
 import multiprocessing as mp
 import os
+import pickle
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
+if "--root" in sys.argv:  # before search_index is imported
+    ROOT = Path(sys.argv[sys.argv.index("--root") + 1]).resolve()
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).parent))
 
-from match_quality import to_app_doc  # noqa: E402
-from search_bench import load_synth, make_queries  # noqa: E402
-
+# search_index first: the helper modules below put this checkout on the path.
+import search_index  # noqa: E402, I001
 from search_index import (  # noqa: E402
     SearchIndex,
     match_need,
     search,
     warm_up,
-    whoosh_adapter,  # noqa: E402
+    whoosh_adapter,
 )
+
+sys.path.insert(0, str(Path(__file__).parent))
+from match_quality import to_app_doc  # noqa: E402
+from search_bench import load_synth, make_queries  # noqa: E402
 
 MODES = {
     "before": "per process (before)",
@@ -57,6 +69,28 @@ def memory(pid: int) -> dict[str, int]:
             if len(parts) >= 3 and parts[2] == "kB":
                 out[parts[0].rstrip(":")] = int(parts[1])
     return out
+
+
+def file_pss(pid: int, top: int = 6) -> dict[str, float]:
+    """MB of PSS of a process's file mappings by kind of file (the index's
+    snapshot ``.npy`` files, Whoosh's segment files, the rest)."""
+    kinds: dict[str, int] = {}
+    name = None
+    with open(f"/proc/{pid}/smaps") as f:
+        for line in f:
+            parts = line.split()
+            if "-" in parts[0] and len(parts) >= 5 and ":" in parts[3]:
+                name = parts[5] if len(parts) > 5 else None
+            elif parts[0] == "Pss:" and name and name.startswith("/"):
+                if ".snap_" in name:
+                    kind = "snapshot " + name.rsplit(".snap_", 1)[1].split(".")[0]
+                elif name.endswith((".seg", ".trm", ".pst", ".vps", ".sto", ".fln")):
+                    kind = "whoosh " + name.rsplit(".", 1)[1]
+                else:
+                    kind = "other files"
+                kinds[kind] = kinds.get(kind, 0) + int(parts[1])
+    ranked = sorted(kinds.items(), key=lambda kv: -kv[1])
+    return {k: round(v / 1024, 1) for k, v in ranked[:top]}
 
 
 def _corpus(size: int, n_needs: int):
@@ -96,14 +130,53 @@ def _worker(directory, mode, queries, needs, ready, stop) -> None:
     for need in needs:
         match_need(ix, need)
     gc.collect()
+    snap = ix.snapshot("achievements")
     ready.send(
         {
             "seconds": time.perf_counter() - t0,
-            "mapped": ix.snapshot("achievements").mapped,
+            "mapped": snap.mapped,
+            "caches": cache_sizes(snap),
         }
     )
     stop.wait()
     ix.close()
+
+
+def _nbytes(value) -> int:
+    """Bytes of the numpy arrays (not memory-mapped) reachable in ``value``."""
+    if isinstance(value, np.ndarray):
+        if isinstance(value, np.memmap) or value.base is not None:
+            return 0 if isinstance(value, np.memmap) else _nbytes(value.base)
+        return value.nbytes
+    if isinstance(value, dict):
+        return sum(_nbytes(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_nbytes(v) for v in value)
+    return 0
+
+
+def cache_sizes(snap) -> dict[str, float]:
+    """MB of private numpy arrays in each of a snapshot's caches (whatever
+    this version of arrays.py calls them), and the score cache's hits."""
+    out = {}
+    names = ("scores", "cache", "_bm25", "_postings", "_columns", "_codes", "_stored")
+    for name in names:
+        value = getattr(snap, name, None)
+        if value is not None:
+            out[name] = round(_nbytes(dict(value.items())) / 2**20, 2)
+            out[f"{name}_entries"] = len(value)
+    stored = getattr(snap, "_stored", None)
+    if stored:
+        out["_stored_pickled_mb"] = round(
+            sum(len(pickle.dumps(v)) for v in stored.values()) / 2**20, 2
+        )
+    scores = getattr(snap, "scores", None)
+    if hasattr(scores, "nbytes"):  # a byte-bounded cache counts its own
+        out["scores_counted"] = round(scores.nbytes / 2**20, 2)
+    for attr in ("hits", "misses"):
+        if hasattr(scores, attr):
+            out[f"score_{attr}"] = getattr(scores, attr)
+    return out
 
 
 def run(directory: str, mode: str, workers: int, queries, needs) -> dict:
@@ -120,6 +193,7 @@ def run(directory: str, mode: str, workers: int, queries, needs) -> dict:
         pipes.append(parent)
     states = [pipe.recv() for pipe in pipes]
     mems = [memory(p.pid) for p in procs]
+    files = file_pss(procs[0].pid)
     stop.set()
     for p in procs:
         p.join()
@@ -134,6 +208,8 @@ def run(directory: str, mode: str, workers: int, queries, needs) -> dict:
         "anon_mean_mb": sum(m.get("Pss_Anon", 0) for m in mems) / len(mems) / 1024,
         "file_mean_mb": sum(m.get("Pss_File", 0) for m in mems) / len(mems) / 1024,
         "work_s_mean": sum(s["seconds"] for s in states) / len(states),
+        "caches": states[0]["caches"],
+        "file_pss_mb": files,
     }
 
 
@@ -144,35 +220,45 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--needs", type=int, default=20)
     ap.add_argument("--procs", type=int, default=2, help="processes for the build")
+    ap.add_argument("--modes", default=",".join(MODES), help="comma-separated")
+    ap.add_argument("--root", help="import search_index from this checkout")
+    ap.add_argument(
+        "--index",
+        help="keep the index here (built if the folder is empty, else reused "
+        "with the same --size: another --root can then read the same files)",
+    )
     args = ap.parse_args(argv)
     if not os.path.exists("/proc/self/smaps_rollup"):
         print("needs Linux's /proc/<pid>/smaps_rollup", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        directory = os.path.join(tmp, "ix")
-        ctx = mp.get_context("fork")
-        builder = ctx.Process(
-            target=_build,
-            args=(
-                directory,
-                args.size,
-                args.needs,
-                args.procs,
-                min(400, args.size // 10),
-            ),
-        )
-        builder.start()
-        builder.join()
-        if builder.exitcode:
-            return builder.exitcode
+        directory = args.index or os.path.join(tmp, "ix")
+        if not (os.path.isdir(directory) and os.listdir(directory)):
+            ctx = mp.get_context("fork")
+            builder = ctx.Process(
+                target=_build,
+                args=(
+                    directory,
+                    args.size,
+                    args.needs,
+                    args.procs,
+                    min(400, args.size // 10),
+                ),
+            )
+            builder.start()
+            builder.join()
+            if builder.exitcode:
+                return builder.exitcode
         docs, needs = _corpus(args.size, args.needs)
         queries = make_queries(docs, args.queries)
         del docs
         warm_up()  # the dictionaries, loaded before the fork as gunicorn preloads
         gc.collect()
-        rows = [run(directory, m, args.workers, queries, needs) for m in MODES]
+        modes = [m for m in args.modes.split(",") if m]
+        rows = [run(directory, m, args.workers, queries, needs) for m in modes]
+    print(f"\nsearch_index from {Path(search_index.__file__).parent}")
     print(
-        f"\n{args.workers} workers, {args.size:,} listings, "
+        f"{args.workers} workers, {args.size:,} listings, "
         f"{args.queries} searches + {args.needs} matches each (MB per worker)"
     )
     print(
@@ -188,23 +274,18 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['file_mean_mb']:>9.1f} {r['rss_mean_mb']:>8.1f} "
             f"{r['pss_total_mb']:>10.1f} {r['work_s_mean']:>7.2f}"
         )
-    before, private, after = rows
-    ratio = before["pss_total_mb"] / after["pss_total_mb"]
-    print(f"PSS total, before / shared snapshot: {ratio:.2f}x")
-    print(
-        "PSS total, per process without copies / shared snapshot: "
-        f"{private['pss_total_mb'] / after['pss_total_mb']:.2f}x"
-    )
+    by_mode = {r["mode"]: r for r in rows}
+    after = by_mode.get("shared")
+    for other in ("before", "private"):
+        if after and other in by_mode:
+            ratio = by_mode[other]["pss_total_mb"] / after["pss_total_mb"]
+            print(f"PSS total, {MODES[other]} / shared snapshot: {ratio:.2f}x")
+    for r in rows:
+        print(f"caches ({r['mode']}, one worker):", json.dumps(r["caches"]))
+        print(f"file PSS ({r['mode']}, one worker):", json.dumps(r["file_pss_mb"]))
     print(
         json.dumps(
-            {
-                "size": args.size,
-                "workers": args.workers,
-                "before": before,
-                "private": private,
-                "shared": after,
-                "pss_ratio": round(ratio, 3),
-            }
+            {"size": args.size, "workers": args.workers, "root": str(ROOT), **by_mode}
         )
     )
     return 0

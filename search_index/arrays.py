@@ -17,16 +17,28 @@ from bisect import bisect_right
 import numpy as np
 
 from .fastwrite import sidecar_range
-from .lru import _LRU
-from .segments import MAX_TERMS, SegmentArrays
+from .lru import _LRU, BytesLRU, ScoreCache
+from .segments import SegmentArrays, code_dtype
 from .vocabulary import terms_containing
 from .whoosh_adapter import (
     has_terms,
     stored_fields,
 )
 
-#: Memory for cached score arrays of query parts, per snapshot.
-SCORE_CACHE_BYTES = 32 * 2**20
+#: Memory for cached scores of query parts, per snapshot (kept sparse: a
+#: word with its synonyms costs 8 bytes per matching document, not 4 per
+#: document; see lru.ScoreCache).
+SCORE_CACHE_BYTES = 8 * 2**20
+#: Memory for the BM25 scores of single terms, per snapshot (cheap to score
+#: again, so they do not share a budget with what is not).
+TERM_CACHE_BYTES = 4 * 2**20
+#: Memory for the callers' cache (filter masks, phrase documents, length
+#: norms, joint facet codes, hints): about 2.3 MB after 600 searches at 100,000.
+CACHE_BYTES = 4 * 2**20
+#: Memory for posting lists joined over an index of several segments.
+POSTINGS_CACHE_BYTES = 4 * 2**20
+#: Stored fields of documents shown or checked (a page, a match's candidates).
+STORED_CACHE_DOCS = 2_000
 #: BM25F parameters, as Whoosh's default weighting.
 BM25_B = 0.75
 BM25_K1 = 1.2
@@ -82,15 +94,25 @@ class Snapshot:
         self.doc_count = int(self.live.sum())
         #: Held while reading or filling the caches (``cache`` too); reentrant.
         self.lock = self._lock = threading.RLock()
-        self._postings = _LRU(MAX_TERMS)
+        self._postings = BytesLRU(POSTINGS_CACHE_BYTES)
         self._columns: dict = {}
         self._codes: dict = {}
-        self.cache: dict = {}  # for callers: filter masks and the like
+        #: For callers too: filter masks and the like (bounded in bytes).
+        self.cache = BytesLRU(CACHE_BYTES)
+        self._bm25 = BytesLRU(TERM_CACHE_BYTES)
         self._avg = {}
-        self._stored = _LRU(20_000)
+        self._stored = _LRU(STORED_CACHE_DOCS)
         # Scores of compound query parts (one word with its synonyms, say): the
         # same words come back in many queries. Bounded in bytes, not entries.
-        self.scores = _LRU(max(4, SCORE_CACHE_BYTES // (4 * max(self.n, 1))))
+        self.scores = ScoreCache(SCORE_CACHE_BYTES)
+
+    def drop_caches(self) -> None:
+        """Empty the per-query caches (a retired generation a thread may still
+        be reading: what it asks for again is computed again)."""
+        with self._lock:
+            caches = (self.scores, self.cache, self._bm25, self._postings, self._stored)
+            for cache in caches:
+                cache.clear()
 
     def doc_ids(self) -> np.ndarray | None:
         """Every document's app id (int64, -1 if none) from the ``id`` column,
@@ -122,8 +144,10 @@ class Snapshot:
         # check every name against the schema, which costs more than the read.
         i = bisect_right(self._offsets, docnum) - 1
         if i >= 0:
-            _, sub, offset = self.leaves[i]
-            got = stored_fields(sub, docnum - offset)
+            arrays, sub, offset = self.leaves[i]
+            got = arrays.stored(sub, docnum - offset)
+            if got is None:
+                got = stored_fields(sub, docnum - offset)
             if got is not None:
                 return got
         return self.searcher.stored_fields(docnum)
@@ -145,10 +169,12 @@ class Snapshot:
         for arrays, sub, offset in self.leaves:
             d, w = arrays.postings(sub, fieldname, text)
             if len(d):
-                docs.append(d + offset)
+                docs.append(d + offset if offset else d)
                 weights.append(w)
         if not docs:
             return _EMPTY
+        if len(docs) == 1 and docs[0].dtype == np.int32:
+            return docs[0], weights[0]  # one segment's (shared) arrays, no copy
         return np.concatenate(docs).astype(np.int32, copy=False), np.concatenate(
             weights
         )
@@ -220,7 +246,7 @@ class Snapshot:
         an AND of few documents is not scored over all its postings.
         """
         with self._lock:
-            got = self.cache.get(("bm25", fieldname, text))
+            got = self._bm25.get((fieldname, text))
         if got is not None:
             word_docs, values = got
         else:
@@ -241,9 +267,9 @@ class Snapshot:
 
     def bm25(self, fieldname: str, text: str, boost: float = 1.0):
         """(docnums, BM25F scores) of one term, scored as Whoosh's BM25F does."""
-        key = ("bm25", fieldname, text)
+        key = (fieldname, text)
         with self._lock:
-            got = self.cache.get(key)
+            got = self._bm25.get(key)
         if got is not None:
             docs, scores = got
             return docs, scores * boost if boost != 1.0 else scores
@@ -260,62 +286,84 @@ class Snapshot:
         else:
             scores = np.zeros(0, np.float32)
         with self._lock:
-            if len(self.cache) > MAX_TERMS:
-                self.cache.clear()
-            self.cache[key] = (docs, scores)
+            self._bm25[key] = (docs, scores)
         return docs, scores * boost if boost != 1.0 else scores
 
     # -- columns -------------------------------------------------------------
 
     def column(self, name: str) -> np.ndarray:
-        """A stored column over all documents: float32 for lengths, else objects.
+        """A stored column over all documents: float32 for lengths (kept), else
+        objects (read each time: queries use ``codes`` and ``numbers``).
 
         Object arrays, unlike lists, are never walked by the garbage collector
         (a young list of 100,000 values made a collection cost milliseconds).
         """
+        lengths = name.startswith("_len:")
         with self._lock:
-            if name not in self._columns:
-                parts = [a.column(sub, name) for a, sub, _ in self.leaves]
-                if len(parts) == 1 and isinstance(parts[0], np.memmap):
-                    value = parts[0]  # shared pages, not a private copy
-                elif parts:
-                    value = np.concatenate(parts)
-                else:
-                    lengths = name.startswith("_len:")
-                    value = np.zeros(0, np.float32 if lengths else object)
+            if name in self._columns:
+                return self._columns[name]
+            parts = [a.column(sub, name) for a, sub, _ in self.leaves]
+            if len(parts) == 1 and (isinstance(parts[0], np.memmap) or not lengths):
+                value = parts[0]  # shared pages, not a private copy
+            elif parts:
+                value = np.concatenate(parts)
+            else:
+                value = np.zeros(0, np.float32 if lengths else object)
+            if lengths:
                 self._columns[name] = value
-            return self._columns[name]
+            return value
 
     def codes(self, name: str, split: str | None = None):
-        """(codes, labels): an int code per document (-1 = none) and the labels.
+        """(codes, labels): an int code per document (-1 = none) and the labels
+        (in the order the values first occur in the index).
 
-        With ``split`` each value is a ``split``-joined set; labels are then the
-        distinct sets and ``members[code]`` lists their parts.
+        Each segment's codes come from its shared file where it has one (one
+        segment: that file's pages themselves), else from its column; an
+        index of several segments joins them through each one's label table.
+        ``split`` is accepted for older callers and changes nothing.
         """
         with self._lock:
-            if name not in self._codes:
-                values = self.column(name)
-                labels: dict = {}
-                codes = np.fromiter(
-                    (labels.setdefault(v, len(labels)) if v else -1 for v in values),
-                    dtype=np.int32,
-                    count=len(values),
-                )
-                self._codes[name] = (codes, list(labels))
-            return self._codes[name]
+            got = self._codes.get(name)
+        if got is None:
+            got = self._join_codes(name)
+            with self._lock:
+                self._codes[name] = got
+        return got
+
+    def _join_codes(self, name: str):
+        parts = [a.codes(sub, name) for a, sub, _ in self.leaves]
+        if len(parts) == 1:
+            return parts[0]
+        index: dict = {}
+        luts = [
+            np.array([index.setdefault(v, len(index)) for v in labels] + [-1], np.int32)
+            for _, labels in parts
+        ]
+        dtype = code_dtype(len(index))
+        joined = np.empty(self.n, dtype)
+        for (arrays, _, offset), lut, (codes, _) in zip(
+            self.leaves, luts, parts, strict=True
+        ):
+            joined[offset : offset + arrays.n] = lut[codes]  # -1 picks the -1
+        return joined, list(index)
 
     def numbers(self, name: str, default: float = 0) -> np.ndarray:
         """A numeric column as float64 (``default`` where missing)."""
-        key = "#" + name
+        key = ("#", name, default)
         with self._lock:
-            if key not in self._codes:
-                values = self.column(name)
-                self._codes[key] = np.fromiter(
-                    (default if v is None else v for v in values),
-                    dtype=np.float64,
-                    count=len(values),
-                )
-            return self._codes[key]
+            got = self._codes.get(key)
+        if got is None:
+            parts = [a.numbers(sub, name) for a, sub, _ in self.leaves]
+            if len(parts) == 1:
+                got = parts[0]
+            else:
+                got = np.concatenate(parts) if parts else np.zeros(0, np.float64)
+            missing = np.isnan(got)
+            if missing.any():
+                got = np.where(missing, default, got)
+            with self._lock:
+                self._codes[key] = got
+        return got
 
     def mask(self, name: str, value) -> np.ndarray:
         """Documents whose column ``name`` equals ``value``."""

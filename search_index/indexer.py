@@ -307,6 +307,7 @@ class SearchIndex:
                 if old is not None:
                     # Another thread may still be reading the previous one.
                     self._retired.append(old)
+                    old.drop_caches()  # its caches would hold memory for nothing
                     while len(self._retired) > 2:
                         self._retired.pop(0).searcher.close()
         return snap

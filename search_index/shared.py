@@ -2,7 +2,8 @@
 
 What a :class:`~search_index.arrays.Snapshot` otherwise builds in each
 process (every text/title term's posting list, the term table, field
-lengths, app ids) is written next to the index as ``.npy`` files and opened
+lengths, app ids, the facet/sort columns as int16 codes and float64
+numbers) is written next to the index as ``.npy`` files and opened
 with ``np.load(mmap_mode="r")``: the workers share the operating system's
 pages instead of each holding a copy.
 
@@ -31,6 +32,7 @@ import threading
 from bisect import bisect_left
 
 import numpy as np
+from whoosh.columns import NumericColumn
 
 from .fastwrite import SIDECAR_FIELDS
 
@@ -93,6 +95,42 @@ def _segment_terms(arrays, reader):
     )
 
 
+def _columns(reader) -> tuple[list[str], list[str]]:
+    """(coded, numeric): the schema's columns a query reads as codes (facets,
+    filters) or as numbers (sorts, ranges); ``id`` has its own file."""
+    coded, numeric = [], []
+    for name in reader.schema.names():
+        kind = getattr(reader.schema[name], "column_type", None)
+        if kind is None or name == "id":
+            continue
+        (numeric if isinstance(kind, NumericColumn) else coded).append(name)
+    return coded, numeric
+
+
+def _write_columns(directory: str, name: str, arrays, reader) -> dict:
+    """Each column's codes (``code_<column>``, int16, labels in the meta) or
+    numbers (``num_<column>``, float64, NaN where missing); their meta entry."""
+    coded, numeric = _columns(reader)
+    labels = {}
+    for column in coded:
+        codes, values = arrays.codes(reader, column)
+        if all(isinstance(v, str) for v in values):  # labels go into JSON
+            _save(directory, _part_name(name, f"code_{column}"), codes)
+            labels[column] = values
+    for column in numeric:
+        _save(
+            directory, _part_name(name, f"num_{column}"), arrays.numbers(reader, column)
+        )
+    return {"codes": labels, "numbers": numeric}
+
+
+def _write_meta(meta: str, extra: dict) -> None:
+    tmp = f"{meta}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(extra, f)
+    os.replace(tmp, meta)
+
+
 def write_segment(directory: str, arrays, reader) -> dict:
     """Write one segment's files (if not there yet); its manifest entry."""
     name = arrays.segid  # the segment's file prefix, e.g. achievements_x1y2
@@ -101,6 +139,11 @@ def write_segment(directory: str, arrays, reader) -> dict:
     if os.path.exists(meta):
         with open(meta, encoding="utf-8") as f:
             entry.update(json.load(f))
+        if "codes" not in entry:  # written before the column files existed
+            entry.update(_write_columns(directory, name, arrays, reader))
+            _write_meta(
+                meta, {k: v for k, v in entry.items() if k not in ("id", "name", "n")}
+            )
         return entry
     keys, starts, ends, docs, weights, fields = _segment_terms(arrays, reader)
     blob = b"\n" + b"\n".join(keys) + b"\n"
@@ -132,11 +175,9 @@ def write_segment(directory: str, arrays, reader) -> dict:
         "lengths": lens,
         "ids": "ids" in parts,
         "format": FORMAT,
+        **_write_columns(directory, name, arrays, reader),
     }
-    tmp = f"{meta}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(extra, f)
-    os.replace(tmp, meta)
+    _write_meta(meta, extra)
     entry.update(extra)
     return entry
 
@@ -269,6 +310,16 @@ class MappedSegment:
             f: _load(directory, name, f"len_{f}", n) for f in entry["lengths"]
         }
         self.ids = _load(directory, name, "ids", n) if entry.get("ids") else None
+        #: {column: (codes, labels)} and {column: float64 values} (NaN: none);
+        #: a segment written before these files has neither (computed then).
+        self.codes = {
+            column: (_load(directory, name, f"code_{column}", n), labels)
+            for column, labels in entry.get("codes", {}).items()
+        }
+        self.numbers = {
+            column: _load(directory, name, f"num_{column}", n)
+            for column in entry.get("numbers", ())
+        }
 
 
 def open_segments(directory: str, kind: str, generation: int, leaves) -> dict | None:

@@ -10,6 +10,7 @@ Whoosh name); importing this module checks the installed version first.
 from __future__ import annotations
 
 import io
+import os
 
 import numpy as np
 import whoosh
@@ -146,6 +147,28 @@ def stored_fields(reader, docnum: int) -> dict | None:
     perdoc = getattr(reader, "_perdoc", None)
     if perdoc is not None and hasattr(perdoc, "stored_fields"):
         return perdoc.stored_fields(docnum)
+    return None
+
+
+def stored_column_file(reader) -> tuple[str, int, int] | None:
+    """(path, offset, length) of a segment's stored-fields column, in its
+    compound file or on its own, for reading with ``os.pread``; or None."""
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage, OverlayStorage
+
+    storage, segment = reader._storage, reader.segment()
+    name = whoosh3.W3Codec.column_filename(segment, "_stored")
+    compound = isinstance(storage, OverlayStorage) and storage.a
+    if (
+        isinstance(compound, CompoundStorage)
+        and isinstance(storage.b, FileStorage)
+        and compound.file_exists(name)
+    ):
+        offset, length = compound.range(name)
+        seg = segment.make_filename(segment.COMPOUND_EXT)
+        return os.path.join(storage.b.folder, seg), offset, length
+    if isinstance(storage, FileStorage) and storage.file_exists(name):
+        return os.path.join(storage.folder, name), 0, storage.file_length(name)
     return None
 
 
