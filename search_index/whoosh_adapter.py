@@ -51,6 +51,7 @@ PRIVATE_NAMES = (
     "_terms",
     "_perdoc",
     "_storage",
+    "_stored",  # the stored-fields column's file name (stored_column_file)
     # W3 posting matchers (block at a time)
     "_read_ids",
     "_read_weights",
