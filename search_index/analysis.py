@@ -70,13 +70,13 @@ def _import_jieba():
         warnings.filterwarnings("ignore", message=".*pkg_resources.*")
         warnings.filterwarnings("ignore", category=DeprecationWarning, module="jieba")
         warnings.filterwarnings("ignore", message="invalid escape sequence")
-        import jieba
+        import jieba  # loads its dictionary (a second or two) only on first use
     jieba.setLogLevel(logging.WARNING)
     return jieba
 
 
 def _trade_terms() -> list[tuple[str, int]]:
-    from .thesaurus import raw_members
+    from .thesaurus import raw_members  # thesaurus.py imports this module
 
     terms = []
     for line in USERDICT_PATH.read_text(encoding="utf-8").splitlines():
@@ -272,7 +272,7 @@ def dictionary_version() -> str:
     """A fingerprint of the data that decides how text is cut into terms: the
     trade dictionary and the thesaurus (jieba learns its Chinese members). An
     index written with other data is outdated (``SearchIndex.outdated``)."""
-    from .thesaurus import THESAURUS_PATH
+    from .thesaurus import THESAURUS_PATH  # thesaurus.py imports this module
 
     digest = hashlib.sha256()
     for path in (USERDICT_PATH, THESAURUS_PATH):

@@ -36,7 +36,17 @@ from pathlib import Path
 
 import numpy as np
 
+from .analysis import (
+    _FROM_PLACEHOLDER,
+    _TO_PLACEHOLDER,
+    ENGLISH_STOP,
+    dictionary_version,
+    stem,
+    terms,
+    warm_up,
+)
 from .cedict import data_path, read_entries
+from .concepts import GENERIC
 
 #: Translations below this relative weight are dropped.
 MIN_WEIGHT = 0.25
@@ -139,8 +149,6 @@ def _pairs(entries, known=None) -> tuple[dict, dict]:
     """(Chinese -> [(English key, weight)], English key -> [(Chinese, weight)]),
     each list surest first, from CEDICT entries. ``known``: jieba's word
     frequencies; only words it keeps whole can be a concept or an index term."""
-    from .analysis import ENGLISH_STOP, stem, terms
-    from .concepts import GENERIC
 
     entries = list(entries)
     freq = known or {}
@@ -307,7 +315,6 @@ class Lexicon:
 @lru_cache(maxsize=65536)
 def _cut(word: str) -> tuple[str, ...]:
     """The words jieba would cut ``word`` into were it not one word, in order."""
-    from .analysis import _FROM_PLACEHOLDER, _TO_PLACEHOLDER, warm_up
 
     tk = warm_up()
     coded = word.translate(_TO_PLACEHOLDER)
@@ -336,8 +343,6 @@ def cache_dir() -> Path:
 def _fingerprint(path: Path) -> str:
     """What the built lexicon depends on: the dictionary file, this module's
     rules, the analyzer's vocabulary and the generic words."""
-    from .analysis import ENGLISH_STOP, dictionary_version
-    from .concepts import GENERIC
 
     st = path.stat()
     digest = hashlib.sha256()
@@ -353,7 +358,6 @@ def build(path: Path | None = None) -> Lexicon:
     built from the same data and rules already (else built and cached; an
     unwritable cache only costs the next process the build again). Empty
     when no CC-CEDICT package is installed."""
-    from .analysis import warm_up
 
     path = path or data_path()
     if path is None:

@@ -36,7 +36,7 @@ _tables: _Tables | None = None
 def _load_t2s() -> dict[int, str]:
     table: dict[int, str] = {}
     try:
-        import opencc
+        import opencc  # optional: without it the built-in table serves
 
         path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
         for line in path.read_text(encoding="utf-8").splitlines():

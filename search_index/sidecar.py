@@ -14,6 +14,7 @@ from array import array
 
 import numpy as np
 
+from .thesaurus import get_thesaurus
 from .whoosh_adapter import segment_storage
 
 #: Extension and fields of the per-segment posting sidecar (see Sidecar):
@@ -147,8 +148,6 @@ def phrases_in(poses: dict[str, list[int]]) -> list[str]:
     """
     global _PHRASES
     if _PHRASES is None:
-        from .thesaurus import get_thesaurus
-
         index: dict = {}
         for key in get_thesaurus().by_key:
             ws = key.split()

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .analysis import terms
+from .cooccur import cooccurring as _cooccurring
+
 THESAURUS_PATH = Path(__file__).parent / "data" / "thesaurus.txt"
 #: Problem -> remedy relations (a defect -> the property or process that cures it).
 REMEDIES_PATH = Path(__file__).parent / "data" / "remedies.txt"
@@ -56,8 +59,6 @@ class Thesaurus:
     """Synonym lookup by analysed form; load it with :func:`get_thesaurus`."""
 
     def __init__(self, path: Path = THESAURUS_PATH):
-        from .analysis import terms
-
         self.groups: list[Group] = []
         self.by_key: dict[str, list[int]] = {}
         for line in _lines(path):
@@ -84,8 +85,6 @@ class Thesaurus:
 
     def _keys(self, term: str) -> set[str]:
         """Analysed forms of a term and of its groups' members."""
-        from .analysis import terms
-
         own = " ".join(terms(term))
         return ({own} if own else set()) | self.expand(term)
 
@@ -116,28 +115,26 @@ class Thesaurus:
 
     def translations(self, term: str) -> set[str]:
         """Dictionary translations of ``term`` (see bilingual.py)."""
+        # bilingual.py imports concepts.py, which imports this module.
         from .bilingual import translations
 
         return translations(term)
 
     def weighted_translations(self, term: str) -> tuple[tuple[str, float], ...]:
         """Dictionary translations of ``term`` with their sureness (0-1), surest first."""
+        # bilingual.py imports concepts.py, which imports this module.
         from .bilingual import weighted_translations
 
         return weighted_translations(term)
 
     def cooccurring(self, term: str) -> set[str]:
         """Words the market's own listings use with ``term`` (see cooccur.py)."""
-        from .cooccur import cooccurring
-
-        return cooccurring(term)
+        return _cooccurring(term)
 
     def _ids(self, term: str) -> list[int]:
         memo = self.__dict__.setdefault("_memo", {})
         got = memo.get(term)
         if got is None:
-            from .analysis import terms
-
             key = term if term in self.by_key else " ".join(terms(term))
             got = self.by_key.get(key, [])
             if len(memo) > 100_000:

@@ -18,6 +18,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
+from ua_parser import parse
 
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -128,7 +129,6 @@ def active(user: User) -> list[UserSession]:
 @lru_cache(maxsize=512)
 def device(user_agent: str) -> str:
     """A person's name for the browser, e.g. "Chrome 120 · Windows 10"."""
-    from ua_parser import parse
 
     result = parse(user_agent or "")
     parts = []

@@ -6,6 +6,8 @@ Sections follow the structure of the national model technical contract texts
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -273,6 +275,5 @@ def render_pdf(contract, version) -> bytes:
 
 
 def _shanghai(moment) -> str:
-    from datetime import UTC
 
     return moment.replace(tzinfo=UTC).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")

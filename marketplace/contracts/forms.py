@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -225,7 +227,6 @@ class ContractForm(FlaskForm):
 
 def form_data_from_body(body: dict) -> dict:
     """Initial form data from a version body (for editing and prefilled drafts)."""
-    from datetime import date
 
     def d(text):
         return date.fromisoformat(text) if text else None

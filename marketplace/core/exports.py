@@ -83,6 +83,7 @@ class Sheet:
 
 
 def to_xlsx(*sheets: Sheet) -> bytes:
+    # openpyxl loads only when a spreadsheet is made: most requests never need it.
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

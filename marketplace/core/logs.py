@@ -7,6 +7,7 @@ import logging
 import time
 
 from flask import Flask, g, request
+from flask_login import current_user
 
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
 
@@ -43,8 +44,6 @@ def init_app(app: Flask) -> None:
     def _log_request(response):
         started = g.pop("request_started", None)
         if started is not None and not request.path.startswith("/static"):
-            from flask_login import current_user
-
             request_log.info(
                 "request",
                 extra={

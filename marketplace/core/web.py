@@ -6,9 +6,10 @@ import math
 import time
 from datetime import date, datetime
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
@@ -39,8 +40,6 @@ CSP = "; ".join(
 def visible_or_404(model, object_id: int):
     """The object if the current user may see it; otherwise it does not exist (404),
     so private objects never betray their existence."""
-    from flask import abort
-    from flask_login import current_user
 
     obj = db.get_or_404(model, object_id)
     if not obj.can_view(current_user):

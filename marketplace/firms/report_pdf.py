@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask_babel import gettext as _
 
 from ..core.pdf import sections_pdf
@@ -32,7 +34,6 @@ def _innovation_lines(inn) -> list[str]:
 
 def render_pdf(r: Report) -> bytes:
     """The report as a PDF; raises core.pdf.FontUnavailable without a font."""
-    from datetime import UTC
 
     c = r.checkup
     title = f"{_('科技体检报告')}：{c.firm_name}"

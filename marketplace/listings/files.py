@@ -152,6 +152,7 @@ def _jsonl(data: bytes) -> Iterator[tuple[int, dict]]:
 
 
 def _xlsx(data: bytes, aliases: dict[str, str]) -> Iterator[tuple[int, dict]]:
+    # openpyxl loads only when a spreadsheet is read: most requests never need it.
     from openpyxl import load_workbook
 
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -116,7 +117,6 @@ class PaymentRequest(db.Model):
 
     @property
     def payee_name(self) -> str:
-        from flask_babel import gettext as _
 
         return self.payee_org.name if self.payee_org else _("瓯海科技大市场")
 
