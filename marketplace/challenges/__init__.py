@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("challenges", __name__)
 
-from . import routes, routes_report, search_calls  # noqa: E402,F401
+from . import record, routes, routes_report, search_calls  # noqa: E402,F401

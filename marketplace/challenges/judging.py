@@ -22,6 +22,7 @@ from ..core.errors import (
 )
 from ..core.timeutil import today_shanghai, utcnow
 from ..deals.services import path_for
+from ..experts.blind import TEXT_MAX, blind, has_scored, optional_text, required_text
 from ..experts.models import PanelMember
 from ..experts.services import tied_org_ids
 from ..extensions import db
@@ -34,7 +35,6 @@ from .models import (
     Stage,
     TieBreak,
 )
-from .services import TEXT_MAX
 
 # --- judging -----------------------------------------------------------------------
 
@@ -73,19 +73,12 @@ def score_proposal(
         raise InvalidTransition(_("只有截止后、揭榜前可以评分。"))
     if own_score(expert, proposal) is not None:
         raise InvalidTransition(_("您已提交对该方案的评分。"))
-    if len(values) != len(call.criteria) or any(
-        v is None or not 0 <= v <= 100 for v in values
-    ):
-        raise ValidationFailed(
-            [("scores", _("请为每项评审标准打 0 到 100 之间的整数分。"))]
-        )
-    if len((comment or "").strip()) > TEXT_MAX:
-        raise ValidationFailed([("comment", _("内容不能超过 %(n)d 字。", n=TEXT_MAX))])
+    marks = _marks(call, values)
     score = Score(
         proposal=proposal,
         expert_id=expert.id,
-        marks=[int(v) for v in values],
-        comment=(comment or "").strip(),
+        marks=marks,
+        comment=optional_text(comment, "comment"),
         submitted_at=now,
     )
     db.session.add(score)
@@ -93,17 +86,26 @@ def score_proposal(
     return score
 
 
+def _marks(call: Challenge, values: list[int | None]) -> list[int]:
+    if len(values) != len(call.criteria) or any(
+        v is None or not 0 <= v <= 100 for v in values
+    ):
+        raise ValidationFailed(
+            [("scores", _("请为每项评审标准打 0 到 100 之间的整数分。"))]
+        )
+    return [int(v) for v in values]
+
+
 def visible_scores(user, proposal: Proposal) -> list[Score]:
-    """Blind scoring: an expert sees the others' scores only after submitting their
-    own; the organisers see every score; the solver none."""
+    """Blind scoring (experts/blind.py): an expert sees the others' scores only after
+    submitting their own; the organisers see every score; the solver none."""
     call = proposal.challenge
+    scores = proposal.scores
     if call.is_organiser(user) or (user.is_authenticated and user.is_staff):
-        return list(proposal.scores)
-    if call.is_panel_member(user) and own_score(user, proposal) is not None:
-        return list(proposal.scores)
+        return blind(scores, None, sees_all=True)
     if call.is_panel_member(user):
-        return [s for s in proposal.scores if s.expert_id == user.id]
-    return []
+        return blind(scores, user.id, sees_all=has_scored(scores, user.id))
+    return blind(scores, None, sees_all=False)
 
 
 #: Weighted scores of one proposal further apart than this call for a consensus round.
@@ -172,15 +174,9 @@ def revise_score(
     """An expert's revised scores in the consensus round (once)."""
     if not can_revise(expert, proposal):
         raise InvalidTransition(_("现在不能修改该方案的评分。"))
-    call = proposal.challenge
-    if len(values) != len(call.criteria) or any(
-        v is None or not 0 <= v <= 100 for v in values
-    ):
-        raise ValidationFailed(
-            [("scores", _("请为每项评审标准打 0 到 100 之间的整数分。"))]
-        )
+    marks = _marks(proposal.challenge, values)
     score = own_score(expert, proposal)
-    score.marks = [int(v) for v in values]
+    score.marks = marks
     if (comment or "").strip():
         score.comment = comment.strip()[:TEXT_MAX]
     score.revised_at = now or utcnow()
@@ -266,11 +262,7 @@ def break_tie(
     row = next((r for r in ranking(call) if r.proposal.id == first_id), None)
     if row is None or not row.tied_with:
         raise ValidationFailed([("first", _("所选方案没有与其他方案并列。"))])
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed([("reason", _("请说明决定的理由。"))])
-    if len(reason) > TEXT_MAX:
-        raise ValidationFailed([("reason", _("内容不能超过 %(n)d 字。", n=TEXT_MAX))])
+    reason = required_text(reason, "reason", _("请说明决定的理由。"))
     order = [first_id] + [i for i in row.tied_with if i != first_id]
     decision = TieBreak(
         challenge_id=call.id,

@@ -15,14 +15,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..core import audit
-from ..core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from ..core.errors import InvalidTransition, PermissionDenied
 from ..core.pdf import sections_pdf
 from ..core.timeutil import SHANGHAI, utcnow
+from ..experts.blind import required_text
 from ..experts.models import ExpertProfile
 from ..extensions import db
 from .judging import Ranked, ranking
 from .models import Challenge, Dissent, PanelOpinion, Stage
-from .services import TEXT_MAX
 
 
 def opinion_of(call: Challenge) -> PanelOpinion | None:
@@ -51,15 +51,6 @@ def can_view_report(user, call: Challenge) -> bool:
     return call.is_organiser(user) or call.is_panel_member(user)
 
 
-def _text(value: str, field: str, missing: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed([(field, missing)])
-    if len(value) > TEXT_MAX:
-        raise ValidationFailed([(field, _("内容不能超过 %(n)d 字。", n=TEXT_MAX))])
-    return value
-
-
 def write_opinion(
     chair, call: Challenge, text: str, now: datetime | None = None
 ) -> PanelOpinion:
@@ -70,7 +61,7 @@ def write_opinion(
     now = now or utcnow()
     if call.stage(now) != Stage.JUDGING:
         raise InvalidTransition(_("只有评审中的榜单可以撰写专家组意见。"))
-    text = _text(text, "opinion", _("请填写专家组意见。"))
+    text = required_text(text, "opinion", _("请填写专家组意见。"))
     opinion = opinion_of(call)
     if opinion is None:
         opinion = PanelOpinion(challenge_id=call.id, chair_id=chair.id)
@@ -92,7 +83,7 @@ def record_dissent(
         raise InvalidTransition(_("只有评审中的榜单可以记录不同意见。"))
     if opinion_of(call) is None:
         raise InvalidTransition(_("组长尚未撰写专家组意见。"))
-    text = _text(text, "dissent", _("请填写不同意见。"))
+    text = required_text(text, "dissent", _("请填写不同意见。"))
     dissent = db.session.scalar(
         sa.select(Dissent).where(
             Dissent.challenge_id == call.id, Dissent.expert_id == expert.id

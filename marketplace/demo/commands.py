@@ -13,6 +13,7 @@ from ..bulk.importer import import_records
 from ..extensions import db
 from ..search.commands import finish_bulk_job, sync_with_progress
 from .challenges import seed_challenges
+from .evaluations import seed_evaluations
 from .loader import _org, read, seed_demo, seed_demo_deals
 from .synth import ORG_POOL_SIZE, generate_listings, generate_organizations
 
@@ -32,10 +33,14 @@ def seed_demo_command() -> None:
     # After the index sync: approving the call invites the solvers the matcher finds.
     calls = seed_challenges()
     db.session.commit()
+    # After the challenges: the evaluation uses their experts and panel.
+    evaluations = seed_evaluations()
+    db.session.commit()
     click.echo(
         f"organizations: {summary['organizations']}, users: {summary['users']}, "
         f"new listings: {summary['listings_created']}, new deals: {deals}, "
-        f"new experts: {calls['experts']}, new calls: {calls['calls']}"
+        f"new experts: {calls['experts']}, new calls: {calls['calls']}, "
+        f"new panel evaluations: {evaluations}"
     )
 
 

@@ -1,8 +1,8 @@
 """Rules every panel's work shares, whatever it scores (a call's proposals, an
 evaluation): blind scoring and the texts of opinions and dissent.
 
-Challenges (a floor up) keep their own copy of these rules today in judging.py and
-opinion.py; they could call these instead.
+Evaluations (evaluation/panel.py) and calls (challenges/judging.py, opinion.py) both
+call these; neither keeps a copy.
 """
 
 from __future__ import annotations
