@@ -22,6 +22,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    ValidationError,
 )
 
 from ..core.domain import TRL_LABELS
@@ -217,8 +218,6 @@ class ValuationForm(FlaskForm):
     )
 
     def validate_revenues(self, field):
-        from wtforms.validators import ValidationError
-
         n = self.years.data or 0
         entries = list(field)
         for i, entry in enumerate(entries):
