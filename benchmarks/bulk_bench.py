@@ -13,7 +13,9 @@ three without the stored matches, for the write and index figures at 100,000 on 
 small machine). Printed per command:
 listings/s of the database writes, the index time, the matching time (and matching ÷
 indexing), the wall time end to end and the peak RSS of the largest process. The
-last line is one JSON object with every figure.
+last line is one JSON object with every figure; before it, indexing against matching
+of each command side by side, in wall and CPU seconds (CPU: the command's process and
+its workers; what counts on a shared machine).
 """
 
 from __future__ import annotations
@@ -73,6 +75,12 @@ def phases(out: str) -> dict:
         "matching_s": figure(
             r"matches in ([\d.]+) s", out, default=figure(r"matching: ([\d.]+) s", out)
         ),
+        "indexing_cpu_s": figure(r"indexing: [\d.]+ s, ([\d.]+) s CPU", out),
+        "matching_cpu_s": figure(
+            r"matches in [\d.]+ s \(([\d.]+) s CPU\)",
+            out,
+            default=figure(r"matching: [\d.]+ s, ([\d.]+) s CPU", out),
+        ),
         "matches": figure(r"(\d+) matches in", out, int),
         "alerts": figure(r"(\d+) summary alerts", out, int),
     }
@@ -123,6 +131,33 @@ def report(name: str, got: dict, listings: int) -> None:
     )
 
 
+def _ratio(a, b) -> str:
+    return f"{a / b:.2f}" if a and b else "-"
+
+
+def side_by_side(results: dict) -> None:
+    """Indexing against matching of each command, wall and CPU, in one table (the
+    CPU figures hold on a shared machine; wall time waits for other processes)."""
+    print(
+        f"{'':<10} {'indexing':>10} {'matching':>10} {'ratio':>6}"
+        f" | {'indexing':>10} {'matching':>10} {'ratio':>6}"
+    )
+    print(
+        f"{'':<10} {'wall s':>10} {'wall s':>10} {'':>6} | {'CPU s':>10} {'CPU s':>10}"
+    )
+    for name in ("generate", "import", "reindex"):
+        got = results.get(name)
+        if not got:
+            continue
+        iw, mw = got.get("indexing_s"), got.get("matching_s")
+        ic, mc = got.get("indexing_cpu_s"), got.get("matching_cpu_s")
+        print(
+            f"{name:<10} {iw or 0:10.1f} {mw or 0:10.1f} {_ratio(mw, iw):>6}"
+            f" | {ic or 0:10.1f} {mc or 0:10.1f} {_ratio(mc, ic):>6}",
+            flush=True,
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("size", type=int, nargs="?", default=20_000, help="achievements")
@@ -171,6 +206,7 @@ def main() -> None:
     out, wall, rss = run(env, "search", "reindex", "--procs", procs, *quick)
     results["reindex"] = {**phases(out), "wall_s": wall, "rss_mb": rss}
     report("reindex", results["reindex"], n + m)
+    side_by_side(results)
     print(json.dumps(results))
 
 

@@ -5,7 +5,8 @@ Usage: python benchmarks/pages_bench.py [--database-url URL] [--extra N]
 
 Both apps run under gunicorn with the project's gunicorn.conf.py (workers and threads
 from it unless overridden). The market is the demo (`flask seed-demo`), plus N
-synthetic achievements and N/20 needs with `--extra N`. Each page is loaded for a
+synthetic achievements and N/20 needs with `--extra N` (listings only: `--no-matches`;
+the match panel page is a demo need, its matches stored by seed-demo). Each page is loaded for a
 bounded time by a small threaded client on loopback; the market answers with an
 `X-Query-Count` header (QUERY_COUNT_HEADER=1, a benchmark-only setting). Printed:
 req/s, p50, p99, SQL queries per request, each page's p50 ÷ hello-world's, and the
@@ -34,6 +35,8 @@ LOGINS = {
     "broker": ("broker1@ouhai.example", "demo-broker-2026"),
     "operator": ("operator@ouhai.example", "demo-operator-2026"),
 }
+#: The need whose page (with its match panel) is loaded: one of seed-demo's.
+DEMO_NEED = "金属镜架电镀层起皮脱落问题求解"
 #: At most this many requests per page and connection, whatever the time allows.
 MAX_REQUESTS = 20_000
 
@@ -70,6 +73,9 @@ def prepare(env: dict, extra: int) -> str:
             str(extra),
             "--needs",
             str(max(1, extra // 20)),
+            # Listings only: the pages read them, and the match panel is a demo
+            # need's (stored by seed-demo), so the +N need no stored matches.
+            "--no-matches",
         )
     flask(env, "search", "reindex", "--if-outdated")
     flask(env, "jobs", "tick")
@@ -273,7 +279,11 @@ def main() -> None:
     try:
         cookies = {who: login(args.port, who) for who in LOGINS}
         broker = {"Cookie": cookies["broker"]}
-        need = first_link(args.port, "/needs/", r"/needs/\d+", broker)
+        # A demo need (its matches stored by seed-demo), not a synthetic one.
+        demo_need = "/search/?" + urllib.parse.urlencode(
+            {"q": DEMO_NEED, "kind": "need"}
+        )
+        need = first_link(args.port, demo_need, r"/needs/\d+", broker)
         achievement = first_link(args.port, "/achievements/", r"/achievements/\d+")
         search = "/search/?" + urllib.parse.urlencode({"q": "镜片 涂层"})
         pages = [

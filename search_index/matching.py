@@ -16,41 +16,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import numpy as np
 
-from .concepts import _NONE, _choose, _Concept, _postings, _source_concepts
+from .candidates import accumulate, choose, stored_side
+from .concepts import _source_concepts
 from .engine import filter_mask
 from .evidence import MAX_FORMS
 from .indexer import SearchIndex
-from .pairscore import combine, direction, find, side
+from .pairscore import combine, founds, hits, side, strength
 from .pairstats import load_stats
 from .qparse import _filter_key
 from .reasons import reason_terms
 from .schema import NO_PRICE, RELATED_FIELDS
 
-#: Candidates re-ranked: all by how well they answer the source, the best
-#: PAIR_POOL of them by the pair's score (both directions).
-CANDIDATES = 60
+#: The best PAIR_POOL of the candidates (candidates.CANDIDATES, by how well
+#: they answer the source) are re-ranked by the pair's score (pairscore.py:
+#: both directions, absolute, scaled by the strength of the evidence).
 PAIR_POOL = 30
-#: Terms in more than this share of documents are not walked (see _accumulate).
-DF_CAP = 0.08
-DF_CAP_DOCS = 3000
-#: Extra weight for a concept found in the title; BM25 length normalisation.
-TITLE_BONUS = 0.5
-BM25_K1 = 1.2
-BM25_B = 0.5
-#: Weights of the parts of the final score (the list is ordered by it).
-COVERAGE_SHARE = 0.55
-TEXT_SHARE = 0.45
-#: The score is absolute: the text score is measured against what the source
-#: itself could reach (a partner holding all its concepts, in the title), and
-#: the whole is scaled by the strength of the evidence, 1 - exp(-E / EVIDENCE),
-#: where E is the matched concept weight in units of a specific term's IDF (a
-#: term held by REF_DF_RATE of the documents, or by one in a small index). One
-#: specific word matched scores at most about half; a generic word, far less.
-EVIDENCE = 2.0
 
 
 @dataclass
@@ -116,94 +99,21 @@ _ADJUST = {
 }
 
 
-class _Hits(NamedTuple):
-    """What the posting lists say about one candidate document."""
-
-    #: BM25-style length normalisation of the document.
-    norm: float
-    #: Per concept (index into the chosen list): its alternatives in the
-    #: document, best first, and whether the concept's own key is in the title.
-    concepts: dict[int, tuple[list[str], bool]]
-
-
-def _accumulate(snap, chosen: list[_Concept], allowed: np.ndarray) -> dict[int, _Hits]:
-    """Score-at-a-time retrieval: concept weight x best alternative, per document.
-
-    Terms held by more than DF_CAP of the documents (weak evidence) are
-    skipped. Dense numpy arrays, one slot per document. Returns the best
-    CANDIDATES documents.
-    """
-    cap = max(50, min(int(DF_CAP * snap.n), DF_CAP_DOCS))
-    acc = np.zeros(snap.n, np.float64)
-    # Per concept: (docnums, alternative numbers) sorted by doc, best first; title docs.
-    per_concept: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    for c in chosen:
-        docs, which = [], []
-        for j, alt in enumerate(c.alts):
-            d = _postings(snap, "text", alt, cap)
-            if len(d):
-                docs.append(d)
-                which.append(np.full(len(d), j))
-        title = _postings(snap, "title", c.key, cap)
-        if not docs:
-            per_concept.append((_NONE, _NONE, _NONE))
-            continue
-        d, j = np.concatenate(docs), np.concatenate(which)
-        weights = np.array(list(c.alts.values()))
-        order = np.lexsort((-weights[j], d))  # by doc, best alternative first
-        d, j = d[order], j[order]
-        keep = allowed[d]
-        d, j = d[keep], j[keep]
-        per_concept.append((d, j, title))
-        first = np.ones(len(d), bool)
-        first[1:] = d[1:] != d[:-1]
-        best_d, best_w = d[first], weights[j[first]]
-        if len(title):
-            best_w = best_w + TITLE_BONUS * np.isin(best_d, title)
-        acc[best_d] += c.weight * best_w
-    cand = np.flatnonzero(acc)
-    if len(cand) > CANDIDATES * 3:
-        order = np.lexsort((cand, -acc[cand]))
-        cand = cand[order[: CANDIDATES * 3]]
-    avg = snap.avg_length("text")
-    length = snap.lengths("text")[cand].astype(np.float64)
-    length[length == 0] = 1
-    norm = (BM25_K1 + 1) / (1 + BM25_K1 * (1 - BM25_B + BM25_B * length / avg))
-    raw = acc[cand] * norm
-    order = np.lexsort((cand, -raw))[:CANDIDATES]
-    out = {int(cand[k]): _Hits(float(norm[k]), {}) for k in order.tolist()}
-    keep = np.array(sorted(out), dtype=np.int64)
-    kept = np.zeros(snap.n, bool)
-    kept[keep] = True
-    for i, (d, j, title) in enumerate(per_concept):
-        if not len(d):
-            continue
-        sel = kept[d]
-        alts = list(chosen[i].alts)
-        titled = set(title[kept[title]].tolist()) if len(title) else ()
-        for doc, alt in zip(d[sel].tolist(), j[sel].tolist(), strict=True):
-            entry = out[doc].concepts.get(i)
-            if entry is None:
-                entry = out[doc].concepts[i] = ([], doc in titled)
-            entry[0].append(alts[alt])
-    return out
-
-
 # -- matching ----------------------------------------------------------------------
 
 
 def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
     snap = index.snapshot(target_kind)
-    chosen = _choose(snap, _source_concepts(source))
+    chosen = choose(snap, _source_concepts(source))
     if not chosen:
         return []
     allowed = filter_mask(snap, _filter_key(None))
     if source.get("org_id") is not None:
         own = filter_mask(snap, _filter_key({"org_id": source["org_id"]}))
         allowed = allowed & ~own if own.any() else allowed
-    hits = _accumulate(snap, chosen, allowed)
+    docnums = accumulate(snap, chosen, allowed)
     pool = max(PAIR_POOL, limit)
-    return _ranked(index, snap, source, target_kind, list(hits), limit, pool)
+    return _ranked(index, snap, source, target_kind, docnums, limit, pool)
 
 
 def _ranked(index, snap, source, target_kind, docnums, limit, pool=None):
@@ -217,32 +127,29 @@ def _ranked(index, snap, source, target_kind, docnums, limit, pool=None):
     every = pool is None or len(docnums) <= pool
     first = []
     for docnum in docnums:
-        stored = snap.stored_fields(docnum)
-        theirs = side(stats, stored, stored=True)
-        value = 0.0
-        if not every:
-            forward = find(mine, theirs)
-            value = direction(stats, mine, theirs, forward) if forward else 0.0
+        stored, theirs = stored_side(snap, stats, docnum)
+        value = 0.0 if every else strength(stats, mine, theirs, hits(mine, theirs))
         first.append((-value, int(stored["id"]), stored, theirs))
     first.sort(key=lambda x: x[:2])
     out = []
     for _, _, stored, theirs in first[: pool or len(first)]:
-        forward = find(mine, theirs, MAX_FORMS)
-        back = find(theirs, mine, MAX_FORMS)
+        forward = hits(mine, theirs, MAX_FORMS)
+        back = hits(theirs, mine, MAX_FORMS)
         if not forward and not back:
             continue
         text = combine(
-            direction(stats, mine, theirs, forward),
-            direction(stats, theirs, mine, back),
+            strength(stats, mine, theirs, forward),
+            strength(stats, theirs, mine, back),
         )
         fits, adjust = _fits(source, stored, target_kind)
-        out.append((round(text + adjust, 9), stored, forward, back, fits, text))
+        out.append((round(text + adjust, 9), stored, forward, back, fits, text, theirs))
     # One value orders the list and is the score shown (a function of the
     # pair alone: pairscore.py); ties by id.
     out.sort(key=lambda x: (-x[0], int(x[1]["id"])))
     found = []
-    for value, stored, forward, back, fits, text in out[:limit]:
-        reasons = {**reason_terms(forward, back), **fits, "text_score": round(text, 3)}
+    for value, stored, forward, back, fits, text, theirs in out[:limit]:
+        why = reason_terms(founds(mine, forward), founds(theirs, back))
+        reasons = {**why, **fits, "text_score": round(text, 3)}
         score = round(max(0.0, min(1.0, value)) * 100, 1)
         found.append(Match(int(stored["id"]), score, reasons))
     return found

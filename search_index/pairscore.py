@@ -122,7 +122,8 @@ def _words(title: str, keywords: str, body: str, specs) -> tuple:
     terms = frozenset().union(*(own for _, own in per_text))
     title_terms = per_text[0][1] if texts[0] is not None else frozenset()
     length = sum(len(t.starts) for t, _ in per_text)
-    return tuple(texts), tuple(per_text), terms, title_terms, length
+    # The last item: what concepts find in these texts (see find), filled as asked.
+    return tuple(texts), tuple(per_text), terms, title_terms, length, {}
 
 
 def _analysed(t) -> list[Word]:
@@ -141,8 +142,33 @@ def _analysed(t) -> list[Word]:
 _concept_cache = _LRU(8192)
 
 
-def _concepts(stats: PairStats, key: tuple, texts) -> tuple:
-    return _concept_cache.get_or((stats, key), lambda: _weigh(stats, key, texts))
+class _Weighed(NamedTuple):
+    """A listing's weighed concepts, as the pair score reads them."""
+
+    concepts: tuple[_Concept, ...]
+    #: Their weights, and the sum of them (the direction's denominator).
+    weights: tuple[float, ...]
+    total: float
+    #: Their positions by the first word of each of their alternatives.
+    by_word: dict[str, tuple[int, ...]]
+
+
+def _concepts(stats: PairStats, key: tuple, texts) -> _Weighed:
+    return _concept_cache.get_or((stats, key), lambda: _indexed(stats, key, texts))
+
+
+def _indexed(stats: PairStats, key: tuple, texts) -> _Weighed:
+    concepts = _weigh(stats, key, texts)
+    by_word: dict[str, list[int]] = {}
+    for n, c in enumerate(concepts):
+        for w in _alts(c.key)[1]:
+            by_word.setdefault(w, []).append(n)
+    return _Weighed(
+        concepts,
+        tuple(c.weight for c in concepts),
+        sum(c.weight for c in concepts),
+        {w: tuple(ns) for w, ns in by_word.items()},
+    )
 
 
 def _weigh(stats: PairStats, key: tuple, texts) -> tuple:
@@ -174,13 +200,18 @@ def _weigh(stats: PairStats, key: tuple, texts) -> tuple:
 
 class Side:
     """One listing as the pair score sees it: its texts, their terms and
-    (worked out when first asked for) its weighed concepts."""
+    (worked out when first asked for) its weighed concepts.
+
+    ``memo`` (shared by every Side of the same texts): what each concept
+    finds in them, by ``max_forms`` and concept key (see :func:`hits`).
+    """
 
     __slots__ = (
-        "_concepts",
         "_key",
         "_texts",
+        "_weighed",
         "length",
+        "memo",
         "per_text",
         "stats",
         "terms",
@@ -190,17 +221,22 @@ class Side:
 
     def __init__(self, stats: PairStats, title, keywords, body, specs):
         got = _words(title, keywords, body, specs)
-        self._texts, self.per_text, self.terms, self.title_terms, self.length = got
+        self._texts, self.per_text, self.terms, self.title_terms, self.length = got[:5]
+        self.memo = got[5]
         self.title = self._texts[0]
         self.stats = stats
         self._key = (title, keywords, body)
-        self._concepts = None
+        self._weighed = None
+
+    @property
+    def weighed(self) -> _Weighed:
+        if self._weighed is None:
+            self._weighed = _concepts(self.stats, self._key, self._texts)
+        return self._weighed
 
     @property
     def concepts(self) -> tuple[_Concept, ...]:
-        if self._concepts is None:
-            self._concepts = _concepts(self.stats, self._key, self._texts)
-        return self._concepts
+        return self.weighed.concepts
 
 
 def side(stats: PairStats, doc: dict, stored: bool) -> Side:
@@ -215,6 +251,92 @@ def _relation(c: _Concept, alt: Alt) -> str:
     return "part" if alt.relation == "same" and not c.exact else alt.relation
 
 
+#: What a concept finds in a text: nothing, or (its best alternative there,
+#: in the title?, the partner's words for it).
+_ABSENT = ()
+
+
+def hits(source: Side, partner: Side, max_forms: int = 0) -> list[tuple[int, tuple]]:
+    """(position, what it finds) of each of the source's concepts the
+    partner's text holds, in the source's order (see :func:`find`).
+
+    A listing is the partner of many sources and their concepts recur, so
+    what a concept finds in a text is worked out once (``partner.memo``);
+    only concepts with an alternative's first word among the partner's terms
+    are looked at."""
+    weighed = source.weighed
+    by_word = weighed.by_word
+    hit: set[int] = set()
+    for w in by_word.keys() & partner.terms:
+        hit.update(by_word[w])
+    if not hit:
+        return []
+    memo = partner.memo.get(max_forms)
+    if memo is None:
+        memo = partner.memo.setdefault(max_forms, {})
+    concepts = weighed.concepts
+    out = []
+    for n in sorted(hit):
+        key = concepts[n].key
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = _look(key, partner, max_forms)
+        if got is not _ABSENT:
+            out.append((n, got))
+    return out
+
+
+def _look(key: str, partner: Side, max_forms: int):
+    """What concept ``key`` finds in the partner's text: _ABSENT, or (its best
+    alternative the partner holds on its own, in the title?, up to
+    ``max_forms`` of the partner's words for it)."""
+    alts, firsts, by_first = _alts(key)
+    concept_alts = alternatives(key)
+    terms = partner.terms
+    present = firsts & terms
+    best, in_title, forms = None, False, []
+    for i in sorted(i for w in present for i in by_first[w]):  # best first
+        alt = alts[i]
+        if best is not None and (
+            len(forms) >= max_forms or alt.relation != best.relation
+        ):
+            break
+        if not all(w in terms for w in alt.words):
+            continue
+        if not max_forms and alt.plain:
+            # Scoring only: a single word that modifies no trade term is
+            # where its terms are (the words are read for the reasons).
+            best = alt
+            in_title = alt.weight >= SAME_MIN and alt.text in partner.title_terms
+            break
+        for t, own in partner.per_text:
+            if not all(w in own for w in alt.words):
+                continue
+            form, _ = _find(t, alt.text, concept_alts)
+            if form is None:
+                continue
+            if best is None:
+                best = alt
+                in_title = t is partner.title and alt.weight >= SAME_MIN
+            if form.casefold() not in (f.casefold() for f in forms):
+                forms.append(form)
+            if len(forms) >= max_forms:
+                break
+    if best is None:
+        return _ABSENT
+    return best, in_title, tuple(forms)
+
+
+def founds(source: Side, found: list[tuple[int, tuple]]) -> list[Found]:
+    """:func:`hits` as Found (for the reasons)."""
+    concepts = source.concepts
+    out = []
+    for n, (alt, in_title, forms) in found:
+        c = concepts[n]
+        out.append(Found(c, alt.weight, list(forms), _relation(c, alt), in_title))
+    return out
+
+
 def find(source: Side, partner: Side, max_forms: int = 0) -> list[Found]:
     """The source's concepts the partner's text holds on their own (its
     best alternative there; in the title?), with up to ``max_forms`` of the
@@ -222,66 +344,33 @@ def find(source: Side, partner: Side, max_forms: int = 0) -> list[Found]:
 
     Without words wanted (``max_forms`` 0: a first ordering of candidates)
     a plain word counts where its terms are, unread."""
-    out = []
-    terms = partner.terms
-    for c in source.concepts:
-        alts, firsts, by_first = _alts(c.key)
-        present = firsts & terms
-        if not present:
-            continue
-        best, in_title, forms = None, False, []
-        for i in sorted(i for w in present for i in by_first[w]):  # best first
-            alt = alts[i]
-            if best is not None and (
-                len(forms) >= max_forms or alt.relation != best.relation
-            ):
-                break
-            if not all(w in terms for w in alt.words):
-                continue
-            if not max_forms and alt.plain:
-                # Scoring only: a single word that modifies no trade term is
-                # where its terms are (the words are read for the reasons).
-                best = alt
-                in_title = alt.weight >= SAME_MIN and alt.text in partner.title_terms
-                break
-            for t, own in partner.per_text:
-                if not all(w in own for w in alt.words):
-                    continue
-                form, _ = _find(t, alt.text, c.alts)
-                if form is None:
-                    continue
-                if best is None:
-                    best = alt
-                    in_title = t is partner.title and alt.weight >= SAME_MIN
-                if form.casefold() not in (f.casefold() for f in forms):
-                    forms.append(form)
-                if len(forms) >= max_forms:
-                    break
-        if best is not None:
-            out.append(Found(c, best.weight, forms, _relation(c, best), in_title))
-    return out
+    return founds(source, hits(source, partner, max_forms))
 
 
-def direction(stats: PairStats, source: Side, partner: Side, found=None) -> float:
-    """How well the partner's text answers the source's concepts (0-1)."""
-    total = sum(c.weight for c in source.concepts)
-    if not total:
+def strength(stats: PairStats, source: Side, partner: Side, found) -> float:
+    """How well the partner's text answers the source's concepts (0-1), from
+    what :func:`hits` found."""
+    weighed = source.weighed
+    total = weighed.total
+    if not total or not found:
         return 0.0
-    found = find(source, partner) if found is None else found
-    if not found:
-        return 0.0
-    covered = sum(f.concept.weight * min(1.0, f.weight / 0.7) for f in found)
+    weights = weighed.weights
+    covered = sum(weights[n] * min(1.0, f[0].weight / 0.7) for n, f in found)
     raw = sum(
-        f.concept.weight * (f.weight + (TITLE_BONUS if f.in_title else 0.0))
-        for f in found
+        weights[n] * (f[0].weight + (TITLE_BONUS if f[1] else 0.0)) for n, f in found
     )
     length = max(partner.length, 1)
     norm = (BM25_K1 + 1) / (
         1 + BM25_K1 * (1 - BM25_B + BM25_B * length / stats.avg_length)
     )
     text = min(1.0, raw * norm / (total * (1.0 + TITLE_BONUS)))
-    strength = 1.0 - math.exp(-covered / reference_idf(stats) / EVIDENCE)
-    return strength * (COVERAGE_SHARE * covered / total + TEXT_SHARE * text)
+    evidence = 1.0 - math.exp(-covered / reference_idf(stats) / EVIDENCE)
+    return evidence * (COVERAGE_SHARE * covered / total + TEXT_SHARE * text)
+
+
+def direction(stats: PairStats, source: Side, partner: Side) -> float:
+    """How well the partner's text answers the source's concepts (0-1)."""
+    return strength(stats, source, partner, hits(source, partner))
 
 
 def combine(a: float, b: float) -> float:
@@ -290,4 +379,5 @@ def combine(a: float, b: float) -> float:
     return BEST_SHARE * hi + (1 - BEST_SHARE) * lo
 
 
-__all__ = ["MAX_FORMS", "Found", "Side", "combine", "direction", "find", "side"]
+__all__ = ["MAX_FORMS", "Found", "Side", "combine", "direction", "find", "founds"]
+__all__ += ["hits", "side", "strength"]

@@ -170,6 +170,7 @@ def confirm(import_id: int):
         return redirect(url_for(".show", import_id=bi.id))
     if inline:
         services.discard_file(bi)
+        services.match_imported(bi.id)
         flash(
             _(
                 "导入完成：新增 %(c)s 条，更新 %(u)s 条。",

@@ -21,7 +21,12 @@ from ..core.errors import InvalidTransition, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..listings.files import FileFormatError, read_records
-from ..search.bulkwork import preview_matches, quiet_alerts, summary_alerts
+from ..search.bulkwork import (
+    preview_matches,
+    quiet_alerts,
+    store_batch_matches,
+    summary_alerts,
+)
 from ..search.service import safe_sync
 from .checks import RowChecker, allowed_kinds, status_choices
 from .importer import upsert_listing
@@ -258,12 +263,30 @@ def launch_background(app: Flask, bi_id: int, actor_id: int) -> threading.Thread
             finally:
                 PROGRESS.pop(bi_id, None)
                 discard_file(bi)
+                match_imported(bi_id)
                 _sync_search()
                 db.session.remove()
 
     thread = threading.Thread(target=work, name=f"bulk-import-{bi_id}", daemon=True)
     thread.start()
     return thread
+
+
+def match_imported(bi_id: int) -> None:
+    """After the import's commit: its listings' stored matches in one batch pass
+    (as `flask listings import` does), not one by one by the search log's sync."""
+    try:
+        bi = db.session.get(BulkImport, bi_id)
+        ids = db.session.scalars(
+            sa.select(BulkImportRow.listing_id).where(
+                BulkImportRow.bulk_import_id == bi_id,
+                BulkImportRow.listing_id.is_not(None),
+            )
+        ).all()
+        store_batch_matches(bi.kind, ids)
+    except Exception:  # noqa: BLE001 - the import is committed; sync does it later
+        db.session.rollback()
+        log.exception("batch matching of bulk import %s failed", bi_id)
 
 
 def _sync_search() -> None:

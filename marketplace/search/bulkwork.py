@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -29,7 +31,15 @@ from ..needs.models import Need
 from ..notifications.services import notify
 from .models import ListingMatch, SavedSearch, SearchOutbox
 from .outbox import PG_XID
-from .service import DOCS, MATCHES_KEPT, MODELS, get_index, public_rows
+from .service import (
+    DOCS,
+    MATCHES_KEPT,
+    MODELS,
+    apply_log,
+    claimable,
+    get_index,
+    public_rows,
+)
 
 #: Ids per IN (...) list and rows per executemany.
 CHUNK = 1000
@@ -39,6 +49,16 @@ ROUND = 20_000
 SAVED_SEARCH_HITS = 100
 
 Progress = Callable[[str, int], Callable[[int], None]] | None
+
+
+class StoredMatch(NamedTuple):
+    """A row rematch wrote (plain: building 100,000 ORM objects cost seconds)."""
+
+    need_id: int
+    achievement_id: int
+    score: float
+    reasons: dict
+    computed_at: datetime
 
 
 def record_bulk_changes(changes: Iterable[tuple[str, int]]) -> None:
@@ -122,10 +142,10 @@ def rematch(
     achievement_ids: list[int] | None = None,
     procs: int = 1,
     progress: Progress = None,
-) -> list[ListingMatch]:
+) -> list[StoredMatch]:
     """Recompute and store the matches of these needs and achievements (None: every
-    public one) in one pass per side; returns the stored rows (not flushed as
-    objects: written with executemany). The same pairs and scores as
+    public one) in one pass per side; returns the stored rows (written with
+    executemany, returned as plain tuples). The same pairs and scores as
     service.store_matches run for each needs, then each achievement.
     """
     index = get_index()
@@ -178,11 +198,45 @@ def rematch(
     ]
     for i in range(0, len(rows), CHUNK * 5):
         db.session.execute(sa.insert(ListingMatch.__table__), rows[i : i + CHUNK * 5])
-    return [ListingMatch(**r) for r in rows]
+    return [StoredMatch(**r) for r in rows]
+
+
+def store_batch_matches(kind: str, ids: Iterable[int], procs: int = 1) -> int:
+    """The stored matches of these listings, computed in one pass (rematch, over
+    search_index.batch) rather than one listing at a time by the log's once-only
+    work: the log is applied to this node's index, the listings' pending rows
+    that raise no alert of their own (quiet_alerts: the job sent a summary) are
+    claimed, their public listings rematched together and the rows marked done.
+    Commits; returns how many listings were matched. Rows left (alerts due, a
+    listing no longer public, rows another node holds) stay for sync_outbox."""
+    ids = sorted(set(ids))
+    if not ids:
+        return 0
+    apply_log()
+    claimed = []
+    for part in _chunks(ids):
+        claimed += [r for r in claimable(kind, part) if not r.published]
+    matched = sorted({r.object_id for r in claimed} & _public_ids(kind))
+    if not matched:
+        db.session.commit()
+        return 0
+    if kind == "need":
+        rematch(need_ids=matched, procs=procs)
+    else:
+        rematch(achievement_ids=matched, procs=procs)
+    done = {r.id for r in claimed if r.object_id in set(matched)}
+    for part in _chunks(sorted(done)):
+        db.session.execute(
+            sa.update(SearchOutbox)
+            .where(SearchOutbox.id.in_(part))
+            .values(processed_at=utcnow())
+        )
+    db.session.commit()
+    return len(matched)
 
 
 def summary_alerts(
-    job: str, new: dict[str, set[int]], rows: Iterable[ListingMatch]
+    job: str, new: dict[str, set[int]], rows: Iterable[ListingMatch | StoredMatch]
 ) -> int:
     """One notification (and at most one e-mail) per recipient for a bulk job's
     listings `new` ({"achievement": ids, "need": ids}): to the members of the

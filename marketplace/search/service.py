@@ -266,6 +266,37 @@ def _apply_to_index(batch: int) -> int:
     return len(new)
 
 
+def apply_log(batch: int = 500) -> int:
+    """Bring this node's index up to the log without the once-only work (a bulk
+    job does that itself, in one pass); returns how many rows were applied."""
+    done = 0
+    while applied := _apply_to_index(batch):
+        done += applied
+    return done
+
+
+def claimable(kind: str, ids: list[int]):
+    """This node's pending log rows of these listings whose once-only work is
+    still to do (FOR UPDATE SKIP LOCKED: another node's claim is skipped)."""
+    c = _cursor()
+    if c is None:
+        return []
+    mine = sa.not_(after_cursor(c.last_xid, c.last_id))
+    if c.applied_ids:
+        mine = sa.or_(mine, SearchOutbox.id.in_(c.applied_ids))
+    return db.session.scalars(
+        sa.select(SearchOutbox)
+        .where(
+            SearchOutbox.processed_at.is_(None),
+            SearchOutbox.kind == kind,
+            SearchOutbox.object_id.in_(ids),
+            mine,
+        )
+        .order_by(SearchOutbox.id)
+        .with_for_update(skip_locked=True)
+    ).all()
+
+
 def _claim_once_work(batch: int) -> int:
     """Stored matches and alerts of changes this node's index holds, done once:
     the rows are claimed with FOR UPDATE SKIP LOCKED (PostgreSQL), so a row another
