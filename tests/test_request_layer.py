@@ -21,7 +21,7 @@ from marketplace.core.errors import (
     StaleObject,
     ValidationFailed,
 )
-from marketplace.core.transaction import Write, status_of
+from marketplace.core.transaction import Write, button, status_of, submit
 from marketplace.extensions import db as _db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +118,78 @@ def test_write_rolls_back_and_lets_permission_and_bugs_through(app, db, exc):
         db.session.flush()
         raise exc
     assert "半途的机构" not in _names()
+
+
+def _add(name: str) -> Organization:
+    org = _org(name)
+    _db.session.add(org)
+    _db.session.flush()
+    return org
+
+
+@pytest.mark.parametrize(
+    ("done", "category", "flashed"),
+    [
+        ("已保存。", "success", ("success", "已保存。")),
+        (lambda org: f"已保存 {org.name}。", "info", ("info", "已保存 甲机构。")),
+        (
+            "已保存。",
+            lambda org: "warning" if org.name == "甲机构" else "success",
+            ("warning", "已保存。"),
+        ),
+    ],
+)
+def test_submit_flashes_a_message_and_category_of_the_result(
+    app, db, done, category, flashed
+):
+    with app.test_request_context(method="POST", data={"title": "x"}):
+        r = submit(
+            _Form(),
+            lambda: _add("甲机构"),
+            done,
+            lambda org: f"/orgs/{org.id}",
+            lambda: pytest.fail("the form was valid"),
+            category=category,
+        )
+        assert get_flashed_messages(with_categories=True) == [flashed]
+    assert r.status_code == 302
+    assert r.location.startswith("/orgs/")
+    assert "甲机构" in _names()
+
+
+def test_submit_shows_the_form_again_with_the_refusal(app, db):
+    def refuse():
+        _add("半途的机构")
+        raise ValidationFailed([("title", "标题重复。")])
+
+    with app.test_request_context(method="POST", data={"title": "x"}):
+        form = _Form()
+        r = submit(
+            form,
+            refuse,
+            lambda _r: pytest.fail("no message on a refusal"),
+            "/",
+            lambda: ("again", 422),
+        )
+        assert r == ("again", 422)
+        assert form.title.errors == ["标题重复。"]
+        assert get_flashed_messages() == []
+    assert "半途的机构" not in _names()
+
+
+def test_button_flashes_under_a_category_of_the_result(app, db):
+    with app.test_request_context(method="POST"):
+        r = button(
+            lambda: _add("乙机构"),
+            lambda org: f"已停用 {org.name}。",
+            "/back",
+            category=lambda _org: "warning",
+        )
+        assert get_flashed_messages(with_categories=True) == [
+            ("warning", "已停用 乙机构。")
+        ]
+    assert r.location == "/back"
+    assert "乙机构" in _names()
 
 
 def _route_modules() -> list[Path]:

@@ -110,19 +110,18 @@ def change_password():
 @limiter.limit(_login_limit, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        # The reset mail is queued; it leaves after the commit.
-        with Write(form) as write:
-            services.request_password_reset(form.email.data)
-        if write.ok:
-            # The same answer either way, so the page does not tell who has an account.
-            flash(
-                _("如果该邮箱已注册，我们已向它发送了重置密码的链接，请查收邮件。"),
-                "info",
-            )
-            return redirect(url_for("accounts.login"))
-    return render_template("accounts/forgot_password.html", form=form), form_status(
-        form
+    # The reset mail is queued; it leaves after the commit. The same answer either
+    # way, so the page does not tell who has an account.
+    return submit(
+        form,
+        lambda: services.request_password_reset(form.email.data),
+        _("如果该邮箱已注册，我们已向它发送了重置密码的链接，请查收邮件。"),
+        url_for("accounts.login"),
+        lambda: (
+            render_template("accounts/forgot_password.html", form=form),
+            form_status(form),
+        ),
+        category="info",
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,7 +13,7 @@ from ..accounts.models import ROLE_LABELS, Organization, Role, User, Verificatio
 from ..achievements.models import Achievement
 from ..core.audit import AuditEntry
 from ..core.timeutil import SHANGHAI
-from ..core.transaction import Write, form_status, submit
+from ..core.transaction import button, form_status, submit
 from ..extensions import db, login_manager
 from ..listings.lifecycle import ListingStatus, NeedStatus
 from ..needs.models import Need
@@ -97,22 +97,19 @@ def organization(org_id: int):
 def verify_organization(org_id: int):
     org = db.get_or_404(Organization, org_id)
     form = VerifyForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            services.verify_organization(
-                org, current_user, form.decision.data, form.reason.data or ""
-            )
-        if write.ok:
-            flash(
-                _(
-                    "已记录审核结论：%(org)s — %(state)s。",
-                    org=org.name,
-                    state=org.verification_label,
-                ),
-                "success",
-            )
-            return redirect(url_for("admin.organization", org_id=org.id))
-    return _render_organization(org, form, 422)
+    return submit(
+        form,
+        lambda: services.verify_organization(
+            org, current_user, form.decision.data, form.reason.data or ""
+        ),
+        lambda _result: _(
+            "已记录审核结论：%(org)s — %(state)s。",
+            org=org.name,
+            state=org.verification_label,
+        ),
+        url_for("admin.organization", org_id=org.id),
+        lambda: _render_organization(org, form, 422),
+    )
 
 
 @bp.route("/users")
@@ -141,14 +138,16 @@ def users():
 @bp.route("/users/<int:user_id>/toggle", methods=["POST"])
 def user_toggle(user_id: int):
     user = db.get_or_404(User, user_id)
-    with Write() as write:
-        services.set_user_active(user, current_user, not user.active)
-    if write.ok:
-        if user.active:
-            flash(_("已启用账户 %(email)s。", email=user.email), "success")
-        else:
-            flash(_("已停用账户 %(email)s。", email=user.email), "warning")
-    return redirect(url_for("admin.users", q=request.args.get("q") or None))
+    return button(
+        lambda: services.set_user_active(user, current_user, not user.active),
+        lambda _result: (
+            _("已启用账户 %(email)s。", email=user.email)
+            if user.active
+            else _("已停用账户 %(email)s。", email=user.email)
+        ),
+        url_for("admin.users", q=request.args.get("q") or None),
+        category=lambda _result: "success" if user.active else "warning",
+    )
 
 
 @bp.route("/staff/new", methods=["GET", "POST"])

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.transaction import Write
+from ..core.transaction import form_status, submit
 from ..legal import texts
 from ..legal.models import TEXT_KIND_LABELS, TextKind
 from . import bp
@@ -31,29 +31,30 @@ def legal_text(kind: str):
         form = form_class(data={**(current.facts or {}), **_fields(current)})
     else:
         form = form_class()
-    if form.validate_on_submit():
-        facts = form.facts() if hasattr(form, "facts") else {}
-        with Write(form) as write:
-            text = texts.publish(
-                kind,
-                current_user,
-                form.title.data,
-                form.body.data,
-                form.body_en.data or "",
-                facts,
-            )
-        if write.ok:
-            flash(_("已发布第 %(n)d 版。", n=text.version), "success")
-            return redirect(url_for("admin.legal_text", kind=kind))
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "admin/legal_text.html",
-        form=form,
-        kind=kind,
-        kind_label=TEXT_KIND_LABELS[TextKind(kind)],
-        current=current,
-        history=texts.history(kind),
-    ), status
+    return submit(
+        form,
+        lambda: texts.publish(
+            kind,
+            current_user,
+            form.title.data,
+            form.body.data,
+            form.body_en.data or "",
+            form.facts() if hasattr(form, "facts") else {},
+        ),
+        lambda text: _("已发布第 %(n)d 版。", n=text.version),
+        url_for("admin.legal_text", kind=kind),
+        lambda: (
+            render_template(
+                "admin/legal_text.html",
+                form=form,
+                kind=kind,
+                kind_label=TEXT_KIND_LABELS[TextKind(kind)],
+                current=current,
+                history=texts.history(kind),
+            ),
+            form_status(form),
+        ),
+    )
 
 
 def _fields(text) -> dict:

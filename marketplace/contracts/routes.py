@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.pdf import download
-from ..core.transaction import Write, button, form_status, submit
+from ..core.transaction import button, form_status, submit
 from ..core.web import visible_or_404
 from ..deals.models import Deal
 from ..extensions import db
@@ -108,21 +108,24 @@ def edit(contract_id: int):
         if request.method == "GET"
         else None
     )
-    if form.validate_on_submit():
-        with Write(form) as write:
-            version = services.save_version(
-                contract,
-                current_user,
-                form.to_body(),
-                form.base_version.data,
-                form.note.data,
-            )
-        if write.ok:
-            flash(_("已保存为第 %(n)s 版。", n=version.number), "success")
-            return redirect(url_for("contracts.detail", contract_id=contract.id))
-    return render_template(
-        "contracts/form.html", form=form, deal=contract.deal, contract=contract
-    ), form_status(form)
+    return submit(
+        form,
+        lambda: services.save_version(
+            contract,
+            current_user,
+            form.to_body(),
+            form.base_version.data,
+            form.note.data,
+        ),
+        lambda version: _("已保存为第 %(n)s 版。", n=version.number),
+        url_for("contracts.detail", contract_id=contract.id),
+        lambda: (
+            render_template(
+                "contracts/form.html", form=form, deal=contract.deal, contract=contract
+            ),
+            form_status(form),
+        ),
+    )
 
 
 @bp.route("/<int:contract_id>/diff")

@@ -98,27 +98,33 @@ def messages_of(exc: ServiceError) -> list[str]:
     return [str(exc)]
 
 
-def button(action: Callable[[], object], done, back: str):
+def _of(value, result) -> str:
+    """A message or category given as is, or as a function of the action's result."""
+    return str(value(result) if callable(value) else value)
+
+
+def button(action: Callable[[], object], done, back: str, category="success"):
     """A button's POST: `action()` (one service call) run through Write, `done` (a
-    message, or a function of what the action returned) flashed on success, and back
-    to the page `back` either way (a refusal is flashed there). Its CSRF token was
-    checked before the view, as for every POST (CSRFProtect: a 400 in the user's
-    language)."""
+    message, or a function of what the action returned) flashed under `category`
+    (likewise) on success, and back to the page `back` either way (a refusal is
+    flashed there). Its CSRF token was checked before the view, as for every POST
+    (CSRFProtect: a 400 in the user's language)."""
     with Write() as write:
         result = action()
     if write.ok:
-        flash(str(done(result) if callable(done) else done), "success")
+        flash(_of(done, result), _of(category, result))
     return redirect(back)
 
 
-def submit(form, action: Callable[[], object], done: str, back, again):
+def submit(form, action: Callable[[], object], done, back, again, category="success"):
     """A form's POST: validated, `action()` (one service call) run through
-    Write(form), `done` flashed and on to `back` (a URL, or a function of what the
-    action returned); otherwise `again()`, the page with the form's errors (422)."""
+    Write(form), `done` flashed under `category` and on to `back` (each a value, or a
+    function of what the action returned); otherwise `again()`, the page with the
+    form's errors (422)."""
     if form.validate_on_submit():
         with Write(form) as write:
             result = action()
         if write.ok:
-            flash(str(done), "success")
+            flash(_of(done, result), _of(category, result))
             return redirect(back(result) if callable(back) else back)
     return again()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..achievements.models import Achievement
-from ..core.transaction import Write, form_status
+from ..core.transaction import form_status, submit
 from ..core.web import visible_or_404
 from ..extensions import db
 from ..listings.lifecycle import ListingStatus
@@ -23,26 +23,28 @@ from .forms import AnswerForm, InterestForm
 def express_interest(achievement_id: int):
     achievement = visible_or_404(Achievement, achievement_id)
     form = InterestForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            deal, created = starting.express_interest(
-                achievement,
-                current_user,
-                form.message.data,
-                nda=form.nda.data,
-                nda_version=request.form.get("nda_version", type=int),
-            )
-        if write.ok:
-            flash(
-                _("已提交合作意向，平台经纪人将尽快联系您。")
-                if created
-                else _("您与该成果方已有进行中的交易，请在此继续沟通。"),
-                "success",
-            )
-            return redirect(url_for("deals.detail", deal_id=deal.id))
-    return render_template(
-        "deals/start.html", form=form, achievement=achievement, need=None
-    ), form_status(form)
+    return submit(
+        form,
+        lambda: starting.express_interest(
+            achievement,
+            current_user,
+            form.message.data,
+            nda=form.nda.data,
+            nda_version=request.form.get("nda_version", type=int),
+        ),
+        lambda started: (
+            _("已提交合作意向，平台经纪人将尽快联系您。")
+            if started[1]
+            else _("您与该成果方已有进行中的交易，请在此继续沟通。")
+        ),
+        lambda started: url_for("deals.detail", deal_id=started[0].id),
+        lambda: (
+            render_template(
+                "deals/start.html", form=form, achievement=achievement, need=None
+            ),
+            form_status(form),
+        ),
+    )
 
 
 @bp.route("/answer/<int:need_id>", methods=["GET", "POST"])
@@ -62,24 +64,29 @@ def answer_need(need_id: int):
     form.achievement_id.choices = [SelectChoice("", _("不指定"))] + [
         SelectChoice(str(a.id), a.title) for a in mine
     ]
-    if form.validate_on_submit():
-        raw = form.achievement_id.data or ""
-        chosen = db.session.get(Achievement, int(raw)) if raw.isdigit() else None
-        if raw and chosen is None:
-            abort(404)
-        # Whether it is the org's own published achievement is the service's rule.
-        with Write(form) as write:
-            deal, created = starting.answer_need(
-                need, current_user, form.proposal.data, achievement=chosen
-            )
-        if write.ok:
-            flash(
-                _("已响应该需求，平台经纪人将尽快联系双方。")
-                if created
-                else _("贵单位已在响应该需求，请在此继续沟通。"),
-                "success",
-            )
-            return redirect(url_for("deals.detail", deal_id=deal.id))
-    return render_template(
-        "deals/start.html", form=form, achievement=None, need=need
-    ), form_status(form)
+    # Whether it is the org's own published achievement is the service's rule.
+    return submit(
+        form,
+        lambda: starting.answer_need(
+            need, current_user, form.proposal.data, achievement=_chosen(form)
+        ),
+        lambda started: (
+            _("已响应该需求，平台经纪人将尽快联系双方。")
+            if started[1]
+            else _("贵单位已在响应该需求，请在此继续沟通。")
+        ),
+        lambda started: url_for("deals.detail", deal_id=started[0].id),
+        lambda: (
+            render_template("deals/start.html", form=form, achievement=None, need=need),
+            form_status(form),
+        ),
+    )
+
+
+def _chosen(form: AnswerForm) -> Achievement | None:
+    """The achievement picked on the form, if any (404 for one that does not exist)."""
+    raw = form.achievement_id.data or ""
+    chosen = db.session.get(Achievement, int(raw)) if raw.isdigit() else None
+    if raw and chosen is None:
+        abort(404)
+    return chosen

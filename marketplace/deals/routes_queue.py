@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Organization, Role, User, Verification
+from ..core.errors import ValidationFailed
 from ..core.timeutil import utcnow
-from ..core.transaction import Write, form_status
+from ..core.transaction import form_status, submit
 from ..extensions import db
 from . import assignment, bp, queue
 from .forms import ConflictForm
@@ -70,20 +71,28 @@ def _org_choices() -> list[tuple[str, str]]:
 def conflicts():
     form = ConflictForm()
     form.organization_id.choices = _org_choices()
-    if request.method == "POST":
-        if not current_user.is_broker:
-            abort(403)
-        if form.validate_on_submit():
-            raw = form.organization_id.data or ""
-            org = db.session.get(Organization, int(raw)) if raw.isdigit() else None
-            if org is None:
-                form.organization_id.errors = [_("请选择机构。")]
-            else:
-                with Write(form) as write:
-                    assignment.declare_conflict(current_user, org, form.reason.data)
-                if write.ok:
-                    flash(_("已登记利益冲突声明，相关交易已改派。"), "success")
-                    return redirect(url_for("deals.conflicts"))
+    if request.method == "POST" and not current_user.is_broker:
+        abort(403)
+    return submit(
+        form,
+        lambda: assignment.declare_conflict(
+            current_user, _chosen_org(form), form.reason.data
+        ),
+        _("已登记利益冲突声明，相关交易已改派。"),
+        url_for("deals.conflicts"),
+        lambda: _conflicts_page(form),
+    )
+
+
+def _chosen_org(form: ConflictForm) -> Organization:
+    raw = form.organization_id.data or ""
+    org = db.session.get(Organization, int(raw)) if raw.isdigit() else None
+    if org is None:
+        raise ValidationFailed([("organization_id", _("请选择机构。"))])
+    return org
+
+
+def _conflicts_page(form: ConflictForm):
     query = sa.select(BrokerConflict).order_by(BrokerConflict.declared_at.desc())
     if not current_user.is_operator:
         query = query.where(BrokerConflict.broker_id == current_user.id)

@@ -10,7 +10,7 @@ from ..accounts.auth import roles_required
 from ..accounts.models import Role
 from ..core.forms import keyword_list
 from ..core.timeutil import utcnow
-from ..core.transaction import Write, form_status
+from ..core.transaction import form_status, submit
 from ..extensions import db
 from ..listings.lifecycle import STATUS_LABELS, NeedStatus
 from . import bp, queries, services
@@ -79,28 +79,30 @@ def translate(need_id: int):
         form = TranslationForm(data=_initial(need))
     else:
         form = TranslationForm()
-    if form.validate_on_submit():
-        data = {
-            "technical_problem": form.technical_problem.data,
-            "indicators": form.indicators.data,
-            "existing_conditions": form.existing_conditions.data or "",
-            "field": form.field.data,
-            "keywords": keyword_list(form.keywords.data),
-        }
-        propose = request.form.get("intent") == "propose"
-        with Write(form) as write:
-            translation = services.save_translation(
-                need, current_user, data, propose=propose
-            )
-        if write.ok:
-            if propose:
-                flash(
-                    _("翻译第 %(v)d 版已提交企业确认。", v=translation.version),
-                    "success",
-                )
-                return redirect(url_for("needs.detail", need_id=need.id))
-            flash(_("已保存为第 %(v)d 版。", v=translation.version), "success")
-            return redirect(url_for("needs.translate", need_id=need.id))
-    return render_template("needs/translate.html", form=form, need=need), form_status(
-        form
+    propose = request.form.get("intent") == "propose"
+    return submit(
+        form,
+        lambda: services.save_translation(
+            need, current_user, _data(form), propose=propose
+        ),
+        lambda t: (
+            _("翻译第 %(v)d 版已提交企业确认。", v=t.version)
+            if propose
+            else _("已保存为第 %(v)d 版。", v=t.version)
+        ),
+        url_for("needs.detail" if propose else "needs.translate", need_id=need.id),
+        lambda: (
+            render_template("needs/translate.html", form=form, need=need),
+            form_status(form),
+        ),
     )
+
+
+def _data(form: TranslationForm) -> dict:
+    return {
+        "technical_problem": form.technical_problem.data,
+        "indicators": form.indicators.data,
+        "existing_conditions": form.existing_conditions.data or "",
+        "field": form.field.data,
+        "keywords": keyword_list(form.keywords.data),
+    }

@@ -177,21 +177,23 @@ def for_deal(deal_id: int):
 def report_royalty(deal_id: int):
     deal = visible_deal(deal_id)
     form = RoyaltyForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            req = services.report_royalty(
-                deal,
-                current_user,
-                form.period_start.data,
-                form.period_end.data,
-                form.base.fen,
-            )
-        if write.ok:
-            flash(
-                _("提成已申报，应付 %(a)s。", a=f"¥{req.amount_fen / 100:,.2f}"),
-                "success",
-            )
-            return redirect(url_for("payments.detail", request_id=req.id))
+    return submit(
+        form,
+        lambda: services.report_royalty(
+            deal,
+            current_user,
+            form.period_start.data,
+            form.period_end.data,
+            form.base.fen,
+        ),
+        lambda req: _("提成已申报，应付 %(a)s。", a=f"¥{req.amount_fen / 100:,.2f}"),
+        lambda req: url_for("payments.detail", request_id=req.id),
+        lambda: _royalty_again(deal, form),
+    )
+
+
+def _royalty_again(deal: Deal, form: RoyaltyForm):
+    """The deal's payments page with the royalty form's errors."""
     reqs = [
         r
         for r in db.session.scalars(

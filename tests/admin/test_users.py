@@ -53,6 +53,17 @@ def test_disable_and_enable_are_audited_and_block_login(
     assert "已被停用" in response.get_data(as_text=True)
 
 
+def test_toggling_says_which_way_it_went(client, db, create_user, operator):
+    target = create_user(email="flash@example.com")
+    client.post(f"/admin/users/{target.id}/toggle")
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("warning", "已停用账户 flash@example.com。")]
+        session.pop("_flashes")
+    client.post(f"/admin/users/{target.id}/toggle")
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("success", "已启用账户 flash@example.com。")]
+
+
 def test_operator_cannot_disable_themself(client, db, operator):
     response = client.post(f"/admin/users/{operator.id}/toggle", follow_redirects=True)
     assert "不能停用您自己的账户" in response.get_data(as_text=True)
