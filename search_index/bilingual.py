@@ -36,15 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import (
-    _FROM_PLACEHOLDER,
-    _TO_PLACEHOLDER,
-    ENGLISH_STOP,
-    dictionary_version,
-    stem,
-    terms,
-    warm_up,
-)
+from . import analysis
+from .analysis import ENGLISH_STOP, dictionary_version, stem, terms, warm_up
 from .cedict import data_path, read_entries
 from .concepts import GENERIC
 
@@ -315,9 +308,8 @@ class Lexicon:
 @lru_cache(maxsize=65536)
 def _cut(word: str) -> tuple[str, ...]:
     """The words jieba would cut ``word`` into were it not one word, in order."""
-
     tk = warm_up()
-    coded = word.translate(_TO_PLACEHOLDER)
+    coded = word.translate(analysis._TO_PLACEHOLDER)
     n = len(coded)
     dag = tk.get_DAG(coded)
     dag[0] = [j for j in dag[0] if j != n - 1] or [0]
@@ -326,7 +318,7 @@ def _cut(word: str) -> tuple[str, ...]:
     out, i = [], 0
     while i < n:
         j = route[i][1] + 1
-        out.append(coded[i:j].translate(_FROM_PLACEHOLDER))
+        out.append(coded[i:j].translate(analysis._FROM_PLACEHOLDER))
         i = j
     return tuple(out)
 
