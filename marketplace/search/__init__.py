@@ -15,6 +15,8 @@ from . import routes  # noqa: E402,F401
 
 
 def init_app(app: Flask) -> None:
+    # Imported when the app is built, not with the package: they import the
+    # achievements and needs packages, whose pages import this package's routes.
     from ..extensions import db
     from . import outbox  # noqa: F401  (registers the session hooks)
     from .outbox import COMMITTED_KEY
@@ -26,7 +28,7 @@ def init_app(app: Flask) -> None:
         from search_index import warm_up
 
         warm_up()
-    from .queries import broker_opportunities
+    from .queries import broker_opportunities  # the same cycle
 
     app.jinja_env.globals["broker_opportunities"] = broker_opportunities
     follow = float(app.config.get("SEARCH_FOLLOW_SECONDS") or 0)
