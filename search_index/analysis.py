@@ -111,6 +111,25 @@ def warm_up():
 
 
 @lru_cache(maxsize=65536)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The words jieba would cut ``word`` into were it not one word, in order
+    (自动检测 -> 自动, 检测): jieba's best route with the whole word's edge removed."""
+    tk = warm_up()
+    coded = word.translate(_TO_PLACEHOLDER)
+    n = len(coded)
+    dag = tk.get_DAG(coded)
+    dag[0] = [j for j in dag[0] if j != n - 1] or [0]
+    route: dict = {}
+    tk.calc(coded, dag, route)
+    out, i = [], 0
+    while i < n:
+        j = route[i][1] + 1
+        out.append(coded[i:j].translate(_FROM_PLACEHOLDER))
+        i = j
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Porter-stem an ASCII word (numbers and codes such as tr90 stay as they are)."""
     if not word.isalpha() or len(word) < 3:

@@ -36,8 +36,14 @@ from pathlib import Path
 
 import numpy as np
 
-from . import analysis
-from .analysis import ENGLISH_STOP, dictionary_version, stem, terms, warm_up
+from .analysis import (
+    ENGLISH_STOP,
+    compound_parts,
+    dictionary_version,
+    stem,
+    terms,
+    warm_up,
+)
 from .cedict import data_path, read_entries
 from .concepts import GENERIC
 
@@ -274,7 +280,7 @@ class Lexicon:
     def compound(self, term: str) -> dict[str, float]:
         """A Chinese word the dictionary lacks, translated by its parts in
         order (jieba's cut without the word itself): every part must translate."""
-        parts = _cut(term) if len(term) > 1 else []
+        parts = compound_parts(term) if len(term) > 1 else []
         if len(parts) < 2:
             return {}
         options = []
@@ -303,24 +309,6 @@ class Lexicon:
         if not sep:
             raise ValueError("not a lexicon")
         return cls(_Table(zh), _Table(en))
-
-
-@lru_cache(maxsize=65536)
-def _cut(word: str) -> tuple[str, ...]:
-    """The words jieba would cut ``word`` into were it not one word, in order."""
-    tk = warm_up()
-    coded = word.translate(analysis._TO_PLACEHOLDER)
-    n = len(coded)
-    dag = tk.get_DAG(coded)
-    dag[0] = [j for j in dag[0] if j != n - 1] or [0]
-    route: dict = {}
-    tk.calc(coded, dag, route)
-    out, i = [], 0
-    while i < n:
-        j = route[i][1] + 1
-        out.append(coded[i:j].translate(analysis._FROM_PLACEHOLDER))
-        i = j
-    return tuple(out)
 
 
 def cache_dir() -> Path:

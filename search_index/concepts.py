@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .analysis import _CJK, _FROM_PLACEHOLDER, _TO_PLACEHOLDER, analyze, stem, warm_up
+from .analysis import _CJK, analyze, compound_parts, stem, warm_up
 from .schema import as_text
 from .thesaurus import get_thesaurus
 
@@ -134,19 +134,7 @@ def _parts(word: str) -> frozenset[str]:
 
     A search-mode sub-word across that cut is a fragment (动检 of 自动检测).
     """
-    tk = warm_up()
-    coded = word.translate(_TO_PLACEHOLDER)
-    n = len(coded)
-    dag = tk.get_DAG(coded)
-    dag[0] = [j for j in dag[0] if j != n - 1] or [0]
-    route: dict = {}
-    tk.calc(coded, dag, route)
-    out, i = [], 0
-    while i < n:
-        j = route[i][1] + 1
-        out.append(coded[i:j].translate(_FROM_PLACEHOLDER))
-        i = j
-    return frozenset(out)
+    return frozenset(compound_parts(word))
 
 
 @lru_cache(maxsize=65536)
