@@ -18,7 +18,7 @@ import numpy as np
 
 from .fastwrite import sidecar_range
 from .lru import _LRU, BytesLRU, ScoreCache
-from .segments import SegmentArrays, code_dtype
+from .segments import SegmentArrays, check_sidecar, code_dtype
 from .vocabulary import terms_containing
 from .whoosh_adapter import (
     has_terms,
@@ -59,6 +59,7 @@ class Snapshot:
         for sub, offset in reader.leaf_readers():
             if not has_terms(sub) or not sub.doc_count_all():
                 continue  # an empty index
+            check_sidecar(sub)  # IndexOutdated: no other posting source
             seg = sub.segment()
             key = seg.segment_id() if seg is not None else f"{id(sub)}"
             subs.append((key, sub, offset))
@@ -181,7 +182,8 @@ class Snapshot:
 
     def phrase_docs(self, fieldname: str, words) -> np.ndarray | None:
         """Documents holding a multi-word thesaurus key as a phrase, from the
-        segments' sidecars (None when one has none or the key is not listed)."""
+        segments' sidecars (None when the key is not a thesaurus key: Whoosh
+        then checks the positions)."""
         from .thesaurus import get_thesaurus
 
         key = " ".join(words)
@@ -190,8 +192,6 @@ class Snapshot:
         parts = []
         for arrays, sub, offset in self.leaves:
             side = arrays.sidecar(sub)
-            if not side or f"phrase:{fieldname}" not in side[3]:
-                return None
             lo, hi = sidecar_range(side[0], f"phrase:{fieldname}", key)
             parts.append(side[1][lo:hi].astype(np.int64) + offset)
         return np.concatenate(parts) if parts else np.zeros(0, np.int64)

@@ -1,9 +1,11 @@
-"""One Whoosh segment as numpy arrays: its posting lists (from the fast writer's sidecar
-where it has one, else read through the adapter), field lengths and vocabulary. A
-segment never changes once written, so its arrays are kept across index generations."""
+"""One Whoosh segment as numpy arrays: its posting lists (from the fast writer's
+sidecar, the one posting source: a segment without one is refused with
+:class:`IndexOutdated`), field lengths and vocabulary. A segment never changes
+once written, so its arrays are kept across index generations."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -14,42 +16,68 @@ import numpy as np
 from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.util.numeric import byte_to_length
 
-from .fastwrite import sidecar_range
-from .lru import BytesLRU
+from .sidecar import (
+    SIDECAR_EXT,
+    SIDECAR_FIELDS,
+    has_sidecar,
+    read_sidecar,
+    sidecar_range,
+)
 from .vocabulary import SegmentVocabulary
 from .whoosh_adapter import (
     length_bytes,
-    read_postings,
     segment_storage,
     stored_column_file,
 )
 
-#: Memory for posting lists decoded from a segment without a sidecar or
-#: shared files (least recently used go).
-POSTINGS_BYTES = 4 * 2**20
+log = logging.getLogger(__name__)
 _LEN_TABLE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+_FIELDS = frozenset({*SIDECAR_FIELDS, *(f"phrase:{f}" for f in SIDECAR_FIELDS)})
+_NO_SIDECAR = "has no posting sidecar (written before every write had one)"
 
 
-def _read_postings(reader, fieldname: str, text: str):
-    """Docnums (segment-local) and weights of one term in one segment reader."""
-    return read_postings(reader, fieldname, text)
+class IndexOutdated(RuntimeError):
+    """The index has a segment without its posting sidecar (written before
+    every write had one), or one that cannot be read: it is not read any
+    other way. Rebuild it: ``flask search reindex`` (``make run`` runs
+    ``flask search reindex --if-outdated`` before starting)."""
+
+    def __init__(self, segment: str, why: str = _NO_SIDECAR):
+        self.segment = segment
+        super().__init__(
+            f"search index segment {segment} {why}: searches of this index are "
+            f"refused until it is rebuilt with `flask search reindex` (or "
+            f"`--if-outdated`)"
+        )
+
+
+def _refuse(segment: str, why: str = _NO_SIDECAR) -> IndexOutdated:
+    error = IndexOutdated(segment, why)
+    log.error("%s", error)
+    return error
+
+
+def check_sidecar(reader) -> None:
+    """Raise :class:`IndexOutdated` if the segment of ``reader`` has no sidecar."""
+    segment = reader.segment()
+    if segment is None or not has_sidecar(segment_storage(reader), segment):
+        name = segment.segment_id() if segment is not None else "?"
+        raise _refuse(name)
 
 
 def _load_sidecar(reader):
-    """(terms, docs, weights, fields) from a segment's sidecar, or False if none."""
-    from .fastwrite import SIDECAR_EXT, SIDECAR_FIELDS, read_sidecar
-
+    """(terms, docs, weights, fields) from a segment's sidecar (IndexOutdated
+    if it has none or it cannot be read)."""
+    check_sidecar(reader)
+    segment = reader.segment()
     try:
-        storage, segment = segment_storage(reader), reader.segment()
-        name = segment.make_filename(SIDECAR_EXT)
-        if not storage.file_exists(name):
-            return False
-        with storage.open_file(name) as f:
+        with segment_storage(reader).open_file(segment.make_filename(SIDECAR_EXT)) as f:
             terms, docs, weights = read_sidecar(f.read())
-    except Exception:  # an unreadable sidecar only costs speed
-        return False
-    fields = {*SIDECAR_FIELDS, *(f"phrase:{f}" for f in SIDECAR_FIELDS)}
-    return terms, docs, weights, frozenset(fields)
+    except Exception as exc:
+        raise _refuse(
+            segment.segment_id(), f"has an unreadable sidecar ({exc})"
+        ) from exc
+    return terms, docs, weights, _FIELDS
 
 
 def code_dtype(labels: int):
@@ -124,7 +152,6 @@ class SegmentArrays:
         self.n = n
         #: The segment's memory-mapped snapshot files (shared.MappedSegment), or None.
         self.mapped = mapped
-        self._postings = BytesLRU(POSTINGS_BYTES)
         self._columns: dict = {}
         self._codes: dict = {}
         self._lock = threading.Lock()
@@ -134,7 +161,8 @@ class SegmentArrays:
         self.vocabulary = SegmentVocabulary()
 
     def sidecar(self, reader):
-        """The segment's sidecar (terms, docnums, weights, fields) or False."""
+        """The segment's sidecar (terms, docnums, weights, fields): its shared
+        files' or read once (IndexOutdated if it has none)."""
         if self._side is None:
             if self.mapped is not None:
                 self._side = self.mapped.side
@@ -154,15 +182,12 @@ class SegmentArrays:
         return self._stored[docnum] or {}
 
     def postings(self, reader, fieldname: str, text: str):
-        side = self.sidecar(reader)
-        if side and fieldname in side[3]:
-            terms, docs, weights, _ = side
-            lo, hi = sidecar_range(terms, fieldname, text)
-            return docs[lo:hi], weights[lo:hi]
-        with self._lock:
-            return self._postings.get_or(
-                (fieldname, text), lambda: _read_postings(reader, fieldname, text)
-            )
+        """(docnums, weights) of a term of a sidecar field (text, title, org_id)."""
+        terms, docs, weights, fields = self.sidecar(reader)
+        if fieldname not in fields:
+            raise ValueError(f"field {fieldname!r} has no postings in the sidecar")
+        lo, hi = sidecar_range(terms, fieldname, text)
+        return docs[lo:hi], weights[lo:hi]
 
     def column(self, reader, name: str):
         """Field lengths (``_len:<field>``, float32, kept), or a column's values

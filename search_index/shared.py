@@ -34,8 +34,6 @@ from bisect import bisect_left
 import numpy as np
 from whoosh.columns import NumericColumn
 
-from .fastwrite import SIDECAR_FIELDS
-
 #: Bumped when the layout of the files changes (older files are then stale).
 FORMAT = 1
 _PARTS = ("keys", "keypos", "starts", "ends", "docs", "weights", "ids")
@@ -59,40 +57,12 @@ def _save(directory: str, name: str, array: np.ndarray) -> None:
 
 def _segment_terms(arrays, reader):
     """(sorted keys, starts, ends, docs, weights, fields) of one segment's
-    text/title postings: from its sidecar, else decoded from Whoosh."""
-    from .segments import _read_postings
-
-    side = arrays.sidecar(reader)
-    if side:
-        terms, docs, weights, fields = side
-        items = sorted((k.encode("utf-8"), v) for k, v in terms.items())
-        starts = np.fromiter((v >> 32 for _, v in items), np.int64, len(items))
-        counts = np.fromiter((v & 0xFFFFFFFF for _, v in items), np.int64, len(items))
-        return [k for k, _ in items], starts, starts + counts, docs, weights, fields
-    keys = []
-    for field in SIDECAR_FIELDS:
-        try:
-            texts = [b.decode("utf-8") for b in reader.lexicon(field)]
-        except Exception:  # a field without terms
-            texts = []
-        for text in texts:
-            d, w = _read_postings(reader, field, text)
-            keys.append((f"{field}\0{text}".encode(), d, w))
-    keys.sort(key=lambda x: x[0])
-    counts = np.fromiter((len(d) for _, d, _ in keys), np.int64, len(keys))
-    ends = np.cumsum(counts)
-    dparts = [d for _, d, _ in keys]
-    wparts = [w for _, _, w in keys]
-    docs = np.concatenate(dparts) if dparts else np.zeros(0, np.int32)
-    weights = np.concatenate(wparts) if wparts else np.zeros(0, np.float32)
-    return (
-        [k for k, _, _ in keys],
-        ends - counts,
-        ends,
-        docs.astype("<i4"),
-        weights.astype("<f4"),
-        frozenset(SIDECAR_FIELDS),
-    )
+    text/title/org_id postings, from its sidecar (IndexOutdated if none)."""
+    terms, docs, weights, fields = arrays.sidecar(reader)
+    items = sorted((k.encode("utf-8"), v) for k, v in terms.items())
+    starts = np.fromiter((v >> 32 for _, v in items), np.int64, len(items))
+    counts = np.fromiter((v & 0xFFFFFFFF for _, v in items), np.int64, len(items))
+    return [k for k, _ in items], starts, starts + counts, docs, weights, fields
 
 
 def _columns(reader) -> tuple[list[str], list[str]]:

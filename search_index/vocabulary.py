@@ -2,7 +2,7 @@
 also finds the words jieba keeps whole around it (钛合金, 纯钛, β钛).
 
 Each segment keeps its non-ASCII terms of a field as one newline-joined
-string (from the sidecar's term table, else Whoosh's term list), searched
+string (from the sidecar's term table), searched
 with ``str.find`` once per character and cached; a snapshot adds up its
 segments' counts (see ``Snapshot.terms_containing``).
 """
@@ -10,8 +10,6 @@ segments' counts (see ``Snapshot.terms_containing``).
 from __future__ import annotations
 
 import threading
-
-from whoosh.reading import TermNotFound
 
 from .lru import _LRU
 
@@ -32,12 +30,12 @@ class SegmentVocabulary:
     def terms_containing(self, reader, side, fieldname: str, char: str):
         """(term, doc frequency) of the most frequent terms of ``fieldname``
         holding the non-ASCII character ``char``, most frequent first (cached).
-        ``side`` is the segment's sidecar (or False)."""
+        ``side`` is the segment's sidecar."""
         with self._lock:
             got = self._char_terms.lookup((fieldname, char))
         if got is not None:
             return got
-        if side and fieldname in side[3] and hasattr(side[0], "containing"):
+        if hasattr(side[0], "containing"):
             # A memory-mapped term table (shared.MappedTerms): searched in place.
             ranked = sorted(
                 side[0].containing(fieldname, char), key=lambda x: (-x[1], x[0])
@@ -69,28 +67,14 @@ class SegmentVocabulary:
         got = self._joined.get(fieldname)
         if got is not None:
             return got
-        if side and fieldname in side[3]:
-            table, prefix = side[0], f"{fieldname}\0"
-            cut = len(prefix)
-            body = "\n".join(
-                k[cut:] for k in table if k.startswith(prefix) and not k.isascii()
-            )
+        table, prefix = side[0], f"{fieldname}\0"
+        cut = len(prefix)
+        body = "\n".join(
+            k[cut:] for k in table if k.startswith(prefix) and not k.isascii()
+        )
 
-            def frequency(term, table=table, prefix=prefix):
-                return table[prefix + term] & 0xFFFFFFFF
-
-        else:
-            # A segment without a sidecar (written by Whoosh's own writer: an
-            # update, usually small): its term list, once.
-            counts: dict[str, int] = {}
-            try:
-                for b, info in reader.iter_field(fieldname):
-                    if not b.isascii():
-                        counts[b.decode("utf-8")] = info.doc_frequency()
-            except (KeyError, TermNotFound):
-                pass
-            body = "\n".join(counts)
-            frequency = counts.__getitem__
+        def frequency(term, table=table, prefix=prefix):
+            return table[prefix + term] & 0xFFFFFFFF
 
         got = (f"\n{body}\n", frequency)
         self._joined[fieldname] = got

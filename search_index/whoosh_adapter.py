@@ -15,9 +15,8 @@ import os
 import numpy as np
 import whoosh
 from whoosh.codec import whoosh3
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.filedb import structfile
-from whoosh.reading import TermNotFound
 from whoosh.writing import SegmentWriter
 
 #: whoosh-reloaded versions this adapter was tested with.
@@ -47,20 +46,13 @@ check_version()
 PRIVATE_NAMES = (
     # indexes and segment readers
     "_segments",
-    "_text_to_bytes",
     "_terms",
     "_perdoc",
     "_storage",
     "_stored",  # the stored-fields column's file name (stored_column_file)
-    # W3 posting matchers (block at a time)
-    "_read_ids",
-    "_read_weights",
+    # W3 posting writer (block at a time)
     "_ids",
     "_weights",
-    "_lastblock",
-    "_goto",
-    "_nextoffset",
-    # W3 posting writer (block at a time)
     "_postwriter",
     "_blocklimit",
     "_write_block",
@@ -81,9 +73,6 @@ PRIVATE_NAMES = (
     "_cached_reader",
 )
 
-_EMPTY = (np.zeros(0, np.int32), np.zeros(0, np.float32))
-
-
 # -- segment readers ----------------------------------------------------------
 
 
@@ -101,33 +90,6 @@ def has_terms(reader) -> bool:
 def segment_storage(reader):
     """The storage a segment reader's files live in."""
     return reader._storage
-
-
-def read_postings(reader, fieldname: str, text: str):
-    """Docnums (segment-local, int32) and weights (float32) of one term in one
-    segment reader, decoded a block at a time."""
-    try:
-        tbytes = reader._text_to_bytes(fieldname, text)
-        m = reader._terms.matcher(fieldname, tbytes, reader.schema[fieldname].format)
-    except (TermNotFound, KeyError):
-        return _EMPTY
-    ids: list = []
-    weights: list = []
-    if isinstance(m, W3LeafMatcher):
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            ids.extend(m._ids)
-            weights.extend(m._weights)
-            if m._lastblock:
-                break
-            m._goto(m._nextoffset)
-    else:
-        while m.is_active():
-            ids.append(m.id())
-            weights.append(m.weight())
-            m.next()
-    return np.array(ids, np.int32), np.array(weights, np.float32)
 
 
 def length_bytes(reader, fieldname: str, n: int) -> np.ndarray | None:

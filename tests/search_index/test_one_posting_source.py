@@ -15,6 +15,7 @@ from whoosh import query as Q
 from search_index import SearchIndex, match_achievement, match_need, search
 from search_index.pairstats import stats_path
 from search_index.schema import to_document
+from search_index.segments import IndexOutdated
 from search_index.sidecar import SIDECAR_FIELDS, has_sidecar, load_sidecar
 from search_index.whoosh_adapter import index_segments
 
@@ -193,24 +194,70 @@ def test_upserts_write_the_sidecar_and_search_as_a_rebuild(tmp_path, corpus):
     reb.close()
 
 
-def test_an_index_from_before_every_write_had_a_sidecar_is_outdated_until_merged(
-    tmp_path, corpus
-):
-    achievements, _ = corpus
-    old = SearchIndex(tmp_path / "old")
-    # Whoosh's own writer: segments without a sidecar.
+def _old_index(directory, achievements) -> SearchIndex:
+    """An index from before every write had a sidecar: Whoosh's own writer,
+    two segments without one."""
+    old = SearchIndex(directory)
     for part in (achievements[:30], achievements[30:]):
         with old.index("achievements").writer() as w:
             for d in part:
                 w.add_document(**to_document("achievements", d))
+    return old
+
+
+def test_an_index_without_sidecars_is_refused_not_read_another_way(
+    tmp_path, corpus, caplog
+):
+    achievements, needs = corpus
+    old = _old_index(tmp_path / "old", achievements)
     assert old.outdated("achievements")
-    assert old.write_snapshot("achievements")  # its shared files, from Whoosh's
-    assert old.snapshot("achievements").mapped
-    before = _results(old, "achievements")
-    # Merging rewrites them through the fast writer; the phrase lists come
-    # from the postings' positions.
+    with pytest.raises(IndexOutdated, match="flask search reindex") as refused:
+        search(old, "achievements", "镜架")
+    assert refused.value.segment.startswith("achievements_")
+    assert "has no posting sidecar" in caplog.text  # a log line, once per refusal
+    with pytest.raises(IndexOutdated):
+        old.snapshot("achievements")  # refused again, not cached as read
+    with pytest.raises(IndexOutdated):
+        match_need(old, needs[0])  # a need's partners are achievements
+    # No shared files are made from its Whoosh postings either.
+    assert not old.write_snapshot("achievements")
+    assert not list(Path(old.directory).glob("snapshot_achievements_*.json"))
+    # The needs index (empty, no segment without a sidecar) is still searched.
+    assert search(old, "needs", "镜架").total == 0
+    assert match_achievement(old, achievements[0]) == []
+    old.close()
+
+
+def test_a_worker_on_an_old_index_searches_once_another_process_reindexed(
+    tmp_path, corpus
+):
+    achievements, _ = corpus
+    worker = _old_index(tmp_path / "ix", achievements)
+    with pytest.raises(IndexOutdated):
+        search(worker, "achievements", "镜架")
+    # `flask search reindex --if-outdated` in another process: its own SearchIndex.
+    cli = SearchIndex(tmp_path / "ix")
+    assert cli.outdated("achievements")
+    cli.rebuild("achievements", achievements, procs=1)
+    assert not cli.outdated("achievements")
+    want = _results(cli, "achievements")
+    cli.close()
+    # The worker's open index sees the new generation and reads it.
+    assert not worker.outdated("achievements")
+    assert worker.snapshot("achievements").mapped
+    assert _results(worker, "achievements") == want
+    assert any(hits for q, hits, *_ in want if q)
+    worker.close()
+
+
+def test_merging_an_index_without_sidecars_rewrites_it_with_them(tmp_path, corpus):
+    achievements, _ = corpus
+    old = _old_index(tmp_path / "old", achievements)
+    # Merging rewrites it through the fast writer; the phrase lists come from
+    # the postings' positions.
     old.optimize("achievements")
     assert not old.outdated("achievements")
+    assert old.snapshot("achievements").mapped
     reb = SearchIndex(tmp_path / "rebuild", shared=False)
     order = [int(i) for i in old.snapshot("achievements").doc_ids()]
     by_id = {d["id"]: d for d in achievements}
@@ -219,8 +266,8 @@ def test_an_index_from_before_every_write_had_a_sidecar_is_outdated_until_merged
     # the exact lengths, which only a sidecar records (the length column keeps
     # a byte per length): total lengths, so BM25 scores, move a little.
     assert _dump(old, "achievements")[:4] == _dump(reb, "achievements")[:4]
-    after = _results(old, "achievements")
-    for (q, b, total_b, *_), (_, a, total_a, *_) in zip(before, after, strict=True):
+    after, rebuilt = _results(old, "achievements"), _results(reb, "achievements")
+    for (q, a, total_a, *_), (_, b, total_b, *_) in zip(after, rebuilt, strict=True):
         assert total_a == total_b, q
         assert {i for i, _, _ in a} == {i for i, _, _ in b}, q
         scores_b = {i: s for i, s, _ in b}
