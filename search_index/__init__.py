@@ -7,6 +7,7 @@ from .bilingual import get_lexicon
 from .indexer import IndexBusy, SearchIndex
 from .matching import Match, match_achievement, match_need, score_pairs
 from .query import Hit, SearchResult, search
+from .segments import IndexOutdated
 from .thesaurus import Thesaurus, get_thesaurus
 
 
@@ -22,6 +23,7 @@ __all__ = [
     "EyewearAnalyzer",
     "Hit",
     "IndexBusy",
+    "IndexOutdated",
     "Match",
     "SearchIndex",
     "SearchResult",

@@ -5,8 +5,12 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, Flask
+from flask_babel import gettext as _
+
+from search_index import IndexOutdated
 
 from ..core.background import Waker
+from ..core.web import render_error
 
 bp = Blueprint("search", __name__)
 log = logging.getLogger("marketplace.search")
@@ -31,6 +35,16 @@ def init_app(app: Flask) -> None:
     from .queries import broker_opportunities  # the same cycle
 
     app.jinja_env.globals["broker_opportunities"] = broker_opportunities
+
+    @app.errorhandler(IndexOutdated)
+    def _index_outdated(exc: IndexOutdated):
+        # An index written before this version's format (a deploy that skipped
+        # `flask search reindex --if-outdated`): a 503 that says so, never a 500.
+        db.session.rollback()
+        log.error("search index outdated: %s", exc)
+        message = _("搜索索引正在升级，请稍后再试。")
+        return render_error(503, message, {"Retry-After": "60"})
+
     follow = float(app.config.get("SEARCH_FOLLOW_SECONDS") or 0)
     worker = Waker(app, "search-sync", safe_sync, every=follow)
 
