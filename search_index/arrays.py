@@ -19,6 +19,7 @@ import numpy as np
 from .fastwrite import sidecar_range
 from .lru import _LRU, BytesLRU, ScoreCache
 from .segments import SegmentArrays, check_sidecar, code_dtype
+from .thesaurus import get_thesaurus
 from .vocabulary import terms_containing
 from .whoosh_adapter import (
     has_terms,
@@ -184,8 +185,6 @@ class Snapshot:
         """Documents holding a multi-word thesaurus key as a phrase, from the
         segments' sidecars (None when the key is not a thesaurus key: Whoosh
         then checks the positions)."""
-        from .thesaurus import get_thesaurus
-
         key = " ".join(words)
         if key not in get_thesaurus().by_key:
             return None

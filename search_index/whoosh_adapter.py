@@ -17,6 +17,8 @@ import whoosh
 from whoosh.codec import whoosh3
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.filedb import structfile
+from whoosh.filedb.compound import CompoundStorage
+from whoosh.filedb.filestore import FileStorage, OverlayStorage
 from whoosh.writing import SegmentWriter
 
 #: whoosh-reloaded versions this adapter was tested with.
@@ -116,9 +118,6 @@ def stored_fields(reader, docnum: int) -> dict | None:
 def stored_column_file(reader) -> tuple[str, int, int] | None:
     """(path, offset, length) of a segment's stored-fields column, in its
     compound file or on its own, for reading with ``os.pread``; or None."""
-    from whoosh.filedb.compound import CompoundStorage
-    from whoosh.filedb.filestore import FileStorage, OverlayStorage
-
     storage, segment = reader._storage, reader.segment()
     name = whoosh3.W3Codec.column_filename(segment, "_stored")
     compound = isinstance(storage, OverlayStorage) and storage.a
