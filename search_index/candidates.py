@@ -17,7 +17,7 @@ import weakref
 import numpy as np
 
 from .concepts import MAX_CONCEPTS, _Concept, _idf, _postings, alternatives
-from .lru import _LRU
+from .lru import _LRU, BytesLRU
 from .pairscore import side
 
 #: Candidates re-ranked: all by how well they answer the source, the best
@@ -30,26 +30,32 @@ DF_CAP_DOCS = 3000
 TITLE_BONUS = 0.5
 BM25_K1 = 1.2
 BM25_B = 0.5
-#: Concepts and candidate sides kept per snapshot.
+#: Kept per snapshot: concepts' alternatives by count (small dicts), candidate
+#: sides by count, the documents concepts score by their arrays' bytes (at
+#: 100,000 listings about 20 kB a concept: 32,768 would take 640 MB). Matching
+#: 200 needs at 100,000: 1.9-2.3 CPU s with 8,192 sides and no byte bound,
+#: 2.5-2.7 s with these bounds, 2.6 s with 1 MB and one side; these keep a
+#: worker's PSS at 100,000 within 1.5x of 3,000 (see search_index/README.md).
 CONCEPTS_KEPT = 32768
-SIDES_KEPT = 8192
+SIDES_KEPT = 512
+DOCS_BYTES = 4 * 2**20
 
 _per_snapshot: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
-def _cache(snap, name: str, size: int) -> _LRU:
+def _cache(snap, name: str, make) -> _LRU | BytesLRU:
     with _lock:
         caches = _per_snapshot.get(snap)
         if caches is None:
             caches = _per_snapshot[snap] = {}
         got = caches.get(name)
         if got is None:
-            got = caches[name] = _LRU(size)
+            got = caches[name] = make()
         return got
 
 
-def _get(cache: _LRU, key, build):
+def _get(cache: _LRU | BytesLRU, key, build):
     with _lock:
         got = cache.lookup(key)
     if got is None:
@@ -70,7 +76,7 @@ def _weighed_alts(snap, key: str) -> tuple[float, dict[str, float]]:
 
 def choose(snap, found: dict[str, _Concept]) -> list[_Concept]:
     """concepts._choose, each concept's IDFs looked up once per snapshot."""
-    cache = _cache(snap, "alts", CONCEPTS_KEPT)
+    cache = _cache(snap, "alts", lambda: _LRU(CONCEPTS_KEPT))
     chosen = []
     for key, c in found.items():
         best, alts = _get(cache, key, lambda key=key: _weighed_alts(snap, key))
@@ -120,7 +126,7 @@ def accumulate(snap, chosen: list[_Concept], allowed: np.ndarray) -> list[int]:
     function of its key and the snapshot: see choose).
     """
     cap = max(50, min(int(DF_CAP * snap.n), DF_CAP_DOCS))
-    cache = _cache(snap, "docs", CONCEPTS_KEPT)
+    cache = _cache(snap, "docs", lambda: BytesLRU(DOCS_BYTES))
     acc = np.zeros(snap.n, np.float64)
     for c in chosen:
         best_d, best_w = _get(
@@ -145,7 +151,7 @@ def accumulate(snap, chosen: list[_Concept], allowed: np.ndarray) -> list[int]:
 
 def stored_side(snap, stats, docnum: int):
     """(stored fields, pair-score side) of a document of the snapshot."""
-    cache = _cache(snap, "sides", SIDES_KEPT)
+    cache = _cache(snap, "sides", lambda: _LRU(SIDES_KEPT))
 
     def build():
         stored = snap.stored_fields(docnum)

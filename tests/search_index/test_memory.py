@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from search_index import SearchIndex, search
+from search_index import SearchIndex, candidates, match_need, search
 from search_index.lru import BytesLRU, ScoreCache
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,13 +35,17 @@ FILTERS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def docs():
+def _synth():
     path = ROOT / "marketplace" / "demo" / "synth.py"
     spec = importlib.util.spec_from_file_location("eyewear_synth_memory", path)
     synth = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(synth)
-    rows = synth.generate_listings("achievement", 160, seed=11)
+    return synth
+
+
+@pytest.fixture(scope="module")
+def docs():
+    rows = _synth().generate_listings("achievement", 160, seed=11)
     return [to_app_doc(r, i) for i, r in enumerate(rows, 1)]
 
 
@@ -180,4 +184,29 @@ def test_stored_fields_are_read_with_pread_the_same_as_whoosh_reads_them(
     assert {int(snap.stored_fields(d)["id"]) for d in range(snap.n)} == {
         d["id"] for d in docs
     }
+    ix.close()
+
+
+def test_match_caches_are_bounded_and_change_no_match(tmp_path, docs, monkeypatch):
+    """candidates.py's per-snapshot caches: the concepts' documents within
+    DOCS_BYTES, at most SIDES_KEPT sides; the matches those of large bounds."""
+    ix = SearchIndex(str(tmp_path / "ix"))
+    ix.rebuild("achievements", docs)
+    rows = _synth().generate_listings("need", 12, seed=7)
+    needs = [to_app_doc(r, 10_000 + i) for i, r in enumerate(rows)]
+
+    def matched():
+        candidates._per_snapshot.clear()
+        out = [[(m.id, m.score, m.reasons) for m in match_need(ix, n)] for n in needs]
+        return out, candidates._per_snapshot[ix.snapshot("achievements")]
+
+    wide, _ = matched()
+    assert any(wide)
+    monkeypatch.setattr(candidates, "DOCS_BYTES", 3000)
+    monkeypatch.setattr(candidates, "SIDES_KEPT", 5)
+    narrow, caches = matched()
+    assert narrow == wide
+    assert 0 < caches["docs"].nbytes <= 3000
+    assert caches["docs"].misses > len(caches["docs"])  # some were dropped
+    assert len(caches["sides"]) == 5
     ix.close()
