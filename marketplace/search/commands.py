@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from search_index import SearchIndex, match_achievement, match_need
+from search_index import SearchIndex, candidates, match_achievement, match_need
 
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -39,6 +39,7 @@ from .service import (
 @click.group("search")
 def search_group() -> None:
     """Search index and matching."""
+    candidates.keep_more_for_bulk()  # a command is one process, not a web worker
 
 
 def _procs_option(f):
@@ -165,6 +166,7 @@ def finish_bulk_job(
     match the listings in one pass and send one summary alert per recipient
     (without `matches`, neither: `flask search reindex` computes them later).
     Commits; returns the phases' timings and counts."""
+    candidates.keep_more_for_bulk()
     procs = procs or min(4, os.cpu_count() or 1)
     new: dict[str, set[int]] = {"achievement": set(), "need": set()}
     for kind, obj_id in ids:

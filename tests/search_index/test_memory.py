@@ -210,3 +210,12 @@ def test_match_caches_are_bounded_and_change_no_match(tmp_path, docs, monkeypatc
     assert caches["docs"].misses > len(caches["docs"])  # some were dropped
     assert len(caches["sides"]) == 5
     ix.close()
+
+
+def test_a_bulk_process_keeps_more_than_a_web_worker(monkeypatch):
+    monkeypatch.setattr(candidates, "SIDES_KEPT", candidates.SIDES_KEPT)
+    monkeypatch.setattr(candidates, "DOCS_BYTES", candidates.DOCS_BYTES)
+    assert candidates.SIDES_KEPT < candidates.BULK_SIDES_KEPT
+    candidates.keep_more_for_bulk()
+    assert candidates.SIDES_KEPT == candidates.BULK_SIDES_KEPT
+    assert candidates.DOCS_BYTES == candidates.BULK_DOCS_BYTES
