@@ -31,8 +31,9 @@ SYNONYM_WEIGHT = 0.7
 RELATED_WEIGHT = 0.25
 #: A remedy of a problem word (脱落 -> 附着力), and the reverse.
 REMEDY_WEIGHT = 0.45
-#: A dictionary translation (CC-CEDICT) not in the trade thesaurus.
-TRANSLATION_WEIGHT = 0.6
+#: A dictionary translation (CC-CEDICT) not in the trade thesaurus, x its
+#: sense weight and never above a thesaurus synonym.
+TRANSLATION_WEIGHT = 0.8
 #: A word the market's own listings use with the concept (co-occurrence).
 COOCCUR_WEIGHT = 0.2
 SUBWORD_WEIGHT = 0.35
@@ -272,7 +273,7 @@ def _alternatives(key: str) -> tuple[tuple[str, float, str], ...]:
     add(th.problems(key), REMEDY_WEIGHT, "problem")
     add(th.related(key), RELATED_WEIGHT, "related")
     for word, w in th.weighted_translations(key):
-        add([word], TRANSLATION_WEIGHT * w, "translation")
+        add([word], min(TRANSLATION_WEIGHT * w, SYNONYM_WEIGHT), "translation")
     add(th.cooccurring(key), COOCCUR_WEIGHT, "cooccur")
     items = sorted(alts.items(), key=lambda kv: -kv[1][0])
     return tuple((a, w, r) for a, (w, r) in items)

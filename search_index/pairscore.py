@@ -15,7 +15,7 @@ import math
 from functools import lru_cache
 from typing import NamedTuple
 
-from .analysis import Word
+from .analysis import _CJK, Word
 from .concepts import (
     MAX_CONCEPTS,
     PRIOR_DOCS,
@@ -184,9 +184,17 @@ def _weigh(stats: PairStats, key: tuple, texts) -> tuple:
     weighed = []
     for key, c in found.items():
         alts = alternatives(key)
-        # Weighed by its own words (the word, synonyms, translations).
+        # Weighed by its own words (the word, synonyms) in its own script: a
+        # rare Chinese translation of a plain English word (layer: 图层) would
+        # weigh the plain word like a trade term.
+        cjk = bool(_CJK.search(key))
         best = max(
-            (idf(stats, a) * w for a, w in alts.items() if w >= SAME_MIN), default=0.0
+            (
+                idf(stats, a) * w
+                for a, w in alts.items()
+                if w >= SAME_MIN and bool(_CJK.search(a)) == cjk
+            ),
+            default=0.0,
         )
         if best <= 0:
             continue

@@ -9,7 +9,12 @@ import gzip
 import pytest
 
 from search_index import SearchIndex, bilingual, cedict, match_achievement, match_need
-from search_index.concepts import SYNONYM_WEIGHT, TRANSLATION_WEIGHT, alternatives
+from search_index.concepts import (
+    SYNONYM_WEIGHT,
+    TRANSLATION_WEIGHT,
+    alternatives,
+    relation,
+)
 from search_index.thesaurus import get_thesaurus
 
 
@@ -50,9 +55,16 @@ def test_an_ambiguous_or_general_word_translates_less_surely():
     assert max(_tr("much").values()) < 0.5
 
 
-def test_translations_weigh_less_than_the_hand_made_thesaurus():
+def test_translations_weigh_no_more_than_the_hand_made_thesaurus():
     alts = alternatives("陶瓷")
-    assert 0 < alts["ceram"] <= TRANSLATION_WEIGHT < SYNONYM_WEIGHT
+    # TRANSLATION_WEIGHT x the sense's weight, capped at a synonym's weight.
+    assert TRANSLATION_WEIGHT > SYNONYM_WEIGHT
+    assert 0 < alts["ceram"] <= SYNONYM_WEIGHT
+    assert all(
+        w <= SYNONYM_WEIGHT
+        for a, w in alts.items()
+        if relation("陶瓷", a) == "translation"
+    )
     # A thesaurus synonym keeps its own, higher weight.
     th = get_thesaurus()
     assert "hing" in th.expand("铰链")
