@@ -20,6 +20,9 @@ The same status table serves the API (api/problems.py), so a refusal has one sta
 Two shapes recur so often that they are written once: `submit` (a form's POST: validate,
 one service call, the message, the next page; else the form again with its errors) and
 `button` (a button's POST: its CSRF token, one service call, the message, back).
+A route whose form lives on its object's page passes `submit(..., refused=...)`: the
+refusal comes back as the typed error, and the route shows its page again with the
+error's message and status (`status_of`, or 413 for a file over the limit).
 """
 
 from __future__ import annotations
