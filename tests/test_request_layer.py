@@ -10,6 +10,7 @@ import pytest
 from flask import get_flashed_messages
 from flask_wtf import FlaskForm
 from wtforms import StringField
+from wtforms.validators import DataRequired
 
 from marketplace import create_app
 from marketplace.accounts.models import Organization, OrgType
@@ -23,6 +24,7 @@ from marketplace.core.errors import (
 )
 from marketplace.core.transaction import Write, button, status_of, submit
 from marketplace.extensions import db as _db
+from marketplace.uploads.services import UploadTooLarge
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -175,6 +177,83 @@ def test_submit_shows_the_form_again_with_the_refusal(app, db):
         assert form.title.errors == ["标题重复。"]
         assert get_flashed_messages() == []
     assert "半途的机构" not in _names()
+
+
+@pytest.mark.parametrize(
+    ("exc", "status"),
+    [
+        (InvalidTransition("当前阶段不能执行此操作。"), 409),
+        (UploadTooLarge("文件过大。"), 413),
+    ],
+)
+def test_submit_answers_a_refusal_with_the_routes_page_and_the_error(
+    app, db, exc, status
+):
+    def refuse():
+        _add("半途的机构")
+        raise exc
+
+    seen = []
+
+    def refused(error):
+        seen.append(error)
+        code = 413 if isinstance(error, UploadTooLarge) else status_of(error)
+        return (str(error), code)
+
+    with app.test_request_context(method="POST", data={"title": "x"}):
+        form = _Form()
+        r = submit(
+            form,
+            refuse,
+            "不会显示。",
+            "/",
+            lambda: pytest.fail("a refusal goes to refused(error), not again()"),
+            refused=refused,
+        )
+        assert r == (str(exc), status)
+        assert seen == [exc]
+        assert form.form_errors == [str(exc)]
+        assert get_flashed_messages() == []
+    assert "半途的机构" not in _names()
+
+
+def test_submit_off_the_form_flashes_the_refusal(app, db):
+    def refuse():
+        raise StaleObject("已被他人修改。")
+
+    with app.test_request_context(method="POST", data={"title": "x"}):
+        form = _Form()
+        r = submit(
+            form,
+            refuse,
+            "不会显示。",
+            "/",
+            lambda: pytest.fail("refused(error) answers"),
+            refused=lambda error: ("room", status_of(error)),
+            on_form=False,
+        )
+        assert r == ("room", 409)
+        assert form.form_errors == []
+        assert get_flashed_messages(with_categories=True) == [
+            ("error", "已被他人修改。")
+        ]
+
+
+class _RequiredForm(_Form):
+    title = StringField(validators=[DataRequired()])
+
+
+def test_submit_with_refused_still_shows_an_invalid_form_again(app, db):
+    with app.test_request_context(method="POST", data={"title": ""}):
+        r = submit(
+            _RequiredForm(),
+            lambda: pytest.fail("an invalid form calls no service"),
+            "不会显示。",
+            "/",
+            lambda: ("again", 422),
+            refused=lambda _error: pytest.fail("no refusal without a call"),
+        )
+        assert r == ("again", 422)
 
 
 def test_button_flashes_under_a_category_of_the_result(app, db):

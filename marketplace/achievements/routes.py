@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
-from ..core.transaction import Write, form_status, status_of, submit
+from ..core.transaction import form_status, status_of, submit
 from ..dashboard.events import record_match_view
 from ..extensions import db
 from ..listings.lifecycle import ACTION_LABELS
@@ -133,23 +133,28 @@ def edit(achievement_id: int):
 def action(achievement_id: int):
     achievement = _visible_or_404(achievement_id)
     form = ActionForm()
-    if not form.validate():
-        return _render_detail(achievement, 422, error=_("操作无效，请刷新页面后重试。"))
-    with Write(form) as write:
-        t = apply_listing_action(
+    # The buttons live on the detail page: a refusal shows it again with the error
+    # (409 for a step the listing's status does not allow).
+    return submit(
+        form,
+        lambda: apply_listing_action(
             achievement, form.action.data, current_user, form.reason.data or ""
-        )
-    if write.ok:
-        flash(
-            _("操作成功：%(label)s。", label=ACTION_LABELS.get(t.action, t.action)),
-            "success",
-        )
-        if form.from_queue.data and current_user.is_operator:
-            return redirect(url_for(".review_queue"))
-        return redirect(url_for(".detail", achievement_id=achievement.id))
-    # The buttons live on the detail page: show it again with the refusal (409 for
-    # a step the listing's status does not allow).
-    return _render_detail(achievement, status_of(write.error), error=str(write.error))
+        ),
+        lambda t: _(
+            "操作成功：%(label)s。", label=ACTION_LABELS.get(t.action, t.action)
+        ),
+        lambda _t: (
+            url_for(".review_queue")
+            if form.from_queue.data and current_user.is_operator
+            else url_for(".detail", achievement_id=achievement.id)
+        ),
+        lambda: _render_detail(
+            achievement, 422, error=_("操作无效，请刷新页面后重试。")
+        ),
+        refused=lambda error: _render_detail(
+            achievement, status_of(error), error=str(error)
+        ),
+    )
 
 
 @bp.route("/<int:achievement_id>/nda", methods=["POST"])
@@ -180,20 +185,21 @@ def decide_nda(request_id: int):
     if not achievement.is_owned_by(current_user):
         abort(404)
     form = NdaDecisionForm()
-    if not form.validate_on_submit():
-        return _render_detail(achievement, 422, error=_("请选择同意或拒绝。"))
-    with Write(form) as write:
-        services.decide_nda(nda, current_user, form.decision.data)
-    if write.ok:
-        flash(
+    # A refusal (409 for a request decided already) shows the detail page again.
+    return submit(
+        form,
+        lambda: services.decide_nda(nda, current_user, form.decision.data),
+        lambda _r: (
             _("已同意该保密申请。")
             if form.decision.data == "accept"
-            else _("已拒绝该保密申请。"),
-            "success",
-        )
-        return redirect(url_for(".detail", achievement_id=achievement.id))
-    # 409 for a request decided already.
-    return _render_detail(achievement, status_of(write.error), error=str(write.error))
+            else _("已拒绝该保密申请。")
+        ),
+        url_for(".detail", achievement_id=achievement.id),
+        lambda: _render_detail(achievement, 422, error=_("请选择同意或拒绝。")),
+        refused=lambda error: _render_detail(
+            achievement, status_of(error), error=str(error)
+        ),
+    )
 
 
 @bp.route("/<int:achievement_id>/upload", methods=["POST"])
@@ -203,17 +209,20 @@ def upload(achievement_id: int):
     if not achievement.can_edit(current_user):
         abort(403)
     form = UploadForm()
-    if form.validate_on_submit():
-        with Write(form) as write:
-            services.attach_file(
-                achievement, current_user, form.file.data, bool(form.confidential.data)
-            )
-        if write.ok:
-            flash(_("附件已上传。"), "success")
-            return redirect(url_for(".detail", achievement_id=achievement.id))
-        if isinstance(write.error, UploadTooLarge):
-            return _render_detail(achievement, 413, upload_form=form)
-    return _render_detail(achievement, 422, upload_form=form)
+    return submit(
+        form,
+        lambda: services.attach_file(
+            achievement, current_user, form.file.data, bool(form.confidential.data)
+        ),
+        _("附件已上传。"),
+        url_for(".detail", achievement_id=achievement.id),
+        lambda: _render_detail(achievement, 422, upload_form=form),
+        refused=lambda error: _render_detail(
+            achievement,
+            413 if isinstance(error, UploadTooLarge) else 422,
+            upload_form=form,
+        ),
+    )
 
 
 @bp.route("/review")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
 from ..core.pdf import private_download
-from ..core.transaction import Write, form_status
+from ..core.transaction import form_status, submit
 from ..uploads.services import UploadTooLarge
 from . import bp, registration, registration_export
 from .forms import ExportForm
@@ -35,25 +35,30 @@ def register(contract_id: int):
     if contract.registration is not None:
         return redirect(url_for("contracts.detail", contract_id=contract.id))
     form = RegistrationForm(data=registration.initial_data(contract))
-    if form.validate_on_submit():
-        with Write(form) as write:
-            registration.record_registration(
-                contract,
-                current_user,
-                form.to_data(),
-                request.files.get("certificate"),
-            )
-        if write.ok:
-            flash(_("认定登记信息已录入。"), "success")
-            return redirect(url_for("contracts.detail", contract_id=contract.id))
-        if isinstance(write.error, UploadTooLarge):
+
+    def again():
+        return render_template(
+            "contracts/register.html",
+            form=form,
+            contract=contract,
+            transfer=contract.latest.body.get("type") in REG_TRANSFER_TYPES,
+        ), form_status(form)
+
+    def refused(error):
+        if isinstance(error, UploadTooLarge):
             abort(413)
-    return render_template(
-        "contracts/register.html",
-        form=form,
-        contract=contract,
-        transfer=contract.latest.body.get("type") in REG_TRANSFER_TYPES,
-    ), form_status(form)
+        return again()
+
+    return submit(
+        form,
+        lambda: registration.record_registration(
+            contract, current_user, form.to_data(), request.files.get("certificate")
+        ),
+        _("认定登记信息已录入。"),
+        url_for("contracts.detail", contract_id=contract.id),
+        again,
+        refused=refused,
+    )
 
 
 def _download(contracts, fmt: str, name: str):

@@ -20,6 +20,9 @@ The same status table serves the API (api/problems.py), so a refusal has one sta
 Two shapes recur so often that they are written once: `submit` (a form's POST: validate,
 one service call, the message, the next page; else the form again with its errors) and
 `button` (a button's POST: its CSRF token, one service call, the message, back).
+A route whose form lives on its object's page passes `submit(..., refused=...)`: the
+refusal comes back as the typed error, and the route shows its page again with the
+error's message and status (`status_of`, or 413 for a file over the limit).
 """
 
 from __future__ import annotations
@@ -116,15 +119,31 @@ def button(action: Callable[[], object], done, back: str, category="success"):
     return redirect(back)
 
 
-def submit(form, action: Callable[[], object], done, back, again, category="success"):
+def submit(
+    form,
+    action: Callable[[], object],
+    done,
+    back,
+    again,
+    category="success",
+    refused: Callable[[ServiceError], object] | None = None,
+    on_form: bool = True,
+):
     """A form's POST: validated, `action()` (one service call) run through
     Write(form), `done` flashed under `category` and on to `back` (each a value, or a
     function of what the action returned); otherwise `again()`, the page with the
-    form's errors (422)."""
+    form's errors (422).
+
+    `refused(error)`, when given, answers a refusal instead of `again()`: the route's
+    own page shown again with the typed error (its message, and `status_of(error)` or
+    413 for a file over the limit). `on_form=False` flashes the refusal rather than
+    putting it on the form (for buttons that show no errors of their own)."""
     if form.validate_on_submit():
-        with Write(form) as write:
+        with Write(form if on_form else None) as write:
             result = action()
         if write.ok:
             flash(_of(done, result), _of(category, result))
             return redirect(back(result) if callable(back) else back)
+        if refused is not None:
+            return refused(write.error)
     return again()

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.transaction import Write, form_status, status_of, submit
+from ..core.transaction import form_status, status_of, submit
 from ..core.web import visible_or_404
 from ..dashboard.events import record_match_view
 from ..extensions import db, login_manager
@@ -147,35 +147,44 @@ def edit(need_id: int):
 def action(need_id: int):
     need = _visible_need(need_id)
     form = ActionForm()
-    if not form.validate():
+    raw_tid = form.translation_id.data or ""
+
+    def again():
         messages = [m for errors in form.errors.values() for m in errors]
         return render_detail(need, 422, action_error=messages[0] if messages else "")
-    raw_tid = form.translation_id.data or ""
-    with Write(form) as write:
-        services.need_action(
+
+    def done(_result) -> str:
+        if form.action.data == "approve":
+            # The firm's part is done, but the need is not public yet: say who acts next.
+            return _("已确认翻译。技术经纪人发布后，需求才会在市场上公开。")
+        label = ACTION_LABELS.get(form.action.data, form.action.data)
+        return _("操作已完成：%(action)s", action=label)
+
+    def back(_result) -> str:
+        if form.action.data == "claim":
+            return url_for("needs.translate", need_id=need.id)
+        if request.form.get("back") == "queue" and current_user.is_staff:
+            return url_for("needs.translation_queue")
+        return url_for("needs.detail", need_id=need.id)
+
+    # The buttons live on the detail page: a refusal shows it again with the error.
+    return submit(
+        form,
+        lambda: services.need_action(
             need,
             form.action.data,
             current_user,
             form.reason.data or "",
             version=form.version.data or None,
             translation_id=int(raw_tid) if raw_tid.isdigit() else None,
-        )
-    if not write.ok:
-        # The buttons live on the detail page: show it again with the refusal.
-        return render_detail(
-            need, status_of(write.error), action_error=str(write.error)
-        )
-    label = ACTION_LABELS.get(form.action.data, form.action.data)
-    if form.action.data == "approve":
-        # The firm's part is done, but the need is not public yet: say who acts next.
-        flash(_("已确认翻译。技术经纪人发布后，需求才会在市场上公开。"), "success")
-    else:
-        flash(_("操作已完成：%(action)s", action=label), "success")
-    if form.action.data == "claim":
-        return redirect(url_for("needs.translate", need_id=need.id))
-    if request.form.get("back") == "queue" and current_user.is_staff:
-        return redirect(url_for("needs.translation_queue"))
-    return redirect(url_for("needs.detail", need_id=need.id))
+        ),
+        done,
+        back,
+        again,
+        refused=lambda error: render_detail(
+            need, status_of(error), action_error=str(error)
+        ),
+    )
 
 
 @bp.route("/<int:need_id>/upload", methods=["POST"])
@@ -185,13 +194,20 @@ def upload(need_id: int):
     if not need.can_view_original(current_user):
         abort(403)
     form = UploadForm()
-    with Write(form) as write:
-        services.attach_file(need, current_user, form.file.data)
-    if write.ok:
-        flash(_("附件已上传。"), "success")
-        return redirect(url_for("needs.detail", need_id=need.id))
-    status = 413 if isinstance(write.error, UploadTooLarge) else 422
-    return render_detail(need, status, upload_error=str(write.error))
+    return submit(
+        form,
+        lambda: services.attach_file(need, current_user, form.file.data),
+        _("附件已上传。"),
+        url_for("needs.detail", need_id=need.id),
+        lambda: render_detail(
+            need, 422, upload_error=_("请求有误，请刷新页面后重试。")
+        ),
+        refused=lambda error: render_detail(
+            need,
+            413 if isinstance(error, UploadTooLarge) else 422,
+            upload_error=str(error),
+        ),
+    )
 
 
 from . import routes_translation  # noqa: E402,F401  (the broker's pages)

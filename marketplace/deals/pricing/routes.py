@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...core.timeutil import SHANGHAI, utcnow
-from ...core.transaction import Write, button, form_status, submit
+from ...core.transaction import button, form_status, submit
 from ...extensions import db
 from ...legal import texts
 from ...legal.models import TextKind
@@ -97,14 +97,16 @@ def detail(notice_id: int):
 def object_to(notice_id: int):
     notice = _visible(notice_id)
     form = ObjectionForm()
-    if not form.validate():
-        return render_notice(notice, 422, form=form)
-    with Write(form) as write:
-        notices.file_objection(notice, current_user, form.reasons.data)
-    if write.ok:
-        flash(_("异议已提交，经纪人将处理并告知结果。"), "success")
-        return redirect(url_for("notices.detail", notice_id=notice.id))
-    return render_notice(notice, refusal_status(write), form=form)
+    return submit(
+        form,
+        lambda: notices.file_objection(notice, current_user, form.reasons.data),
+        _("异议已提交，经纪人将处理并告知结果。"),
+        url_for("notices.detail", notice_id=notice.id),
+        lambda: render_notice(notice, 422, form=form),
+        refused=lambda error: render_notice(
+            notice, refusal_status(error, form), form=form
+        ),
+    )
 
 
 @notices_bp.route("/objections/<int:objection_id>/handle", methods=["POST"])
@@ -115,16 +117,18 @@ def handle(objection_id: int):
     if not notice.deal.can_view(current_user):
         abort(404)
     form = HandleObjectionForm()
-    if not form.validate():
-        return render_notice(notice, 422, handle_form=form)
-    with Write(form) as write:
-        notices.handle_objection(
+    return submit(
+        form,
+        lambda: notices.handle_objection(
             objection, current_user, form.decision.data, form.note.data
-        )
-    if write.ok:
-        flash(_("已记录异议处理结果。"), "success")
-        return redirect(url_for("notices.detail", notice_id=notice.id))
-    return render_notice(notice, refusal_status(write), handle_form=form)
+        ),
+        _("已记录异议处理结果。"),
+        url_for("notices.detail", notice_id=notice.id),
+        lambda: render_notice(notice, 422, handle_form=form),
+        refused=lambda error: render_notice(
+            notice, refusal_status(error, form), handle_form=form
+        ),
+    )
 
 
 # -- auctions ------------------------------------------------------------------------
@@ -219,14 +223,15 @@ def register_bidder(auction_id: int):
 def bid(auction_id: int):
     auction = _visible_auction(auction_id)
     form = BidForm()
-    if not form.validate():
-        return render_auction(auction, 422, form)
     # Not registered, or no deposit paid by the deadline, is a PermissionDenied whose
-    # reason the 403 page shows.
-    with Write(form) as write:
-        auctions.place_bid(auction, current_user, form.amount.fen)
-    if write.ok:
-        flash(_("出价成功。"), "success")
-        return redirect(url_for("deals.auction", auction_id=auction.id))
-    status = refusal_status(write)
-    return render_auction(db.session.get(Auction, auction_id), status, form)
+    # reason the 403 page shows; another refusal shows the auction as it is now.
+    return submit(
+        form,
+        lambda: auctions.place_bid(auction, current_user, form.amount.fen),
+        _("出价成功。"),
+        url_for("deals.auction", auction_id=auction.id),
+        lambda: render_auction(auction, 422, form),
+        refused=lambda error: render_auction(
+            db.session.get(Auction, auction_id), refusal_status(error, form), form
+        ),
+    )

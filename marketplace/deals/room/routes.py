@@ -4,14 +4,14 @@ the agreed price and pricing mode, and the operator's reassignment."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ...accounts.models import Role, User
-from ...core.errors import InvalidTransition, StaleObject
+from ...core.errors import InvalidTransition, ServiceError, StaleObject
 from ...core.timeutil import utcnow
-from ...core.transaction import Write
+from ...core.transaction import submit
 from ...core.web import visible_or_404
 from ...extensions import db
 from ...uploads.services import UploadTooLarge, attachments_of
@@ -97,28 +97,29 @@ def render_room(deal: Deal, status: int = 200, **forms):
     ), status
 
 
-def refusal_status(write: Write) -> int:
+def refusal_status(error: ServiceError, form=None) -> int:
     """The status of a refused write on a page whose forms follow the object's state.
 
     A page out of date or a step the state does not allow answers 409, and its reason
-    is flashed above the page: once the deal or auction moved on, the form may be gone
-    from it. Everything else stays on the form and answers 422.
+    is flashed above the page: once the deal or auction moved on, the form (`form`,
+    which holds the refusal) may be gone from it. Everything else stays on the form
+    and answers 422.
     """
-    if not isinstance(write.error, StaleObject | InvalidTransition):
+    if not isinstance(error, StaleObject | InvalidTransition):
         return 422
-    if write.form is not None:
-        message = str(write.error)
-        write.form.form_errors.remove(message)
+    if form is not None:
+        message = str(error)
+        form.form_errors.remove(message)
         flash(message, "error")
     return 409
 
 
-def _refused(deal: Deal, write: Write, **forms):
+def _refused(deal: Deal, error: ServiceError, form=None, **forms):
     """The room again after a refused write (see refusal_status); a file over the
     limit is a 413, as on every upload."""
-    if isinstance(write.error, UploadTooLarge):
+    if isinstance(error, UploadTooLarge):
         abort(413)
-    status = refusal_status(write)
+    status = refusal_status(error, form)
     db.session.refresh(deal)
     return render_room(deal, status, **forms)
 
@@ -134,26 +135,28 @@ def detail(deal_id: int):
 def action(deal_id: int):
     deal = visible_deal(deal_id)
     form = ActionForm()
-    if not form.validate():
+
+    def again():
         flash(_("请求有误，请刷新页面后重试。"), "danger")
         return render_room(deal, 422, action_form=form)
+
     # The action buttons show no errors of their own: a refusal is flashed above.
-    with Write() as write:
-        services.apply_action(
+    return submit(
+        form,
+        lambda: services.apply_action(
             deal,
             form.action.data,
             current_user,
             form.reason.data or "",
             expected_version=form.version.data,
             attachments=request.files.getlist("files"),
-        )
-    if write.ok:
-        flash(
-            _("操作已完成：%(a)s", a=pipeline.ACTION_LABELS.get(form.action.data, "")),
-            "success",
-        )
-        return redirect(url_for("deals.detail", deal_id=deal.id))
-    return _refused(deal, write, action_form=form)
+        ),
+        _("操作已完成：%(a)s", a=pipeline.ACTION_LABELS.get(form.action.data, "")),
+        url_for("deals.detail", deal_id=deal.id),
+        again,
+        refused=lambda error: _refused(deal, error, action_form=form),
+        on_form=False,
+    )
 
 
 @bp.route("/<int:deal_id>/messages", methods=["POST"])
@@ -161,20 +164,20 @@ def action(deal_id: int):
 def post_message(deal_id: int):
     deal = visible_deal(deal_id)
     form = MessageForm()
-    if not form.validate():
-        return render_room(deal, 422, message_form=form)
-    with Write(form) as write:
-        messages.post_message(
+    return submit(
+        form,
+        lambda: messages.post_message(
             deal,
             current_user,
             form.kind.data,
             form.body.data,
             request.files.getlist("files"),
-        )
-    if write.ok:
-        flash(_("已发送。"), "success")
-        return redirect(url_for("deals.detail", deal_id=deal.id) + "#room")
-    return _refused(deal, write, message_form=form)
+        ),
+        _("已发送。"),
+        url_for("deals.detail", deal_id=deal.id) + "#room",
+        lambda: render_room(deal, 422, message_form=form),
+        refused=lambda error: _refused(deal, error, form, message_form=form),
+    )
 
 
 @bp.route("/<int:deal_id>/price", methods=["POST"])
@@ -182,10 +185,9 @@ def post_message(deal_id: int):
 def agree_price(deal_id: int):
     deal = visible_deal(deal_id)
     form = PriceForm()
-    if not form.validate():
-        return render_room(deal, 422, price_form=form)
-    with Write(form) as write:
-        services.agree_price(
+    return submit(
+        form,
+        lambda: services.agree_price(
             deal,
             current_user,
             form.price.fen,
@@ -195,16 +197,17 @@ def agree_price(deal_id: int):
                 "related_party_reason": form.related_party_reason.data,
             },
             expected_version=form.version.data,
-        )
-    if write.ok:
-        flash(
+        ),
+        # Read after the call: agreeing may have published the notice.
+        lambda _r: (
             _("协议价格已确定，已发布公示。")
             if deal.stage == DealStage.PUBLIC_NOTICE
-            else _("协议价格已确定。"),
-            "success",
-        )
-        return redirect(url_for("deals.detail", deal_id=deal.id))
-    return _refused(deal, write, price_form=form)
+            else _("协议价格已确定。")
+        ),
+        url_for("deals.detail", deal_id=deal.id),
+        lambda: render_room(deal, 422, price_form=form),
+        refused=lambda error: _refused(deal, error, form, price_form=form),
+    )
 
 
 @bp.route("/<int:deal_id>/pricing-mode", methods=["POST"])
@@ -212,20 +215,21 @@ def agree_price(deal_id: int):
 def pricing_mode(deal_id: int):
     deal = visible_deal(deal_id)
     form = PricingModeForm()
-    if not form.validate():
-        return render_room(deal, 422, mode_form=form)
     # The mode form shows no errors of its own: a refusal is flashed above.
-    with Write() as write:
-        services.set_pricing_mode(
+    return submit(
+        form,
+        lambda: services.set_pricing_mode(
             deal,
             current_user,
             form.pricing_mode.data,
             expected_version=form.version.data,
-        )
-    if write.ok:
-        flash(_("定价方式已更新。"), "success")
-        return redirect(url_for("deals.detail", deal_id=deal.id))
-    return _refused(deal, write, mode_form=form)
+        ),
+        _("定价方式已更新。"),
+        url_for("deals.detail", deal_id=deal.id),
+        lambda: render_room(deal, 422, mode_form=form),
+        refused=lambda error: _refused(deal, error, mode_form=form),
+        on_form=False,
+    )
 
 
 @bp.route("/<int:deal_id>/reassign", methods=["POST"])
@@ -242,15 +246,17 @@ def reassign(deal_id: int):
     broker = db.session.get(User, int(raw)) if raw.isdigit() else None
     if raw and broker is None:
         abort(404)
-    with Write(form) as write:
-        assignment.reassign(
+    return submit(
+        form,
+        lambda: assignment.reassign(
             deal,
             current_user,
             broker,
             form.reason.data,
             expected_version=form.version.data,
-        )
-    if write.ok:
-        flash(_("已重新指派经纪人。"), "success")
-        return redirect(url_for("deals.detail", deal_id=deal.id))
-    return _refused(deal, write, reassign_form=form)
+        ),
+        _("已重新指派经纪人。"),
+        url_for("deals.detail", deal_id=deal.id),
+        lambda: render_room(deal, 422, reassign_form=form),
+        refused=lambda error: _refused(deal, error, form, reassign_form=form),
+    )
