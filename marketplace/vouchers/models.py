@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import today_shanghai, utcnow
 from ..extensions import db
+from .rules import ClaimStatus, QuotaStatus
 
 
 class Voucher(db.Model):
@@ -104,8 +105,8 @@ class QuotaApplication(db.Model):
     year: Mapped[int] = mapped_column(index=True)
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
     purpose: Mapped[str] = mapped_column(sa.Text)
-    #: pending / approved / refused
-    status: Mapped[str] = mapped_column(sa.String(12), default="pending")
+    #: rules.QuotaStatus
+    status: Mapped[str] = mapped_column(sa.String(12), default=QuotaStatus.PENDING)
     approved_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -148,8 +149,10 @@ class VoucherClaim(db.Model):
     proof_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachments.id"))
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
     note: Mapped[str] = mapped_column(sa.Text, default="")
-    #: rules.CLAIM_STATUS_LABELS: submitted / settled / rejected
-    status: Mapped[str] = mapped_column(sa.String(12), default="submitted", index=True)
+    #: rules.ClaimStatus
+    status: Mapped[str] = mapped_column(
+        sa.String(12), default=ClaimStatus.SUBMITTED, index=True
+    )
     reason: Mapped[str] = mapped_column(sa.Text, default="")
     claimed_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -24,6 +24,7 @@ from .rules import (
     DEFAULT_MAX_SHARE_PCT,
     DEFAULT_QUOTA_VALID_DAYS,
     QUOTA_SERVICE_KINDS,
+    QuotaStatus,
 )
 from .services import issue
 
@@ -49,7 +50,10 @@ def _lock_org(org_id: int) -> None:
 def year_committed(org_id: int, year: int) -> int:
     """Fen a firm has pending or approved in quota applications this year."""
     amount = sa.case(
-        (QuotaApplication.status == "approved", QuotaApplication.approved_fen),
+        (
+            QuotaApplication.status == QuotaStatus.APPROVED,
+            QuotaApplication.approved_fen,
+        ),
         else_=QuotaApplication.amount_fen,
     )
     return int(
@@ -57,7 +61,9 @@ def year_committed(org_id: int, year: int) -> int:
             sa.select(sa.func.coalesce(sa.func.sum(amount), 0)).where(
                 QuotaApplication.organization_id == org_id,
                 QuotaApplication.year == year,
-                QuotaApplication.status.in_(("pending", "approved")),
+                QuotaApplication.status.in_(
+                    (QuotaStatus.PENDING, QuotaStatus.APPROVED)
+                ),
             )
         )
         or 0
@@ -133,13 +139,13 @@ def decide_quota(
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-    if application.status != "pending":
+    if application.status != QuotaStatus.PENDING:
         raise InvalidTransition(_("该申领已审批。"))
     reason = (reason or "").strip()
     if not approved_fen:
         if not reason:
             raise ValidationFailed([("reason", _("不批准时请填写理由。"))])
-        application.status = "refused"
+        application.status = QuotaStatus.REFUSED
     else:
         if approved_fen < 0 or approved_fen > application.amount_fen:
             raise ValidationFailed([("approved", _("批准金额应在 0 与申领金额之间。"))])
@@ -156,7 +162,7 @@ def decide_quota(
             list(QUOTA_SERVICE_KINDS),
             DEFAULT_MAX_SHARE_PCT,
         )
-        application.status = "approved"
+        application.status = QuotaStatus.APPROVED
         application.approved_fen = approved_fen
         application.voucher_id = voucher.id
     application.reason = reason

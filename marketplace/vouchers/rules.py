@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.enums import LabelledEnum
+
 #: 科技创新券 eligible service kinds (浙江省促进科技成果转化条例 §22 and local practice).
 SERVICE_KINDS = {
     "testing": _l("检验检测"),
@@ -49,8 +51,25 @@ DEFAULT_SMALL_PURCHASE_FEN = 1_000_000
 DEFAULT_QUOTA_VALID_DAYS = 365
 #: What a quota's voucher pays for, and its share of one fee.
 QUOTA_SERVICE_KINDS = ["testing", "rnd_design", "pilot", "purchase"]
-QUOTA_STATUS_LABELS = {
-    "pending": _l("待审批"),
-    "approved": _l("已批准"),
-    "refused": _l("未批准"),
-}
+
+
+class QuotaStatus(LabelledEnum):
+    """A quota application's state (vouchers.quota decides it)."""
+
+    PENDING = "pending", _l("待审批")
+    APPROVED = "approved", _l("已批准")
+    REFUSED = "refused", _l("未批准")
+
+
+QUOTA_STATUS_LABELS = QuotaStatus.labels()
+
+
+class ClaimStatus(LabelledEnum):
+    """A voucher claim's state (兑付; services.claims decides it)."""
+
+    SUBMITTED = "submitted", _l("待审核")
+    SETTLED = "settled", _l("已兑付")
+    REJECTED = "rejected", _l("已驳回")
+
+
+CLAIM_STATUS_LABELS = ClaimStatus.labels()

@@ -23,7 +23,7 @@ from ..extensions import db
 from ..payments import ledger
 from ..payments.models import EntryKind, LedgerEntry, PaymentRequest
 from .models import VoucherClaim, VoucherRedemption
-from .rules import SERVICE_KINDS
+from .rules import SERVICE_KINDS, ClaimStatus
 
 #: Periods are Beijing-time half-years; times are stored in UTC.
 SHANGHAI_OFFSET = timedelta(hours=8)
@@ -81,7 +81,7 @@ def settled_claims(year: int, half: int) -> list[VoucherClaim]:
         db.session.scalars(
             sa.select(VoucherClaim)
             .where(
-                VoucherClaim.status == "settled",
+                VoucherClaim.status == ClaimStatus.SETTLED,
                 VoucherClaim.decided_at >= start,
                 VoucherClaim.decided_at < end,
             )
