@@ -26,6 +26,7 @@ from ..payments.models import PaymentKind, PaymentRequest
 from ..vouchers import eligibility, settlement
 from ..vouchers.models import VoucherClaim, VoucherRedemption
 from .models import Booking, ServiceOrder
+from .rules import BookingStatus, ClaimStatus, OrderStatus
 
 #: Payments that are their own proof of delivery once received in full: a call's prize
 #: (the sponsor paid for the solution it picked) and a contract's payments (the firm
@@ -76,7 +77,7 @@ def proof_of(redemption: VoucherRedemption) -> Proof:
     order = db.session.scalar(
         sa.select(ServiceOrder).where(
             ServiceOrder.payment_request_id == req_id,
-            ServiceOrder.status == "accepted",
+            ServiceOrder.status == OrderStatus.ACCEPTED,
             ServiceOrder.report_id.is_not(None),
         )
     )
@@ -84,7 +85,8 @@ def proof_of(redemption: VoucherRedemption) -> Proof:
         return Proof(order=order)
     booking = db.session.scalar(
         sa.select(Booking).where(
-            Booking.payment_request_id == req_id, Booking.status == "completed"
+            Booking.payment_request_id == req_id,
+            Booking.status == BookingStatus.COMPLETED,
         )
     )
     if booking is not None:
@@ -158,7 +160,7 @@ def _decide(actor, claim_row: VoucherClaim) -> VoucherClaim:
     if not actor.is_operator:
         raise PermissionDenied(_("只有运营方可以审核兑付申请。"))
     claim_row = _locked(claim_row)
-    if claim_row.status != "submitted":
+    if claim_row.status != ClaimStatus.SUBMITTED:
         raise InvalidTransition(_("该兑付申请已处理。"))
     return claim_row
 
@@ -170,7 +172,7 @@ def settle(actor, claim_row: VoucherClaim) -> VoucherClaim:
     claim_row = _decide(actor, claim_row)
     if not proof_of(claim_row.redemption):
         raise InvalidTransition(_("该服务尚未交付验收（或款项未全额收讫），不能兑付。"))
-    claim_row.status = "settled"
+    claim_row.status = ClaimStatus.SETTLED
     claim_row.decided_by_id = actor.id
     claim_row.decided_at = utcnow()
     db.session.flush()
@@ -187,7 +189,7 @@ def reject(actor, claim_row: VoucherClaim, reason: str) -> VoucherClaim:
     if not reason:
         raise ValidationFailed([("reason", _("驳回时请填写理由。"))])
     claim_row = _decide(actor, claim_row)
-    claim_row.status = "rejected"
+    claim_row.status = ClaimStatus.REJECTED
     claim_row.reason = reason
     claim_row.decided_by_id = actor.id
     claim_row.decided_at = utcnow()
@@ -201,7 +203,7 @@ def settled_fen() -> int:
     return int(
         db.session.scalar(
             sa.select(sa.func.coalesce(sa.func.sum(VoucherClaim.amount_fen), 0)).where(
-                VoucherClaim.status == "settled"
+                VoucherClaim.status == ClaimStatus.SETTLED
             )
         )
         or 0

@@ -17,6 +17,7 @@ from ..core.timeutil import utcnow
 from ..deals.models import OPEN_STAGES, Deal
 from ..extensions import db
 from .models import ServiceOrder
+from .rules import OrderStatus
 
 
 def _is_deal_broker(user, deal: Deal) -> bool:
@@ -33,7 +34,7 @@ def attachable_deals(user, order: ServiceOrder) -> list[Deal]:
     """The open deals of this broker that the order's firm is a party of."""
     if not (user and user.is_authenticated and user.is_broker):
         return []
-    if order.status == "cancelled":
+    if order.status == OrderStatus.CANCELLED:
         return []
     return list(
         db.session.scalars(
@@ -70,7 +71,7 @@ def attach(actor, order: ServiceOrder, deal: Deal | None) -> ServiceOrder:
             raise InvalidTransition(_("该订单已关联其他交易。"))
         if not deal.is_open:
             raise InvalidTransition(_("交易已结束，不能关联服务订单。"))
-        if order.status == "cancelled":
+        if order.status == OrderStatus.CANCELLED:
             raise InvalidTransition(_("已取消的订单不能关联交易。"))
         if not _party(order, deal):
             raise ValidationFailed(

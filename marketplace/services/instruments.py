@@ -24,7 +24,7 @@ from ..payments import services as payments
 from ..payments.models import PaymentKind, PaymentRequest
 from .instrument_terms import is_closed, is_trained, owns
 from .models import Booking, Instrument
-from .rules import LIVE_BOOKINGS, TOWNS, UNIT_LABELS
+from .rules import LIVE_BOOKINGS, TOWNS, UNIT_LABELS, BookingStatus
 
 PAY_WITHIN_DAYS = 30
 #: The longest single booking, in hours (one day inside the opening hours).
@@ -251,16 +251,16 @@ def _owner_step(actor, booking: Booking, allowed: tuple[str, ...]) -> None:
 
 
 def confirm(actor, booking: Booking) -> Booking:
-    _owner_step(actor, booking, ("requested",))
-    booking.status = "confirmed"
+    _owner_step(actor, booking, (BookingStatus.REQUESTED,))
+    booking.status = BookingStatus.CONFIRMED
     db.session.flush()
     audit.record(actor, "instrument.confirm", booking)
     return booking
 
 
 def refuse(actor, booking: Booking) -> Booking:
-    _owner_step(actor, booking, ("requested",))
-    booking.status = "refused"
+    _owner_step(actor, booking, (BookingStatus.REQUESTED,))
+    booking.status = BookingStatus.REFUSED
     db.session.flush()
     audit.record(actor, "instrument.refuse", booking)
     return booking
@@ -270,11 +270,11 @@ def cancel(actor, booking: Booking) -> Booking:
     """The firm cancels a booking that has not started yet."""
     if not actor.belongs_to(booking.firm_org_id):
         raise PermissionDenied(_("只有预约企业的成员可以取消预约。"))
-    if booking.status not in ("requested", "confirmed"):
+    if booking.status not in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED):
         raise InvalidTransition(_("预约当前状态下不能取消。"))
     if booking.starts_at <= utcnow():
         raise InvalidTransition(_("预约已开始，不能取消。"))
-    booking.status = "cancelled"
+    booking.status = BookingStatus.CANCELLED
     db.session.flush()
     audit.record(actor, "instrument.cancel", booking)
     return booking
@@ -294,8 +294,8 @@ def units(booking: Booking) -> int:
 
 def complete(actor, booking: Booking) -> PaymentRequest:
     """The owner records the use: a payment request from the firm to the owner."""
-    _owner_step(actor, booking, ("confirmed",))
-    booking.status = "completed"
+    _owner_step(actor, booking, (BookingStatus.CONFIRMED,))
+    booking.status = BookingStatus.COMPLETED
     inst = booking.instrument
     req, _created = payments.add_request(
         f"booking:{booking.id}",

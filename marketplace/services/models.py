@@ -13,6 +13,7 @@ from ..extensions import db
 #: The claim table lives with the vouchers (兑付 is a step of the voucher flow); the name
 #: stays importable here for the pages that read it beside orders and bookings.
 from ..vouchers.models import VoucherClaim  # noqa: F401
+from .rules import BookingStatus, OrderStatus
 
 
 class Provider(db.Model):
@@ -110,8 +111,8 @@ class ServiceOrder(db.Model):
     requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     #: A broker may attach the order to a deal (e.g. a test before a contract).
     deal_id: Mapped[int | None] = mapped_column(sa.ForeignKey("deals.id"))
-    #: rules.ORDER_STATUS_LABELS
-    status: Mapped[str] = mapped_column(sa.String(12), default="requested")
+    #: rules.OrderStatus
+    status: Mapped[str] = mapped_column(sa.String(12), default=OrderStatus.REQUESTED)
     quantity: Mapped[int] = mapped_column(default=1)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     price_fen: Mapped[int | None] = mapped_column(sa.BigInteger)
@@ -216,8 +217,8 @@ class Booking(db.Model):
     #: UTC
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
-    #: requested / confirmed / refused / cancelled / completed
-    status: Mapped[str] = mapped_column(sa.String(12), default="requested")
+    #: rules.BookingStatus
+    status: Mapped[str] = mapped_column(sa.String(12), default=BookingStatus.REQUESTED)
     note: Mapped[str] = mapped_column(sa.Text, default="")
     quantity: Mapped[int] = mapped_column(default=1)
     #: rules.BOOKING_KINDS: "slot" holds [starts_at, ends_at); "samples" only names the

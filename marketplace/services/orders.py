@@ -20,6 +20,7 @@ from ..payments import services as payments
 from ..payments.models import PaymentKind, PaymentRequest
 from ..uploads.services import register_owner_rule, save_upload
 from .models import Offering, ServiceOrder
+from .rules import OrderStatus
 
 PAY_WITHIN_DAYS = 30
 REPORT_OWNER = "service_report"
@@ -98,29 +99,29 @@ def listed_price(order: ServiceOrder) -> int | None:
 
 def quote(actor, order: ServiceOrder, price_fen: int | None, note: str) -> ServiceOrder:
     """The provider quotes a price (any price mode)."""
-    _step(order, actor, "provider", ("requested", "quoted"))
+    _step(order, actor, "provider", (OrderStatus.REQUESTED, OrderStatus.QUOTED))
     if not price_fen or price_fen <= 0:
         raise ValidationFailed([("price", _("请填写大于 0 的报价。"))])
     order.price_fen = price_fen
     order.quote_note = (note or "").strip()
-    order.status = "quoted"
+    order.status = OrderStatus.QUOTED
     return _moved(order, actor, "quote", price_fen=price_fen)
 
 
 def accept_listed(actor, order: ServiceOrder) -> ServiceOrder:
     """The provider accepts the order at the catalogue price."""
-    _step(order, actor, "provider", ("requested",))
+    _step(order, actor, "provider", (OrderStatus.REQUESTED,))
     price = listed_price(order)
     if price is None:
         raise InvalidTransition(_("该服务按报价计价，请填写报价。"))
     order.price_fen = price
-    order.status = "quoted"
+    order.status = OrderStatus.QUOTED
     return _moved(order, actor, "accept_listed", price_fen=price)
 
 
 def confirm(actor, order: ServiceOrder) -> ServiceOrder:
-    _step(order, actor, "firm", ("quoted",))
-    order.status = "confirmed"
+    _step(order, actor, "firm", (OrderStatus.QUOTED,))
+    order.status = OrderStatus.CONFIRMED
     return _moved(order, actor, "confirm")
 
 
@@ -128,30 +129,30 @@ def cancel(actor, order: ServiceOrder) -> ServiceOrder:
     """Either side may cancel before the work is confirmed."""
     if not (is_firm_side(actor, order) or is_provider_side(actor, order)):
         raise PermissionDenied(_("只有订单双方可以取消订单。"))
-    if order.status not in ("requested", "quoted"):
+    if order.status not in (OrderStatus.REQUESTED, OrderStatus.QUOTED):
         raise InvalidTransition(_("订单确认后不能取消。"))
-    order.status = "cancelled"
+    order.status = OrderStatus.CANCELLED
     return _moved(order, actor, "cancel")
 
 
 def deliver(actor, order: ServiceOrder, report_file) -> ServiceOrder:
     """The provider delivers with its report (PDF or the like, checked by uploads)."""
-    _step(order, actor, "provider", ("confirmed", "disputed"))
+    _step(order, actor, "provider", (OrderStatus.CONFIRMED, OrderStatus.DISPUTED))
     attachment = save_upload(
         report_file, REPORT_OWNER, order.id, actor, confidential=True
     )
     order.report_id = attachment.id
-    order.status = "delivered"
+    order.status = OrderStatus.DELIVERED
     order.dispute_reason = ""
     return _moved(order, actor, "deliver", report=attachment.id)
 
 
 def dispute(actor, order: ServiceOrder, reason: str) -> ServiceOrder:
-    _step(order, actor, "firm", ("delivered",))
+    _step(order, actor, "firm", (OrderStatus.DELIVERED,))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed([("reason", _("请说明异议的理由。"))])
-    order.status = "disputed"
+    order.status = OrderStatus.DISPUTED
     order.dispute_reason = reason
     return _moved(order, actor, "dispute")
 
@@ -162,8 +163,8 @@ def accept(actor, order: ServiceOrder) -> PaymentRequest:
     The request carries the offering's voucher service kind; vouchers.services only lets
     a voucher pay it when the provider is a listed voucher provider (载体).
     """
-    _step(order, actor, "firm", ("delivered",))
-    order.status = "accepted"
+    _step(order, actor, "firm", (OrderStatus.DELIVERED,))
+    order.status = OrderStatus.ACCEPTED
     req, _created = payments.add_request(
         f"service_order:{order.id}",
         deal_id=order.deal_id,
@@ -185,7 +186,7 @@ def accept(actor, order: ServiceOrder) -> PaymentRequest:
 
 def rate(actor, order: ServiceOrder, rating: int | None, comment: str) -> ServiceOrder:
     """The firm rates an accepted order once; the rating shows on the provider's page."""
-    _step(order, actor, "firm", ("accepted",))
+    _step(order, actor, "firm", (OrderStatus.ACCEPTED,))
     if order.rating is not None:
         raise InvalidTransition(_("该订单已评价。"))
     if rating is None or not 1 <= rating <= 5:

@@ -14,7 +14,13 @@ from ..core.errors import PermissionDenied, ValidationFailed
 from ..extensions import db
 from ..vouchers.rules import SERVICE_KINDS
 from .models import Accreditation, Offering, Provider, ServiceOrder
-from .rules import ACCREDITATION_SCHEMES, PRICE_MODES, PROVIDER_KINDS, TOWNS
+from .rules import (
+    ACCREDITATION_SCHEMES,
+    PRICE_MODES,
+    PROVIDER_KINDS,
+    TOWNS,
+    OrderStatus,
+)
 
 #: Organisations that may offer services: providers, universities, institutes, TTOs.
 PROVIDING_TYPES = frozenset(
@@ -183,7 +189,7 @@ def ratings(provider: Provider) -> list[ServiceOrder]:
             sa.select(ServiceOrder)
             .where(
                 ServiceOrder.provider_org_id == provider.organization_id,
-                ServiceOrder.status == "accepted",
+                ServiceOrder.status == OrderStatus.ACCEPTED,
                 ServiceOrder.rating.is_not(None),
             )
             .order_by(ServiceOrder.id.desc())

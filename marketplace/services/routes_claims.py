@@ -14,7 +14,7 @@ from ..vouchers import eligibility
 from ..vouchers.models import VoucherClaim, VoucherRedemption
 from . import claims, claims_bp
 from .forms import ClaimForm, RejectClaimForm
-from .rules import CLAIM_STATUS_LABELS
+from .rules import CLAIM_STATUS_LABELS, ClaimStatus
 
 
 def _provider_page(status: int = 200, claim_form: ClaimForm | None = None):
@@ -67,7 +67,7 @@ def _queue_page(status: int = 200, reject_form: RejectClaimForm | None = None):
     rows = db.session.scalars(
         sa.select(VoucherClaim)
         .order_by(
-            sa.case((VoucherClaim.status == "submitted", 0), else_=1),
+            sa.case((VoucherClaim.status == ClaimStatus.SUBMITTED, 0), else_=1),
             VoucherClaim.id.desc(),
         )
         .limit(500)

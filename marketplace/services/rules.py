@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..core.enums import LabelledEnum
+
+#: A voucher claim's states live with its table (vouchers.models.VoucherClaim).
+from ..vouchers.rules import CLAIM_STATUS_LABELS as CLAIM_STATUS_LABELS
+from ..vouchers.rules import ClaimStatus as ClaimStatus
+
 PROVIDER_KINDS = {
     "testing": _l("检验检测机构"),
     "ip_agency": _l("知识产权代理"),
@@ -19,25 +25,41 @@ PRICE_MODES = {
     "on_quote": _l("按报价"),
 }
 ACCREDITATION_SCHEMES = {"CMA": _l("CMA 资质认定"), "CNAS": _l("CNAS 认可")}
-ORDER_STATUS_LABELS = {
-    "requested": _l("待报价"),
-    "quoted": _l("待确认"),
-    "confirmed": _l("服务中"),
-    "delivered": _l("待验收"),
-    "accepted": _l("已验收"),
-    "disputed": _l("有异议"),
-    "cancelled": _l("已取消"),
-}
-BOOKING_STATUS_LABELS = {
-    "requested": _l("待确认"),
-    "confirmed": _l("已确认"),
-    "refused": _l("已拒绝"),
-    "cancelled": _l("已取消"),
-    "completed": _l("已完成"),
-}
+
+
+class OrderStatus(LabelledEnum):
+    """A service order's state (services.orders moves it)."""
+
+    REQUESTED = "requested", _l("待报价")
+    QUOTED = "quoted", _l("待确认")
+    CONFIRMED = "confirmed", _l("服务中")
+    DELIVERED = "delivered", _l("待验收")
+    ACCEPTED = "accepted", _l("已验收")
+    DISPUTED = "disputed", _l("有异议")
+    CANCELLED = "cancelled", _l("已取消")
+
+
+ORDER_STATUS_LABELS = OrderStatus.labels()
+
+
+class BookingStatus(LabelledEnum):
+    """An instrument booking's state (services.instruments moves it)."""
+
+    REQUESTED = "requested", _l("待确认")
+    CONFIRMED = "confirmed", _l("已确认")
+    REFUSED = "refused", _l("已拒绝")
+    CANCELLED = "cancelled", _l("已取消")
+    COMPLETED = "completed", _l("已完成")
+
+
+BOOKING_STATUS_LABELS = BookingStatus.labels()
 BOOKING_KINDS = {"slot": _l("预约时段"), "samples": _l("送样检测")}
 #: Bookings that hold their slot (of kind "slot").
-LIVE_BOOKINGS = ("requested", "confirmed", "completed")
+LIVE_BOOKINGS = (
+    BookingStatus.REQUESTED,
+    BookingStatus.CONFIRMED,
+    BookingStatus.COMPLETED,
+)
 UNIT_LABELS = {
     "hour": _l("每小时"),
     "sample": _l("每样品"),
@@ -57,8 +79,3 @@ TOWNS = {
     "zeya": (_l("泽雅镇"), 8, 30),
 }
 TOWN_LABELS = {code: label for code, (label, _x, _y) in TOWNS.items()}
-CLAIM_STATUS_LABELS = {
-    "submitted": _l("待审核"),
-    "settled": _l("已兑付"),
-    "rejected": _l("已驳回"),
-}
