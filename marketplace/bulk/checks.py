@@ -21,6 +21,7 @@ from ..listings.records import RecordError, clean_record
 from ..listings.services import check_import
 from ..needs.models import Need
 from .importer import find_org
+from .models import RowOutcome
 
 MODELS = {"achievement": Achievement, "need": Need}
 A, N = ListingStatus, NeedStatus
@@ -89,7 +90,7 @@ def may_use_bulk(user) -> bool:
 
 @dataclass
 class Verdict:
-    outcome: str
+    outcome: RowOutcome
     organization_name: str = ""
     external_ref: str | None = None
     title: str = ""
@@ -158,7 +159,7 @@ class RowChecker:
 
     def check(self, raw: dict[str, Any]) -> Verdict:
         if "__error__" in raw:
-            return Verdict("error", errors=[str(raw["__error__"])])
+            return Verdict(RowOutcome.ERROR, errors=[str(raw["__error__"])])
         raw = dict(raw)
         errors: list[str] = []
         stated = str(raw.get("kind") or "").strip().lower()
@@ -178,7 +179,7 @@ class RowChecker:
         org = self._org(name, errors) if name else None
         if ref and (name, ref) in self.seen:
             errors.append(_("文件中有多行使用同一编号：%(ref)s", ref=ref))
-        verdict = Verdict("error", name[:120], ref, title, errors, clean, org)
+        verdict = Verdict(RowOutcome.ERROR, name[:120], ref, title, errors, clean, org)
         if errors or org is None or clean is None:
             return verdict
         if ref:
@@ -196,7 +197,7 @@ class RowChecker:
         ):
             verdict.errors.append(problem)
             return verdict
-        verdict.outcome = "update" if current else "new"
+        verdict.outcome = RowOutcome.UPDATE if current else RowOutcome.NEW
         return verdict
 
 

@@ -3,35 +3,35 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import str_enum
+from ..core.enums import LabelledEnum
 from ..core.timeutil import utcnow
 from ..extensions import db
 
 
-class ImportState(StrEnum):
-    PREVIEWING = "previewing"  #: rows are being checked, chunk by chunk
-    PREVIEWED = "previewed"  #: every row checked; waiting for confirm or cancel
-    IMPORTING = "importing"  #: the one import transaction runs (background thread)
-    DONE = "done"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
+class ImportState(LabelledEnum):
+    #: rows are being checked, chunk by chunk
+    PREVIEWING = "previewing", _l("正在检查")
+    #: every row checked; waiting for confirm or cancel
+    PREVIEWED = "previewed", _l("待确认")
+    #: the one import transaction runs (background thread)
+    IMPORTING = "importing", _l("正在导入")
+    DONE = "done", _l("已导入")
+    FAILED = "failed", _l("导入失败")
+    CANCELLED = "cancelled", _l("已取消")
 
 
-STATE_LABELS = {
-    ImportState.PREVIEWING: _l("正在检查"),
-    ImportState.PREVIEWED: _l("待确认"),
-    ImportState.IMPORTING: _l("正在导入"),
-    ImportState.DONE: _l("已导入"),
-    ImportState.FAILED: _l("导入失败"),
-    ImportState.CANCELLED: _l("已取消"),
-}
-OUTCOME_LABELS = {"new": _l("新增"), "update": _l("更新"), "error": _l("错误")}
+class RowOutcome(LabelledEnum):
+    """A preview row's verdict, stored in BulkImportRow.outcome."""
+
+    NEW = "new", _l("新增")
+    UPDATE = "update", _l("更新")
+    ERROR = "error", _l("错误")
 
 
 class BulkImport(db.Model):
@@ -80,7 +80,7 @@ class BulkImport(db.Model):
 
     @property
     def state_label(self):
-        return STATE_LABELS[self.state]
+        return ImportState(self.state).label
 
     @property
     def good_rows(self) -> int:
@@ -106,7 +106,7 @@ class BulkImportRow(db.Model):
     )
     #: The row's line in the file (as the spreadsheet numbers it).
     line: Mapped[int]
-    #: "new", "update" or "error".
+    #: A RowOutcome code.
     outcome: Mapped[str] = mapped_column(sa.String(8))
     organization_name: Mapped[str] = mapped_column(sa.String(120), default="")
     external_ref: Mapped[str | None] = mapped_column(sa.String(64))
@@ -120,4 +120,4 @@ class BulkImportRow(db.Model):
 
     @property
     def outcome_label(self):
-        return OUTCOME_LABELS.get(self.outcome, self.outcome)
+        return RowOutcome.labels().get(self.outcome, self.outcome)

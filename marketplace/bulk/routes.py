@@ -26,7 +26,7 @@ from ..listings.lifecycle import STATUS_LABELS
 from . import bp, services, sheets
 from .checks import allowed_kinds, organizations_for, status_choices
 from .forms import KIND_LABELS, ConfirmForm, UploadForm
-from .models import BulkImport, BulkImportRow, ImportState
+from .models import BulkImport, BulkImportRow, ImportState, RowOutcome
 
 
 def _kinds_or_403() -> list[str]:
@@ -102,7 +102,7 @@ def show(import_id: int):
     only_errors = request.args.get("only") == "errors"
     query = sa.select(BulkImportRow).where(BulkImportRow.bulk_import_id == bi.id)
     if only_errors:
-        query = query.where(BulkImportRow.outcome == "error")
+        query = query.where(BulkImportRow.outcome == RowOutcome.ERROR)
     page = db.paginate(query.order_by(BulkImportRow.line), per_page=50, error_out=False)
     return render_template(
         "bulk/show.html",
@@ -216,7 +216,8 @@ def errors_csv(import_id: int):
         for row in db.session.scalars(
             sa.select(BulkImportRow)
             .where(
-                BulkImportRow.bulk_import_id == bi.id, BulkImportRow.outcome == "error"
+                BulkImportRow.bulk_import_id == bi.id,
+                BulkImportRow.outcome == RowOutcome.ERROR,
             )
             .order_by(BulkImportRow.line)
         )

@@ -21,6 +21,7 @@ from ..core.errors import InvalidTransition, ValidationFailed
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..listings.files import FileFormatError, read_records
+from ..listings.lifecycle import ListingStatus
 from ..search.bulkwork import (
     preview_matches,
     quiet_alerts,
@@ -30,7 +31,7 @@ from ..search.bulkwork import (
 from ..search.service import safe_sync
 from .checks import RowChecker, allowed_kinds, status_choices
 from .importer import upsert_listing
-from .models import BulkImport, BulkImportRow, ImportState
+from .models import BulkImport, BulkImportRow, ImportState, RowOutcome
 
 log = logging.getLogger("marketplace.bulk")
 
@@ -109,7 +110,7 @@ def preview_step(bi: BulkImport, chunk: int | None = None) -> None:
                 BulkImportRow.organization_name, BulkImportRow.external_ref
             ).where(
                 BulkImportRow.bulk_import_id == bi.id,
-                BulkImportRow.outcome != "error",
+                BulkImportRow.outcome != RowOutcome.ERROR,
                 BulkImportRow.external_ref.is_not(None),
             )
         )
@@ -129,7 +130,7 @@ def preview_step(bi: BulkImport, chunk: int | None = None) -> None:
                 errors=v.errors,
             )
         )
-        counter = {"new": "new_rows", "update": "update_rows"}.get(
+        counter = {RowOutcome.NEW: "new_rows", RowOutcome.UPDATE: "update_rows"}.get(
             v.outcome, "error_rows"
         )
         setattr(bi, counter, getattr(bi, counter) + 1)
@@ -179,7 +180,8 @@ def run_import(bi: BulkImport, actor) -> None:
         r.line: r
         for r in db.session.scalars(
             sa.select(BulkImportRow).where(
-                BulkImportRow.bulk_import_id == bi.id, BulkImportRow.outcome != "error"
+                BulkImportRow.bulk_import_id == bi.id,
+                BulkImportRow.outcome != RowOutcome.ERROR,
             )
         )
     }
@@ -191,8 +193,8 @@ def run_import(bi: BulkImport, actor) -> None:
         if row is None:
             continue
         v = checker.check(raw)
-        if v.outcome == "error":
-            row.outcome, row.errors = "error", v.errors
+        if v.outcome == RowOutcome.ERROR:
+            row.outcome, row.errors = RowOutcome.ERROR, v.errors
             bi.error_rows += 1
         else:
             listing, outcome = upsert_listing(
@@ -207,7 +209,7 @@ def run_import(bi: BulkImport, actor) -> None:
                 bi.updated_count += 1
         done += 1
         PROGRESS[bi.id] = done
-    if bi.target_status == "published" and written:
+    if bi.target_status == ListingStatus.PUBLISHED and written:
         # One summary per recipient for the whole file, not an alert per listing.
         quiet_alerts(bi.kind, written)
         summary_alerts(

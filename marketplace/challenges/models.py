@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organization, User
+from ..core.enums import LabelledEnum
 from ..core.timeutil import utcnow
 from ..experts.models import ExpertTie, Panel
 from ..extensions import db
@@ -24,21 +25,17 @@ class CallStatus(StrEnum):
     NO_WINNER = "no_winner"  #: 未揭榜
 
 
-class Stage(StrEnum):
-    DRAFT = "draft"
-    OPEN = "open"  #: 征集中
-    JUDGING = "judging"  #: 评审中
-    AWARDED = "awarded"  #: 已揭榜
-    NO_WINNER = "no_winner"  #: 未揭榜
+class Stage(LabelledEnum):
+    """Where a call stands on screen: its status, split by the deadline while approved."""
+
+    DRAFT = "draft", _l("待审核")
+    OPEN = "open", _l("征集中")
+    JUDGING = "judging", _l("评审中")
+    AWARDED = "awarded", _l("已揭榜")
+    NO_WINNER = "no_winner", _l("未揭榜")
 
 
-STAGE_LABELS = {
-    Stage.DRAFT: _l("待审核"),
-    Stage.OPEN: _l("征集中"),
-    Stage.JUDGING: _l("评审中"),
-    Stage.AWARDED: _l("已揭榜"),
-    Stage.NO_WINNER: _l("未揭榜"),
-}
+STAGE_LABELS = Stage.labels()
 
 
 class Challenge(db.Model):
@@ -96,7 +93,7 @@ class Challenge(db.Model):
         return Stage.OPEN if (now or utcnow()) < self.deadline_at else Stage.JUDGING
 
     def stage_label(self, now: datetime | None = None):
-        return STAGE_LABELS[self.stage(now)]
+        return self.stage(now).label
 
     @property
     def is_public(self) -> bool:

@@ -24,6 +24,7 @@ from ..core.timeutil import utcnow
 from ..deals.services import path_for
 from ..experts.models import Panel
 from ..extensions import db
+from ..listings.lifecycle import NeedStatus
 from ..needs.models import Need
 from ..notifications.services import notify
 from .invitations import invite_solvers
@@ -239,7 +240,7 @@ def needs_for_calls(limit: int = 20) -> list[Need]:
     has_call = sa.select(Challenge.id).where(Challenge.need_id == Need.id).exists()
     rows = db.session.scalars(
         sa.select(Need)
-        .where(Need.status == "published", ~has_call)
+        .where(Need.status == NeedStatus.PUBLISHED, ~has_call)
         .order_by(Need.published_at.desc(), Need.id.desc())
         .limit(limit)
     )

@@ -21,6 +21,7 @@ from ..core.timeutil import SHANGHAI, utcnow
 from ..deals.models import Deal
 from ..deals.pricing.models import AUCTION_STATUS_LABELS, Auction
 from ..extensions import db
+from ..listings.lifecycle import ListingStatus, NeedStatus
 from ..needs.models import Need
 from ..notifications.services import recipient_locale
 from ..services.models import Instrument, Provider
@@ -78,12 +79,12 @@ def build(
     )
     d = Digest(week=week, note=note or "")
     achs = sa.select(Achievement).where(
-        Achievement.status == "published",
+        Achievement.status == ListingStatus.PUBLISHED,
         Achievement.published_at >= start,
         Achievement.published_at < end,
     )
     needs = sa.select(Need).where(
-        Need.status == "published",
+        Need.status == NeedStatus.PUBLISHED,
         Need.published_at >= start,
         Need.published_at < end,
         Need.confidential.is_(False),

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import str_enum
+from ..core.enums import LabelledEnum
 from ..core.timeutil import utcnow
 from ..extensions import db
 
@@ -28,30 +29,16 @@ KIND_LABELS = {
 }
 
 
-class RequestStatus(StrEnum):
-    OPEN = "open"  #: institutions in scope may offer
-    ACCEPTED = "accepted"  #: the firm accepted one offer
-    CLOSED = "closed"  #: the outcome is recorded
+class RequestStatus(LabelledEnum):
+    OPEN = "open", _l("征集报价中")  #: institutions in scope may offer
+    ACCEPTED = "accepted", _l("已接受报价")  #: the firm accepted one offer
+    CLOSED = "closed", _l("已结束")  #: the outcome is recorded
 
 
-REQUEST_STATUS_LABELS = {
-    RequestStatus.OPEN: _l("征集报价中"),
-    RequestStatus.ACCEPTED: _l("已接受报价"),
-    RequestStatus.CLOSED: _l("已结束"),
-}
-
-
-class OfferStatus(StrEnum):
-    OPEN = "open"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-
-
-OFFER_STATUS_LABELS = {
-    OfferStatus.OPEN: _l("待选择"),
-    OfferStatus.ACCEPTED: _l("已接受"),
-    OfferStatus.DECLINED: _l("未选中"),
-}
+class OfferStatus(LabelledEnum):
+    OPEN = "open", _l("待选择")
+    ACCEPTED = "accepted", _l("已接受")
+    DECLINED = "declined", _l("未选中")
 
 
 class FinanceInstitution(db.Model):
@@ -144,7 +131,7 @@ class FinancingRequest(db.Model):
 
     @property
     def status_label(self):
-        return REQUEST_STATUS_LABELS[self.status]
+        return RequestStatus(self.status).label
 
     def can_view(self, user) -> bool:
         if not (user and user.is_authenticated):
@@ -181,7 +168,7 @@ class FinancingOffer(db.Model):
 
     @property
     def status_label(self):
-        return OFFER_STATUS_LABELS[self.status]
+        return OfferStatus(self.status).label
 
 
 def institution_of(user) -> FinanceInstitution | None:

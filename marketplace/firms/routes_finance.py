@@ -29,6 +29,7 @@ from .models_finance import (
     FinanceProduct,
     FinancingOffer,
     FinancingRequest,
+    RequestStatus,
     institution_of,
 )
 
@@ -172,7 +173,9 @@ def _detail(req: FinancingRequest, offer_form=None, outcome_form=None, status=20
         summary=summary,
         offers=offers,
         own=own,
-        can_offer=inst is not None and inst.covers(req) and req.status == "open",
+        can_offer=inst is not None
+        and inst.covers(req)
+        and req.status == RequestStatus.OPEN,
         offer_form=offer_form or OfferForm(),
         outcome_form=outcome_form or OutcomeForm(),
         action_form=ButtonForm(),
