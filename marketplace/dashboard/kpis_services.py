@@ -20,6 +20,7 @@ from ..services.models import (
 )
 from ..services.rules import BOOKING_STATUS_LABELS, ORDER_STATUS_LABELS, PROVIDER_KINDS
 from ..vouchers.models import QuotaApplication, VoucherRedemption
+from ..vouchers.rules import ClaimStatus, QuotaStatus
 
 if TYPE_CHECKING:
     from .kpis import Period
@@ -84,7 +85,7 @@ def voucher_quota(p: Period) -> dict[str, dict[str, int]]:
     settled (decided_at).
     """
     app = QuotaApplication
-    approved = sa.and_(app.status == "approved", _within(app.decided_at, p))
+    approved = sa.and_(app.status == QuotaStatus.APPROVED, _within(app.decided_at, p))
     quota_vouchers = sa.select(app.voucher_id).where(app.voucher_id.is_not(None))
     used = sa.and_(
         VoucherRedemption.voucher_id.in_(quota_vouchers),
@@ -94,7 +95,7 @@ def voucher_quota(p: Period) -> dict[str, dict[str, int]]:
         VoucherRedemption.voucher_id.in_(quota_vouchers)
     )
     settled = sa.and_(
-        VoucherClaim.status == "settled",
+        VoucherClaim.status == ClaimStatus.SETTLED,
         VoucherClaim.redemption_id.in_(quota_redemptions),
         _within(VoucherClaim.decided_at, p),
     )
