@@ -109,8 +109,8 @@ def test_panel_forms_scores_blind_opines_dissents_and_closes(
     # 林 scores first; 陈, not yet scored, sees no one's scores.
     _as(page, browser_login, lin)
     _score(page, 7, (5, 4, 3, 5, 4), "林：样机已通过临床试戴", "微结构设计新颖")
-    # He sees his own scores only (and their running mean), no one else has scored.
-    assert _columns(page)[1:] == ["林晓岚", "专家组（平均）"]
+    # He sees his own scores only, and their mean not yet labelled the panel's.
+    assert _columns(page)[1:] == ["林晓岚", "已评分专家平均（1/3 人）"]
     assert page.locator("#agg-total").inner_text() == "21.00"
     _as(page, browser_login, chen)
     page.goto(report_url)
@@ -119,7 +119,7 @@ def test_panel_forms_scores_blind_opines_dissents_and_closes(
     assert "林：样机已通过临床试戴" not in _main(page)
     # After submitting, 陈 sees 林's scores too (the chair has not scored yet).
     _score(page, 6, (3, 4, 3, 4, 4), "陈：小批量试产", "离焦量控制精确")
-    assert _columns(page)[1:] == ["林晓岚", "陈海峰", "专家组（平均）"]
+    assert _columns(page)[1:] == ["林晓岚", "陈海峰", "已评分专家平均（2/3 人）"]
     assert "林：样机已通过临床试戴" in _main(page)
     assert "周志远" in page.locator("#panel-status").inner_text()  # still waiting
 
