@@ -37,8 +37,10 @@ BM25_B = 0.5
 #: 2.5-2.7 s with these bounds, 2.6 s with 1 MB and one side; these keep a
 #: worker's PSS at 100,000 within 1.5x of 3,000 (see search_index/README.md).
 CONCEPTS_KEPT = 32768
-SIDES_KEPT = 512
-DOCS_BYTES = 4 * 2**20
+WEB_SIDES_KEPT = 512
+WEB_DOCS_BYTES = 4 * 2**20
+SIDES_KEPT = WEB_SIDES_KEPT
+DOCS_BYTES = WEB_DOCS_BYTES
 #: A command-line process (a rebuild, a bulk job, the sync worker) is one process,
 #: not one of several web workers: it keeps more, for the faster figure above.
 BULK_SIDES_KEPT = 8192
