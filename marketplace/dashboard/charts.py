@@ -41,9 +41,19 @@ def _text(
     )
 
 
+def _label_width(labels, minimum: int, maximum: int = 260) -> int:
+    """Room for right-aligned row labels at font-size 12: about 12 px a CJK character,
+    7 px any other, so English labels ("Optometry equipment") are not cut at x=0."""
+    est = max(
+        (sum(12 if ord(c) >= 0x2E80 else 7 for c in str(t)) for t in labels), default=0
+    )
+    return max(minimum, min(maximum, est + 16))
+
+
 def funnel(steps: list[tuple[str, int]], title: str) -> Markup:
     """Centred bars narrowing with the number of deals reaching each stage."""
-    width, row, label_w = 640, 34, 130
+    width, row = 640, 34
+    label_w = _label_width((s for s, _n in steps), 130)
     top = max((n for _s, n in steps), default=0) or 1
     body, span = [], width - label_w - 60
     for i, (label, n) in enumerate(steps):
@@ -64,7 +74,8 @@ def grouped_bars(
     rows: list[tuple[str, list[int]]], series: list[str], title: str
 ) -> Markup:
     """Horizontal grouped bars: one group per row (e.g. a technical field)."""
-    width, label_w, bar_h = 640, 120, 10
+    width, bar_h = 640, 10
+    label_w = _label_width((label for label, _v in rows), 120)
     group_h = bar_h * len(series) + 10
     top = max((v for _l, vals in rows for v in vals), default=0) or 1
     span = width - label_w - 50
