@@ -108,32 +108,27 @@ def index():
     # The calls view is a need search over the needs that have a public call.
     engine_kind = "need" if kind == CALLS else kind
     only = _need_ids_with_calls() if kind == CALLS else None
-    result = search(
-        get_index(),
-        engine_kind,
-        q,
-        filters=scope,
-        sort=sort,
-        page=page,
-        per_page=per_page,
-        only_ids=only,
-    )
+
+    def page_of(n: int):
+        return search(
+            get_index(),
+            engine_kind,
+            q,
+            filters=scope,
+            sort=sort,
+            page=n,
+            per_page=per_page,
+            only_ids=only,
+        )
+
+    result = page_of(page)
     pages = max(1, math.ceil(result.total / per_page))
     if page > pages:
         # A page past the end (an old link, a result list grown shorter): the
         # last page, with its pager.
         page = pages
         if result.total:
-            result = search(
-                get_index(),
-                engine_kind,
-                q,
-                filters=scope,
-                sort=sort,
-                page=page,
-                per_page=per_page,
-                only_ids=only,
-            )
+            result = page_of(page)
     model = MODELS[engine_kind]
     ids = [h.id for h in result.hits]
     objs = {
