@@ -1,5 +1,6 @@
 """Whoosh + jieba search for the eyewear market: indexing, search and matching."""
 
+from . import dense
 from .analysis import EyewearAnalyzer, analyze
 from .analysis import warm_up as _warm_up_analysis
 from .batch import match_many
@@ -13,9 +14,11 @@ from .thesaurus import Thesaurus, get_thesaurus
 
 def warm_up():
     """Load jieba, the trade dictionaries, the folding tables and the CC-CEDICT
-    lexicon once per process (before gunicorn forks); returns jieba's tokenizer."""
+    lexicon and the sentence encoder once per process (before gunicorn forks);
+    returns jieba's tokenizer."""
     tk = _warm_up_analysis()
     get_lexicon()
+    dense.warm_up()
     return tk
 
 

@@ -136,6 +136,29 @@ class Snapshot:
                 self._codes["#id"] = ids
             return self._codes["#id"]
 
+    def dense_parts(self) -> list[tuple]:
+        """(first docnum, int8 vectors, sign bits, fingerprints) per segment that has dense
+        vectors (dense.py); [] when none has."""
+        with self._lock:
+            if "#dense" not in self._codes:
+                parts = []
+                for arrays, sub, offset in self.leaves:
+                    got = arrays.dense(sub)
+                    if got is not None:
+                        parts.append((offset, *got))
+                self._codes["#dense"] = parts
+            return self._codes["#dense"]
+
+    def dense_vector(self, docnum: int) -> np.ndarray | None:
+        """One document's int8 vector, or None."""
+        for offset, vectors, *_ in reversed(self.dense_parts()):
+            if docnum >= offset:
+                if docnum - offset < len(vectors):
+                    row = vectors[docnum - offset]
+                    return row if row.any() else None
+                return None
+        return None
+
     def stored_fields(self, docnum: int) -> dict:
         """The stored fields of one document (cached; do not modify the dict)."""
         with self._lock:

@@ -156,8 +156,9 @@ class FastSegmentWriter(MergedSegments, AppSegmentWriter):
         #: them a byte each): in the sidecar, so a merge keeps exact totals.
         self._exact: dict = {}
 
-    def add_app_doc(self, kind: str, doc: dict) -> None:
-        """Index one app dict (see README), analysing each text part once."""
+    def add_app_doc(self, kind: str, doc: dict, vector: tuple | None = None) -> None:
+        """Index one app dict (see README), analysing each text part once;
+        ``vector``: its dense vector bytes and their text's fingerprint."""
         cache = _SHORT if len(_SHORT) < 200_000 else {}
         specs: dict[str, bytes] = {}
 
@@ -175,6 +176,8 @@ class FastSegmentWriter(MergedSegments, AppSegmentWriter):
         parts = text_parts(doc)
         analysed = {"title": [words(title)], "text": [words(p) for p in parts]}
         fields = to_document(kind, doc, specs, parts)
+        if vector:
+            fields["dense"], fields["dense_fp"] = vector
         fields = {k: v for k, v in fields.items() if k in self.schema}
         self._add(fields, analysed)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from . import dense, rebuild
 from .analysis import warm_up
 from .arrays import Snapshot
 from .fastwrite import FastSegmentWriter
@@ -137,11 +138,13 @@ class SearchIndex:
         by_id = {str(d["id"]): d for d in docs}
         if not by_id:
             return 0
+        found = dense.vectors(list(by_id.values()))
+        vectors = dict(zip(by_id, found))
         writer = self._writer(kind, fast=True)
         try:
             for doc_id, doc in by_id.items():
                 writer.delete_by_term("id", doc_id)
-                writer.add_app_doc(kind, doc)
+                writer.add_app_doc(kind, doc, vectors.get(doc_id))
         except BaseException:
             writer.cancel()
             raise
@@ -196,6 +199,9 @@ class SearchIndex:
         """
         kind = _kind(kind)
         schema = make_schema(kind)
+        with self._ix[kind].reader() as reader:
+            rebuild.CARRY = dense.carry_from(reader)  # unchanged texts keep theirs
+        dense.warm_up()  # before the workers fork
         if self._ix[kind].schema != schema:
             self._ix[kind] = whoosh_index.create_in(self.directory, schema, kind)
         procs = procs if procs is not None else min(os.cpu_count() or 1, 4)
@@ -205,6 +211,8 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
+        finally:
+            rebuild.CARRY = None
         # Like a multi-segment commit with mergetype=CLEAR: only the new segments.
         commit_segments(writer, segments)
         # Pair scores are weighed by the corpus as rebuilt (pairstats.py).

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import dense
 from .candidates import accumulate, choose, stored_side
 from .concepts import _source_concepts
 from .engine import filter_mask
@@ -29,6 +30,7 @@ from .pairstats import load_stats
 from .qparse import _filter_key
 from .reasons import reason_terms
 from .schema import NO_PRICE, RELATED_FIELDS
+from .segments import IndexOutdated
 
 #: The best PAIR_POOL of the candidates (candidates.CANDIDATES, by how well
 #: they answer the source) are re-ranked by the pair's score (pairscore.py:
@@ -105,21 +107,48 @@ _ADJUST = {
 def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
     snap = index.snapshot(target_kind)
     chosen = choose(snap, _source_concepts(source))
-    if not chosen:
+    query = _query_vector(index, source, target_kind)
+    if not chosen and query is None:
         return []
     allowed = filter_mask(snap, _filter_key(None))
     if source.get("org_id") is not None:
         own = filter_mask(snap, _filter_key({"org_id": source["org_id"]}))
         allowed = allowed & ~own if own.any() else allowed
-    docnums = accumulate(snap, chosen, allowed)
+    docnums = accumulate(snap, chosen, allowed) if chosen else []
+    if query is not None:
+        # Listings close in meaning that share no word with the source.
+        near = dense.scan(snap.dense_parts(), query, allowed)
+        docnums = docnums + [d for d in near if d not in set(docnums)]
     pool = max(PAIR_POOL, limit)
-    return _ranked(index, snap, source, target_kind, docnums, limit, pool)
+    return _ranked(index, snap, source, target_kind, docnums, limit, pool, query)
 
 
-def _ranked(index, snap, source, target_kind, docnums, limit, pool=None):
+def _query_vector(index: SearchIndex, source: dict, target_kind: str):
+    """The source's dense vector (dense.py), or None."""
+    if not dense.enabled():
+        return None
+    own = "needs" if target_kind == "achievements" else "achievements"
+    try:
+        snap = index.snapshot(own)
+    except IndexOutdated:  # the source's own index: only where its vector lies
+        snap = None
+    return dense.source_vector(snap, source)
+
+
+def _semantic(snap, query, source: dict, stored: dict, docnum: int):
+    """(cosine, what it adds to the pair's score) of the two listings' vectors."""
+    if query is None:
+        return 0.0, 0.0
+    cos = dense.cosine(query, snap.dense_vector(docnum))
+    mine = dense.is_zh(f"{source.get('title') or ''}{source.get('body') or ''}")
+    theirs = dense.is_zh(f"{stored.get('title') or ''}{stored.get('body') or ''}")
+    return cos, dense.bonus(cos, mine != theirs)
+
+
+def _ranked(index, snap, source, target_kind, docnums, limit, pool=None, query=None):
     """The candidates scored as pairs (pairscore.py), best first: the best
     ``pool`` of them by how well they answer the source (one direction, the
-    cheaper part), then those by the pair's score."""
+    cheaper part, plus the vectors' closeness), then those by the pair's score."""
     stats = load_stats(index.directory)
     mine = side(stats, source, stored=False)
     # Every candidate goes on (score_pairs, or few of them): the first ordering
@@ -128,28 +157,35 @@ def _ranked(index, snap, source, target_kind, docnums, limit, pool=None):
     first = []
     for docnum in docnums:
         stored, theirs = stored_side(snap, stats, docnum)
+        sem = _semantic(snap, query, source, stored, docnum)
         value = 0.0 if every else strength(stats, mine, theirs, hits(mine, theirs))
-        first.append((-value, int(stored["id"]), stored, theirs))
+        first.append((-value - sem[1], int(stored["id"]), stored, theirs, sem))
     first.sort(key=lambda x: x[:2])
     out = []
-    for _, _, stored, theirs in first[: pool or len(first)]:
+    for _, _, stored, theirs, (cos, near) in first[: pool or len(first)]:
         forward = hits(mine, theirs, MAX_FORMS)
         back = hits(theirs, mine, MAX_FORMS)
-        if not forward and not back:
+        if not forward and not back and not near:
             continue
         text = combine(
             strength(stats, mine, theirs, forward),
             strength(stats, theirs, mine, back),
         )
         fits, adjust = _fits(source, stored, target_kind)
-        out.append((round(text + adjust, 9), stored, forward, back, fits, text, theirs))
+        # The vectors' part as a noisy-or: it counts for less where the words
+        # already say much (and the score stays within 0-1).
+        value = round(text + near * max(0.0, 1.0 - text) + adjust, 9)
+        out.append((value, stored, forward, back, fits, text, theirs, cos))
     # One value orders the list and is the score shown (a function of the
-    # pair alone: pairscore.py); ties by id.
+    # pair alone: pairscore.py, dense.py); ties by id.
     out.sort(key=lambda x: (-x[0], int(x[1]["id"])))
     found = []
-    for value, stored, forward, back, fits, text, theirs in out[:limit]:
+    for value, stored, forward, back, fits, text, theirs, cos in out[:limit]:
         why = reason_terms(founds(mine, forward), founds(theirs, back))
         reasons = {**why, **fits, "text_score": round(text, 3)}
+        if cos > dense.FLOOR:
+            # A named relation, not shared words: the two texts' meanings.
+            reasons["semantic"] = cos
         score = round(max(0.0, min(1.0, value)) * 100, 1)
         found.append(Match(int(stored["id"]), score, reasons))
     return found
@@ -174,7 +210,8 @@ def score_pairs(index: SearchIndex, source: dict, target_kind: str, ids) -> list
         ]
     else:
         docnums = np.flatnonzero(np.isin(col, wanted) & allowed).tolist()
-    return _ranked(index, snap, source, target_kind, docnums, len(wanted))
+    query = _query_vector(index, source, target_kind)
+    return _ranked(index, snap, source, target_kind, docnums, len(wanted), None, query)
 
 
 def _fits(source: dict, stored: dict, target_kind: str) -> tuple[dict, float]:

@@ -13,12 +13,18 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 
+from . import dense
 from .fastwrite import SEGMENT_DOCS, FastSegmentWriter
 
 #: Documents per batch handed to a worker when the input is not a list.
 BATCH = 500
+#: Documents whose dense vectors are encoded in one call.
+VECTOR_CHUNK = 64
 
 _SHARED: Sequence | None = None
+#: fingerprint -> vector bytes of the index being rebuilt (dense.carry_from),
+#: set by the caller around build_segments; forked workers see it.
+CARRY: dict[int, bytes] | None = None
 
 
 @contextmanager
@@ -48,13 +54,30 @@ def _write_docs(ix, kind: str, docs: Iterable[dict], tick=None) -> list:
         return _write_segments(ix, kind, docs, tick)
 
 
+def _with_vectors(docs: Iterable[dict]):
+    """(doc, its dense vector or None), the vectors encoded a chunk at a time
+    (the encoder is faster on a batch), reusing those of ``CARRY``."""
+    chunk: list[dict] = []
+    for doc in docs:
+        chunk.append(doc)
+        if len(chunk) >= VECTOR_CHUNK:
+            yield from _zip_vectors(chunk)
+            chunk = []
+    yield from _zip_vectors(chunk)
+
+
+def _zip_vectors(chunk: list[dict]):
+    found = dense.vectors(chunk, CARRY) if chunk else []
+    return zip(chunk, found or [None] * len(chunk))
+
+
 def _write_segments(ix, kind: str, docs: Iterable[dict], tick) -> list:
     segments = []
     writer = None
-    for doc in docs:
+    for doc, vector in _with_vectors(docs):
         if writer is None:
             writer = FastSegmentWriter(ix, lock=False)
-        writer.add_app_doc(kind, doc)
+        writer.add_app_doc(kind, doc, vector)
         if tick is not None and writer.docnum % 100 == 0:
             tick()
         if writer.docnum >= SEGMENT_DOCS:

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from whoosh.analysis import RegexTokenizer
-from whoosh.columns import NumericColumn
+from whoosh.columns import FixedBytesColumn, NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import EyewearAnalyzer
@@ -41,6 +41,10 @@ RELATED_FIELDS = {
 TITLE_BOOST = 3.0
 #: Sorting key for a missing price: sorts after every real price.
 NO_PRICE = 2**62
+#: Bytes of a listing's dense vector (dense.DIM int8 values).
+DENSE_BYTES = 512
+#: Columns that are no facet, filter or sort (the shared files keep them apart).
+VECTOR_COLUMNS = ("dense", "dense_fp")
 
 
 def trl_band(trl: int | None) -> str | None:
@@ -84,6 +88,10 @@ def make_schema(kind: str) -> Schema:
         "price": NUMERIC(int, bits=64, stored=True, sortable=True, shift_step=16),
         "has_price": COLUMN(NumericColumn("B")),
         "pricing_mode": ID(stored=True, sortable=True),
+        # The listing's sentence vector (dense.py: 512 signed bytes) and the
+        # CRC-32 of the text it was encoded from (a rebuild reuses it).
+        "dense": COLUMN(FixedBytesColumn(DENSE_BYTES)),
+        "dense_fp": COLUMN(NumericColumn("I")),
     }
     if kind == "needs":
         fields.update(budget_min=NUMERIC(int, bits=64, stored=True))

@@ -16,6 +16,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import STORED_COLUMN
 from whoosh.util.numeric import byte_to_length
 
+from . import dense
 from .sidecar import (
     SIDECAR_EXT,
     SIDECAR_FIELDS,
@@ -157,6 +158,7 @@ class SegmentArrays:
         self._lock = threading.Lock()
         self._side = None
         self._stored = None
+        self._dense = None
         #: The segment's terms holding a character (see vocabulary.py).
         self.vocabulary = SegmentVocabulary()
 
@@ -180,6 +182,21 @@ class SegmentArrays:
         if not self._stored:
             return None
         return self._stored[docnum] or {}
+
+    def dense(self, reader):
+        """(int8 vectors (n, dense.DIM), their sign bits, their texts'
+        fingerprints) of the segment's
+        documents: its shared files' or read once from the column; None when
+        it has none (an index from before them, or vectors switched off)."""
+        if self._dense is None:
+            got = self.mapped.dense if self.mapped is not None else None
+            if got is None and reader.has_column("dense"):
+                vectors = dense.matrix(reader.column_reader("dense"))
+                fps = np.fromiter(reader.column_reader("dense_fp"), np.int64, self.n)
+                got = (vectors, dense.sign_bits(vectors), fps) if vectors.any() else None
+            with self._lock:
+                self._dense = got or False
+        return self._dense or None
 
     def postings(self, reader, fieldname: str, text: str):
         """(docnums, weights) of a term of a sidecar field (text, title, org_id)."""

@@ -34,6 +34,8 @@ from bisect import bisect_left
 import numpy as np
 from whoosh.columns import NumericColumn
 
+from .schema import VECTOR_COLUMNS
+
 #: Bumped when the layout of the files changes (older files are then stale).
 FORMAT = 1
 _PARTS = ("keys", "keypos", "starts", "ends", "docs", "weights", "ids")
@@ -71,7 +73,7 @@ def _columns(reader) -> tuple[list[str], list[str]]:
     coded, numeric = [], []
     for name in reader.schema.names():
         kind = getattr(reader.schema[name], "column_type", None)
-        if kind is None or name == "id":
+        if kind is None or name == "id" or name in VECTOR_COLUMNS:
             continue
         (numeric if isinstance(kind, NumericColumn) else coded).append(name)
     return coded, numeric
@@ -133,6 +135,9 @@ def write_segment(directory: str, arrays, reader) -> dict:
             np.int64,
             arrays.n,
         )
+    vectors = arrays.dense(reader)
+    if vectors is not None:
+        parts["dense"], parts["dense_bits"], parts["dense_fp"] = vectors
     lens = []
     for field in reader.schema.scorable_names():
         col = arrays.column(reader, f"_len:{field}")
@@ -144,6 +149,7 @@ def write_segment(directory: str, arrays, reader) -> dict:
         "fields": sorted(fields),
         "lengths": lens,
         "ids": "ids" in parts,
+        "dense": "dense" in parts,
         "format": FORMAT,
         **_write_columns(directory, name, arrays, reader),
     }
@@ -280,6 +286,12 @@ class MappedSegment:
             f: _load(directory, name, f"len_{f}", n) for f in entry["lengths"]
         }
         self.ids = _load(directory, name, "ids", n) if entry.get("ids") else None
+        #: (int8 vectors, sign bits, text fingerprints) of dense.py, or None.
+        self.dense = (
+            tuple(_load(directory, name, p, n) for p in ("dense", "dense_bits", "dense_fp"))
+            if entry.get("dense")
+            else None
+        )
         #: {column: (codes, labels)} and {column: float64 values} (NaN: none);
         #: a segment written before these files has neither (computed then).
         self.codes = {

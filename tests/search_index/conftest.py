@@ -12,9 +12,18 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from search_index import SearchIndex, warm_up  # noqa: E402
+from search_index import SearchIndex, dense, warm_up  # noqa: E402
 
 warm_up()
+
+
+@pytest.fixture
+def lexical_only():
+    """The lexical matcher alone (dense vectors neither written nor read), for
+    tests of its own weights and of the reference code it must equal."""
+    was = dense.set_enabled(False)
+    yield
+    dense.set_enabled(was)
 
 
 def _ach(id, title, body, field, trl, org_id, **extra):

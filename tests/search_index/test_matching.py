@@ -287,7 +287,7 @@ def test_a_word_inside_a_trade_phrase_does_not_match_on_its_own(listings):
     assert 11 not in [m.id for m in match_achievement(listings, ACHIEVEMENTS[1])]
 
 
-def test_common_english_words_weigh_less_than_trade_terms(listings):
+def test_common_english_words_weigh_less_than_trade_terms(lexical_only, listings):
     matches = {m.id: m for m in match_need(listings, NEEDS[2])}
     assert next(iter(matches)) == 5
     # The polarized lens shares only everyday words (layer, resistance, free).

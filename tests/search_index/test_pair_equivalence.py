@@ -31,6 +31,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from match_quality import to_app_doc  # noqa: E402
 
 
+#: The reference is the lexical matcher: the dense part (dense.py) is off here.
+pytestmark = pytest.mark.usefixtures("lexical_only")
+
+
 def _synth():
     path = ROOT / "marketplace" / "demo" / "synth.py"
     spec = importlib.util.spec_from_file_location("eyewear_synth_equivalence", path)
