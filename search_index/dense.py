@@ -19,9 +19,12 @@ different languages (lexical evidence is thinner there). The cosine is a
 function of the two stored vectors alone, so the pair's score stays the same
 whichever listing is the source.
 
-``SEARCH_DENSE=0`` in the environment (or :func:`set_enabled`) turns it off:
-no vectors are written or read, and matching is the lexical matcher alone.
-Without the package installed the same holds.
+Off by default: on the held-out test half it did not beat the lexical matcher
+for need -> achievement (see search_index/README.md), and it makes a first
+build several times slower. ``SEARCH_DENSE=1`` in the environment (or
+:func:`set_enabled`) turns it on; then ``flask search reindex`` writes the
+vectors. Off (or without the package), no vectors are written or read and
+matching is the lexical matcher alone.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ CROSS_LANGUAGE = 2.0
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _lock = threading.Lock()
 _model = None
-_enabled = os.environ.get("SEARCH_DENSE", "1") not in ("0", "false", "no", "off")
+_enabled = os.environ.get("SEARCH_DENSE", "0").lower() in ("1", "true", "yes", "on")
 
 
 def set_enabled(on: bool) -> bool:
@@ -67,7 +70,12 @@ def set_enabled(on: bool) -> bool:
 
 def enabled() -> bool:
     """True when vectors are written and read: switched on and installed."""
-    return _enabled and _encoder() is not None
+    return _enabled and installed()
+
+
+def installed() -> bool:
+    """True when the encoder's package is installed (it loads on first use)."""
+    return _encoder() is not None
 
 
 def _encoder():
@@ -120,7 +128,7 @@ def vectors(docs: list[dict], carry: dict[int, bytes] | None = None) -> list[tup
     fps = [fingerprint(t) for t in texts]
     carry = carry or {}
     todo = [i for i, fp in enumerate(fps) if fp not in carry]
-    fresh = dict(zip(todo, encode([texts[i] for i in todo])))
+    fresh = dict(zip(todo, encode([texts[i] for i in todo]), strict=True))
     return [
         (carry[fp] if i not in fresh else fresh[i].tobytes(), fp)
         for i, fp in enumerate(fps)
@@ -136,7 +144,10 @@ def carry_from(reader) -> dict[int, bytes]:
     for sub, _ in reader.leaf_readers():
         if not (sub.has_column("dense") and sub.has_column("dense_fp")):
             continue
-        for vec, fp in zip(sub.column_reader("dense"), sub.column_reader("dense_fp")):
+        pairs = zip(
+            sub.column_reader("dense"), sub.column_reader("dense_fp"), strict=True
+        )
+        for vec, fp in pairs:
             if fp and vec.strip(b"\0"):
                 out[int(fp)] = vec
     return out

@@ -139,7 +139,7 @@ class SearchIndex:
         if not by_id:
             return 0
         found = dense.vectors(list(by_id.values()))
-        vectors = dict(zip(by_id, found))
+        vectors = dict(zip(by_id, found, strict=False))  # found: [] when off
         writer = self._writer(kind, fast=True)
         try:
             for doc_id, doc in by_id.items():

@@ -68,7 +68,7 @@ def _with_vectors(docs: Iterable[dict]):
 
 def _zip_vectors(chunk: list[dict]):
     found = dense.vectors(chunk, CARRY) if chunk else []
-    return zip(chunk, found or [None] * len(chunk))
+    return zip(chunk, found or [None] * len(chunk), strict=True)
 
 
 def _write_segments(ix, kind: str, docs: Iterable[dict], tick) -> list:

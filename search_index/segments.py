@@ -193,7 +193,9 @@ class SegmentArrays:
             if got is None and reader.has_column("dense"):
                 vectors = dense.matrix(reader.column_reader("dense"))
                 fps = np.fromiter(reader.column_reader("dense_fp"), np.int64, self.n)
-                got = (vectors, dense.sign_bits(vectors), fps) if vectors.any() else None
+                got = (
+                    (vectors, dense.sign_bits(vectors), fps) if vectors.any() else None
+                )
             with self._lock:
                 self._dense = got or False
         return self._dense or None

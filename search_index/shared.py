@@ -288,7 +288,10 @@ class MappedSegment:
         self.ids = _load(directory, name, "ids", n) if entry.get("ids") else None
         #: (int8 vectors, sign bits, text fingerprints) of dense.py, or None.
         self.dense = (
-            tuple(_load(directory, name, p, n) for p in ("dense", "dense_bits", "dense_fp"))
+            tuple(
+                _load(directory, name, p, n)
+                for p in ("dense", "dense_bits", "dense_fp")
+            )
             if entry.get("dense")
             else None
         )

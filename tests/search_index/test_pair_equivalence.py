@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from match_quality import to_app_doc  # noqa: E402
 
-
 #: The reference is the lexical matcher: the dense part (dense.py) is off here.
 pytestmark = pytest.mark.usefixtures("lexical_only")
 
