@@ -7,7 +7,8 @@ Each DIR holds achievements.jsonl and either needs.jsonl + qrels.jsonl (one set)
 halves in subdirectories (tune/, test/), each with needs.jsonl + qrels.jsonl, sharing
 the achievements. Without --data: benchmarks/data/match_eval and match_eval2.
 --half NAME keeps only the halves of that name (and single sets): `--half tune` while
-tuning, so that the test half is not looked at. --monolingual-thesaurus runs the same on
+tuning, so that the test half is not looked at. --dense turns the dense sentence
+vectors on (search_index/dense.py; off by default). --monolingual-thesaurus runs the same on
 a copy of search_index whose thesaurus groups are split by language: only the dictionary
 (CC-CEDICT) links the languages, as for words the hand-made thesaurus lacks.
 Directions: need -> achievement (match_need, the qrels as graded) and achievement -> need
@@ -38,6 +39,7 @@ from whoosh.analysis import Token, Tokenizer  # noqa: E402
 
 from search_index import (  # noqa: E402
     SearchIndex,
+    dense,
     match_achievement,
     match_need,
     warm_up,
@@ -353,11 +355,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, action="append")
     parser.add_argument("--half", help="only the halves of this name (e.g. tune)")
     parser.add_argument("--monolingual-thesaurus", action="store_true")
+    parser.add_argument(
+        "--dense", action="store_true", help="dense vectors on (search_index/dense.py)"
+    )
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--json-only", action="store_true")
     args = parser.parse_args(argv)
     if args.monolingual_thesaurus:
         return run_monolingual(sys.argv[1:] if argv is None else argv)
+    dense.set_enabled(args.dense)
     results = {}
     for data in args.data or DEFAULT_DATA:
         for label, achievements, needs, qrels in load_suites(data):
