@@ -117,8 +117,9 @@ def _match(index: SearchIndex, source: dict, target_kind: str, limit: int):
     docnums = accumulate(snap, chosen, allowed) if chosen else []
     if query is not None:
         # Listings close in meaning that share no word with the source.
+        known = set(docnums)
         near = dense.scan(snap.dense_parts(), query, allowed)
-        docnums = docnums + [d for d in near if d not in set(docnums)]
+        docnums = docnums + [d for d in near if d not in known]
     pool = max(PAIR_POOL, limit)
     return _ranked(index, snap, source, target_kind, docnums, limit, pool, query)
 
