@@ -363,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.monolingual_thesaurus:
         return run_monolingual(sys.argv[1:] if argv is None else argv)
-    dense.set_enabled(args.dense)
+    if args.dense:
+        dense.set_enabled(True)
     results = {}
     for data in args.data or DEFAULT_DATA:
         for label, achievements, needs, qrels in load_suites(data):

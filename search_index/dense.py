@@ -7,7 +7,8 @@ ship inside the wheel and its forward pass is pure numpy, so nothing is
 downloaded at run time and nothing is compiled. Each listing's vector is
 worked out once, when it is indexed, from its title, keywords and the start of
 its body; it is kept in the index as a column of 512 signed bytes (the unit
-vector x 127) with the CRC-32 of the text it came from, so a rebuild carries
+vector x 127, after the domain's mean vector is taken away) with the CRC-32
+of the text it came from, so a rebuild carries
 vectors over for unchanged texts instead of encoding them again.
 
 The matcher reads the vectors in two ways (matching.py): a scan of the
@@ -19,9 +20,9 @@ different languages (lexical evidence is thinner there). The cosine is a
 function of the two stored vectors alone, so the pair's score stays the same
 whichever listing is the source.
 
-Off by default: on the held-out test half it did not beat the lexical matcher
-for need -> achievement (see search_index/README.md), and it makes a first
-build several times slower. ``SEARCH_DENSE=1`` in the environment (or
+Off by default: on the held-out test half it beats the lexical matcher only
+narrowly for need -> achievement (see search_index/README.md), and it makes a
+first build several times slower. ``SEARCH_DENSE=1`` in the environment (or
 :func:`set_enabled`) turns it on; then ``flask search reindex`` writes the
 vectors. Off (or without the package), no vectors are written or read and
 matching is the lexical matcher alone.
@@ -33,6 +34,7 @@ import os
 import re
 import threading
 import zlib
+from pathlib import Path
 
 import numpy as np
 
@@ -47,14 +49,19 @@ CANDIDATES = 30
 SCAN_KEEP = 256
 #: A listing the scan adds (it may share no word with the source) must be at
 #: least this close: fainter ones would only be noise at the list's end.
-SCAN_FLOOR = 0.3
+SCAN_FLOOR = 0.2
 #: A pair's cosine counts above FLOOR, times WEIGHT (x CROSS_LANGUAGE when the
 #: listings are written in different languages): on the 0-1 score scale.
-FLOOR = 0.1
+FLOOR = 0.05
 WEIGHT = 0.3
 CROSS_LANGUAGE = 2.0
 
+#: The domain's mean vector, taken away before normalising (common-component
+#: removal: every listing is about eyewear, so raw vectors share a large part).
+MEAN_FILE = Path(__file__).parent / "data" / "dense_mean.txt"
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_mean_vector: np.ndarray | None = None
 _lock = threading.Lock()
 _model = None
 _enabled = os.environ.get("SEARCH_DENSE", "0").lower() in ("1", "true", "yes", "on")
@@ -106,15 +113,37 @@ def text_of(doc: dict) -> str:
 
 
 def fingerprint(text: str) -> int:
-    """CRC-32 of an encoded text: a rebuild reuses the vector of the same text."""
-    return zlib.crc32(text.encode("utf-8"))
+    """CRC-32 of an encoded text and of the mean taken away: a rebuild reuses
+    the vector of the same text encoded the same way."""
+    return zlib.crc32(text.encode("utf-8"), zlib.crc32(_mean().tobytes()))
+
+
+def raw_vectors(texts: list[str]) -> np.ndarray:
+    """The encoder's own float32 unit vectors (n, DIM) of texts."""
+    return _encoder().encode(list(texts))
+
+
+def _mean() -> np.ndarray:
+    global _mean_vector
+    if _mean_vector is None:
+        try:
+            lines = MEAN_FILE.read_text(encoding="utf-8").splitlines()
+            values = [float(x) for x in lines if x and not x.startswith("#")]
+            got = np.asarray(values, np.float32)
+            _mean_vector = got if got.shape == (DIM,) else np.zeros(DIM, np.float32)
+        except OSError:
+            _mean_vector = np.zeros(DIM, np.float32)
+    return _mean_vector
 
 
 def encode(texts: list[str]) -> np.ndarray:
-    """int8 vectors (n, DIM) of texts: unit vectors x 127, rounded."""
+    """int8 vectors (n, DIM) of texts: the encoder's, less the domain's mean
+    vector (MEAN_FILE), made unit length again, x 127 and rounded."""
     if not texts:
         return np.zeros((0, DIM), np.int8)
-    vectors = _encoder().encode(list(texts))
+    vectors = raw_vectors(texts) - _mean()
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors /= np.where(norms > 0, norms, 1.0)
     return np.clip(np.rint(vectors * 127.0), -127, 127).astype(np.int8)
 
 
